@@ -1,0 +1,15 @@
+#pragma once
+// Each luthier-cli command lives in its own file and registers itself on the root app here.
+// A command's callback sets Context::exitCode (0 ok, 1 check failed); luthier::Error means bad input (2).
+
+#include <CLI/CLI.hpp>
+
+namespace luthier::cli {
+
+struct Context {
+    int exitCode = 0;
+};
+
+void addInspectCommand(CLI::App& app, Context& context);
+
+} // namespace luthier::cli

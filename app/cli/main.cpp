@@ -1,0 +1,27 @@
+// luthier-cli: the whole compiler, headless. See docs/cli.md for every command and exit code.
+
+#include "commands.h"
+#include "util/error.h"
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    CLI::App app { "Luthier: compile quantised neural networks into FPGA lookup-table logic", "luthier-cli" };
+    app.set_version_flag("--version", std::string("luthier-cli ") + LUTHIER_VERSION);
+    app.require_subcommand(1);
+    luthier::cli::Context context;
+    luthier::cli::addInspectCommand(app, context);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const luthier::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "internal error: " << e.what() << "\n";
+        return 3;
+    }
+    return context.exitCode;
+}

@@ -1,0 +1,104 @@
+#include "ir/graph.h"
+
+namespace luthier::ir {
+
+const char* toString(LayerKind kind)
+{
+    switch (kind) {
+    case LayerKind::Input:
+        return "Input";
+    case LayerKind::Dense:
+        return "Dense";
+    case LayerKind::Conv:
+        return "Conv";
+    case LayerKind::MaxPool:
+        return "MaxPool";
+    case LayerKind::AvgPool:
+        return "AvgPool";
+    case LayerKind::GlobalAvgPool:
+        return "GlobalAvgPool";
+    case LayerKind::Add:
+        return "Add";
+    case LayerKind::Concat:
+        return "Concat";
+    case LayerKind::Pointwise:
+        return "Pointwise";
+    case LayerKind::Flatten:
+        return "Flatten";
+    case LayerKind::Reshape:
+        return "Reshape";
+    case LayerKind::Transpose:
+        return "Transpose";
+    case LayerKind::Resize:
+        return "Resize";
+    case LayerKind::Softmax:
+        return "Softmax";
+    }
+    return "?";
+}
+
+bool hasWeights(LayerKind kind) { return kind == LayerKind::Dense || kind == LayerKind::Conv; }
+
+const QuantSpec* Layer::outputQuant() const
+{
+    for (auto it = epilogue.rbegin(); it != epilogue.rend(); ++it)
+        if (it->kind == PointwiseKind::Quant)
+            return &it->quant;
+    return nullptr;
+}
+
+int64_t Layer::parameterCount() const
+{
+    if (!hasWeights(kind))
+        return 0;
+    return int64_t(weight.data.size() + bias.size());
+}
+
+int64_t Layer::macs() const
+{
+    if (kind == LayerKind::Dense)
+        return int64_t(weight.data.size());
+    if (kind == LayerKind::Conv && outShape.size() == 3) {
+        // every output pixel of every output channel reads (in/groups)*kh*kw weights
+        const int64_t perOutput = weight.shape.size() == 4 ? weight.shape[1] * weight.shape[2] * weight.shape[3] : 0;
+        return outShape[0] * outShape[1] * outShape[2] * perOutput;
+    }
+    return 0;
+}
+
+int64_t Layer::outChannels() const
+{
+    if (outShape.empty())
+        return 1;
+    return outShape[size_t(channelAxis)];
+}
+
+std::vector<int> Graph::consumers(int layer) const
+{
+    std::vector<int> result;
+    for (int i = 0; i < int(layers.size()); ++i)
+        for (int in : layers[size_t(i)].inputs)
+            if (in == layer) {
+                result.push_back(i);
+                break;
+            }
+    return result;
+}
+
+int64_t Graph::totalParameters() const
+{
+    int64_t n = 0;
+    for (const Layer& l : layers)
+        n += l.parameterCount();
+    return n;
+}
+
+int64_t Graph::totalMacs() const
+{
+    int64_t n = 0;
+    for (const Layer& l : layers)
+        n += l.macs();
+    return n;
+}
+
+} // namespace luthier::ir

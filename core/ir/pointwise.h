@@ -1,0 +1,41 @@
+#pragma once
+// Element-wise operations that follow a layer's main operation (its "epilogue"): folded batch norm,
+// scalar/per-channel Mul/Add/Sub/Div, activations and quantisers. Keeping them as an ordered list is
+// what lets the integer lowering compose them into per-channel thresholds.
+
+#include "ir/quant_spec.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace luthier::ir {
+
+enum class PointwiseKind {
+    Affine, // y = x * mul[c] + add[c]   (folded BatchNormalization, Mul/Add/Sub/Div by constants)
+    Relu,
+    LeakyRelu, // y = x >= 0 ? x : alpha * x
+    Clip, // y = clamp(x, lo, hi)   (also HardTanh)
+    Quant, // QONNX quantiser (quant.apply)
+};
+
+struct PointwiseOp {
+    PointwiseKind kind = PointwiseKind::Affine;
+    std::vector<double> mul; // Affine: one value or one per channel
+    std::vector<double> add;
+    double alpha = 0.0; // LeakyRelu
+    double lo = 0.0, hi = 0.0; // Clip
+    QuantSpec quant; // Quant
+
+    // Evaluate on one value of channel `c` (channel index along the owning layer's channel axis).
+    double apply(double x, int64_t c) const;
+    const char* name() const;
+};
+
+// Evaluate a whole epilogue. Used by the float executor and by threshold computation alike, so that the
+// integer golden model equals the float model by construction.
+double applyAll(const std::vector<PointwiseOp>& ops, double x, int64_t c);
+
+// +1 non-decreasing, -1 non-increasing, 0 not monotone (e.g. LeakyRelu with a negative slope).
+int monotoneDirection(const std::vector<PointwiseOp>& ops, int64_t c);
+
+} // namespace luthier::ir

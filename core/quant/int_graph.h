@@ -1,0 +1,85 @@
+#pragma once
+// The integer network that hardware computes and the golden model executes (DESIGN.md section 3).
+// Produced by lowerToInteger() from an ir::Graph; every arithmetic step here is exact integer math,
+// and every float parameter of the model has been folded into integer weights or thresholds.
+
+#include "ir/graph.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace luthier::quant {
+
+// value = scale[c] * (q - zeroPoint[c]) for integer q in [minInt, maxInt].
+struct IntFormat {
+    int bits = 0;
+    bool isSigned = true;
+    bool bipolar = false; // q in {-1, +1}, stored in hardware as one bit (0 -> -1, 1 -> +1)
+    int64_t minInt = 0, maxInt = 0;
+    std::vector<double> scale { 1.0 };
+    std::vector<double> zeroPoint { 0.0 };
+    int axis = 0;
+
+    // The unsigned code hardware stores for q (q - minInt; bipolar: 0/1), and back.
+    uint64_t codeOf(int64_t q) const { return bipolar ? uint64_t(q > 0) : uint64_t(q - minInt); }
+    int64_t valueOf(uint64_t code) const { return bipolar ? (code ? 1 : -1) : int64_t(code) + minInt; }
+    double dequantise(int64_t q, int64_t c) const;
+};
+
+// Requantisation of an exact accumulator to the next layer's integer by per-channel thresholds:
+// q = minInt + #{k : direction[c] * acc >= levels[c][k]}   (bipolar: -1 or +1 by the single threshold)
+// Computed once from the float parameters (scales, bias, folded BN, activation, quantiser).
+struct Thresholds {
+    std::vector<int8_t> direction; // per channel: +1, or -1 where the epilogue is decreasing
+    std::vector<std::vector<int64_t>> levels; // per channel, ascending
+    IntFormat out;
+
+    int64_t apply(int64_t acc, int64_t c) const;
+};
+
+struct IntLayer {
+    int source = -1; // index of the ir::Graph layer this lowers
+    ir::LayerKind kind = ir::LayerKind::Pointwise;
+    std::vector<int> inputs; // indices into IntGraph::layers
+    ir::Shape outShape;
+    int channelAxis = 0;
+
+    // Dense / Conv: integer weights in the float weight's layout ({out, in} or {out, in/g, kh, kw}).
+    std::vector<int32_t> weights;
+    ir::Shape weightShape;
+    int weightBits = 0;
+    bool weightSigned = true;
+    ir::WeightScheme weightScheme = ir::WeightScheme::Uniform;
+    ir::Window window; // Conv, pools
+    int64_t padValue = 0; // the integer that represents real 0 in the input (its zero point)
+
+    // Add: acc = sum_j multipliers[j] * q_j (exact rational alignment of the input scales).
+    std::vector<int64_t> multipliers;
+    std::vector<int64_t> perm; // Transpose
+    int axis = 0; // Concat, Softmax
+    std::vector<double> resizeScales;
+
+    // Output. With requant: an integer in requant->out. Without: the raw accumulator, whose real value is
+    // applyAll(accEpilogue, accScale[c] * acc + accBias[c], c) (final layers feeding outputs / softmax).
+    std::optional<Thresholds> requant;
+    std::vector<double> accScale, accBias;
+    std::vector<ir::PointwiseOp> accEpilogue;
+    int64_t accMin = 0, accMax = 0; // bounds of the accumulator over all possible inputs
+
+    const IntFormat* outFormat() const { return requant ? &requant->out : nullptr; }
+};
+
+struct IntGraph {
+    const ir::Graph* source = nullptr; // the graph this was lowered from (must outlive the IntGraph)
+    std::vector<IntLayer> layers; // topological; layers[0] is the input
+    std::vector<int> outputs;
+    IntFormat inputFormat; // the integer input hardware receives
+    // Float input -> integer input, in software: preprocessing and the input quantiser, per element of
+    // the model's input tensor, channel along inputChannelAxis.
+    std::vector<ir::PointwiseOp> inputQuantiser;
+    int inputChannelAxis = 0;
+    std::vector<std::string> notes; // decisions the lowering made (e.g. inserted input quantiser)
+};
+
+} // namespace luthier::quant

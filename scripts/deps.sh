@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Luthier needs to build, test and run. Quiet; skips what is present.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  libgraphviz-dev nlohmann-json3-dev libcli11-dev
+  verilator yosys tcl xvfb xauth imagemagick
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
