@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  libgraphviz-dev nlohmann-json3-dev libcli11-dev
+  libgraphviz-dev nlohmann-json3-dev libcli11-dev libeigen3-dev
   verilator yosys tcl xvfb xauth imagemagick
 )
 missing=()
