@@ -24,15 +24,6 @@ struct GroupHash {
     }
 };
 
-// Bits of the smallest signed range holding [lo, hi].
-int signedBits(int64_t lo, int64_t hi)
-{
-    int bits = 1;
-    while (lo < -(int64_t(1) << (bits - 1)) || hi > (int64_t(1) << (bits - 1)) - 1)
-        ++bits;
-    return bits;
-}
-
 double secondsSince(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -62,6 +53,14 @@ LayerWeights layerWeightsOf(const quant::IntLayer& layer)
     w.values = layer.weights;
     w.bits = layer.weightSigned ? layer.weightBits : layer.weightBits + 1;
     return w;
+}
+
+int signedBitsFor(int64_t lo, int64_t hi)
+{
+    int bits = 1;
+    while (lo < -(int64_t(1) << (bits - 1)) || hi > (int64_t(1) << (bits - 1)) - 1)
+        ++bits;
+    return bits;
 }
 
 int64_t muxLutsPerBit(int64_t fanIn, int lutInputs)
@@ -174,7 +173,7 @@ TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Pr
                 plan.laneGroup[size_t(step * plan.parallel + lane)] = it->second;
             }
     }
-    plan.lutWidth = signedBits(lo, hi);
+    plan.lutWidth = signedBitsFor(lo, hi);
 
     StepSets sets;
     sets.uniqueGroups = int64_t(plan.uniqueGroups.size());

@@ -108,6 +108,9 @@ struct TlmacPlan {
 // Plans one layer. Deterministic for a given input and options. Reports progress and honours cancellation.
 TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Progress* progress = nullptr);
 
+// Bits of the smallest two's complement range holding [lo, hi].
+int signedBitsFor(int64_t lo, int64_t hi);
+
 // LUT-K needed for an f:1 multiplexer of one bit (K = 6: a LUT6 is a 4:1 mux; the tree above it too).
 int64_t muxLutsPerBit(int64_t fanIn, int lutInputs);
 

@@ -1,0 +1,135 @@
+#pragma once
+// The hardware a network maps to (DESIGN.md section 2: IntGraph -> map -> HwDesign). Plain data: the RTL
+// emitter writes Verilog from it, the placer turns its units (LUT arrays, multiplexers, accumulators,
+// ROMs, control) into placement units and nets, the GUI shows its tables and estimates.
+//
+// Nets a placer can derive: every LutArray drives the Multiplexers that list it; each Multiplexer
+// drives the Accumulator of its lane; the cluster ROM drives every LutArray's address (with the layer's
+// activation bits); the routing ROM drives every Multiplexer's select; layer i's output registers drive
+// layer i+1's input registers (HwLayer::inputs).
+
+#include "arch/template_kind.h"
+#include "arch/tlmac/plan.h"
+#include "util/progress.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace luthier::quant {
+struct IntGraph;
+}
+
+namespace luthier::arch {
+
+struct Resources {
+    int64_t lut = 0, ff = 0, carry = 0, dsp = 0;
+    double bram = 0; // BRAM36 equivalents
+
+    Resources& operator+=(const Resources& o)
+    {
+        lut += o.lut, ff += o.ff, carry += o.carry, dsp += o.dsp, bram += o.bram;
+        return *this;
+    }
+};
+
+// N_lut LUT-K sharing one address {cluster select, G activation bits}. init[bit] holds that output bit's
+// truth table (2^K bits, address 0 in bit 0 of word 0), as Xilinx LUT INIT strings read.
+struct LutArray {
+    int index = 0;
+    int luts = 0;
+    std::vector<std::vector<uint64_t>> init; // luts x ceil(2^K / 64) words
+    std::vector<int32_t> groups; // per cluster: the unique group stored, -1 empty
+};
+
+// One lane's output multiplexer: picks the array its step routes to (or constant 0).
+struct Multiplexer {
+    int lane = 0;
+    std::vector<int32_t> arrays; // inputs, ascending array indices
+    bool constantZero = false; // an extra input giving 0 (zero groups, lanes past the last output)
+    int width = 0; // bits per input (N_lut)
+    int64_t luts = 0;
+};
+
+struct Accumulator {
+    int lane = 0;
+    int bits = 0;
+    int64_t luts = 0, ffs = 0;
+};
+
+struct Rom {
+    std::string name; // "cluster", "route", "thresholds"
+    int64_t depth = 0, width = 0;
+    std::string file; // .mem file in the design folder (contents also inlined as `case` tables)
+    int64_t luts = 0;
+    int64_t bits() const { return depth * width; }
+};
+
+struct Port {
+    std::string name; // Verilog identifier
+    bool input = true;
+    int width = 1;
+};
+
+// Arithmetic of a TLMAC dense layer around the plan. The hardware accumulates S = sum_i w_i * code_i over
+// bit-serial input codes (MSB plane first, doubling between planes), so that for the layer's integers
+// q_i = scale * code_i + q0 and zero point z:   acc = sum_i w_i (q_i - z) = scale * S + offset[o].
+struct TlmacDatapath {
+    tlmac::TlmacPlan plan;
+    int64_t inputs = 0; // N_in codes consumed
+    int inputBits = 1; // B_a: bits of an input code (bipolar: 1)
+    int inputScale = 1; // 2 for bipolar inputs, else 1
+    std::vector<int64_t> offset; // per output: (q0 - z) * sum_i w_oi
+    int accBits = 0; // width of the S register (signed)
+    // Requantised output: code[o] = #{k : sign[o] * S >= levels[o][k]} (levels already hold offset and scale).
+    bool raw = false; // final layer: the output is acc itself, rawBits wide, signed
+    int rawBits = 0;
+    int outputBits = 0;
+    std::vector<int8_t> compareSign;
+    std::vector<std::vector<int64_t>> compareLevels;
+    int compareBits = 0; // comparator width (levels clamped into its range)
+    int thresholdsPerOutput = 0;
+};
+
+struct HwLayer {
+    std::string name; // raw model layer name (untrusted text; shown, never emitted unescaped)
+    std::string module; // Verilog module name (sanitised, unique)
+    std::string instance; // instance name in the top
+    TemplateKind kind = TemplateKind::Tlmac;
+    int source = -1; // index into IntGraph::layers
+    std::vector<int> inputs; // indices into HwDesign::layers; empty: the design input
+
+    std::vector<LutArray> arrays;
+    std::vector<Multiplexer> muxes;
+    std::vector<Accumulator> accumulators;
+    std::vector<Rom> roms;
+    std::vector<Port> ports;
+    int64_t cycles = 0; // per inference, from accepting an input to presenting the output
+    Resources estimate;
+    std::optional<TlmacDatapath> tlmac;
+};
+
+struct MapOptions {
+    tlmac::TlmacOptions tlmac;
+};
+
+struct HwDesign {
+    std::string model; // raw model name
+    std::string top; // top module name (sanitised)
+    int lutInputs = 6;
+    int64_t inputCount = 0, inputBits = 0; // design input: inputCount codes of inputBits each
+    int64_t outputCount = 0, outputBits = 0; // design output: codes, or raw signed accumulators
+    bool outputSigned = false;
+    std::vector<HwLayer> layers; // in dataflow order
+    std::vector<Port> ports; // of the top
+    int64_t cycles = 0; // per inference through the whole chain (layers run one after another)
+    Resources estimate;
+    std::vector<std::string> notes;
+};
+
+// Maps every layer of the integer graph. Supported now: chains of Dense layers (TLMAC) with
+// Flatten/Reshape/Softmax pass-through; anything else throws luthier::Error naming the layer.
+HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Progress* progress = nullptr);
+
+} // namespace luthier::arch
