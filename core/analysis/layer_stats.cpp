@@ -1,0 +1,224 @@
+#include "analysis/layer_stats.h"
+
+#include "analysis/int_weights.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace luthier::analysis {
+
+namespace {
+
+bool isPowerOfTwoOrZero(int32_t v)
+{
+    const uint32_t a = uint32_t(std::abs(int64_t(v)));
+    return (a & (a - 1)) == 0;
+}
+
+TlmacStats runTlmac(const IntWeights& w, int groupSize, const AnalysisOptions& options, Progress* progress,
+    arch::cost::TlmacNumbers& numbers)
+{
+    arch::tlmac::TlmacOptions topts = options.tlmac;
+    topts.lutInputs = options.lutInputs;
+    topts.groupSize = groupSize;
+    topts.parallelOutputs = options.parallelism;
+    const arch::tlmac::TlmacPlan plan = arch::tlmac::planLayer(tlmacWeights(w, groupSize), topts, progress);
+    TlmacStats t;
+    t.steps = plan.steps;
+    t.parallel = plan.parallel;
+    t.clusters = plan.clusters;
+    t.arrays = plan.arrays;
+    t.lutWidth = plan.lutWidth;
+    t.tableLuts = plan.tableLuts();
+    t.muxLuts = plan.muxLuts();
+    t.maxFanIn = plan.maxFanIn();
+    t.wiresInitial = plan.wiresInitial;
+    t.wiresFinal = plan.wiresFinal;
+    t.method = plan.clusterMethod;
+    t.clusterings = plan.clusterings;
+    numbers.steps = plan.steps;
+    numbers.parallelOutputs = plan.parallel;
+    numbers.clusters = plan.clusters;
+    numbers.arrays = plan.arrays;
+    numbers.lutsPerArray = plan.lutWidth;
+    for (size_t p = 0; p < plan.laneArrays.size(); ++p)
+        numbers.muxFanIn.push_back(int64_t(plan.laneArrays[p].size()) + plan.laneUsesZero[p]);
+    return t;
+}
+
+} // namespace
+
+arch::tlmac::LayerWeights tlmacWeights(const IntWeights& weights, int groupSize)
+{
+    arch::tlmac::LayerWeights lw;
+    lw.outputs = weights.outChannels;
+    lw.rowLength = groupRowLength(weights, groupSize);
+    lw.rows = weights.fanIn() / lw.rowLength;
+    lw.values = weights.values;
+    // The planner sizes tables from the signed two's-complement range the values lie in; unsigned weights need
+    // one more bit to be held signed.
+    lw.bits = weights.isSigned ? weights.bits : weights.bits + 1;
+    if (weights.scheme == ir::WeightScheme::PowerOfTwo || weights.bipolar) {
+        int32_t maxAbs = 0;
+        for (int32_t v : weights.values)
+            maxAbs = std::max(maxAbs, int32_t(std::abs(int64_t(v))));
+        lw.bits = std::max(2, arch::cost::ceilLog2(int64_t(maxAbs) + 1) + 1);
+    }
+    return lw;
+}
+
+const arch::cost::Cost& LayerStats::cost(arch::TemplateKind kind) const
+{
+    for (const arch::cost::Cost& c : costs)
+        if (c.kind == kind)
+            return c;
+    throw Error("layer '" + name + "' has no cost for template " + std::string(arch::toString(kind)));
+}
+
+LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress)
+{
+    const ir::Layer& layer = graph.layers.at(size_t(index));
+    LayerStats s;
+    s.index = index;
+    s.name = layer.name;
+    s.opType = layer.opType;
+    s.kind = layer.kind;
+    const IntWeights w = integerWeights(layer);
+    s.weightBits = w.bits;
+    s.weightSigned = w.isSigned;
+    s.weightFormat = layer.weightQuant.describe();
+    if (const ir::QuantSpec* a = inputActivationQuant(graph, index)) {
+        s.activationBits = a->bits;
+    } else {
+        s.activationBits = options.defaultActivationBits;
+        s.activationAssumed = true;
+        s.notes.push_back("input activations are float: costs assume " + std::to_string(s.activationBits) + " bits");
+    }
+    if (const ir::QuantSpec* out = layer.outputQuant())
+        s.outputBits = out->bits;
+    s.outChannels = w.outChannels;
+    s.fanIn = w.fanIn();
+    s.weights = int64_t(w.values.size());
+    s.outPixels = std::max<int64_t>(1, ir::elementCount(layer.outShape) / std::max<int64_t>(1, w.outChannels));
+    s.macs = s.outChannels * s.fanIn * s.outPixels;
+
+    s.histogram = weightHistogram(w);
+    const auto custom = options.layerGroupSize.find(layer.name);
+    int groupSize = custom != options.layerGroupSize.end() ? custom->second : options.groupSize;
+    if (groupSize <= 0)
+        groupSize = defaultGroupSize(w);
+    s.groups = groupStats(w, groupSize);
+    for (int64_t k : options.topK)
+        s.topShares.emplace_back(k, s.groups.topShare(k));
+    if (s.groups.paddedWeights > 0)
+        s.notes.push_back("rows of " + std::to_string(s.groups.rowLength) + " weights are not a multiple of G="
+            + std::to_string(groupSize) + ": padded with " + std::to_string(s.groups.paddedWeights)
+            + " zero weights per output");
+
+    arch::cost::CostInput& in = s.costInput;
+    in.conv = layer.kind == ir::LayerKind::Conv;
+    in.outChannels = s.outChannels;
+    in.fanIn = s.fanIn;
+    in.outPixels = s.outPixels;
+    in.inputElements = inputElements(graph, index);
+    in.weightBits = w.bits;
+    in.activationBits = s.activationBits;
+    in.outputBits = s.outputBits;
+    in.nonZeroWeights = s.histogram.total - s.histogram.zeros;
+    for (int64_t o = 0; o < w.outChannels; ++o) {
+        const auto first = w.values.begin() + o * w.fanIn();
+        in.outputsWithWeights += std::any_of(first, first + w.fanIn(), [](int32_t v) { return v != 0; }) ? 1 : 0;
+    }
+    in.maxAbsWeight = std::max(std::abs(s.histogram.minLevel), std::abs(s.histogram.maxLevel));
+    in.powerOfTwoWeights = std::all_of(w.values.begin(), w.values.end(), isPowerOfTwoOrZero);
+    in.groupSize = groupSize;
+    in.groupsPerOutput = s.groups.groupsPerOutput;
+    in.uniqueGroups = s.groups.uniqueGroups;
+    in.uniqueSliceGroups = s.groups.uniqueSliceGroups;
+    in.lutInputs = options.lutInputs;
+    in.parallelism = options.parallelism;
+    if (options.planTlmac) {
+        if (groupSize > options.lutInputs) {
+            s.notes.push_back("TLMAC needs G <= K: G=" + std::to_string(groupSize) + ", K="
+                + std::to_string(options.lutInputs));
+        } else {
+            arch::cost::TlmacNumbers numbers;
+            s.tlmac = runTlmac(w, groupSize, options, progress, numbers);
+            in.tlmac = std::move(numbers);
+        }
+    }
+    s.costs = arch::cost::estimateAll(in);
+    s.lutNa = arch::cost::lutNaOptions(in);
+    return s;
+}
+
+namespace {
+
+// Forwards a layer's progress into its slice of the whole model's progress.
+class SliceProgress : public Progress {
+public:
+    SliceProgress(Progress& outer, double from, double to)
+        : m_outer(outer)
+        , m_from(from)
+        , m_to(to)
+    {
+    }
+    void report(double fraction, std::string_view message) override
+    {
+        m_outer.report(m_from + (m_to - m_from) * fraction, message);
+    }
+    bool cancelled() const override { return m_outer.cancelled(); }
+
+private:
+    Progress& m_outer;
+    double m_from, m_to;
+};
+
+} // namespace
+
+ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, Progress& progress)
+{
+    ModelStats m;
+    m.model = graph.name;
+    std::vector<int> weighted;
+    for (int i = 0; i < int(graph.layers.size()); ++i)
+        if (ir::hasWeights(graph.layers[size_t(i)].kind))
+            weighted.push_back(i);
+    for (size_t n = 0; n < weighted.size(); ++n) {
+        progress.checkpoint();
+        const ir::Layer& layer = graph.layers[size_t(weighted[n])];
+        const double from = double(n) / double(weighted.size()), to = double(n + 1) / double(weighted.size());
+        progress.report(from, "analysing " + layer.name);
+        if (!layer.weightQuant.quantised()) {
+            m.notes.push_back("layer '" + layer.name + "' has float weights: set its weight bits to analyse it");
+            continue;
+        }
+        SliceProgress slice(progress, from, to);
+        m.layers.push_back(analyseLayer(graph, weighted[n], options, &slice));
+    }
+    for (arch::TemplateKind kind : arch::kAllTemplates) {
+        arch::cost::Cost total;
+        total.kind = kind;
+        int missing = 0;
+        for (const LayerStats& l : m.layers) {
+            const arch::cost::Cost& c = l.cost(kind);
+            if (!c.available) {
+                ++missing;
+                continue;
+            }
+            total.lut += c.lut;
+            total.ff += c.ff;
+            total.dsp += c.dsp;
+            total.bram += c.bram;
+            total.cycles += c.cycles;
+        }
+        total.available = missing == 0 && !m.layers.empty();
+        total.formula = missing ? std::to_string(missing) + " layer(s) cannot use this template" : "sum over layers";
+        m.totals.push_back(total);
+    }
+    progress.report(1.0, "analysis done");
+    return m;
+}
+
+} // namespace luthier::analysis

@@ -1,0 +1,91 @@
+#include "arch/cost/cost.h"
+
+#include "arch/tlmac/plan.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace luthier::arch::cost {
+
+int ceilLog2(int64_t n)
+{
+    int bits = 0;
+    while (bits < 63 && (int64_t(1) << bits) < n)
+        ++bits;
+    return bits;
+}
+
+int accumulatorBits(const CostInput& in)
+{
+    return in.weightBits + in.activationBits + ceilLog2(in.fanIn);
+}
+
+int64_t tableLuts(int addressBits, int dataBits, int lutInputs)
+{
+    // A K-input LUT is one output bit of a 2^K-entry table; larger tables take 2^(m-K) LUTs per bit (the wide
+    // multiplexers F7/F8 that join them are free on Xilinx slices).
+    const int extra = std::max(0, addressBits - lutInputs);
+    return int64_t(dataBits) << std::min(extra, 40);
+}
+
+int64_t muxLuts(int64_t fanIn, int lutInputs)
+{
+    // The same multiplexer tree the TLMAC emitter builds, so estimate and RTL agree.
+    return tlmac::muxLutsPerBit(fanIn, lutInputs);
+}
+
+int64_t romLuts(int64_t depth, int64_t width, int lutInputs)
+{
+    if (depth <= 0 || width <= 0)
+        return 0;
+    const int64_t entries = int64_t(1) << lutInputs;
+    return width * ((depth + entries - 1) / entries);
+}
+
+double bram36(int64_t bits)
+{
+    if (bits <= 0)
+        return 0.0;
+    constexpr int64_t kBram18 = 18 * 1024;
+    return double((bits + kBram18 - 1) / kBram18) / 2.0;
+}
+
+void addMemory(Cost& cost, int64_t bits, int lutInputs)
+{
+    if (bits <= 0)
+        return;
+    const int64_t perLut = int64_t(1) << lutInputs;
+    if (bits <= 16 * perLut)
+        cost.lut += (bits + perLut - 1) / perLut;
+    else
+        cost.bram += bram36(bits);
+}
+
+Cost estimate(TemplateKind kind, const CostInput& in)
+{
+    switch (kind) {
+    case TemplateKind::Tlmac:
+        return tlmacCost(in);
+    case TemplateKind::Unrolled:
+        return unrolledCost(in);
+    case TemplateKind::LutDense:
+        return lutDenseCost(in);
+    case TemplateKind::ShiftAdd:
+        return shiftAddCost(in);
+    case TemplateKind::LutNa:
+        return lutNaCost(in);
+    case TemplateKind::Dsp:
+        return dspCost(in);
+    }
+    return Cost {};
+}
+
+std::vector<Cost> estimateAll(const CostInput& in)
+{
+    std::vector<Cost> costs;
+    for (TemplateKind kind : kAllTemplates)
+        costs.push_back(estimate(kind, in));
+    return costs;
+}
+
+} // namespace luthier::arch::cost

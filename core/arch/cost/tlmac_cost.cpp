@@ -1,0 +1,60 @@
+// TLMAC (folded): N_arr LUT arrays of N_lut LUT-K, an output multiplexer per parallel output choosing among the
+// arrays its clusters route to it, a shift-accumulator per parallel output, cluster/routing ROMs and a step counter.
+// Activations arrive bit-serially, so a layer takes D_s * B_a cycles per output pixel.
+
+#include "arch/cost/cost.h"
+#include "arch/cost/requant.h"
+
+#include <sstream>
+
+namespace luthier::arch::cost {
+
+Cost tlmacCost(const CostInput& in)
+{
+    Cost c;
+    c.kind = TemplateKind::Tlmac;
+    if (!in.tlmac) {
+        c.available = false;
+        c.formula = "no TLMAC plan for this layer";
+        return c;
+    }
+    const TlmacNumbers& t = *in.tlmac;
+    const int acc = accumulatorBits(in);
+    const int64_t tables = t.arrays * t.lutsPerArray;
+    int64_t muxes = 0;
+    int64_t selectBits = 0;
+    for (int64_t f : t.muxFanIn) {
+        muxes += t.lutsPerArray * muxLuts(f, in.lutInputs);
+        selectBits += ceilLog2(f);
+    }
+    const int64_t accumulators = t.parallelOutputs * acc; // add/subtract of the shifted table output
+    // Per step: the cluster ROM gives K - G select bits, the routing ROM every multiplexer's select.
+    const int64_t clusterBits = ceilLog2(t.clusters);
+    const int64_t romDepth = t.steps;
+    const int64_t romWidth = clusterBits + selectBits;
+    const bool romInBram = romDepth > 4 * (int64_t(1) << in.lutInputs);
+    const int64_t roms = romInBram ? 0 : romLuts(romDepth, romWidth, in.lutInputs);
+    const int counterBits = ceilLog2(t.steps * in.activationBits);
+    const int64_t control = 2 * counterBits;
+    // Thresholds are compared sequentially per parallel output (one comparator each, thresholds from memory).
+    const int64_t requant = thresholdsPerOutput(in) > 0 ? t.parallelOutputs * acc : 0;
+    c.lut = tables + muxes + accumulators + roms + control + requant;
+    c.ff = t.parallelOutputs * acc + counterBits + romWidth + int64_t(in.activationBits) * in.groupSize;
+    const int64_t thresholdBits = in.outChannels * thresholdsPerOutput(in) * acc;
+    const int64_t partialBits = in.outChannels * acc;
+    addMemory(c, in.inputElements * in.activationBits, in.lutInputs);
+    addMemory(c, partialBits, in.lutInputs);
+    addMemory(c, thresholdBits, in.lutInputs);
+    if (romInBram)
+        c.bram += bram36(romDepth * romWidth);
+    c.cycles = in.outPixels * t.steps * in.activationBits;
+    std::ostringstream f;
+    f << "N_arr*N_lut = " << t.arrays << "*" << t.lutsPerArray << " = " << tables << " + mux " << muxes << " + acc "
+      << t.parallelOutputs << "*" << acc << " + ROM/ctrl " << roms + control << " + requant " << requant
+      << "; cycles = " << (in.outPixels > 1 ? "pixels*" : "") << "D_s*B_a = "
+      << (in.outPixels > 1 ? std::to_string(in.outPixels) + "*" : "") << t.steps << "*" << in.activationBits;
+    c.formula = f.str();
+    return c;
+}
+
+} // namespace luthier::arch::cost

@@ -1,0 +1,184 @@
+// Cost models on a layer small enough to work out on paper.
+//
+// The layer: Dense 3 -> 2, 2-bit signed weights W = [[1, -2, 0], [1, 1, -2]], 2-bit unsigned input activations,
+// 2-bit output activations (3 thresholds per output), LUT6, G = 3 (one group per output).
+// Shared numbers: accumulator A = B_w + B_a + ceil(log2 fanIn) = 2 + 2 + 2 = 6 bits; MACs = 6; non-zero weights 5,
+// both outputs have non-zero weights; requant of a parallel output = 3 thresholds * ceil(6/2) = 9 LUTs.
+
+#include "arch/cost/cost.h"
+
+#include <QtTest>
+
+using namespace luthier::arch;
+using namespace luthier::arch::cost;
+
+namespace {
+
+CostInput smallDense()
+{
+    CostInput in;
+    in.outChannels = 2;
+    in.fanIn = 3;
+    in.inputElements = 3;
+    in.weightBits = 2;
+    in.activationBits = 2;
+    in.outputBits = 2;
+    in.nonZeroWeights = 5;
+    in.outputsWithWeights = 2;
+    in.maxAbsWeight = 2;
+    in.powerOfTwoWeights = true; // |w| in {0, 1, 2}
+    in.groupSize = 3;
+    in.groupsPerOutput = 1;
+    in.uniqueGroups = 2;
+    in.uniqueSliceGroups = 2; // the single slice holds both groups
+    return in;
+}
+
+} // namespace
+
+class TestCostModels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void helpers()
+    {
+        QCOMPARE(ceilLog2(1), 0);
+        QCOMPARE(ceilLog2(3), 2);
+        QCOMPARE(ceilLog2(64), 6);
+        QCOMPARE(tableLuts(6, 5, 6), int64_t(5)); // one LUT6 per output bit
+        QCOMPARE(tableLuts(8, 5, 6), int64_t(20)); // 256 entries = 4 LUT6 per bit
+        QCOMPARE(muxLuts(4, 6), int64_t(1)); // a LUT6 is a 4:1 mux
+        QCOMPARE(muxLuts(16, 6), int64_t(5)); // 4 first-level + 1 second-level
+        QCOMPARE(muxLuts(2, 4), int64_t(1)); // LUT4: 2:1
+        QCOMPARE(romLuts(100, 3, 6), int64_t(6)); // 3 bits wide, 2 LUT6 deep
+        QCOMPARE(bram36(1), 0.5); // one BRAM18
+        QCOMPARE(bram36(36 * 1024), 1.0);
+    }
+
+    void unrolled()
+    {
+        // A group table is addressed by G*B_a = 6 bits <= K, data = B_w + B_a + ceil(log2 3) = 6 bits: 6 LUTs
+        // (the bit-plane alternative: 2 planes * 4 LUTs + 1 adder * 6 = 14, worse). 2 tables = 12. Adder trees:
+        // one group per output, none. Requant 2 * 9 = 18. LUT = 30. FF = 2 outputs * (6 + 2) = 16.
+        const Cost c = unrolledCost(smallDense());
+        QCOMPARE(c.lut, int64_t(30));
+        QCOMPARE(c.ff, int64_t(16));
+        QCOMPARE(c.cycles, int64_t(1));
+        QCOMPARE(c.dsp, int64_t(0));
+    }
+
+    void lutDense()
+    {
+        // m = B_a = 2 < 6: n*m/10 with n = B_w + B_a = 4 -> 0.8 LUT per table, plus n = 4 adder LUTs: 4.8 per
+        // non-zero pair; 5 pairs -> 24. Requant 18. LUT = 42.
+        const Cost c = lutDenseCost(smallDense());
+        QCOMPARE(c.lut, int64_t(42));
+        QCOMPARE(c.cycles, int64_t(1));
+        // m >= 6: 8-bit activations, n = 10: 10 * 2^(8-6) + 10 = 50 per pair; requant with 255 thresholds of
+        // A = 2 + 8 + 2 = 12 bits: 255 * 6 = 1530 per output.
+        CostInput wide = smallDense();
+        wide.activationBits = 8;
+        wide.outputBits = 8;
+        QCOMPARE(lutDenseCost(wide).lut, int64_t(5 * 50 + 2 * 1530));
+    }
+
+    void lutNa()
+    {
+        // n_w = n_a = 2. k = 1: stored 2^1 * 3 = 6 bits, 2 lookups of a 3-bit-wide table (3 LUTs each) + 1 adder of
+        // n_w + n_a = 4 bits: 10 LUTs. k = 2: stored 2^2 * 4 = 16 bits, 1 lookup of 4 LUTs, no adder: 4 LUTs.
+        const auto options = lutNaOptions(smallDense());
+        QCOMPARE(options.size(), size_t(2));
+        QCOMPARE(options[0].storedBits, int64_t(6));
+        QCOMPARE(options[0].lookups, int64_t(2));
+        QCOMPARE(options[0].adders, int64_t(1));
+        QCOMPARE(options[0].luts, int64_t(10));
+        QCOMPARE(options[1].storedBits, int64_t(16));
+        QCOMPARE(options[1].luts, int64_t(4));
+        QCOMPARE(bestLutNaOption(smallDense()).k, 2);
+        // 5 weights * 4 + adder trees (5 non-zero - 2 outputs) * 6 = 18 + requant 18 = 56.
+        const Cost c = lutNaCost(smallDense());
+        QCOMPARE(c.lut, int64_t(56));
+        QCOMPARE(c.cycles, int64_t(1));
+        // The paper's storage comparison: 4-bit activations, 3-bit weights: conventional 2^4 * (4 + 3) = 112 bits,
+        // k = 2: 2^2 * (3 + 2) = 20 bits, 2 lookups, 1 adder.
+        CostInput paper = smallDense();
+        paper.weightBits = 3;
+        paper.activationBits = 4;
+        const auto p = lutNaOptions(paper);
+        QCOMPARE(p[3].storedBits, int64_t(112));
+        QCOMPARE(p[1].storedBits, int64_t(20));
+        QCOMPARE(p[1].lookups, int64_t(2));
+        QCOMPARE(p[1].adders, int64_t(1));
+    }
+
+    void shiftAdd()
+    {
+        // max|w| = 2: exponents {0, 1}, S = 2 positions; product = B_a + 1 = 3 bits, each a 2:1 mux (1 LUT6):
+        // shifter 3 LUTs + accumulator 6 = 9 per lane; lanes = min(64, 6 MACs) = 6 -> 54, + counter 2*ceil(log2 6)
+        // = 6 -> 60. Memories: 6 weight codes * (2 + ceil(log2 2)) = 18 bits -> 1 LUTRAM; 3 activations * 2 bits
+        // -> 1 LUTRAM. LUT = 62. Cycles = 6 MACs / 6 lanes = 1.
+        const Cost c = shiftAddCost(smallDense());
+        QVERIFY(c.available);
+        QCOMPARE(c.lut, int64_t(62));
+        QCOMPARE(c.ff, int64_t(6 * (6 + 3 + 3)));
+        QCOMPARE(c.cycles, int64_t(1));
+        QCOMPARE(c.dsp, int64_t(0));
+        CostInput uniform = smallDense();
+        uniform.powerOfTwoWeights = false;
+        QVERIFY(!shiftAddCost(uniform).available);
+    }
+
+    void dsp()
+    {
+        // 6 lanes of one DSP each; LUT = counter 2*3 + comparator 6 per lane * 6 = 42, + 2 LUTRAMs (12 weight bits,
+        // 6 activation bits) = 44. With 4 lanes: cycles = ceil(6 / 4) = 2.
+        const Cost c = dspCost(smallDense());
+        QCOMPARE(c.dsp, int64_t(6));
+        QCOMPARE(c.lut, int64_t(44));
+        QCOMPARE(c.cycles, int64_t(1));
+        CostInput folded = smallDense();
+        folded.parallelism = 4;
+        QCOMPARE(dspCost(folded).cycles, int64_t(2));
+        QCOMPARE(dspCost(folded).dsp, int64_t(4));
+    }
+
+    void tlmac()
+    {
+        // The plan of this layer (see test_analysis_groups: one step, one cluster, two arrays of N_lut = 3, each
+        // lane wired to one array). Tables 2*3 = 6, mux 0, accumulators 2*6 = 12, ROM width 0, step counter
+        // 2*ceil(log2(1 step * 2 bits)) = 2, requant 2*6 = 12: 32; memories: activations 6 bits, partial sums
+        // 2*6 = 12 bits, thresholds 2*3*6 = 36 bits: one LUTRAM each -> 35. Cycles D_s * B_a = 2.
+        CostInput in = smallDense();
+        TlmacNumbers t;
+        t.steps = 1;
+        t.parallelOutputs = 2;
+        t.clusters = 1;
+        t.arrays = 2;
+        t.lutsPerArray = 3;
+        t.muxFanIn = { 1, 1 };
+        in.tlmac = t;
+        const Cost c = tlmacCost(in);
+        QVERIFY(c.available);
+        QCOMPARE(c.lut, int64_t(35));
+        QCOMPARE(c.cycles, int64_t(2));
+        // A conv layer repeats the steps per output pixel: 10 pixels, 3-bit activations -> 10 * 1 * 3.
+        in.conv = true;
+        in.outPixels = 10;
+        in.activationBits = 3;
+        QCOMPARE(tlmacCost(in).cycles, int64_t(30));
+        in.tlmac.reset();
+        QVERIFY(!tlmacCost(in).available);
+    }
+
+    void estimateAllKeepsOrder()
+    {
+        const auto costs = estimateAll(smallDense());
+        QCOMPARE(costs.size(), std::size(kAllTemplates));
+        for (size_t i = 0; i < costs.size(); ++i) {
+            QVERIFY(costs[i].kind == kAllTemplates[i]);
+            QVERIFY(!costs[i].formula.empty());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCostModels)
+#include "test_cost_models.moc"
