@@ -18,38 +18,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-    const char* kEnvVar = "LUTHIER_RESOURCE_DIR";
+const char* kEnvVar = "LUTHIER_RESOURCE_DIR";
 
-    bool isResourceDir(const fs::path& dir)
-    {
-        std::error_code ec;
-        return fs::is_directory(dir / "devices", ec) || fs::is_directory(dir / "examples", ec);
-    }
+bool isResourceDir(const fs::path& dir) {
+    std::error_code ec;
+    return fs::is_directory(dir / "devices", ec) || fs::is_directory(dir / "examples", ec);
+}
 
-    fs::path environmentDir()
-    {
-        const char* value = std::getenv(kEnvVar);
-        return (value && *value) ? fs::path(value) : fs::path();
-    }
+fs::path environmentDir() {
+    const char* value = std::getenv(kEnvVar);
+    return (value && *value) ? fs::path(value) : fs::path();
+}
 
 } // namespace
 
-fs::path executablePath()
-{
+fs::path executablePath() {
     std::error_code ec;
 #if defined(_WIN32)
     std::wstring buffer(32768, L'\0');
     const DWORD length = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
-    if (length == 0 || length >= buffer.size())
-        return {};
+    if (length == 0 || length >= buffer.size()) return {};
     buffer.resize(length);
     return fs::path(buffer);
 #elif defined(__APPLE__)
     uint32_t size = 0;
     _NSGetExecutablePath(nullptr, &size);
     std::string buffer(size, '\0');
-    if (_NSGetExecutablePath(buffer.data(), &size) != 0)
-        return {};
+    if (_NSGetExecutablePath(buffer.data(), &size) != 0) return {};
     fs::path path = fs::weakly_canonical(fs::path(buffer.c_str()), ec);
     return ec ? fs::path() : path;
 #else
@@ -58,11 +53,9 @@ fs::path executablePath()
 #endif
 }
 
-std::vector<fs::path> resourceDirCandidates()
-{
+std::vector<fs::path> resourceDirCandidates() {
     std::vector<fs::path> candidates;
-    if (fs::path env = environmentDir(); !env.empty())
-        candidates.push_back(env);
+    if (fs::path env = environmentDir(); !env.empty()) candidates.push_back(env);
     if (fs::path exe = executablePath(); !exe.empty()) {
         const fs::path exeDir = exe.parent_path();
         candidates.push_back((exeDir / ".." / "share" / "luthier").lexically_normal());
@@ -74,8 +67,7 @@ std::vector<fs::path> resourceDirCandidates()
     return candidates;
 }
 
-fs::path resourceDir()
-{
+fs::path resourceDir() {
     // An explicitly set variable that points nowhere is a mistake the user should hear about, not a
     // reason to fall back silently to some other copy of the resources.
     if (fs::path env = environmentDir(); !env.empty()) {
@@ -86,21 +78,18 @@ fs::path resourceDir()
     }
     std::string tried;
     for (const fs::path& candidate : resourceDirCandidates()) {
-        if (isResourceDir(candidate))
-            return candidate;
+        if (isResourceDir(candidate)) return candidate;
         tried += "\n  " + candidate.string();
     }
-    throw Error("cannot find Luthier's resource folder (devices/, examples/); tried:" + tried
-        + "\nset " + kEnvVar + " to the folder that holds them");
+    throw Error("cannot find Luthier's resource folder (devices/, examples/); tried:" + tried + "\nset " + kEnvVar
+        + " to the folder that holds them");
 }
 
-fs::path resourcePath(std::string_view relative)
-{
+fs::path resourcePath(std::string_view relative) {
     const fs::path dir = resourceDir();
     fs::path path = dir / fs::path(relative);
     std::error_code ec;
-    if (!fs::exists(path, ec))
-        throw Error("resource '" + std::string(relative) + "' not found in " + dir.string());
+    if (!fs::exists(path, ec)) throw Error("resource '" + std::string(relative) + "' not found in " + dir.string());
     return path;
 }
 

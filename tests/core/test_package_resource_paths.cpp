@@ -7,7 +7,6 @@
 
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cstdlib>
 #include <filesystem>
 
@@ -21,15 +20,13 @@ private Q_SLOTS:
     void init() { qunsetenv("LUTHIER_RESOURCE_DIR"); }
     void cleanup() { qunsetenv("LUTHIER_RESOURCE_DIR"); }
 
-    void executablePathIsThisTest()
-    {
+    void executablePathIsThisTest() {
         const fs::path exe = util::executablePath();
         QVERIFY(exe.is_absolute());
         QCOMPARE(QString::fromStdString(exe.filename().string()), QStringLiteral("test_package_resource_paths"));
     }
 
-    void buildTreeFallsBackToSourceResources()
-    {
+    void buildTreeFallsBackToSourceResources() {
         // The test binary lives in <build>/bin, and <build>/share/luthier does not exist, so the lookup
         // must end at the source tree's resources/ folder.
         const fs::path expected = fs::path(LUTHIER_SOURCE_DIR) / "resources";
@@ -38,8 +35,7 @@ private Q_SLOTS:
         QVERIFY(fs::is_regular_file(example));
     }
 
-    void candidatesAreInDocumentedOrder()
-    {
+    void candidatesAreInDocumentedOrder() {
         QTemporaryDir dir;
         qputenv("LUTHIER_RESOURCE_DIR", dir.path().toUtf8());
         const auto candidates = util::resourceDirCandidates();
@@ -51,8 +47,7 @@ private Q_SLOTS:
         QCOMPARE(candidates.back(), fs::path(LUTHIER_SOURCE_DIR) / "resources");
     }
 
-    void environmentWins()
-    {
+    void environmentWins() {
         QTemporaryDir dir;
         QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("devices")));
         qputenv("LUTHIER_RESOURCE_DIR", dir.path().toUtf8());
@@ -66,8 +61,7 @@ private Q_SLOTS:
         }
     }
 
-    void environmentPointingNowhereIsAnError()
-    {
+    void environmentPointingNowhereIsAnError() {
         qputenv("LUTHIER_RESOURCE_DIR", "/nonexistent/luthier-resources");
         try {
             util::resourceDir();
