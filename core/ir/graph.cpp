@@ -42,7 +42,7 @@ bool hasWeights(LayerKind kind) { return kind == LayerKind::Dense || kind == Lay
 const QuantSpec* Layer::outputQuant() const
 {
     for (auto it = epilogue.rbegin(); it != epilogue.rend(); ++it)
-        if (it->kind == PointwiseKind::Quant)
+        if (it->kind == PointwiseKind::Quant || it->kind == PointwiseKind::Quantize)
             return &it->quant;
     return nullptr;
 }

@@ -26,6 +26,10 @@ double PointwiseOp::apply(double x, int64_t c) const
         return std::clamp(x, lo, hi);
     case PointwiseKind::Quant:
         return quant.apply(x, c);
+    case PointwiseKind::Quantize:
+        return double(quant.toInt(x, c));
+    case PointwiseKind::Dequantize:
+        return (x - quant.zeroPointAt(c)) * quant.scaleAt(c);
     }
     return x;
 }
@@ -43,6 +47,10 @@ const char* PointwiseOp::name() const
         return "clip";
     case PointwiseKind::Quant:
         return "quant";
+    case PointwiseKind::Quantize:
+        return "quantize_linear";
+    case PointwiseKind::Dequantize:
+        return "dequantize_linear";
     }
     return "?";
 }
@@ -64,6 +72,8 @@ int monotoneDirection(const std::vector<PointwiseOp>& ops, int64_t c)
                 return 1; // constant from here on: non-decreasing
             if (m < 0)
                 direction = -direction;
+        } else if (op.kind == PointwiseKind::Dequantize && op.quant.scaleAt(c) < 0) {
+            direction = -direction;
         } else if (op.kind == PointwiseKind::LeakyRelu && op.alpha < 0) {
             return 0; // not monotone; callers reject such layers
         }

@@ -15,7 +15,9 @@ enum class PointwiseKind {
     Relu,
     LeakyRelu, // y = x >= 0 ? x : alpha * x
     Clip, // y = clamp(x, lo, hi)   (also HardTanh)
-    Quant, // QONNX quantiser (quant.apply)
+    Quant, // QONNX quantiser (quant.apply): output stays a real value on the quantisation lattice
+    Quantize, // ONNX QuantizeLinear: output is the integer level (quant.toInt), e.g. uint8 0..255
+    Dequantize, // ONNX DequantizeLinear: (x - zeroPoint) * scale
 };
 
 struct PointwiseOp {

@@ -5,7 +5,10 @@
 
 #include "ir/graph.h"
 
+#include <onnx/onnx_pb.h>
+
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace luthier::importer {
@@ -15,8 +18,12 @@ struct ImportLimits {
     int64_t maxNodes = 100000;
 };
 
-ir::Graph importModel(const std::string& path, const ImportLimits& limits = {});
+// Some models (ONNX node tests, for one) declare parameters as graph inputs: bind those to constants by name.
+using BoundInputs = std::map<std::string, onnx::TensorProto>;
+
+ir::Graph importModel(const std::string& path, const ImportLimits& limits = {}, const BoundInputs& bound = {});
 // `label` names the source in error messages (e.g. the file name).
-ir::Graph importModelFromBytes(const std::string& bytes, const std::string& label, const ImportLimits& limits = {});
+ir::Graph importModelFromBytes(
+    const std::string& bytes, const std::string& label, const ImportLimits& limits = {}, const BoundInputs& bound = {});
 
 } // namespace luthier::importer
