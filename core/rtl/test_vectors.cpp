@@ -1,0 +1,53 @@
+#include "rtl/test_vectors.h"
+
+#include "util/error.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace luthier::rtl {
+
+void writeVectors(const std::filesystem::path& file, const TestVectors& vectors)
+{
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << "luthier-vectors 1\n" << vectors.count() << " " << vectors.inputCount << " " << vectors.outputCount << "\n";
+    for (int64_t v = 0; v < vectors.count(); ++v) {
+        for (int64_t i = 0; i < vectors.inputCount; ++i)
+            out << (i ? " " : "") << vectors.inputs[size_t(v * vectors.inputCount + i)];
+        out << "\n";
+        for (int64_t o = 0; o < vectors.outputCount; ++o)
+            out << (o ? " " : "") << vectors.expected[size_t(v * vectors.outputCount + o)];
+        out << "\n";
+    }
+    if (!out)
+        throw Error("cannot write test vectors " + file.string());
+}
+
+TestVectors readVectors(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw Error("cannot open test vectors " + file.string());
+    std::string magic;
+    int version = 0;
+    int64_t count = -1;
+    TestVectors v;
+    if (!(in >> magic >> version >> count >> v.inputCount >> v.outputCount) || magic != "luthier-vectors"
+        || version != 1 || count < 0 || v.inputCount < 1 || v.outputCount < 1 || count > (int64_t(1) << 26))
+        throw Error(file.string() + ": not a luthier-vectors 1 file (bad header)");
+    v.inputs.resize(size_t(count * v.inputCount));
+    v.expected.resize(size_t(count * v.outputCount));
+    for (int64_t s = 0; s < count; ++s) {
+        for (int64_t i = 0; i < v.inputCount; ++i)
+            if (!(in >> v.inputs[size_t(s * v.inputCount + i)]))
+                throw Error(file.string() + ": vector " + std::to_string(s) + " has fewer than "
+                    + std::to_string(v.inputCount) + " input codes");
+        for (int64_t o = 0; o < v.outputCount; ++o)
+            if (!(in >> v.expected[size_t(s * v.outputCount + o)]))
+                throw Error(file.string() + ": vector " + std::to_string(s) + " has fewer than "
+                    + std::to_string(v.outputCount) + " expected outputs");
+    }
+    return v;
+}
+
+} // namespace luthier::rtl
