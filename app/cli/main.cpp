@@ -12,6 +12,8 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     luthier::cli::Context context;
     luthier::cli::addInspectCommand(app, context);
+    luthier::cli::addRunCommand(app, context);
+    luthier::cli::addEvalCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -25,6 +25,12 @@ struct IntFormat {
     uint64_t codeOf(int64_t q) const { return bipolar ? uint64_t(q > 0) : uint64_t(q - minInt); }
     int64_t valueOf(uint64_t code) const { return bipolar ? (code ? 1 : -1) : int64_t(code) + minInt; }
     double dequantise(int64_t q, int64_t c) const;
+    // The integer q whose dequantised value is `value` (a value on this format's lattice, e.g. what a
+    // quantiser returned); throws luthier::Error when `value` is off the lattice.
+    int64_t latticeIndex(double value, int64_t c) const;
+    bool perChannel() const { return scale.size() > 1 || zeroPoint.size() > 1; }
+    double scaleAt(int64_t c) const { return scale.size() == 1 ? scale[0] : scale[size_t(c)]; }
+    double zeroPointAt(int64_t c) const { return zeroPoint.size() == 1 ? zeroPoint[0] : zeroPoint[size_t(c)]; }
 };
 
 // Requantisation of an exact accumulator to the next layer's integer by per-channel thresholds:
@@ -38,6 +44,11 @@ struct Thresholds {
     int64_t apply(int64_t acc, int64_t c) const;
 };
 
+// The accumulator each kind computes (q = input integers, z = padValue, the input's zero point):
+//   Dense/Conv: acc = sum w * (q - z) (padding contributes 0); AvgPool/GlobalAvgPool: acc = sum (q - z);
+//   Add: acc = sum_j multipliers[j] * (q_j - zeroPoints[j]);
+//   MaxPool, Pointwise, Flatten, Reshape, Transpose, Resize, Concat: the moved integer q itself; when such
+//   a layer requantises, acc = q - z. Softmax passes its input integers through (argmax in hardware).
 struct IntLayer {
     int source = -1; // index of the ir::Graph layer this lowers
     ir::LayerKind kind = ir::LayerKind::Pointwise;
@@ -55,7 +66,10 @@ struct IntLayer {
     int64_t padValue = 0; // the integer that represents real 0 in the input (its zero point)
 
     // Add: acc = sum_j multipliers[j] * q_j (exact rational alignment of the input scales).
+    // Concat with inputs of different formats: part j holds multipliers[j] * (q_j - zeroPoints[j]);
+    // Add likewise subtracts zeroPoints[j] from q_j first. Empty for Concat: the integers are copied.
     std::vector<int64_t> multipliers;
+    std::vector<int64_t> zeroPoints;
     std::vector<int64_t> perm; // Transpose
     int axis = 0; // Concat, Softmax
     std::vector<double> resizeScales;
@@ -66,8 +80,12 @@ struct IntLayer {
     std::vector<double> accScale, accBias;
     std::vector<ir::PointwiseOp> accEpilogue;
     int64_t accMin = 0, accMax = 0; // bounds of the accumulator over all possible inputs
+    // Layers that output integers without requantising: data movement (Flatten, MaxPool, Concat of equal
+    // formats, ...) carries its input's format; an accumulator with no epilogue and no bias is itself
+    // an integer of scale accScale and range [accMin, accMax].
+    std::optional<IntFormat> carried;
 
-    const IntFormat* outFormat() const { return requant ? &requant->out : nullptr; }
+    const IntFormat* outFormat() const { return requant ? &requant->out : carried ? &*carried : nullptr; }
 };
 
 struct IntGraph {

@@ -1,0 +1,99 @@
+// luthier-cli eval MODEL --inputs X.npy --labels Y.npy [--json FILE]: top-1 accuracy of the float
+// reference and the integer golden model, their agreement, and per-layer activation ranges.
+
+#include "commands.h"
+#include "onnx/importer.h"
+#include "quant/lower.h"
+#include "sim/evaluation.h"
+#include "sim/float_executor.h"
+#include "sim/int_executor.h"
+#include "util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+namespace luthier::cli {
+
+namespace {
+
+void printEvaluation(const ir::Graph& graph, const sim::Evaluation& e)
+{
+    std::printf("%s: %lld samples, %lld classes\n", graph.name.c_str(), static_cast<long long>(e.samples),
+        static_cast<long long>(e.classes));
+    if (e.labelled) {
+        std::printf("top-1 accuracy  float %.2f %% (%lld)   integer %.2f %% (%lld)\n", 100 * e.floatAccuracy(),
+            static_cast<long long>(e.floatCorrect), 100 * e.intAccuracy(), static_cast<long long>(e.intCorrect));
+    }
+    std::printf("agreement       %.2f %% of samples have the same class (%lld differ)\n", 100 * e.agreement(),
+        static_cast<long long>(e.samples - e.argmaxAgree));
+    std::printf("output values   %lld of %lld differ (max |difference| %.3g)\n",
+        static_cast<long long>(e.valueMismatches), static_cast<long long>(e.values), e.maxAbsDifference);
+    std::printf("argmax ties     float %lld   integer %lld samples\n", static_cast<long long>(e.floatTies),
+        static_cast<long long>(e.intTies));
+    std::printf("%-3s %-32s %14s %14s %14s %14s %10s %10s\n", "#", "layer", "float min", "float max", "int-model min",
+        "int-model max", "int min", "int max");
+    for (size_t i = 0; i < e.intRanges.size(); ++i) {
+        const sim::LayerRange& q = e.intRanges[i];
+        const sim::LayerRange& f = e.floatRanges.at(i);
+        std::string name = q.name.size() > 32 ? "..." + q.name.substr(q.name.size() - 29) : q.name;
+        std::printf("%-3zu %-32s %14.6g %14.6g %14.6g %14.6g", i, name.c_str(), f.min, f.max, q.min, q.max);
+        if (q.integer)
+            std::printf(" %10lld %10lld\n", static_cast<long long>(q.intMin), static_cast<long long>(q.intMax));
+        else
+            std::printf(" %10s %10s\n", "-", "-");
+    }
+}
+
+} // namespace
+
+void addEvalCommand(CLI::App& app, Context&)
+{
+    struct Options {
+        std::string model, inputs, labels, json;
+        int threads = 0;
+        quant::LowerOptions lower;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App* cmd = app.add_subcommand("eval", "Accuracy of the float and integer models and their agreement");
+    cmd->add_option("model", o->model, "ONNX / QONNX model file")->required();
+    cmd->add_option("--inputs", o->inputs, "Input samples (.npy or .csv, batch first)")->required();
+    cmd->add_option("--labels", o->labels, "Labels (.npy/.csv class indices or one-hot rows)");
+    cmd->add_option("--json", o->json, "Also write the results as JSON to this file ('-' for stdout)");
+    cmd->add_option("--threads", o->threads, "Worker threads (0: all cores)");
+    cmd->add_option("--input-bits", o->lower.inputBits, "Bits of the input quantiser inserted when the model has none")
+        ->capture_default_str();
+    cmd->add_option("--input-frac", o->lower.inputFractionBits, "Fraction bits of that inserted input quantiser")
+        ->capture_default_str();
+    cmd->add_option("--ptq-weight-bits", o->lower.ptqWeightBits, "Quantise float weights to this many bits (0: error)");
+    cmd->callback([o] {
+        const ir::Graph graph = importer::importModel(o->model);
+        const sim::Dataset data = sim::loadInputs(o->inputs, graph.layers.at(0).outShape);
+        const std::vector<int64_t> labels = o->labels.empty() ? std::vector<int64_t> {}
+                                                              : sim::loadLabels(o->labels, data.count);
+        const quant::IntGraph ig = quant::lowerToInteger(graph, o->lower);
+        sim::RunOptions run;
+        run.threads = o->threads;
+        const sim::RunResult f = sim::runFloat(graph, data, run);
+        const sim::RunResult q = sim::runInteger(ig, data, run);
+        const sim::Evaluation e = sim::evaluate(f, q, labels);
+        nlohmann::json j = sim::toJson(e);
+        j["model"] = graph.name;
+        j["notes"] = ig.notes;
+        if (o->json != "-")
+            printEvaluation(graph, e);
+        for (const std::string& note : ig.notes)
+            std::fprintf(stderr, "note: %s\n", note.c_str());
+        if (o->json == "-") {
+            std::printf("%s\n", j.dump(2).c_str());
+        } else if (!o->json.empty()) {
+            std::ofstream out(o->json);
+            if (!(out << j.dump(2) << "\n"))
+                throw Error(o->json + ": cannot write");
+        }
+    });
+}
+
+} // namespace luthier::cli

@@ -1,0 +1,53 @@
+#include "sim/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace luthier::sim {
+
+int workerCount(int threads, int64_t items)
+{
+    int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    return int(std::max<int64_t>(1, std::min<int64_t>(n, items)));
+}
+
+void parallelBlocks(int64_t items, int64_t blockSize, int workers, Progress& progress, std::string_view message,
+    const std::function<void(int, int64_t, int64_t)>& work)
+{
+    blockSize = std::max<int64_t>(1, blockSize);
+    const int64_t blocks = (items + blockSize - 1) / blockSize;
+    std::atomic<int64_t> next { 0 }, done { 0 };
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    auto run = [&](int worker) {
+        try {
+            for (int64_t b; (b = next.fetch_add(1)) < blocks;) {
+                if (progress.cancelled() || error)
+                    return;
+                work(worker, b * blockSize, std::min(items, (b + 1) * blockSize));
+                const int64_t finished = done.fetch_add(1) + 1;
+                if (worker == 0)
+                    progress.report(double(finished) / double(blocks), message);
+            }
+        } catch (...) {
+            std::lock_guard lock(errorMutex);
+            if (!error)
+                error = std::current_exception();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int w = 1; w < workers; ++w)
+        pool.emplace_back(run, w);
+    run(0);
+    for (std::thread& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+    progress.checkpoint();
+}
+
+} // namespace luthier::sim
