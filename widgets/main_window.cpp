@@ -1,12 +1,498 @@
 #include "main_window.h"
 
+#include "document.h"
+#include "format.h"
+#include "graph_view.h"
+#include "layer_inspector.h"
+#include "layer_table_model.h"
+#include "statistics_panel.h"
+#include "theme.h"
+
+#include "util/error.h"
+#include "util/resource_paths.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QUrl>
+
+static void initIconResources() { Q_INIT_RESOURCE(icons); }
+
 namespace luthier::widgets {
+
+namespace {
+    constexpr int kMaxRecentFiles = 8;
+    const QString kRecentKey = QStringLiteral("recentFiles");
+
+    bool isOpenable(const QString& path)
+    {
+        const QString suffix = QFileInfo(path).suffix().toLower();
+        return suffix == QLatin1String("onnx") || suffix == QLatin1String("luthier");
+    }
+
+    QIcon icon(const char* name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))); }
+}
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_document(new Document(this))
+    , m_layerModel(new LayerTableModel(m_document, this))
+    , m_selection(new QItemSelectionModel(m_layerModel, this))
+    , m_graph(new LayerGraphView(m_document, m_selection, this))
+    , m_modelStatus(new QLabel(this))
+    , m_costStatus(new QLabel(this))
+    , m_busy(new QProgressBar(this))
 {
-    setWindowTitle(QStringLiteral("Luthier"));
+    initIconResources();
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(icon("luthier"));
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    setCentralWidget(m_graph);
+
+    createDocks();
+    createActions();
+
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
+    m_busy->setMaximumHeight(14);
+    m_busy->setToolTip(tr("Recomputing statistics, costs and accuracy in the background"));
+    m_busy->hide();
+    statusBar()->addWidget(m_modelStatus, 1);
+    statusBar()->addPermanentWidget(m_costStatus);
+    statusBar()->addPermanentWidget(m_busy);
+
+    connect(m_document, &Document::documentReset, this, &MainWindow::onDocumentReset);
+    connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &Document::analysisUpdated, this, &MainWindow::updateStatus);
+    connect(m_document, &Document::analysisRunningChanged, m_busy, &QWidget::setVisible);
+
     resize(1600, 1000);
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("layersDock")), findChild<QDockWidget*>(QStringLiteral("inspectorDock")) },
+        { 330, 400 }, Qt::Horizontal);
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { 330 }, Qt::Vertical);
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    updateTitle();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName, QWidget* widget, Qt::DockWidgetArea area)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // saveState() needs stable names
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::createDocks()
+{
+    auto* table = new QTableView(this);
+    table->setObjectName(QStringLiteral("layerTable"));
+    table->setModel(m_layerModel);
+    table->setSelectionModel(m_selection);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setAlternatingRowColors(true);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setWordWrap(false);
+    connect(m_selection, &QItemSelectionModel::currentRowChanged, table,
+        [table](const QModelIndex& current) { table->scrollTo(current); });
+    QDockWidget* layers = addDock(tr("Layers"), QStringLiteral("layersDock"), table, Qt::LeftDockWidgetArea);
+
+    auto* history = new QUndoView(m_document->undoStack(), this);
+    history->setEmptyLabel(tr("<opened>"));
+    QDockWidget* undo = addDock(tr("History"), QStringLiteral("historyDock"), history, Qt::LeftDockWidgetArea);
+    tabifyDockWidget(layers, undo);
+    layers->raise();
+
+    m_inspector = new LayerInspector(m_document, m_selection, this);
+    m_inspector->setObjectName(QStringLiteral("inspector"));
+    addDock(tr("Inspector"), QStringLiteral("inspectorDock"), m_inspector, Qt::RightDockWidgetArea);
+
+    m_statistics = new StatisticsPanel(m_document, m_selection, this);
+    m_statistics->setObjectName(QStringLiteral("statistics"));
+    addDock(tr("Statistics"), QStringLiteral("statisticsDock"), m_statistics, Qt::BottomDockWidgetArea);
+    // The plots span the window's width; the side docks end above them.
+    setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* newAction = file->addAction(icon("document-new"), tr("&New Project"), this, &MainWindow::newProject);
+    newAction->setShortcut(QKeySequence::New);
+    QAction* openAction = file->addAction(icon("document-open"), tr("&Open\u2026"), this, &MainWindow::open);
+    openAction->setShortcut(QKeySequence::Open);
+    openAction->setToolTip(tr("Open a Luthier project or an ONNX model"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    QAction* importAction = file->addAction(icon("document-import"), tr("&Import Model\u2026"), this, &MainWindow::importModel);
+    importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    file->addSeparator();
+    QAction* saveAction = file->addAction(icon("document-save"), tr("&Save"), this, &MainWindow::save);
+    saveAction->setShortcut(QKeySequence::Save);
+    QAction* saveAsAction = file->addAction(tr("Save &As\u2026"), this, &MainWindow::saveAs);
+    saveAsAction->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setIcon(icon("edit-undo"));
+    QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    redo->setIcon(icon("edit-redo"));
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu* projectMenu = menuBar()->addMenu(tr("&Project"));
+    QAction* attach = projectMenu->addAction(icon("dataset"), tr("Attach &Dataset\u2026"), this, &MainWindow::attachDataset);
+    attach->setToolTip(tr("Choose the inputs and labels the golden model measures accuracy on"));
+    projectMenu->addAction(tr("D&etach Dataset"), this, &MainWindow::detachDataset);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    QAction* fit = m_viewMenu->addAction(icon("zoom-fit"), tr("&Fit Graph"), m_graph, &LayerGraphView::fitToView);
+    QMenu* themeMenu = m_viewMenu->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    const Theme current = themeFromString(QSettings().value(QStringLiteral("theme")).toString());
+    for (auto [theme, label] : { std::pair { Theme::System, tr("&System") }, { Theme::Light, tr("&Light") }, { Theme::Dark, tr("&Dark") } }) {
+        QAction* a = themeMenu->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(theme == current);
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [theme] {
+            applyTheme(theme);
+            QSettings().setValue(QStringLiteral("theme"), toString(theme));
+        });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* example = help->addAction(icon("example"), tr("Open &Example"), this, &MainWindow::openExample);
+    example->setToolTip(tr("Open the bundled TFC_2W2A MNIST example project"));
+    help->addAction(tr("Workbench &Guide"), this, &MainWindow::showGuide)->setShortcut(QKeySequence::HelpContents);
+    help->addSeparator();
+    help->addAction(tr("&About Luthier"), this, &MainWindow::about)->setMenuRole(QAction::AboutRole);
+
+    QToolBar* tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setIconSize(QSize(20, 20));
+    tools->addAction(newAction);
+    tools->addAction(openAction);
+    tools->addAction(saveAction);
+    tools->addAction(importAction);
+    tools->addSeparator();
+    tools->addAction(undo);
+    tools->addAction(redo);
+    tools->addSeparator();
+    tools->addAction(attach);
+    tools->addAction(fit);
+    tools->addAction(example);
+}
+
+bool MainWindow::openPath(const QString& path)
+{
+    if (!maybeSave())
+        return false;
+    const bool project = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) != 0;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        if (project)
+            m_document->openProject(path);
+        else
+            m_document->importModel(path);
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        showError(project ? tr("Cannot open the project") : tr("Cannot import the model"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    QApplication::restoreOverrideCursor();
+    addRecentFile(path);
+    return true;
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    // Window-modal and non-blocking: scripts and tests keep running, the user still has to dismiss it.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),
+        tr("%1 has unsaved changes. Save them first?").arg(m_document->displayName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    try {
+        m_document->saveAs(m_document->filePath());
+    } catch (const std::exception& e) {
+        showError(tr("Cannot save"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(m_document->filePath()), 4000);
+    return true;
+}
+
+bool MainWindow::saveAs()
+{
+    QString suggestion = m_document->filePath();
+    if (suggestion.isEmpty() && m_document->graph())
+        suggestion = QFileInfo(QString::fromStdString(m_document->project().modelPath)).dir().filePath(
+            QFileInfo(QString::fromStdString(m_document->project().modelPath)).completeBaseName() + QStringLiteral(".luthier"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project"), suggestion, tr("Luthier projects (*.luthier)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QLatin1String(".luthier")))
+        path += QLatin1String(".luthier");
+    try {
+        m_document->saveAs(path);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot save"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    addRecentFile(path);
+    return true;
+}
+
+void MainWindow::newProject()
+{
+    if (maybeSave())
+        m_document->newProject();
+}
+
+void MainWindow::open()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(m_document->filePath()).absolutePath(),
+        tr("Projects and models (*.luthier *.onnx);;Luthier projects (*.luthier);;ONNX models (*.onnx)"));
+    if (!path.isEmpty())
+        openPath(path);
+}
+
+void MainWindow::importModel()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import Model"), QString(), tr("ONNX models (*.onnx)"));
+    if (!path.isEmpty())
+        openPath(path);
+}
+
+void MainWindow::attachDataset()
+{
+    if (!m_document->graph()) {
+        showError(tr("No model"), tr("Open a project or import a model before attaching a dataset."));
+        return;
+    }
+    const QString filter = tr("Arrays (*.npy *.csv)");
+    const QString inputs = QFileDialog::getOpenFileName(this, tr("Dataset Inputs"), QString(), filter);
+    if (inputs.isEmpty())
+        return;
+    const QString labels = QFileDialog::getOpenFileName(this, tr("Dataset Labels"), QFileInfo(inputs).absolutePath(), filter);
+    if (labels.isEmpty())
+        return;
+    m_document->editDataset({ inputs.toStdString(), labels.toStdString() },
+        tr("attach dataset %1").arg(QFileInfo(inputs).fileName()));
+}
+
+void MainWindow::detachDataset()
+{
+    if (m_document->project().dataset.attached())
+        m_document->editDataset({}, tr("detach dataset"));
+}
+
+QString MainWindow::examplePath()
+{
+    try {
+        return QString::fromStdString(util::resourcePath("examples/tfc_2w2a/tfc_2w2a.luthier").string());
+    } catch (const Error&) {
+        return {};
+    }
+}
+
+void MainWindow::openExample()
+{
+    const QString path = examplePath();
+    if (path.isEmpty())
+        showError(tr("Example not found"), tr("The example project is not installed with this copy of Luthier."));
+    else
+        openPath(path);
+}
+
+void MainWindow::showGuide()
+{
+    // The guide ships next to the resources in an install and in the source tree's docs/.
+    QStringList candidates;
+    try {
+        const auto resources = util::resourceDir();
+        candidates << QString::fromStdString((resources / "docs" / "workbench.md").string())
+                   << QString::fromStdString((resources.parent_path() / "docs" / "workbench.md").string());
+    } catch (const Error&) {
+    }
+    for (const QString& candidate : candidates)
+        if (QFileInfo::exists(candidate)) {
+            QDesktopServices::openUrl(QUrl::fromLocalFile(candidate));
+            return;
+        }
+    showError(tr("Guide not found"), tr("docs/workbench.md is not installed with this copy of Luthier."));
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Luthier"),
+        tr("<h3>Luthier %1</h3><p>A workbench for neural networks that run as lookup tables in FPGA soft logic: "
+           "import a quantised ONNX model, study its weight groups and per-template costs, change bit-widths, "
+           "and compile it to verified Verilog.</p><p>MIT licence. Methods from TLMAC, HGQ-LUT, LUT-NA and n-BQ-NN.</p>")
+            .arg(QStringLiteral(LUTHIER_VERSION)));
+}
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    QSettings settings;
+    QStringList files = settings.value(kRecentKey).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    settings.setValue(kRecentKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = QSettings().value(kRecentKey).toStringList();
+    for (const QString& path : files) {
+        QAction* a = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPath(path); });
+        a->setToolTip(path);
+        a->setEnabled(QFileInfo::exists(path));
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear List"), this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(QStringLiteral("%1[*] \u2014 Luthier").arg(m_document->displayName()));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::updateStatus()
+{
+    const ir::Graph* graph = m_document->graph();
+    if (!graph) {
+        m_modelStatus->setText(tr("No model. Open a project, import an ONNX model, or try Help \u2192 Open Example."));
+        m_costStatus->clear();
+        return;
+    }
+    m_modelStatus->setText(tr("%1 \u00b7 %2 layers \u00b7 %3 parameters \u00b7 %4 MACs/sample")
+                               .arg(QString::fromStdString(graph->name))
+                               .arg(graph->layers.size())
+                               .arg(groupedNumber(graph->totalParameters()), groupedNumber(graph->totalMacs())));
+    const AnalysisSnapshot& a = m_document->analysis();
+    QStringList parts;
+    if (a.hasCosts())
+        parts << tr("%1 LUTs (assigned templates)").arg(groupedNumber(a.totalLuts()));
+    if (a.accuracy)
+        parts << tr("accuracy %1 % on %2 samples").arg(100.0 * *a.accuracy, 0, 'f', 1).arg(a.samples);
+    m_costStatus->setText(parts.join(QStringLiteral("  \u00b7  ")));
+}
+
+void MainWindow::onDocumentReset()
+{
+    updateTitle();
+    updateStatus();
+    // Start on the first layer with weights: the inspector and plots then have something to say.
+    if (const ir::Graph* graph = m_document->graph())
+        for (size_t i = 0; i < graph->layers.size(); ++i)
+            if (ir::hasWeights(graph->layers[i].kind)) {
+                selectLayer(int(i));
+                break;
+            }
+}
+
+void MainWindow::selectLayer(int layer)
+{
+    m_selection->setCurrentIndex(m_layerModel->index(layer, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() && isOpenable(urls.front().toLocalFile()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() && isOpenable(urls.front().toLocalFile())) {
+        event->acceptProposedAction();
+        openPath(urls.front().toLocalFile());
+    }
 }
 
 } // namespace luthier::widgets

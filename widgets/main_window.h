@@ -1,14 +1,83 @@
 #pragma once
+// The workbench window: the layer graph in the centre, docks for the layer list, inspector, statistics
+// and undo history, menus and a toolbar over one Document. Opening, importing and saving go through
+// here so errors, recent files and the unsaved-changes prompt behave the same from every entry point
+// (menus, drag and drop, the command line).
 
 #include <QMainWindow>
 
+class QDockWidget;
+class QItemSelectionModel;
+class QLabel;
+class QMenu;
+class QProgressBar;
+
 namespace luthier::widgets {
 
-// The workbench's main window. For now it only frames the panels that later stages add.
+class Document;
+class LayerGraphView;
+class LayerInspector;
+class LayerTableModel;
+class StatisticsPanel;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a .luthier project or imports an .onnx model, after offering to save unsaved changes.
+    // Failures are shown in a message box and leave the current document as it was; returns success.
+    bool openPath(const QString& path);
+
+    Document* document() const { return m_document; }
+    LayerTableModel* layerModel() const { return m_layerModel; }
+    QItemSelectionModel* selectionModel() const { return m_selection; }
+    LayerGraphView* graphView() const { return m_graph; }
+    LayerInspector* inspector() const { return m_inspector; }
+    StatisticsPanel* statistics() const { return m_statistics; }
+    void selectLayer(int layer);
+
+    static QString examplePath(); // the bundled example project, or empty when it is not installed
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createDocks();
+    bool maybeSave(); // false: the user cancelled
+    bool save();
+    bool saveAs();
+    void newProject();
+    void open();
+    void importModel();
+    void attachDataset();
+    void detachDataset();
+    void openExample();
+    void showGuide();
+    void about();
+    void showError(const QString& title, const QString& message);
+    void addRecentFile(const QString& path);
+    void rebuildRecentMenu();
+    void updateTitle();
+    void updateStatus();
+    void onDocumentReset();
+    QDockWidget* addDock(const QString& title, const QString& objectName, QWidget* widget, Qt::DockWidgetArea area);
+
+    Document* m_document;
+    LayerTableModel* m_layerModel;
+    QItemSelectionModel* m_selection;
+    LayerGraphView* m_graph;
+    LayerInspector* m_inspector = nullptr;
+    StatisticsPanel* m_statistics = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QLabel* m_modelStatus;
+    QLabel* m_costStatus;
+    QProgressBar* m_busy;
 };
 
 } // namespace luthier::widgets

@@ -1,6 +1,12 @@
+// The Luthier workbench. `luthier [PATH]` opens a .luthier project or imports an .onnx model.
+
 #include "main_window.h"
+#include "theme.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+#include <QTimer>
 
 int main(int argc, char** argv)
 {
@@ -8,7 +14,23 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("Luthier"));
     QApplication::setOrganizationName(QStringLiteral("Luthier"));
     QApplication::setApplicationVersion(QStringLiteral(LUTHIER_VERSION));
-    luthier::widgets::MainWindow window;
+    QApplication::setDesktopFileName(QStringLiteral("luthier"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("LUT-network workbench for FPGA soft logic"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A .luthier project or an .onnx model to open"), QStringLiteral("[path]"));
+    parser.process(app);
+
+    using namespace luthier::widgets;
+    applyTheme(themeFromString(QSettings().value(QStringLiteral("theme")).toString()));
+    MainWindow window;
     window.show();
+    if (const QStringList args = parser.positionalArguments(); !args.isEmpty()) {
+        const QString path = args.front();
+        // After the event loop starts, so an error box appears over the shown window.
+        QTimer::singleShot(0, &window, [&window, path] { window.openPath(path); });
+    }
     return app.exec();
 }

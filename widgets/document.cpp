@@ -1,0 +1,230 @@
+#include "document.h"
+
+#include "analysis_job.h"
+#include "undo_commands.h"
+
+#include "onnx/importer.h"
+#include "util/error.h"
+
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QStringList>
+#include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace luthier::widgets {
+
+Document::Document(QObject* parent)
+    : QObject(parent)
+    , m_undoStack(new QUndoStack(this))
+{
+    connect(m_undoStack, &QUndoStack::cleanChanged, this, [this] { Q_EMIT modifiedChanged(isModified()); });
+    connect(&m_watcher, &QFutureWatcher<AnalysisSnapshot>::resultReadyAt, this, &Document::onAnalysisResult);
+    connect(&m_watcher, &QFutureWatcher<AnalysisSnapshot>::finished, this, &Document::onAnalysisFinished);
+}
+
+Document::~Document()
+{
+    if (m_progress)
+        m_progress->cancel();
+    m_watcher.waitForFinished();
+}
+
+QString Document::displayName() const
+{
+    if (!m_filePath.isEmpty())
+        return QFileInfo(m_filePath).fileName();
+    if (m_graph)
+        return QString::fromStdString(m_graph->name) + QStringLiteral(" (unsaved)");
+    return QStringLiteral("Untitled");
+}
+
+bool Document::isModified() const { return m_unsaved || !m_undoStack->isClean(); }
+
+void Document::newProject() { install(project::Project {}, nullptr, QString(), false); }
+
+void Document::openProject(const QString& path)
+{
+    project::Project p = project::loadProject(path.toStdString());
+    std::shared_ptr<const ir::Graph> graph;
+    if (!p.modelPath.empty())
+        graph = std::make_shared<const ir::Graph>(importer::importModel(p.modelPath));
+    install(std::move(p), std::move(graph), QFileInfo(path).absoluteFilePath(), false);
+}
+
+void Document::importModel(const QString& modelPath)
+{
+    auto graph = std::make_shared<const ir::Graph>(importer::importModel(modelPath.toStdString()));
+    project::Project p;
+    p.modelPath = QFileInfo(modelPath).absoluteFilePath().toStdString();
+    install(std::move(p), std::move(graph), QString(), true);
+}
+
+void Document::saveAs(const QString& path)
+{
+    const QFileInfo info(path);
+    const std::string text = project::serialiseProject(m_project, info.absolutePath().toStdString());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size())
+        || !file.commit())
+        throw Error(path.toStdString() + ": cannot save the project: " + file.errorString().toStdString());
+    const bool renamed = m_filePath != info.absoluteFilePath();
+    m_filePath = info.absoluteFilePath();
+    m_undoStack->setClean();
+    setUnsaved(false);
+    if (renamed)
+        Q_EMIT filePathChanged();
+}
+
+int Document::layerIndex(const std::string& name) const
+{
+    if (!m_graph)
+        return -1;
+    for (size_t i = 0; i < m_graph->layers.size(); ++i)
+        if (m_graph->layers[i].name == name)
+            return int(i);
+    return -1;
+}
+
+quant::LayerOverride Document::layerOverride(int layer) const
+{
+    if (!m_graph || layer < 0 || layer >= int(m_graph->layers.size()))
+        return {};
+    const auto it = m_project.overrides.find(m_graph->layers[size_t(layer)].name);
+    return it == m_project.overrides.end() ? quant::LayerOverride {} : it->second;
+}
+
+void Document::editLayerOverride(int layer, const quant::LayerOverride& after, const QString& text)
+{
+    m_undoStack->push(new SetLayerOverrideCommand(this, layer, layerOverride(layer), after, text));
+}
+
+void Document::setLayerOverride(int layer, const quant::LayerOverride& value)
+{
+    const std::string& name = m_graph->layers[size_t(layer)].name;
+    if (value.empty())
+        m_project.overrides.erase(name);
+    else
+        m_project.overrides[name] = value;
+    Q_EMIT layerOverrideChanged(layer);
+    startAnalysis();
+}
+
+void Document::editDataset(const project::DatasetPaths& dataset, const QString& text)
+{
+    m_undoStack->push(new SetDatasetCommand(this, m_project.dataset, dataset, text));
+}
+
+void Document::setDataset(const project::DatasetPaths& dataset)
+{
+    m_project.dataset = dataset;
+    // Accuracies on another dataset are not comparable with the new ones.
+    m_explored.clear();
+    m_analysis.accuracy.reset();
+    Q_EMIT datasetChanged();
+    Q_EMIT exploredChanged();
+    startAnalysis();
+}
+
+void Document::install(project::Project project, std::shared_ptr<const ir::Graph> graph, const QString& path, bool unsaved)
+{
+    m_project = std::move(project);
+    m_graph = std::move(graph);
+    m_undoStack->clear();
+    m_analysis = {};
+    m_explored.clear();
+    const bool pathChanged = m_filePath != path;
+    m_filePath = path;
+    m_unsaved = unsaved;
+    Q_EMIT documentReset();
+    if (pathChanged)
+        Q_EMIT filePathChanged();
+    Q_EMIT modifiedChanged(isModified());
+    Q_EMIT exploredChanged();
+    startAnalysis();
+}
+
+void Document::setUnsaved(bool unsaved)
+{
+    if (m_unsaved == unsaved)
+        return;
+    m_unsaved = unsaved;
+    Q_EMIT modifiedChanged(isModified());
+}
+
+void Document::startAnalysis()
+{
+    if (!m_graph) {
+        Q_EMIT analysisUpdated();
+        return;
+    }
+    // One analysis at a time: a newer edit cancels the running one and restarts when it has stopped.
+    if (m_watcher.isRunning()) {
+        m_progress->cancel();
+        m_restartPending = true;
+        return;
+    }
+    m_restartPending = false;
+    auto progress = std::make_shared<Progress>();
+    m_progress = progress;
+    const AnalysisInput input { m_graph, m_project };
+    m_watcher.setFuture(QtConcurrent::run([input, progress](QPromise<AnalysisSnapshot>& promise) {
+        try {
+            AnalysisSnapshot snapshot = analyseLayers(input, *progress);
+            promise.addResult(snapshot);
+            evaluateAccuracy(input, snapshot, *progress);
+            promise.addResult(std::move(snapshot));
+        } catch (const Cancelled&) {
+            // superseded by a newer edit: nothing to publish
+        }
+    }));
+    Q_EMIT analysisRunningChanged(true);
+}
+
+void Document::onAnalysisResult(int index)
+{
+    if (m_restartPending || m_progress->cancelled())
+        return;
+    m_analysis = m_watcher.resultAt(index);
+    if (m_analysis.accuracy && m_analysis.hasCosts()) {
+        const QString description = describeOverrides();
+        const bool seen = std::any_of(m_explored.begin(), m_explored.end(),
+            [&](const ExploredPoint& p) { return p.description == description; });
+        if (!seen) {
+            m_explored.push_back({ m_analysis.totalLuts(), *m_analysis.accuracy, description });
+            Q_EMIT exploredChanged();
+        }
+    }
+    Q_EMIT analysisUpdated();
+}
+
+void Document::onAnalysisFinished()
+{
+    if (m_restartPending) {
+        startAnalysis();
+        return;
+    }
+    Q_EMIT analysisRunningChanged(false);
+}
+
+QString Document::describeOverrides() const
+{
+    QStringList parts;
+    for (const auto& [name, o] : m_project.overrides) {
+        QStringList fields;
+        if (o.weightBits)
+            fields << QStringLiteral("w%1").arg(*o.weightBits);
+        if (o.activationBits)
+            fields << QStringLiteral("a%1").arg(*o.activationBits);
+        if (o.weightScheme)
+            fields << (*o.weightScheme == ir::WeightScheme::PowerOfTwo ? QStringLiteral("pow2") : QStringLiteral("uniform"));
+        if (o.templateKind)
+            fields << QString::fromUtf8(arch::toString(*o.templateKind));
+        if (o.groupSize)
+            fields << QStringLiteral("G%1").arg(*o.groupSize);
+        parts << QString::fromStdString(name) + QLatin1Char(' ') + fields.join(QLatin1Char(' '));
+    }
+    return parts.isEmpty() ? QStringLiteral("model defaults") : parts.join(QStringLiteral(", "));
+}
+
+} // namespace luthier::widgets

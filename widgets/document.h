@@ -1,0 +1,95 @@
+#pragma once
+// The open project: the .luthier state, the imported model, the undo stack of user edits, and the
+// background analysis that keeps statistics, costs and accuracy in step with the edits. Views observe
+// its signals; only undo commands change overrides, so every change can be undone.
+
+#include "layer_metrics.h"
+
+#include "ir/graph.h"
+#include "project/project_file.h"
+#include "util/progress.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+class QUndoStack;
+
+namespace luthier::widgets {
+
+// One configuration whose accuracy the golden model measured in this session (for the scatter plot).
+struct ExploredPoint {
+    int64_t luts = 0;
+    double accuracy = 0.0;
+    QString description; // the overrides, e.g. "fc1 w3, fc2 a4" or "model defaults"
+};
+
+class Document : public QObject {
+    Q_OBJECT
+public:
+    explicit Document(QObject* parent = nullptr);
+    ~Document() override;
+
+    const project::Project& project() const { return m_project; }
+    const ir::Graph* graph() const { return m_graph.get(); }
+    QString filePath() const { return m_filePath; } // empty until saved or opened
+    QString displayName() const; // file name, or the model's name for an unsaved project
+    QUndoStack* undoStack() const { return m_undoStack; }
+    bool isModified() const;
+
+    // Each replaces the whole document only when it succeeds; on failure it throws luthier::Error and
+    // the current document is untouched.
+    void newProject();
+    void openProject(const QString& path);
+    void importModel(const QString& modelPath); // a new, unsaved project around the model
+    void saveAs(const QString& path); // atomic (QSaveFile); becomes the document's path
+
+    int layerIndex(const std::string& name) const; // -1 when absent
+    quant::LayerOverride layerOverride(int layer) const;
+    // Records an edit on the undo stack (text: what the user did) and applies it.
+    void editLayerOverride(int layer, const quant::LayerOverride& after, const QString& text);
+    // Applies without recording: for undo commands only.
+    void setLayerOverride(int layer, const quant::LayerOverride& value);
+
+    // The dataset the golden model measures accuracy on; undoable like every other edit.
+    void editDataset(const project::DatasetPaths& dataset, const QString& text);
+    void setDataset(const project::DatasetPaths& dataset); // for undo commands only
+
+    const AnalysisSnapshot& analysis() const { return m_analysis; }
+    bool analysisRunning() const { return m_watcher.isRunning(); }
+    const std::vector<ExploredPoint>& explored() const { return m_explored; }
+
+Q_SIGNALS:
+    void documentReset(); // a different model or project: views rebuild
+    void layerOverrideChanged(int layer);
+    void datasetChanged();
+    void filePathChanged();
+    void modifiedChanged(bool modified);
+    void analysisUpdated(); // new statistics/costs, or new accuracy
+    void analysisRunningChanged(bool running);
+    void exploredChanged();
+
+private:
+    void install(project::Project project, std::shared_ptr<const ir::Graph> graph, const QString& path, bool unsaved);
+    void startAnalysis();
+    void onAnalysisResult(int index);
+    void onAnalysisFinished();
+    void setUnsaved(bool unsaved);
+    QString describeOverrides() const;
+
+    project::Project m_project;
+    std::shared_ptr<const ir::Graph> m_graph;
+    QString m_filePath;
+    QUndoStack* m_undoStack;
+    bool m_unsaved = false; // changed outside the undo stack (new import) and not saved yet
+    AnalysisSnapshot m_analysis;
+    std::vector<ExploredPoint> m_explored;
+    QFutureWatcher<AnalysisSnapshot> m_watcher;
+    std::shared_ptr<Progress> m_progress; // cancels the running analysis
+    bool m_restartPending = false;
+};
+
+} // namespace luthier::widgets

@@ -1,0 +1,61 @@
+#include "layer_metrics.h"
+
+namespace luthier::widgets {
+
+const TemplateCost* LayerMetrics::cost(arch::TemplateKind kind) const
+{
+    const auto it = costs.find(kind);
+    return it == costs.end() ? nullptr : &it->second;
+}
+
+bool AnalysisSnapshot::hasCosts() const
+{
+    for (const LayerMetrics& layer : layers)
+        if (!layer.costs.empty())
+            return true;
+    return false;
+}
+
+int64_t AnalysisSnapshot::totalLuts() const
+{
+    int64_t total = 0;
+    for (const LayerMetrics& layer : layers)
+        if (const TemplateCost* c = layer.assignedCost())
+            total += c->luts;
+    return total;
+}
+
+const char* displayName(Metric metric)
+{
+    switch (metric) {
+    case Metric::Luts:
+        return "LUTs";
+    case Metric::UniqueGroups:
+        return "Unique weight groups";
+    case Metric::WeightBits:
+        return "Weight bits";
+    case Metric::ActivationBits:
+        return "Activation bits";
+    }
+    return "?";
+}
+
+std::optional<double> metricValue(
+    const LayerMetrics& layer, Metric metric, std::optional<arch::TemplateKind> templateKind)
+{
+    switch (metric) {
+    case Metric::Luts: {
+        const TemplateCost* c = layer.cost(templateKind.value_or(layer.templateKind));
+        return c ? std::optional<double>(double(c->luts)) : std::nullopt;
+    }
+    case Metric::UniqueGroups:
+        return layer.hasStatistics ? std::optional<double>(double(layer.uniqueGroups)) : std::nullopt;
+    case Metric::WeightBits:
+        return layer.hasWeights && layer.weightBits > 0 ? std::optional<double>(layer.weightBits) : std::nullopt;
+    case Metric::ActivationBits:
+        return layer.activationBits > 0 ? std::optional<double>(layer.activationBits) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+} // namespace luthier::widgets
