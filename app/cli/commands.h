@@ -13,5 +13,7 @@ struct Context {
 void addInspectCommand(CLI::App& app, Context& context);
 void addRunCommand(CLI::App& app, Context& context);
 void addEvalCommand(CLI::App& app, Context& context);
+void addExportCommand(CLI::App& app, Context& context);
+void addImportReportCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

@@ -1,7 +1,7 @@
 #pragma once
 // A placement constraint in Vivado's terms: one pblock per constrained layer instance, as ranges of
 // sites (SLICE_X0Y0:SLICE_X9Y49, DSP48E2_X0Y0:DSP48E2_X0Y19, RAMB36_X0Y0:RAMB36_X0Y9). The placement
-// stage works in tile rectangles; pblocks_from_placement.h converts them with the device model.
+// stage works in tile rectangles; pblocks_from_constraints.h converts them with the device model.
 
 #include <string>
 #include <vector>
@@ -17,6 +17,7 @@ struct PblockSpec {
     std::string layer; // raw layer name, for comments
     std::string instance; // cell inside the top (a Verilog identifier) placed into the pblock
     std::vector<SiteRange> ranges;
+    bool exclusive = false; // no other logic may be placed inside (Vivado's EXCLUDE_PLACEMENT)
 };
 
 } // namespace luthier::exporter

@@ -90,7 +90,8 @@ VivadoExport writeVivadoProject(const DesignManifest& design, const std::vector<
 
     const bool hasPblocks = !pblocks.empty();
     writeText(outDir, fs::path("constraints") / "clock.xdc", clockXdc(design, options), result);
-    writeText(outDir, fs::path("constraints") / "pblocks.xdc", pblocksXdc(design, pblocks), result);
+    writeText(
+        outDir, fs::path("constraints") / "pblocks.xdc", pblocksXdc(design, pblocks, options.pblockNotes), result);
     writeText(outDir, "create_project.tcl", createProjectTcl(design, options, rtlFiles, result.projectName), result);
     writeText(outDir, "build.tcl", buildTcl(design, options, rtlFiles, result.projectName, hasPblocks), result);
     writeText(outDir, "Makefile", makefileText(result.projectName), result);

@@ -28,6 +28,9 @@ struct VivadoOptions {
     // Input and output delays as a fraction of the clock period: the share of the cycle that logic
     // outside this out-of-context block is assumed to use on each side.
     double ioDelayFraction = 0.2;
+    // Caveats about the pblocks (an approximate device layout, constraints left out), written as comments
+    // into pblocks.xdc and listed in the README.
+    std::vector<std::string> pblockNotes;
 };
 
 struct VivadoExport {
@@ -47,7 +50,8 @@ std::string pblockName(const PblockSpec& pblock);
 
 // The individual texts, for tests and for the GUI's preview. `rtlFiles` are the file names inside rtl/.
 std::string clockXdc(const DesignManifest& design, const VivadoOptions& options);
-std::string pblocksXdc(const DesignManifest& design, const std::vector<PblockSpec>& pblocks);
+std::string pblocksXdc(
+    const DesignManifest& design, const std::vector<PblockSpec>& pblocks, const std::vector<std::string>& notes = {});
 std::string createProjectTcl(const DesignManifest& design, const VivadoOptions& options,
     const std::vector<std::string>& rtlFiles, const std::string& projectName);
 std::string buildTcl(const DesignManifest& design, const VivadoOptions& options,

@@ -28,6 +28,14 @@ std::string cell(std::string_view text) {
     return out;
 }
 
+std::string notes(const std::vector<std::string>& lines) {
+    if (lines.empty()) return {};
+    std::string out = "## Notes on the placement constraints\n\n";
+    for (const std::string& line : lines)
+        out += "- " + commentText(line) + "\n";
+    return out + "\n";
+}
+
 } // namespace
 
 std::string makefileText(const std::string& projectName) {
@@ -82,11 +90,11 @@ std::string readmeText(const DesignManifest& design, const VivadoOptions& option
         << "## What each file is\n\n"
         << "| file | purpose |\n|---|---|\n"
         << "| `rtl/` | the Verilog modules (one per layer and the top `" << design.top
-        << "`) and the `.mem` ROM contents they read with `$readmemh` |\n"
+        << "`) and the `.mem` ROM images of the design |\n"
         << "| `constraints/clock.xdc` | `create_clock` on `" << design.clock << "` and input/output delays ("
         << int(options.ioDelayFraction * 100 + 0.5) << "% of the period on each side) |\n"
         << "| `constraints/pblocks.xdc` | one pblock per constrained layer from `luthier-cli place` (" << pblocks.size()
-        << " here); used by placement only |\n"
+        << " here); used by placement only" << (options.pblockNotes.empty() ? "" : " (see the notes below)") << " |\n"
         << "| `build.tcl` | non-project flow: `synth_design -mode out_of_context`, `opt_design`, `place_design`, "
            "`route_design`, a checkpoint after each, hierarchical utilisation (text and XML) and timing summary |\n"
         << "| `create_project.tcl` | project mode: `create_project`, `add_files`, constraints, top module, "
@@ -97,7 +105,7 @@ std::string readmeText(const DesignManifest& design, const VivadoOptions& option
         << "The design is synthesised out of context: it is a block to instantiate in your own top level, so\n"
         << "there are no pin assignments and no bitstream. Timing of the ports is set by the I/O delays in\n"
         << "`clock.xdc`; adjust them to the logic the block connects to.\n\n"
-        << "## Layers\n\n"
+        << notes(options.pblockNotes) << "## Layers\n\n"
         << "| layer | instance | template | LUT est. | FF est. | DSP est. | BRAM36 est. "
            "|\n|---|---|---|---|---|---|---|\n";
     for (const LayerInfo& layer : design.layers)
