@@ -13,6 +13,8 @@ struct Context {
 void addInspectCommand(CLI::App& app, Context& context);
 void addRunCommand(CLI::App& app, Context& context);
 void addEvalCommand(CLI::App& app, Context& context);
+void addAnalyzeCommand(CLI::App& app, Context& context);
+void addExploreCommand(CLI::App& app, Context& context);
 void addExportCommand(CLI::App& app, Context& context);
 void addImportReportCommand(CLI::App& app, Context& context);
 

@@ -14,6 +14,8 @@ int main(int argc, char** argv)
     luthier::cli::addInspectCommand(app, context);
     luthier::cli::addRunCommand(app, context);
     luthier::cli::addEvalCommand(app, context);
+    luthier::cli::addAnalyzeCommand(app, context);
+    luthier::cli::addExploreCommand(app, context);
     luthier::cli::addExportCommand(app, context);
     luthier::cli::addImportReportCommand(app, context);
     try {

@@ -68,6 +68,16 @@ arch::tlmac::LayerWeights tlmacWeights(const IntWeights& weights, int groupSize)
     return lw;
 }
 
+void applyLayerChoices(AnalysisOptions& options, const quant::Overrides& overrides)
+{
+    for (const auto& [name, o] : overrides) {
+        if (o.groupSize)
+            options.layerGroupSize[name] = *o.groupSize;
+        if (o.templateKind)
+            options.layerTemplate[name] = *o.templateKind;
+    }
+}
+
 const arch::cost::Cost& LayerStats::cost(arch::TemplateKind kind) const
 {
     for (const arch::cost::Cost& c : costs)
@@ -88,10 +98,13 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     s.weightBits = w.bits;
     s.weightSigned = w.isSigned;
     s.weightFormat = layer.weightQuant.describe();
+    if (layer.weightQuant.scheme == ir::WeightScheme::PowerOfTwo)
+        s.weightFormat += " (power-of-two levels 0, +-2^e)";
     if (const ir::QuantSpec* a = inputActivationQuant(graph, index)) {
         s.activationBits = a->bits;
     } else {
-        s.activationBits = options.defaultActivationBits;
+        const bool fromInput = !layer.inputs.empty() && graph.layers[size_t(layer.inputs[0])].kind == ir::LayerKind::Input;
+        s.activationBits = fromInput ? options.inputBits : options.defaultActivationBits;
         s.activationAssumed = true;
         s.notes.push_back("input activations are float: costs assume " + std::to_string(s.activationBits) + " bits");
     }
@@ -149,6 +162,13 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
         }
     }
     s.costs = arch::cost::estimateAll(in);
+    const auto chosen = options.layerTemplate.find(layer.name);
+    s.selected = chosen != options.layerTemplate.end() ? chosen->second : options.defaultTemplate;
+    if (!s.cost(s.selected).available) {
+        s.notes.push_back(std::string(arch::toString(s.selected)) + " cannot map this layer ("
+            + s.cost(s.selected).formula + "): counted as dsp");
+        s.selected = arch::TemplateKind::Dsp;
+    }
     s.lutNa = arch::cost::lutNaOptions(in);
     return s;
 }
@@ -216,6 +236,16 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
         total.available = missing == 0 && !m.layers.empty();
         total.formula = missing ? std::to_string(missing) + " layer(s) cannot use this template" : "sum over layers";
         m.totals.push_back(total);
+    }
+    m.selectedTotal.kind = options.defaultTemplate;
+    m.selectedTotal.formula = "sum of each layer's selected template";
+    for (const LayerStats& l : m.layers) {
+        const arch::cost::Cost& c = l.cost(l.selected);
+        m.selectedTotal.lut += c.lut;
+        m.selectedTotal.ff += c.ff;
+        m.selectedTotal.dsp += c.dsp;
+        m.selectedTotal.bram += c.bram;
+        m.selectedTotal.cycles += c.cycles;
     }
     progress.report(1.0, "analysis done");
     return m;

@@ -7,6 +7,7 @@
 #include "arch/cost/cost.h"
 #include "arch/tlmac/plan.h"
 #include "ir/graph.h"
+#include "quant/overrides.h"
 #include "util/progress.h"
 
 #include <map>
@@ -19,9 +20,12 @@ namespace luthier::analysis {
 struct AnalysisOptions {
     int groupSize = 0; // G for every layer; 0 = default (kernel width for convs wider than 1, else 3)
     std::map<std::string, int> layerGroupSize; // per-layer G by ir::Layer::name (overrides)
+    arch::TemplateKind defaultTemplate = arch::TemplateKind::Tlmac; // the template a layer is mapped to
+    std::map<std::string, arch::TemplateKind> layerTemplate; // per-layer choice by ir::Layer::name (overrides)
     int lutInputs = 6; // K
     int parallelism = 64; // P: TLMAC parallel outputs and lanes of the folded MAC templates
-    int defaultActivationBits = 8; // assumed for float activations, with a note
+    int defaultActivationBits = 8; // assumed for float hidden activations, with a note
+    int inputBits = 16; // assumed for a float model input (the lowering's default inserted input quantiser)
     bool planTlmac = true; // run the TLMAC planner (clustering + routing) for its exact numbers
     arch::tlmac::TlmacOptions tlmac; // method, effort, seed; K, G and P are set from the fields above
     std::vector<int64_t> topK { 1, 8, 64 };
@@ -53,6 +57,7 @@ struct LayerStats {
     arch::cost::CostInput costInput;
     std::vector<arch::cost::Cost> costs; // kAllTemplates order
     std::vector<arch::cost::LutNaOption> lutNa;
+    arch::TemplateKind selected = arch::TemplateKind::Tlmac; // chosen template (falls back to DSP when unavailable)
     std::vector<std::string> notes;
 
     const arch::cost::Cost& cost(arch::TemplateKind kind) const;
@@ -62,8 +67,12 @@ struct ModelStats {
     std::string model;
     std::vector<LayerStats> layers; // weight layers only, graph order
     std::vector<arch::cost::Cost> totals; // per template: sums over layers (cycles: layers run one after another)
+    arch::cost::Cost selectedTotal; // sum of each layer's selected template (kind: the default template)
     std::vector<std::string> notes;
 };
+
+// Copies the per-layer group sizes and templates of (expanded) overrides into `options`.
+void applyLayerChoices(AnalysisOptions& options, const quant::Overrides& overrides);
 
 LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress = nullptr);
 ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, Progress& progress);

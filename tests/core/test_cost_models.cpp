@@ -50,6 +50,11 @@ private Q_SLOTS:
         QCOMPARE(muxLuts(16, 6), int64_t(5)); // 4 first-level + 1 second-level
         QCOMPARE(muxLuts(2, 4), int64_t(1)); // LUT4: 2:1
         QCOMPARE(romLuts(100, 3, 6), int64_t(6)); // 3 bits wide, 2 LUT6 deep
+        // 5 inputs of 4 bits: level 1 two 5-bit adders (3 values left), level 2 one 6-bit, level 3 one 7-bit: 23;
+        // capped at 6 bits: 10 + 6 + 6 = 22.
+        QCOMPARE(adderTreeLuts(5, 4, 64), int64_t(23));
+        QCOMPARE(adderTreeLuts(5, 4, 6), int64_t(22));
+        QCOMPARE(adderTreeLuts(1, 4, 64), int64_t(0));
         QCOMPARE(bram36(1), 0.5); // one BRAM18
         QCOMPARE(bram36(36 * 1024), 1.0);
     }

@@ -73,6 +73,9 @@ int accumulatorBits(const CostInput& in); // B_w + B_a + ceil(log2 fanIn)
 int64_t tableLuts(int addressBits, int dataBits, int lutInputs); // dataBits * 2^max(0, m - K)
 int64_t muxLuts(int64_t fanIn, int lutInputs); // one output bit of a fanIn:1 multiplexer tree of LUT-K
 int64_t romLuts(int64_t depth, int64_t width, int lutInputs); // distributed ROM
+// A balanced tree adding `inputs` values of `inputBits` bits: each level's adders are one bit wider (one LUT per
+// result bit on a carry chain), never wider than `maxBits`.
+int64_t adderTreeLuts(int64_t inputs, int inputBits, int maxBits);
 double bram36(int64_t bits); // BRAM36 equivalents, in BRAM18 halves, 0 for no bits
 // Adds a memory of `bits` to a cost: distributed RAM (2^K bits per LUT) up to 16 LUTs' worth, else block RAM.
 void addMemory(Cost& cost, int64_t bits, int lutInputs);

@@ -42,6 +42,19 @@ int64_t romLuts(int64_t depth, int64_t width, int lutInputs)
     return width * ((depth + entries - 1) / entries);
 }
 
+int64_t adderTreeLuts(int64_t inputs, int inputBits, int maxBits)
+{
+    int64_t luts = 0;
+    int width = inputBits;
+    for (int64_t n = inputs; n > 1;) {
+        const int64_t pairs = n / 2;
+        width = std::min(width + 1, maxBits);
+        luts += pairs * width;
+        n -= pairs;
+    }
+    return luts;
+}
+
 double bram36(int64_t bits)
 {
     if (bits <= 0)

@@ -1,5 +1,5 @@
 // Unrolled (LogicNets / HGQ-LUT style): every (input slice, unique weight group) pair gets its own table, adder
-// trees sum an output's groups, and every output compares its accumulator with its thresholds in parallel.
+// trees sum an output's groups (one bit wider per level), and every output compares its accumulator with its thresholds in parallel.
 // One inference per clock once the pipeline is full.
 
 #include "arch/cost/cost.h"
@@ -34,14 +34,15 @@ Cost unrolledCost(const CostInput& in)
     const int64_t perTable = groupTableLuts(in, sumBits);
     const int64_t tables = in.outPixels * in.uniqueSliceGroups;
     const int64_t outputs = in.outChannels * in.outPixels;
-    const int64_t adders = outputs * std::max<int64_t>(0, in.groupsPerOutput - 1) * acc;
+    const int64_t perTree = adderTreeLuts(in.groupsPerOutput, sumBits, acc);
+    const int64_t adders = outputs * perTree;
     const int64_t requant = outputs * thresholdsPerOutput(in) * constantComparatorLuts(acc);
     c.lut = tables * perTable + adders + requant;
     c.ff = outputs * (acc + in.outputBits);
     c.cycles = 1;
     std::ostringstream f;
-    f << "tables " << tables << " (pixels*unique slice groups) * " << perTable << " + adders " << outputs << "*"
-      << std::max<int64_t>(0, in.groupsPerOutput - 1) << "*" << acc << " + requant " << requant
+    f << "tables " << tables << " (pixels*unique slice groups) * " << perTable << " + adder trees "
+      << outputs << "*" << perTree << " + requant " << requant
       << "; 1 inference/clock";
     c.formula = f.str();
     return c;
