@@ -257,7 +257,7 @@ proc read_xdc {args} {
 proc stub::source_xdc {path} {
     set xdc [interp create]
     foreach command {create_clock get_ports get_clocks set_input_delay set_output_delay create_pblock
-                     resize_pblock add_cells_to_pblock get_cells get_pblocks} {
+                     resize_pblock add_cells_to_pblock get_cells get_pblocks set_property} {
         interp alias $xdc $command {} stub::xdc_$command
     }
     set code [catch {$xdc eval [list source $path]} message]
@@ -303,6 +303,12 @@ proc stub::xdc_get_pblocks {args} {
         error "get_pblocks: no pblock [lindex $args end]"
     }
     return [lindex $args end]
+}
+proc stub::xdc_set_property {args} {
+    stub::log xdc set_property $args
+    if {[llength $args] != 3} {
+        error "set_property: expected NAME VALUE OBJECTS, got $args"
+    }
 }
 proc stub::xdc_resize_pblock {args} { stub::log xdc resize_pblock $args }
 proc stub::xdc_add_cells_to_pblock {args} { stub::log xdc add_cells_to_pblock $args }
