@@ -3,6 +3,7 @@
 #include "analysis/group_stats.h"
 #include "analysis/int_weights.h"
 #include "analysis/layer_stats.h"
+#include "onnx/importer.h"
 
 #include <QtTest>
 
@@ -189,6 +190,38 @@ private Q_SLOTS:
         QCOMPARE(s.cost(arch::TemplateKind::LutDense).lut, int64_t(42));
         QCOMPARE(m.totals.size(), std::size(arch::kAllTemplates));
         QCOMPARE(m.totals[0].lut, int64_t(35));
+    }
+
+    void analyseTfc()
+    {
+        // TFC_2W2A: 784-64-64-64-10 with 2-bit narrow weights {-1, 0, 1} and 2-bit activations.
+        const ir::Graph g = importer::importModel(std::string(LUTHIER_SHARED_DIR) + "/models/TFC_2W2A.onnx");
+        Progress progress;
+        AnalysisOptions options;
+        options.tlmac.method = arch::tlmac::ClusterMethod::Greedy;
+        const ModelStats m = analyseGraph(g, options, progress);
+        QCOMPARE(m.layers.size(), size_t(4));
+        const LayerStats& first = m.layers[0];
+        QCOMPARE(first.fanIn, int64_t(784));
+        QCOMPARE(first.weights, int64_t(784 * 64));
+        QVERIFY(first.histogram.minLevel >= -1 && first.histogram.maxLevel <= 1);
+        // 784 = 261 * 3 + 1: 262 groups per output with 2 padded zeros, 64 * 262 groups in all; at most 3^3
+        // distinct groups exist.
+        QCOMPARE(first.groups.groupsPerOutput, int64_t(262));
+        QCOMPARE(first.groups.paddedWeights, int64_t(2));
+        QCOMPARE(first.groups.totalGroups, int64_t(64 * 262));
+        QVERIFY(first.groups.uniqueGroups <= 27);
+        QVERIFY(!first.notes.empty()); // says that it padded
+        // TLMAC: P = 64 = all outputs, so D_s = 262 steps, N_clus = 2^(6-3) = 8, 2-bit activations: 524 cycles;
+        // N_lut <= B_w + ceil(log2 3) = 4; N_arr cannot exceed the unique groups.
+        QCOMPARE(first.tlmac->steps, int64_t(262));
+        QCOMPARE(first.tlmac->clusters, int64_t(8));
+        QVERIFY(first.tlmac->lutWidth <= 4);
+        QVERIFY(first.tlmac->arrays <= first.groups.uniqueGroups);
+        QCOMPARE(first.cost(arch::TemplateKind::Tlmac).cycles, int64_t(524));
+        // The last layer has no output quantiser: raw accumulator, no thresholds.
+        QCOMPARE(m.layers[3].outputBits, 0);
+        QCOMPARE(m.layers[3].outChannels, int64_t(10));
     }
 };
 
