@@ -83,7 +83,9 @@ arch::HwDesign syntheticDesign(const SyntheticSpec& spec) {
     design.lutInputs = spec.lutInputs;
     for (size_t li = 0; li < spec.layers.size(); ++li) {
         const SyntheticLayer& s = spec.layers[li];
-        if (s.arrays < 1 || s.lanes < 1 || s.minFanIn < 1 || s.maxFanIn < s.minFanIn || s.maxFanIn > s.arrays)
+        const bool structured = s.arrays > 0 || s.lanes > 0;
+        if (structured
+            && (s.arrays < 1 || s.lanes < 1 || s.minFanIn < 1 || s.maxFanIn < s.minFanIn || s.maxFanIn > s.arrays))
             throw Error("synthetic layer '" + s.name + "': sizes must satisfy 1 <= minFanIn <= maxFanIn <= arrays");
         arch::HwLayer layer;
         layer.name = s.name;
@@ -118,6 +120,10 @@ arch::HwDesign syntheticDesign(const SyntheticSpec& spec) {
             layer.estimate.lut += acc.luts;
             layer.estimate.ff += acc.ffs;
             layer.accumulators.push_back(acc);
+        }
+        if (!structured) { // a layer of another template: only its estimate, set by the caller
+            design.layers.push_back(std::move(layer));
+            continue;
         }
         int64_t selectBits = 0;
         for (const arch::Multiplexer& mux : layer.muxes)

@@ -13,7 +13,7 @@ namespace luthier::place {
 
 struct SyntheticLayer {
     std::string name;
-    int arrays = 64; // N_arr
+    int arrays = 64; // N_arr; 0 (with lanes 0): no TLMAC structures, an empty layer the caller fills
     int lanes = 64; // multiplexers (D_p)
     int minFanIn = 8, maxFanIn = 16; // arrays per multiplexer, uniform in this range
     int64_t steps = 64; // D_s: depth of the cluster and routing ROMs
