@@ -425,7 +425,7 @@ private:
     {
         const IntLayer& p = producer(l);
         const bool reshapes = l.kind == LayerKind::Flatten || l.kind == LayerKind::Reshape
-            || l.kind == LayerKind::Transpose || l.kind == LayerKind::Resize;
+            || l.kind == LayerKind::Transpose;
         if (!p.outFormat()) {
             // Raw accumulator in: keep it raw and compose the float chain.
             if (l.kind == LayerKind::MaxPool)
@@ -433,11 +433,24 @@ private:
             const auto uniform = [](const std::vector<double>& v) {
                 return std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; });
             };
-            if (reshapes && (!uniform(p.accScale) || !uniform(p.accBias) || !p.accEpilogue.empty()))
+            const bool flattens = l.kind == LayerKind::Flatten || l.kind == LayerKind::Reshape;
+            const bool perChannel = !uniform(p.accScale) || !uniform(p.accBias);
+            if (flattens && (perChannel || !p.accEpilogue.empty()))
                 fail(l, "reshaping an unquantised accumulator with per-channel parameters");
-            Acc acc(channels(l));
+            if (l.kind == LayerKind::Transpose) {
+                // The channel axis moves with the data.
+                const auto it = std::find(l.perm.begin(), l.perm.end(), int64_t(p.channelAxis));
+                const int moved = int(it - l.perm.begin());
+                if (!l.epilogue.empty() && moved != l.channelAxis && perChannel)
+                    fail(l, "an epilogue on a transposed per-channel accumulator");
+                il.channelAxis = moved;
+            } else if (!flattens) {
+                il.channelAxis = p.channelAxis;
+            }
+            const bool chained = perChannel || !p.accEpilogue.empty() || !l.epilogue.empty();
+            Acc acc(flattens || !chained || l.outShape.empty() ? 1 : l.outShape[size_t(il.channelAxis)]);
             for (size_t c = 0; c < acc.channels(); ++c) {
-                const size_t pc = p.accScale.size() == 1 || reshapes ? 0 : c;
+                const size_t pc = p.accScale.size() == 1 ? 0 : c;
                 acc.scale[c] = p.accScale.at(pc);
                 acc.bias[c] = p.accBias.at(pc);
                 acc.lo[c] = double(p.accMin);
