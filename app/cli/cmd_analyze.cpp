@@ -135,7 +135,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         bool json = false;
         int groupSize = 0, lutInputs = 6, parallel = 64, ptqWeightBits = 8, ptqActivationBits = 8, threads = 0;
         double effort = 1.0;
-        std::string method = "best";
+        std::string method = "best"; // one model at a time: report greedy and spectral clustering
         bool noTlmac = false;
     };
     auto o = std::make_shared<Options>();
@@ -210,7 +210,9 @@ void addAnalyzeCommand(CLI::App& app, Context&)
             options.tlmac.method = arch::tlmac::ClusterMethod::Greedy;
         else if (o->method == "spectral")
             options.tlmac.method = arch::tlmac::ClusterMethod::Spectral;
-        else if (o->method != "best")
+        else if (o->method == "best")
+            options.tlmac.method = arch::tlmac::ClusterMethod::Best;
+        else
             throw Error("--tlmac-method: '" + o->method + "' is not best, greedy or spectral");
 
         StderrProgress progress;
