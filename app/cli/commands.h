@@ -13,6 +13,9 @@ struct Context {
 void addInspectCommand(CLI::App& app, Context& context);
 void addRunCommand(CLI::App& app, Context& context);
 void addEvalCommand(CLI::App& app, Context& context);
+void addCompileCommand(CLI::App& app, Context& context);
+void addVerifyCommand(CLI::App& app, Context& context);
+void addSynthCommand(CLI::App& app, Context& context);
 void addAnalyzeCommand(CLI::App& app, Context& context);
 void addExploreCommand(CLI::App& app, Context& context);
 void addExportCommand(CLI::App& app, Context& context);

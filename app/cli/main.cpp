@@ -14,6 +14,9 @@ int main(int argc, char** argv)
     luthier::cli::addInspectCommand(app, context);
     luthier::cli::addRunCommand(app, context);
     luthier::cli::addEvalCommand(app, context);
+    luthier::cli::addCompileCommand(app, context);
+    luthier::cli::addVerifyCommand(app, context);
+    luthier::cli::addSynthCommand(app, context);
     luthier::cli::addAnalyzeCommand(app, context);
     luthier::cli::addExploreCommand(app, context);
     luthier::cli::addExportCommand(app, context);

@@ -195,10 +195,13 @@ std::string emitLayerModule(const HwLayer& layer)
         v << "    assign act[" << g << "] = grp[" << g * BA << (BA > 1 ? " + plane" : "") << "];\n";
     if (plan.clusterBits > 0) {
         romFunction(v, "cluster_rom", roms.cluster, plan.clusterBits, SW);
-        v << "    wire [" << addrBits - 1 << ":0] addr = {cluster_rom(s), act};\n\n";
+        v << "    wire [" << addrBits - 1 << ":0] addr = {cluster_rom(s), act};\n";
     } else {
-        v << "    wire [" << addrBits - 1 << ":0] addr = act;\n\n";
+        v << "    wire [" << addrBits - 1 << ":0] addr = act;\n";
     }
+    // Pipeline registers between the step counters and the tables: the tables see a registered K-bit address
+    // (one LUT-K per bit), the multiplexers a registered select.
+    v << "    reg [" << addrBits - 1 << ":0] addr_r;\n    reg pv, first_r, dbl_r, drain;\n\n";
 
     // LUT arrays: one case table per array, N_lut output bits, each bit a LUT-K.
     for (const auto& array : layer.arrays) {
@@ -212,7 +215,7 @@ std::string emitLayerModule(const HwLayer& layer)
                   << bin(masked(plan.tableValue(array.index, c, bits), NL), NL) << ";\n";
             }
         v << "                default: " << f << " = " << NL << "'d0;\n            endcase\n        end\n    endfunction\n";
-        v << "    wire [" << NL - 1 << ":0] arr_" << array.index << " = " << f << "(addr);\n\n";
+        v << "    wire [" << NL - 1 << ":0] arr_" << array.index << " = " << f << "(addr_r);\n\n";
     }
 
     int routeWidth = 0;
@@ -220,6 +223,7 @@ std::string emitLayerModule(const HwLayer& layer)
         routeWidth += arch::tlmac::selectBits(plan, p);
     romFunction(v, "route_rom", roms.route, routeWidth, SW);
     v << "    wire [" << routeWidth - 1 << ":0] sel = route_rom(s);\n";
+    v << "    reg [" << routeWidth - 1 << ":0] sel_r;\n";
     v << "    wire first = (j == 0) && (plane == " << BA - 1 << ");\n";
     v << "    wire dbl = (j == 0);\n\n";
 
@@ -228,14 +232,14 @@ std::string emitLayerModule(const HwLayer& layer)
     for (int p = 0; p < P; ++p) {
         const int sb = arch::tlmac::selectBits(plan, p);
         const auto& inputs = plan.laneArrays[size_t(p)];
-        v << "    reg [" << NL - 1 << ":0] m_" << p << ";\n    always @* begin\n        case (sel[" << offset + sb - 1
+        v << "    reg [" << NL - 1 << ":0] m_" << p << ";\n    always @* begin\n        case (sel_r[" << offset + sb - 1
           << ":" << offset << "])\n";
         for (size_t i = 0; i < inputs.size(); ++i)
             v << "            " << sb << "'d" << i << ": m_" << p << " = arr_" << inputs[i] << ";\n";
         v << "            default: m_" << p << " = " << NL << "'d0;\n        endcase\n    end\n";
         v << "    reg [" << AB - 1 << ":0] acc_" << p << ";\n";
         v << "    wire [" << AB - 1 << ":0] ext_" << p << " = " << signExtend("m_" + std::to_string(p), NL, AB) << ";\n";
-        v << "    wire [" << AB - 1 << ":0] next_" << p << " = (first ? " << AB << "'d0 : dbl ? {acc_" << p << "["
+        v << "    wire [" << AB - 1 << ":0] next_" << p << " = (first_r ? " << AB << "'d0 : dbl_r ? {acc_" << p << "["
           << AB - 2 << ":0], 1'b0} : acc_" << p << ") + ext_" << p << ";\n";
         offset += sb;
     }
@@ -267,22 +271,28 @@ std::string emitLayerModule(const HwLayer& layer)
     }
 
     v << "\n    always @(posedge clk) begin\n        if (rst) begin\n            busy <= 1'b0;\n"
-      << "            out_valid <= 1'b0;\n        end else begin\n"
+      << "            out_valid <= 1'b0;\n            pv <= 1'b0;\n        end else begin\n"
       << "            if (out_valid && out_ready)\n                out_valid <= 1'b0;\n"
+      << "            pv <= 1'b0;\n";
+    for (int p = 0; p < P; ++p)
+        v << "            if (pv)\n                acc_" << p << " <= next_" << p << ";\n";
+    v
       << "            if (in_valid && in_ready) begin\n";
     v << "                x <= " << (padBits > 0 ? "{" + std::to_string(padBits) + "'d0, in_data}" : "in_data") << ";\n";
-    v << "                busy <= 1'b1;\n                requant <= 1'b0;\n                s <= 0;\n"
+    v << "                busy <= 1'b1;\n                requant <= 1'b0;\n                drain <= 1'b0;\n                s <= 0;\n"
       << "                sbase <= 0;\n                j <= 0;\n                plane <= " << BA - 1 << ";\n"
       << "                blk <= 0;\n                t <= 0;\n                k <= 0;\n";
-    v << "            end else if (busy && !requant) begin\n";
-    for (int p = 0; p < P; ++p)
-        v << "                acc_" << p << " <= next_" << p << ";\n";
+    v << "            end else if (busy && !requant && !drain) begin\n";
+    v << "                pv <= 1'b1;\n                addr_r <= addr;\n                sel_r <= sel;\n"
+      << "                first_r <= first;\n                dbl_r <= dbl;\n";
     v << "                if (j == " << J - 1 << ") begin\n                    j <= 0;\n"
-      << "                    if (plane == 0) begin\n                        requant <= 1'b1;\n"
-      << "                        k <= 0;\n                    end else begin\n"
+      << "                    if (plane == 0) begin\n                        drain <= 1'b1;\n"
+      << "                    end else begin\n"
       << "                        plane <= plane - 1'b1;\n                        s <= sbase;\n"
       << "                    end\n                end else begin\n                    j <= j + 1'b1;\n"
       << "                    s <= s + 1'b1;\n                end\n";
+    v << "            end else if (busy && drain) begin\n                drain <= 1'b0;\n"
+      << "                requant <= 1'b1;\n                k <= 0;\n";
     v << "            end else if (busy) begin\n";
     if (!d.raw)
         for (int p = 0; p < P; ++p)

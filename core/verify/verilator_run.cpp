@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -182,6 +184,23 @@ std::string tail(const std::string& text, size_t lines)
     return pos == std::string::npos ? text : text.substr(pos + 1);
 }
 
+// Paths GNU Make handles: no whitespace or shell/make metacharacters.
+bool makeSafe(const std::filesystem::path& path)
+{
+    for (unsigned char ch : path.string())
+        if (!(std::isalnum(ch) || ch == '/' || ch == '_' || ch == '-' || ch == '.' || ch == '+'))
+            return false;
+    return true;
+}
+
+std::filesystem::path privateTempDir()
+{
+    std::string pattern = (std::filesystem::temp_directory_path() / "luthier-verilator-XXXXXX").string();
+    if (!makeSafe(pattern) || !::mkdtemp(pattern.data()))
+        throw Error("cannot create a temporary build folder for Verilator (set TMPDIR to a path without spaces)");
+    return pattern;
+}
+
 } // namespace
 
 std::string harnessSource(const std::string& top, int inputBits, int inputCount, int outputBits, int outputCount,
@@ -242,22 +261,42 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
 
     const auto buildDir = std::filesystem::absolute(options.buildDir.empty() ? dir / "verilator" : options.buildDir);
     std::filesystem::create_directories(buildDir);
-    const auto harness = buildDir / "harness.cpp";
+    // GNU Make (which verilator --build runs) cannot build in a folder whose path has spaces: build such
+    // designs in a private temporary folder. Sources are copied next to the harness and named relatively.
+    const auto workDir = makeSafe(buildDir) ? buildDir : privateTempDir();
+    struct RemoveTemporary {
+        std::filesystem::path path;
+        ~RemoveTemporary()
+        {
+            std::error_code ec;
+            if (!path.empty())
+                std::filesystem::remove_all(path, ec);
+        }
+    } cleanup { workDir == buildDir ? std::filesystem::path() : workDir };
+    std::vector<std::string> localSources;
+    for (const auto& source : sources) {
+        const auto name = std::filesystem::path(source).filename();
+        std::error_code ec;
+        std::filesystem::copy_file(source, workDir / name, std::filesystem::copy_options::overwrite_existing, ec);
+        if (ec)
+            throw Error("cannot copy " + source + " to " + workDir.string() + ": " + ec.message());
+        localSources.push_back(name.string());
+    }
     {
-        std::ofstream out(harness, std::ios::binary | std::ios::trunc);
+        std::ofstream out(workDir / "harness.cpp", std::ios::binary | std::ios::trunc);
         out << harnessSource(top, inBits, inCount, outBits, outCount, outSigned);
         if (!out)
-            throw Error("cannot write " + harness.string());
+            throw Error("cannot write " + (workDir / "harness.cpp").string());
     }
     if (progress)
         progress->report(0.05, "building the Verilator harness");
     const auto buildStart = std::chrono::steady_clock::now();
     std::vector<std::string> build { "verilator", "--cc", "--exe", "--build", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-        "--x-assign", "unique", "--x-initial", "unique", "-O3", "--top-module", top, "-Mdir",
-        (buildDir / "obj").string(), "-o", "harness", "-j", std::to_string(std::max(1, options.jobs)), "-CFLAGS", "-O1" };
-    build.insert(build.end(), sources.begin(), sources.end());
-    build.push_back(harness.string());
-    const auto built = runProcess(build, buildDir, buildDir / "build.log", progress);
+        "--x-assign", "unique", "--x-initial", "unique", "-O3", "--top-module", top, "-Mdir", "obj", "-o", "harness",
+        "-j", std::to_string(std::max(1, options.jobs)), "-CFLAGS", "-O1" };
+    build.insert(build.end(), localSources.begin(), localSources.end());
+    build.push_back("harness.cpp");
+    const auto built = runProcess(build, workDir, buildDir / "build.log", progress);
     report.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - buildStart).count();
     if (built.exitCode != 0)
         throw Error("Verilator build failed (exit " + std::to_string(built.exitCode) + "), see "
@@ -265,7 +304,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
 
     if (progress)
         progress->report(0.6, "simulating");
-    const auto run = runProcess({ (buildDir / "obj" / "harness").string(), std::filesystem::absolute(vectorsPath).string(),
+    const auto run = runProcess({ (workDir / "obj" / "harness").string(), std::filesystem::absolute(vectorsPath).string(),
                                     std::to_string(options.maxVectors), std::to_string(options.maxMismatches) },
         buildDir, buildDir / "simulation.log", progress);
     std::istringstream lines(run.output);

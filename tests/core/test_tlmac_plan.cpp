@@ -203,11 +203,13 @@ private Q_SLOTS:
 
     void muxTreeSizes()
     {
-        // LUT6 is a 4:1 mux: 4 inputs -> 1 LUT, 5..16 -> ceil(n/4) + 1 level above, 1 input -> none.
+        // LUT6 is a 4:1 mux and MUXF7/MUXF8 join four of them: 4 -> 1, 5 -> 2, 16 -> 4 LUTs; 17 inputs need
+        // 5 leaves and one more 2:1 level (1 LUT); 1 input needs none.
         QCOMPARE(muxLutsPerBit(1, 6), int64_t(0));
         QCOMPARE(muxLutsPerBit(4, 6), int64_t(1));
-        QCOMPARE(muxLutsPerBit(5, 6), int64_t(3));
-        QCOMPARE(muxLutsPerBit(16, 6), int64_t(5));
+        QCOMPARE(muxLutsPerBit(5, 6), int64_t(2));
+        QCOMPARE(muxLutsPerBit(16, 6), int64_t(4));
+        QCOMPARE(muxLutsPerBit(17, 6), int64_t(6));
         // LUT4 is a 2:1 mux: 4 inputs -> 2 + 1.
         QCOMPARE(muxLutsPerBit(4, 4), int64_t(3));
     }

@@ -110,15 +110,15 @@ void describeLayer(HwLayer& layer)
     // Control: step, plane, group, block and threshold counters with their compares.
     const int64_t counterBits = unsignedBitsFor(plan.steps) + unsignedBitsFor(groupsPerOutput)
         + unsignedBitsFor(d.inputBits) + unsignedBitsFor(plan.blocks) + unsignedBitsFor(plan.blocks * d.thresholdsPerOutput + 1);
-    r.ff += counterBits + 3;
+    r.ff += counterBits + 3 + (plan.clusterBits + plan.groupSize) + routeWidth + 4; // + pipeline registers
     r.lut += 2 * counterBits;
     layer.estimate = r;
 
     layer.ports = { { "clk", true, 1 }, { "rst", true, 1 }, { "in_valid", true, 1 }, { "in_ready", false, 1 },
         { "in_data", true, int(d.inputs * d.inputBits) }, { "out_valid", false, 1 }, { "out_ready", true, 1 },
         { "out_data", false, int(plan.outputs * outBits) } };
-    // Per block: J * B_a accumulate cycles, then one cycle per threshold (or one for the raw output).
-    layer.cycles = plan.blocks * (groupsPerOutput * d.inputBits + (d.raw ? 1 : d.thresholdsPerOutput)) + 1;
+    // Per block: J * B_a accumulate cycles, one to drain the pipeline, one per threshold (raw: one).
+    layer.cycles = plan.blocks * (groupsPerOutput * d.inputBits + 1 + (d.raw ? 1 : d.thresholdsPerOutput)) + 1;
 }
 
 } // namespace luthier::arch::tlmac

@@ -65,7 +65,14 @@ int signedBitsFor(int64_t lo, int64_t hi)
 
 int64_t muxLutsPerBit(int64_t fanIn, int lutInputs)
 {
-    // A LUT-K with s select bits muxes 2^s data inputs where 2^s + s <= K (LUT6: 4:1, LUT4: 2:1); a tree.
+    if (fanIn <= 1)
+        return 0;
+    if (lutInputs == 6) {
+        // 7-series/UltraScale: a LUT6 is a 4:1 mux and MUXF7/MUXF8 join up to four of them into 16:1 for free.
+        const int64_t leaves = (fanIn + 3) / 4;
+        return leaves + (fanIn > 16 ? muxLutsPerBit((fanIn + 15) / 16, lutInputs) : 0);
+    }
+    // Otherwise a tree of LUT-K muxes with s select bits, 2^s + s <= K (LUT4: 2:1).
     int select = 1;
     while ((int64_t(1) << (select + 1)) + select + 1 <= lutInputs)
         ++select;

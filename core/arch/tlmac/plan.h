@@ -111,7 +111,7 @@ TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Pr
 // Bits of the smallest two's complement range holding [lo, hi].
 int signedBitsFor(int64_t lo, int64_t hi);
 
-// LUT-K needed for an f:1 multiplexer of one bit (K = 6: a LUT6 is a 4:1 mux; the tree above it too).
+// LUT-K needed for an f:1 multiplexer of one bit (K = 6: LUT6 4:1 muxes joined by MUXF7/MUXF8 up to 16:1).
 int64_t muxLutsPerBit(int64_t fanIn, int lutInputs);
 
 } // namespace luthier::arch::tlmac

@@ -1,0 +1,100 @@
+// luthier-cli compile MODEL -o DIR [--inputs FILE] [--vectors N] [--seed S] [--effort E] [--lut-inputs K]
+// [--group G] [--parallel P]: import, lower to integers, plan TLMAC layers, write Verilog, ROMs, manifest and
+// golden-model test vectors into DIR.
+
+#include "arch/hw_design.h"
+#include "commands.h"
+#include "onnx/importer.h"
+#include "quant/lower.h"
+#include "rtl/golden_vectors.h"
+#include "rtl/verilog_emitter.h"
+#include "sim/dataset.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+namespace luthier::cli {
+
+namespace {
+
+class StderrProgress : public Progress {
+public:
+    void report(double fraction, std::string_view message) override
+    {
+        std::fprintf(stderr, "\r[%3d%%] %-60.*s", int(fraction * 100), int(message.size()), message.data());
+        std::fflush(stderr);
+    }
+    ~StderrProgress() override { std::fprintf(stderr, "\r%80s\r", ""); }
+};
+
+} // namespace
+
+void addCompileCommand(CLI::App& app, Context&)
+{
+    struct Options {
+        std::string model, out, inputs;
+        int64_t vectors = -1;
+        uint64_t seed = 1;
+        double effort = 1.0;
+        int lutInputs = 6, group = 3, parallel = 64;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App* cmd = app.add_subcommand("compile", "Compile a quantised model into TLMAC Verilog with test vectors");
+    cmd->add_option("model", o->model, "ONNX / QONNX model file")->required();
+    cmd->add_option("-o,--output", o->out, "Design folder to write")->required();
+    cmd->add_option("--inputs", o->inputs, "Float inputs (.npy/.csv) for the golden-model test vectors");
+    cmd->add_option("--vectors", o->vectors, "Number of test vectors (default: every input)");
+    cmd->add_option("--seed", o->seed, "Seed of clustering and annealing (same seed, same files)");
+    cmd->add_option("--effort", o->effort, "Annealing / refinement effort multiplier")->check(CLI::Range(0.01, 100.0));
+    cmd->add_option("--lut-inputs", o->lutInputs, "LUT inputs K of the target (6: Xilinx, 4: iCE40/ECP5)");
+    cmd->add_option("--group", o->group, "Weight group size G");
+    cmd->add_option("--parallel", o->parallel, "Parallel outputs P per step");
+    cmd->callback([o] {
+        const auto start = std::chrono::steady_clock::now();
+        const ir::Graph graph = importer::importModel(o->model);
+        const quant::IntGraph ints = quant::lowerToInteger(graph);
+        arch::MapOptions options;
+        options.tlmac.lutInputs = o->lutInputs;
+        options.tlmac.groupSize = o->group;
+        options.tlmac.parallelOutputs = o->parallel;
+        options.tlmac.seed = o->seed;
+        options.tlmac.effort = o->effort;
+        StderrProgress progress;
+        const arch::HwDesign design = arch::mapDesign(ints, options, &progress);
+        rtl::writeFiles(o->out, rtl::emitDesign(design));
+        int64_t vectors = 0;
+        if (!o->inputs.empty()) {
+            const sim::Dataset data = sim::loadInputs(o->inputs, graph.inputShape);
+            const rtl::TestVectors v = rtl::goldenVectors(ints, design, data, o->vectors, &progress);
+            rtl::writeVectors(std::filesystem::path(o->out) / rtl::kVectorsFile, v);
+            vectors = v.count();
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+        std::printf("%s -> %s (top %s, K=%d)\n", graph.name.c_str(), o->out.c_str(), design.top.c_str(), o->lutInputs);
+        std::printf("%-24s %6s %6s %7s %6s %5s %7s %11s %11s %8s %8s %7s\n", "layer", "in", "out", "steps", "clus",
+            "uniq", "arrays", "greedy/spec", "wires", "LUT", "FF", "cycles");
+        for (const auto& layer : design.layers) {
+            const auto& d = *layer.tlmac;
+            const auto& p = d.plan;
+            std::string both;
+            for (const auto& c : p.clusterings)
+                both += (both.empty() ? "" : "/") + std::to_string(c.arrays);
+            std::printf("%-24.24s %6lld %6lld %7lld %6d %5zu %7d %11s %5lld>%-5lld %8lld %8lld %7lld\n",
+                layer.module.c_str(), (long long)d.inputs, (long long)p.outputs, (long long)p.steps, p.clusters,
+                p.uniqueGroups.size(), p.arrays, both.c_str(), (long long)p.wiresInitial, (long long)p.wiresFinal,
+                (long long)layer.estimate.lut, (long long)layer.estimate.ff, (long long)layer.cycles);
+        }
+        std::printf("total: %lld LUT, %lld FF, %lld CARRY4 (estimate), %lld cycles per inference\n",
+            (long long)design.estimate.lut, (long long)design.estimate.ff, (long long)design.estimate.carry,
+            (long long)design.cycles);
+        if (vectors)
+            std::printf("test vectors: %lld from %s (golden model)\n", (long long)vectors, o->inputs.c_str());
+        else
+            std::printf("no test vectors written: pass --inputs FILE to verify the design\n");
+        std::printf("compiled in %.2f s\n", seconds);
+    });
+}
+
+} // namespace luthier::cli

@@ -1,0 +1,46 @@
+// luthier-cli synth DIR [--layer NAME]...: synthesise the layers of a compiled design with Yosys and print
+// LUT/FF/carry counts beside the compiler's estimate.
+
+#include "commands.h"
+#include "verify/yosys_run.h"
+
+#include <cstdio>
+#include <memory>
+
+namespace luthier::cli {
+
+void addSynthCommand(CLI::App& app, Context&)
+{
+    struct Options {
+        std::string dir;
+        std::vector<std::string> layers;
+        int jobs = 2;
+    };
+    auto o = std::make_shared<Options>();
+    CLI::App* cmd = app.add_subcommand("synth", "Synthesise a compiled design's layers with Yosys; compare with the estimate");
+    cmd->add_option("dir", o->dir, "Design folder written by compile")->required();
+    cmd->add_option("--layer", o->layers, "Only this layer (module or model name); repeatable");
+    cmd->add_option("-j,--jobs", o->jobs, "Parallel Yosys processes");
+    cmd->callback([o] {
+        verify::SynthOptions options;
+        options.layers = o->layers;
+        options.jobs = o->jobs;
+        const verify::SynthReport r = verify::synthDesign(o->dir, options);
+        std::printf("Yosys %s, per layer (estimate vs synthesis)\n", r.flow.c_str());
+        std::printf("%-24s %8s %8s %7s %8s %8s %7s %7s %6s\n", "layer", "LUT est", "LUT", "err %", "FF est", "FF",
+            "carry", "MUXF", "s");
+        int64_t lutEst = 0, lut = 0, ffEst = 0, ff = 0, carry = 0, muxf = 0;
+        for (const auto& l : r.layers) {
+            std::printf("%-24.24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld %6.1f\n", l.module.c_str(),
+                (long long)l.estimateLut, (long long)l.counts.lut, l.lutErrorPercent(), (long long)l.estimateFf,
+                (long long)l.counts.ff, (long long)l.counts.carry, (long long)l.counts.muxf, l.seconds);
+            lutEst += l.estimateLut, lut += l.counts.lut, ffEst += l.estimateFf, ff += l.counts.ff;
+            carry += l.counts.carry, muxf += l.counts.muxf;
+        }
+        std::printf("%-24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld\n", "total", (long long)lutEst, (long long)lut,
+            lut ? 100.0 * double(lutEst - lut) / double(lut) : 0.0, (long long)ffEst, (long long)ff, (long long)carry,
+            (long long)muxf);
+    });
+}
+
+} // namespace luthier::cli
