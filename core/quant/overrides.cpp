@@ -40,16 +40,6 @@ bool passesValuesThrough(ir::LayerKind kind)
         || kind == ir::LayerKind::MaxPool || kind == ir::LayerKind::Resize;
 }
 
-// The layer whose output quantiser sets the activations entering weight layer `index`.
-int activationProducer(const ir::Graph& graph, int index)
-{
-    int p = graph.layers[size_t(index)].inputs.empty() ? -1 : graph.layers[size_t(index)].inputs[0];
-    while (p >= 0 && !graph.layers[size_t(p)].outputQuant() && passesValuesThrough(graph.layers[size_t(p)].kind)
-        && !graph.layers[size_t(p)].inputs.empty())
-        p = graph.layers[size_t(p)].inputs[0];
-    return p;
-}
-
 int64_t channelCount(const ir::Layer& layer) { return layer.weight.shape.empty() ? 1 : layer.weight.shape[0]; }
 
 // Max |w| per output channel (or one value over the tensor).
@@ -182,6 +172,15 @@ ir::QuantSpec calibratedQuant(double lo, double hi, int bits, const std::string&
 }
 
 } // namespace
+
+int activationProducer(const ir::Graph& graph, int index)
+{
+    int p = graph.layers[size_t(index)].inputs.empty() ? -1 : graph.layers[size_t(index)].inputs[0];
+    while (p >= 0 && !graph.layers[size_t(p)].outputQuant() && passesValuesThrough(graph.layers[size_t(p)].kind)
+        && !graph.layers[size_t(p)].inputs.empty())
+        p = graph.layers[size_t(p)].inputs[0];
+    return p;
+}
 
 int powerOfTwoContainerBits(int bits)
 {

@@ -40,6 +40,11 @@ Overrides parseAssignments(const std::vector<std::string>& assignments);
 // quantises it unless named explicitly).
 Overrides expandOverrides(const ir::Graph& graph, const Overrides& overrides);
 
+// The layer whose output quantiser sets the activations entering layer `index`: its first input, followed back
+// through layers that only move values (Flatten, Reshape, Transpose, MaxPool, Resize) while they have no
+// quantiser of their own. -1 when the layer has no input.
+int activationProducer(const ir::Graph& graph, int index);
+
 enum class ScaleGranularity {
     Keep, // as the model had it (per channel for float weights)
     PerChannel, // one max-abs scale per output channel

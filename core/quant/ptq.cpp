@@ -8,25 +8,11 @@ namespace luthier::quant {
 
 namespace {
 
-bool passesValuesThrough(ir::LayerKind kind)
-{
-    return kind == ir::LayerKind::Flatten || kind == ir::LayerKind::Reshape || kind == ir::LayerKind::Transpose
-        || kind == ir::LayerKind::MaxPool || kind == ir::LayerKind::Resize;
-}
-
 // The layer that would carry the quantiser of the activations entering layer `index`, and whether it has one.
 std::pair<int, bool> activationSource(const ir::Graph& graph, int index)
 {
-    int p = graph.layers[size_t(index)].inputs.empty() ? -1 : graph.layers[size_t(index)].inputs[0];
-    while (p >= 0) {
-        const ir::Layer& l = graph.layers[size_t(p)];
-        if (l.outputQuant())
-            return { p, true };
-        if (!passesValuesThrough(l.kind) || l.inputs.empty())
-            return { p, false };
-        p = l.inputs[0];
-    }
-    return { -1, false };
+    const int p = activationProducer(graph, index);
+    return { p, p >= 0 && graph.layers[size_t(p)].outputQuant() != nullptr };
 }
 
 } // namespace
