@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "onnx/importer.h"
 #include "quant/lower.h"
+#include "quant/ptq.h"
 #include "sim/evaluation.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
@@ -55,6 +56,7 @@ void addEvalCommand(CLI::App& app, Context&)
         std::string model, inputs, labels, json;
         int threads = 0;
         quant::LowerOptions lower;
+        int ptqActivationBits = 0;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("eval", "Accuracy of the float and integer models and their agreement");
@@ -67,13 +69,24 @@ void addEvalCommand(CLI::App& app, Context&)
         ->capture_default_str();
     cmd->add_option("--input-frac", o->lower.inputFractionBits, "Fraction bits of that inserted input quantiser")
         ->capture_default_str();
-    cmd->add_option("--ptq-weight-bits", o->lower.ptqWeightBits, "Quantise float weights to this many bits (0: error)");
+    cmd->add_option("--ptq-weight-bits", o->lower.ptqWeightBits,
+        "Post-training quantisation: bits for float weights (0: float weights are an error)");
+    cmd->add_option("--ptq-activation-bits", o->ptqActivationBits,
+        "Post-training quantisation: bits for float hidden activations, ranges calibrated on the inputs");
     cmd->callback([o] {
         const ir::Graph graph = importer::importModel(o->model);
         const sim::Dataset data = sim::loadInputs(o->inputs, graph.layers.at(0).outShape);
         const std::vector<int64_t> labels = o->labels.empty() ? std::vector<int64_t> {}
                                                               : sim::loadLabels(o->labels, data.count);
-        const quant::IntGraph ig = quant::lowerToInteger(graph, o->lower);
+        // The integer model is lowered from the imported graph, or from it with post-training quantisation.
+        quant::PreparedGraph prepared { graph, {}, {} };
+        if ((o->lower.ptqWeightBits > 0 || o->ptqActivationBits > 0) && quant::needsPostTraining(graph)) {
+            Progress none;
+            prepared = quant::prepareGraph(graph, {}, o->lower.ptqWeightBits, o->ptqActivationBits,
+                quant::calibrateRanges(graph, data, none));
+        }
+        quant::IntGraph ig = quant::lowerToInteger(prepared.graph, o->lower);
+        ig.notes.insert(ig.notes.begin(), prepared.notes.begin(), prepared.notes.end());
         sim::RunOptions run;
         run.threads = o->threads;
         const sim::RunResult f = sim::runFloat(graph, data, run);

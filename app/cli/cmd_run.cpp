@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "onnx/importer.h"
 #include "quant/lower.h"
+#include "quant/ptq.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
 #include "sim/npy.h"
@@ -22,6 +23,7 @@ void addRunCommand(CLI::App& app, Context&)
         bool integer = false, floating = false;
         int threads = 0;
         quant::LowerOptions lower;
+        int ptqActivationBits = 0;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("run", "Run the integer golden model or the float reference on a dataset");
@@ -36,7 +38,10 @@ void addRunCommand(CLI::App& app, Context&)
         ->capture_default_str();
     cmd->add_option("--input-frac", o->lower.inputFractionBits, "Fraction bits of that inserted input quantiser")
         ->capture_default_str();
-    cmd->add_option("--ptq-weight-bits", o->lower.ptqWeightBits, "Quantise float weights to this many bits (0: error)");
+    cmd->add_option("--ptq-weight-bits", o->lower.ptqWeightBits,
+        "Post-training quantisation: bits for float weights (0: float weights are an error)");
+    cmd->add_option("--ptq-activation-bits", o->ptqActivationBits,
+        "Post-training quantisation: bits for float hidden activations, ranges calibrated on the inputs");
     cmd->callback([o] {
         const ir::Graph graph = importer::importModel(o->model);
         const sim::Dataset data = sim::loadInputs(o->inputs, graph.layers.at(0).outShape);
@@ -47,7 +52,15 @@ void addRunCommand(CLI::App& app, Context&)
         if (o->floating) {
             result = sim::runFloat(graph, data, run);
         } else {
-            const quant::IntGraph ig = quant::lowerToInteger(graph, o->lower);
+            // Lowered from the imported graph, or from it with post-training quantisation.
+            quant::PreparedGraph prepared { graph, {}, {} };
+            if ((o->lower.ptqWeightBits > 0 || o->ptqActivationBits > 0) && quant::needsPostTraining(graph)) {
+                Progress none;
+                prepared = quant::prepareGraph(graph, {}, o->lower.ptqWeightBits, o->ptqActivationBits,
+                    quant::calibrateRanges(graph, data, none));
+            }
+            quant::IntGraph ig = quant::lowerToInteger(prepared.graph, o->lower);
+            ig.notes.insert(ig.notes.begin(), prepared.notes.begin(), prepared.notes.end());
             for (const std::string& note : ig.notes)
                 std::fprintf(stderr, "note: %s\n", note.c_str());
             result = sim::runInteger(ig, data, run);
