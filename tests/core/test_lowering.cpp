@@ -161,6 +161,44 @@ private Q_SLOTS:
         QCOMPARE(sim::runFloat(g, samples({ { 1.0 } })).outputs[0].values[0], 1.75);
     }
 
+    // Global average pooling of a 1x2x2 uint4 input (scale 1): [1, 2, 3, 5] sums to acc = 11, real 11/4 = 2.75,
+    // requantised to uint4 -> 3; a max pool over the same input (2x2 window) gives 5 without requantising.
+    void pooling()
+    {
+        ir::Graph g;
+        g.name = "pool";
+        ir::Layer in = inputLayer(4, { quantOp(quantSpec(4, false, 1.0)) });
+        in.outShape = { 1, 2, 2 };
+        g.layers.push_back(in);
+        ir::Layer gap;
+        gap.name = "gap";
+        gap.kind = ir::LayerKind::GlobalAvgPool;
+        gap.inputs = { 0 };
+        gap.outShape = { 1 };
+        gap.epilogue = { quantOp(quantSpec(4, false, 1.0)) };
+        g.layers.push_back(gap);
+        ir::Layer mp;
+        mp.name = "max";
+        mp.kind = ir::LayerKind::MaxPool;
+        mp.inputs = { 0 };
+        mp.outShape = { 1, 1, 1 };
+        mp.window.kernel = { 2, 2 };
+        mp.window.stride = { 2, 2 };
+        g.layers.push_back(mp);
+        g.outputs = { 1, 2 };
+        const quant::IntGraph ig = quant::lowerToInteger(g);
+        sim::Dataset d;
+        d.sampleShape = { 1, 2, 2 };
+        d.count = 1;
+        d.data = { 1, 2, 3, 5 };
+        const sim::RunResult q = sim::runInteger(ig, d);
+        QCOMPARE(q.outputs[0].ints, (std::vector<int64_t> { 3 }));
+        QCOMPARE(q.outputs[1].ints, (std::vector<int64_t> { 5 }));
+        const sim::RunResult f = sim::runFloat(g, d);
+        QCOMPARE(f.outputs[0].values, (std::vector<double> { 3 }));
+        QCOMPARE(f.outputs[1].values, (std::vector<double> { 5 }));
+    }
+
     void nonMonotoneIsAnError()
     {
         ir::Graph g;
