@@ -93,7 +93,8 @@ struct IntExecutor::Prepared {
         p.outCh = l.weightShape[0];
         p.rowSize = int64_t(l.weights.size()) / p.outCh;
         const IntFormat& in = inFormat(l);
-        const int64_t aMax = in.bipolar ? 1 : std::max(std::llabs(in.minInt - l.padValue), std::llabs(in.maxInt - l.padValue));
+        const int64_t aLo = in.bipolar ? -1 : in.minInt - l.padValue, aHi = in.bipolar ? 1 : in.maxInt - l.padValue;
+        const int64_t aMax = std::max(std::llabs(aLo), std::llabs(aHi));
         int64_t wMax = 0;
         double bound = 0; // largest partial sum of |w| * |a| over any row
         for (int64_t o = 0; o < p.outCh; ++o) {
@@ -105,7 +106,7 @@ struct IntExecutor::Prepared {
             }
             bound = std::max(bound, row);
         }
-        p.narrow = aMax <= kInt16Max && wMax <= kInt16Max && bound <= double(kInt32Max);
+        p.narrow = aLo >= -kInt16Max - 1 && aHi <= kInt16Max && wMax <= kInt16Max && bound <= double(kInt32Max);
         if (p.narrow)
             p.w16.assign(l.weights.begin(), l.weights.end());
         else
@@ -238,9 +239,21 @@ std::vector<int64_t> IntExecutor::quantiseInput(const double* sample) const
     const IntGraph& g = m_prep->g;
     const ChannelOf ch = channelOf(g.layers[0].outShape, g.inputChannelAxis);
     std::vector<int64_t> q(size_t(m_prep->sampleSize));
+    const std::vector<ir::PointwiseOp>& ops = g.inputQuantiser;
+    // When the chain ends in its quantiser, the lattice index of the quantiser's output is toInt of its
+    // input (QuantSpec::apply is (toInt - zp) * scale): skip the dequantise/requantise round trip.
+    const bool endsInQuant = !ops.empty()
+        && (ops.back().kind == ir::PointwiseKind::Quant || ops.back().kind == ir::PointwiseKind::Quantize);
     for (int64_t i = 0; i < m_prep->sampleSize; ++i) {
         const int64_t c = ch(i);
-        q[size_t(i)] = g.inputFormat.latticeIndex(ir::applyAll(g.inputQuantiser, sample[i], c), c);
+        if (endsInQuant) {
+            double x = sample[i];
+            for (size_t k = 0; k + 1 < ops.size(); ++k)
+                x = ops[k].apply(x, c);
+            q[size_t(i)] = ops.back().quant.toInt(x, c);
+        } else {
+            q[size_t(i)] = g.inputFormat.latticeIndex(ir::applyAll(ops, sample[i], c), c);
+        }
     }
     return q;
 }
