@@ -2,7 +2,8 @@
 // A ResNet-18-shaped QONNX model for benchmarks (header-only so any bench_*.cpp can include it): ImageNet shapes
 // (1x3x224x224 input, 1000 classes), every Conv/Gemm weight behind a QONNX Quant node (3-bit signed narrow,
 // per-output-channel scale, values drawn from a Laplace distribution as trained weights are), BatchNormalization
-// after every conv, and 3-bit unsigned activation Quant nodes after every ReLU, as Brevitas/QONNX export them.
+// after every conv, and 3-bit unsigned activation Quant nodes after every ReLU and the global average pool, as
+// Brevitas/QONNX export them.
 // The weights are random: the model is for timing and statistics at real sizes, not for accuracy.
 
 #include <onnx/onnx_pb.h>
@@ -69,7 +70,7 @@ public:
                 channels = out;
             }
         }
-        x = node("GlobalAveragePool", { x }, {});
+        x = quantAct(node("GlobalAveragePool", { x }, {}), m_opt.activationBits, false, 0.25);
         x = node("Flatten", { x }, { intAttr("axis", 1) });
         // fc: Gemm with transB = 1 (weight {classes, 512}), quantised like the convs.
         const std::string w = quantWeight(channels, std::vector<int64_t> { m_opt.classes, channels });

@@ -175,9 +175,9 @@ int64_t groupRowLength(const IntWeights& weights, int groupSize)
     return (weights.kernelW > 1 && groupSize <= weights.kernelW) ? weights.kernelW : weights.fanIn();
 }
 
-int defaultGroupSize(const IntWeights& weights)
+int defaultGroupSize(const IntWeights& weights, int lutInputs)
 {
-    return weights.kernelW > 1 ? int(weights.kernelW) : 3;
+    return weights.kernelW > 1 && weights.kernelW <= lutInputs ? int(weights.kernelW) : 3;
 }
 
 WeightHistogram weightHistogram(const IntWeights& weights)

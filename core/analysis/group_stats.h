@@ -38,8 +38,9 @@ struct WeightHistogram {
     double zeroFraction() const { return total ? double(zeros) / double(total) : 0.0; }
 };
 
-// G = 0 picks the default: the kernel width for convs wider than 1, else 3 along the fan-in.
-int defaultGroupSize(const IntWeights& weights);
+// The default G: the kernel width for convs wider than 1 whose rows fit a K-input LUT's address (TLMAC needs
+// G <= K), else 3 (along the fan-in, or along kernel rows wider than K, padded).
+int defaultGroupSize(const IntWeights& weights, int lutInputs = 6);
 
 // Length of the rows groups are cut from: the kernel width when a group fits in one kernel row (TLMAC's 3x3 case),
 // else the whole per-output vector in layout order {in, kh, kw} (dense layers, 1x1 convs, G = 9 over a 3x3 kernel).

@@ -120,7 +120,7 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     const auto custom = options.layerGroupSize.find(layer.name);
     int groupSize = custom != options.layerGroupSize.end() ? custom->second : options.groupSize;
     if (groupSize <= 0)
-        groupSize = defaultGroupSize(w);
+        groupSize = defaultGroupSize(w, options.lutInputs);
     s.groups = groupStats(w, groupSize);
     for (int64_t k : options.topK)
         s.topShares.emplace_back(k, s.groups.topShare(k));

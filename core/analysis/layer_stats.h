@@ -25,7 +25,7 @@ inline arch::tlmac::TlmacOptions greedyTlmac()
 }
 
 struct AnalysisOptions {
-    int groupSize = 0; // G for every layer; 0 = default (kernel width for convs wider than 1, else 3)
+    int groupSize = 0; // G for every layer; 0 = default (kernel width for convs 2..K wide, else 3)
     std::map<std::string, int> layerGroupSize; // per-layer G by ir::Layer::name (overrides)
     arch::TemplateKind defaultTemplate = arch::TemplateKind::Tlmac; // the template a layer is mapped to
     std::map<std::string, arch::TemplateKind> layerTemplate; // per-layer choice by ir::Layer::name (overrides)

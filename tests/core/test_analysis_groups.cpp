@@ -137,6 +137,15 @@ private Q_SLOTS:
         QCOMPARE(g.uniqueSliceGroups, int64_t(3));
         QCOMPARE(g.topGroups.front(), (std::vector<int32_t> { 1, 0, -1 }));
 
+        // A 7-wide kernel does not fit a LUT6 address: G = 3 along rows of 7 (3 groups, 2 padded zeros per row);
+        // with LUT8 the kernel width is the default again.
+        const IntWeights wide = intWeights(1, 1, 1, 7, { 1, 2, 3, 4, 5, 6, 7 });
+        QCOMPARE(defaultGroupSize(wide, 6), 3);
+        QCOMPARE(defaultGroupSize(wide, 8), 7);
+        const GroupStats w3 = groupStats(wide, 0);
+        QCOMPARE(w3.groupsPerOutput, int64_t(3));
+        QCOMPARE(w3.paddedWeights, int64_t(2));
+
         // A 1x1 conv groups along its input channels like a dense layer: 4 inputs, G = 3 -> 2 groups, 2 padded.
         const IntWeights pointwise = intWeights(1, 4, 1, 1, { 1, 1, 1, 1 });
         const GroupStats p = groupStats(pointwise, 0);

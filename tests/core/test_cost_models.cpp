@@ -47,7 +47,8 @@ private Q_SLOTS:
         QCOMPARE(tableLuts(6, 5, 6), int64_t(5)); // one LUT6 per output bit
         QCOMPARE(tableLuts(8, 5, 6), int64_t(20)); // 256 entries = 4 LUT6 per bit
         QCOMPARE(muxLuts(4, 6), int64_t(1)); // a LUT6 is a 4:1 mux
-        QCOMPARE(muxLuts(16, 6), int64_t(5)); // 4 first-level + 1 second-level
+        QCOMPARE(muxLuts(16, 6), int64_t(4)); // 4 LUT6 leaves joined by the free MUXF7/MUXF8
+        QCOMPARE(muxLuts(17, 6), int64_t(6)); // 5 leaves, then a 2:1 of two 16:1 blocks
         QCOMPARE(muxLuts(2, 4), int64_t(1)); // LUT4: 2:1
         QCOMPARE(romLuts(100, 3, 6), int64_t(6)); // 3 bits wide, 2 LUT6 deep
         // 5 inputs of 4 bits: level 1 two 5-bit adders (3 values left), level 2 one 6-bit, level 3 one 7-bit: 23;
@@ -69,6 +70,19 @@ private Q_SLOTS:
         QCOMPARE(c.ff, int64_t(16));
         QCOMPARE(c.cycles, int64_t(1));
         QCOMPARE(c.dsp, int64_t(0));
+    }
+
+    void unrolledWideGroupsUseBitPlanes()
+    {
+        // G = 7, B_a = 8, B_w = 3: one table over 56 address bits would need 14 * 2^50 LUTs; per bit-plane a
+        // 7-bit table of 3 + 3 = 6 bits takes 6 * 2 = 12 LUT6, 8 planes = 96, + 7 shift-adders of 3 + 8 + 3 = 14
+        // bits = 98: 194 per group table, 2 tables = 388. Requant: A = 3 + 8 + 2 = 13, ceil(13/2) = 7 LUTs per
+        // comparator, 3 thresholds, 2 outputs = 42. LUT = 430.
+        CostInput in = smallDense();
+        in.groupSize = 7;
+        in.activationBits = 8;
+        in.weightBits = 3;
+        QCOMPARE(unrolledCost(in).lut, int64_t(430));
     }
 
     void lutDense()

@@ -30,7 +30,7 @@ int64_t tableLuts(int addressBits, int dataBits, int lutInputs)
 
 int64_t muxLuts(int64_t fanIn, int lutInputs)
 {
-    // The same multiplexer tree the TLMAC emitter builds, so estimate and RTL agree.
+    // The same multiplexer tree the TLMAC emitter builds (LUT6 leaves, free MUXF7/F8), so estimate and RTL agree.
     return tlmac::muxLutsPerBit(fanIn, lutInputs);
 }
 

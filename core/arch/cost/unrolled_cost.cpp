@@ -16,7 +16,7 @@ namespace {
 // bits at once, or one G-bit table per activation bit-plane whose outputs are shift-added.
 int64_t groupTableLuts(const CostInput& in, int sumBits)
 {
-    const int full = int(tableLuts(in.groupSize * in.activationBits, sumBits, in.lutInputs));
+    const int64_t full = tableLuts(in.groupSize * in.activationBits, sumBits, in.lutInputs);
     const int planeBits = in.weightBits + ceilLog2(in.groupSize);
     const int64_t planes = int64_t(in.activationBits) * tableLuts(in.groupSize, planeBits, in.lutInputs)
         + int64_t(in.activationBits - 1) * sumBits;
