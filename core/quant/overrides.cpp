@@ -84,8 +84,9 @@ void requantiseWeights(ir::Layer& layer, int bits, ir::WeightScheme scheme, Scal
     q.axis = perChannel ? 0 : -1;
     q.rounding = ir::RoundingMode::HalfEven;
     if (scheme == ir::WeightScheme::PowerOfTwo) {
-        if (bits < 2)
-            throw Error(where + ": power-of-two weights need at least 2 bits (sign and one level)");
+        if (bits < 2 || bits > 5)
+            throw Error(where + ": power-of-two weights take 2 to 5 bits (5 bits: levels down to 2^-14 in a 16-bit "
+                                "integer), not " + std::to_string(bits));
         const int r = (1 << (bits - 1)) - 1;
         const std::vector<double> m = maxAbs(layer, perChannel);
         q.bits = powerOfTwoContainerBits(bits);

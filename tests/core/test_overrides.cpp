@@ -150,6 +150,7 @@ private Q_SLOTS:
         const analysis::ModelStats stats = analysis::analyseGraph(p, {}, progress);
         QVERIFY(stats.layers[0].cost(arch::TemplateKind::ShiftAdd).available);
         QVERIFY_THROWS_EXCEPTION(Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=1", "fc.1.scheme=pow2" })));
+        QVERIFY_THROWS_EXCEPTION(Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=6", "fc.1.scheme=pow2" })));
     }
 
     void activationBitsKeepTheRange()
