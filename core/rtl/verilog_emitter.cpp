@@ -189,10 +189,20 @@ std::string emitLayerModule(const HwLayer& layer)
     v << "    assign in_ready = !busy && !out_valid;\n\n";
 
     // Address: {cluster, G activation bits of plane `plane` of input group j}.
-    v << "    wire [" << G * BA - 1 << ":0] grp = x[j * " << G * BA << " +: " << G * BA << "];\n";
+    // An explicit multiplexer over j: an indexed part-select x[j * W +: W] would synthesise as a barrel shifter.
+    v << "    reg [" << G * BA - 1 << ":0] grp;\n    always @* begin\n        case (j)\n";
+    for (int64_t jj = 0; jj < J; ++jj)
+        v << "            " << JW << "'d" << jj << ": grp = x[" << (jj + 1) * G * BA - 1 << ":" << jj * G * BA << "];\n";
+    v << "            default: grp = " << G * BA << "'d0;\n        endcase\n    end\n";
     v << "    wire [" << G - 1 << ":0] act;\n";
-    for (int g = 0; g < G; ++g)
-        v << "    assign act[" << g << "] = grp[" << g * BA << (BA > 1 ? " + plane" : "") << "];\n";
+    for (int g = 0; g < G; ++g) {
+        if (BA > 1) {
+            v << "    wire [" << BA - 1 << ":0] code_" << g << " = grp[" << (g + 1) * BA - 1 << ":" << g * BA << "];\n";
+            v << "    assign act[" << g << "] = code_" << g << "[plane];\n";
+        } else {
+            v << "    assign act[" << g << "] = grp[" << g << "];\n";
+        }
+    }
     if (plan.clusterBits > 0) {
         romFunction(v, "cluster_rom", roms.cluster, plan.clusterBits, SW);
         v << "    wire [" << addrBits - 1 << ":0] addr = {cluster_rom(s), act};\n";

@@ -77,9 +77,10 @@ void describeLayer(HwLayer& layer)
         r.lut += luts;
     }
 
-    // Activation select: each of the G address bits picks one of J * B_a register bits.
+    // Activation select: a J:1 mux of the G codes, then each code's bit of the current plane.
     const int64_t groupsPerOutput = plan.groupsPerOutput;
-    r.lut += plan.groupSize * muxLutsPerBit(groupsPerOutput * d.inputBits, k);
+    r.lut += int64_t(plan.groupSize) * d.inputBits * muxLutsPerBit(groupsPerOutput, k)
+        + plan.groupSize * muxLutsPerBit(d.inputBits, k);
 
     layer.accumulators.clear();
     for (int p = 0; p < plan.parallel; ++p) {
