@@ -56,8 +56,8 @@ int64_t Layer::parameterCount() const
 
 int64_t Layer::macs() const
 {
-    if (kind == LayerKind::Dense)
-        return int64_t(weight.data.size());
+    if (kind == LayerKind::Dense) // once per position when the sample has several axes
+        return int64_t(weight.data.size()) * (outShape.empty() ? 1 : elementCount(outShape) / outShape.back());
     if (kind == LayerKind::Conv && outShape.size() == 3) {
         // every output pixel of every output channel reads (in/groups)*kh*kw weights
         const int64_t perOutput = weight.shape.size() == 4 ? weight.shape[1] * weight.shape[2] * weight.shape[3] : 0;

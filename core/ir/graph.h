@@ -16,7 +16,7 @@ namespace luthier::ir {
 
 enum class LayerKind {
     Input, // the model input; its epilogue holds preprocessing and the input quantiser
-    Dense, // y[o] = sum_i W[o][i] x[i] + b[o]; weight shape {out, in}
+    Dense, // y[o] = sum_i W[o][i] x[i] + b[o] along the last axis; weight shape {out, in}
     Conv, // 2-D (1-D as H = 1) convolution, NCHW; weight shape {out, in/groups, kh, kw}
     MaxPool,
     AvgPool,

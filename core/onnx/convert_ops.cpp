@@ -354,13 +354,13 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
     Value in = toLogicalLayout(value(node.input(0)));
     if (in.isConst)
         fail("the first operand must be an activation (constant x activation products are not supported)");
-    if (in.logical.size() != 1)
-        fail("input has per-sample shape " + ir::toString(in.logical)
-            + "; Dense layers need a flat vector (add a Flatten)");
+    if (in.logical.empty())
+        fail("input has no per-sample axes");
     const int weightIndex = op == "QLinearMatMul" ? 3 : 1;
     ConstTensor w = constInput(node, weightIndex, "weights");
     if (w.shape.size() != 2)
-        fail("weights of shape " + ir::toString(w.shape) + " are not a matrix");
+        fail("weights of shape " + ir::toString(w.shape) + " are not a matrix"
+            + (w.shape.size() == 3 ? std::string(" (one weight matrix per batch element is not supported)") : ""));
     ir::Layer l;
     l.kind = ir::LayerKind::Dense;
     bool transB = op == "Gemm" && intAttribute(node, "transB", 0) != 0;
@@ -369,8 +369,8 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
     if (!transB)
         w = transposed(w, { 1, 0 }); // to {out, in}
     const int64_t outs = w.shape[0], ins = w.shape[1];
-    if (ins != in.logical[0])
-        fail("weights expect " + std::to_string(ins) + " inputs, the input has " + std::to_string(in.logical[0]));
+    if (ins != in.logical.back())
+        fail("weights expect " + std::to_string(ins) + " inputs, the input has " + std::to_string(in.logical.back()));
     if (w.quant && w.quant->axis == 1)
         fail("per-input-channel weight scales are not supported (scales must be per output or per tensor)");
 
@@ -397,6 +397,7 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
         deq.quant.scale = op == "QLinearMatMul" ? constInput(node, 1, "input scale").values : std::vector<double> { 1.0 };
         const Value* inZp = optionalInput(node, 2);
         deq.quant.zeroPoint = inZp ? constInput(node, 2, "input zero point").values : std::vector<double> { 0.0 };
+        deq.quant.isSigned = inZp && constInput(node, 2, "input zero point").elemType == onnx::TensorProto::INT8;
         if (deq.quant.scale.size() > 1 || deq.quant.zeroPoint.size() > 1)
             fail("per-element input quantisation is not supported");
         in = appendPointwise(in, node.input(0), deq, -1);
@@ -407,7 +408,10 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
         l.weightQuant = *w.quant;
     l.weightQuant.axis = l.weightQuant.scale.size() > 1 || l.weightQuant.zeroPoint.size() > 1 ? 0 : -1;
     l.inputs = { in.layer };
-    l.outShape = { outs };
+    // A sample with several axes ({positions, in}) is multiplied along its last axis, as MatMul does.
+    l.outShape = in.logical;
+    l.outShape.back() = outs;
+    l.channelAxis = int(l.outShape.size()) - 1;
     if (op == "Gemm") {
         const double alpha = floatAttribute(node, "alpha", 1.0), beta = floatAttribute(node, "beta", 1.0);
         std::vector<double> bias;
@@ -532,6 +536,8 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
         deq.quant.scale = op == "QLinearConv" ? constInput(node, 1, "input scale").values : std::vector<double> { 1.0 };
         deq.quant.zeroPoint = optionalInput(node, 2) ? constInput(node, 2, "input zero point").values
                                                      : std::vector<double> { 0.0 };
+        deq.quant.isSigned
+            = optionalInput(node, 2) && constInput(node, 2, "input zero point").elemType == onnx::TensorProto::INT8;
         if (deq.quant.scale.size() > 1 || deq.quant.zeroPoint.size() > 1)
             fail("per-element input quantisation is not supported");
         in = appendPointwise(in, node.input(0), deq, -1);

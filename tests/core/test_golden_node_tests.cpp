@@ -7,6 +7,7 @@
 #include "sim/dataset.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
+#include "util/error.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -132,7 +133,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         for (const char* n : { "test_quantizelinear", "test_quantizelinear_axis", "test_dequantizelinear",
-                 "test_dequantizelinear_axis", "test_qlinearconv", "test_qlinearmatmul_2D", "test_qlinearmatmul_3D",
+                 "test_dequantizelinear_axis", "test_qlinearconv", "test_qlinearmatmul_2D",
                  "test_convinteger_with_padding", "test_convinteger_without_padding", "test_basic_convinteger",
                  "test_matmulinteger" })
             QTest::newRow(n) << QString(n);
@@ -141,19 +142,26 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         if (!QFile::exists(QString::fromStdString(kNodeDir) + name + "/model.onnx"))
-            QSKIP("libonnx-testdata is not installed");
+            QFAIL("libonnx-testdata is not installed (scripts/deps.sh installs it)");
         std::string error;
         try {
             error = runNodeTest(name.toStdString());
         } catch (const std::exception& e) {
             error = e.what();
         }
-        // Importer limitations (reported to its owner); an XPASS here means they are fixed: drop the line.
-        QEXPECT_FAIL("test_qlinearconv", "importer gives the uint8 input's DequantizeLinear a signed int8 range", Abort);
-        QEXPECT_FAIL("test_qlinearmatmul_2D", "importer gives the uint8 input's DequantizeLinear a signed int8 range",
-            Abort);
-        QEXPECT_FAIL("test_qlinearmatmul_3D", "importer: QLinearMatMul over a 2-D per-sample input", Abort);
         QVERIFY2(error.empty(), error.c_str());
+    }
+
+    // test_qlinearmatmul_3D multiplies each batch element by its own weight matrix ({2, 4, 3}): per-sample
+    // hardware cannot have batch-dependent weights, so the importer must refuse it clearly.
+    void batchDependentWeightsAreRefused()
+    {
+        try {
+            runNodeTest("test_qlinearmatmul_3D");
+            QFAIL("imported a batched weight tensor");
+        } catch (const luthier::Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains("one weight matrix per batch element"), e.what());
+        }
     }
 };
 
