@@ -1,5 +1,5 @@
 // bench_compile: the TLMAC compiler on a ResNet-18-shaped QONNX model (bench/resnet18_model.h: 3-bit
-// Laplace-distributed weights): import, integer lowering, then per conv/dense layer the planner (interning,
+// Laplace-distributed weights): import, integer weights, then per conv/dense layer the planner (interning,
 // greedy and spectral clustering, allocation + annealing), table INIT contents and the layer's Verilog
 // datapath module. Prints time per stage and arrays, LUTs, wires before/after annealing per layer.
 // Target: the whole run under 60 s on 2 cores at the default effort.
@@ -7,10 +7,10 @@
 // Note: conv layers are planned and their lookup datapath is emitted as for a dense layer over the same
 // weights; the convolution window logic (line buffers, im2col addressing) is not generated yet.
 
+#include "analysis/int_weights.h"
 #include "arch/hw_design.h"
 #include "arch/tlmac/layer_units.h"
 #include "onnx/importer.h"
-#include "quant/lower.h"
 #include "resnet18_model.h"
 #include "rtl/verilog_emitter.h"
 
@@ -39,30 +39,34 @@ int main(int argc, char** argv)
     t = std::chrono::steady_clock::now();
     const ir::Graph graph = importer::importModel(path.string());
     const double import = since(t);
-    t = std::chrono::steady_clock::now();
-    const quant::IntGraph ints = quant::lowerToInteger(graph);
-    const double lower = since(t);
-    std::printf("ResNet-18 (3-bit Laplace weights): generate %.2f s, import %.2f s, lower %.2f s\n", generate, import,
-        lower);
+    std::printf("ResNet-18 (3-bit Laplace weights): generate %.2f s, import %.2f s\n", generate, import);
     std::printf("%-26s %6s %6s %6s %7s %7s %7s %8s %13s %8s %8s %8s %8s\n", "layer", "G", "steps", "uniq",
         "greedy", "spectr", "arrays", "LUT", "wires", "clus s", "anneal s", "emit s", "total s");
 
-    double planTotal = 0, clusterTotal = 0, annealTotal = 0, emitTotal = 0;
+    double clusterTotal = 0, annealTotal = 0, emitTotal = 0;
     int64_t lutTotal = 0;
     const auto start = std::chrono::steady_clock::now();
-    for (const auto& layer : ints.layers) {
+    for (const auto& layer : graph.layers) {
         if (layer.kind != ir::LayerKind::Dense && layer.kind != ir::LayerKind::Conv)
             continue;
-        const std::string name = graph.layers[size_t(layer.source)].name;
-        const int64_t kw = layer.kind == ir::LayerKind::Conv ? layer.weightShape[3] : 3;
+        const std::string& name = layer.name;
+        const auto t0 = std::chrono::steady_clock::now();
+        const analysis::IntWeights w = analysis::integerWeights(layer);
+        arch::tlmac::LayerWeights weights;
+        weights.outputs = w.outChannels;
+        const bool conv = layer.kind == ir::LayerKind::Conv;
+        weights.rows = conv ? w.inPerGroup * w.kernelH : 1; // dense: groups run along the inputs
+        weights.rowLength = conv ? w.kernelW : w.inPerGroup;
+        weights.values = w.values;
+        weights.bits = w.bits;
+        const int64_t kw = conv ? w.kernelW : 3;
         arch::tlmac::TlmacOptions options;
         options.groupSize = int(std::min<int64_t>(kw, 3));
         options.effort = effort;
-        const auto t0 = std::chrono::steady_clock::now();
         arch::HwLayer hw;
         hw.module = "layer";
         arch::TlmacDatapath d;
-        d.plan = arch::tlmac::planLayer(arch::tlmac::layerWeightsOf(layer), options);
+        d.plan = arch::tlmac::planLayer(weights, options);
         const double plan = since(t0);
         double clustering = 0;
         int greedy = 0, spectral = 0;
@@ -72,7 +76,7 @@ int main(int argc, char** argv)
         }
         // The lookup datapath of this layer: raw accumulators over unsigned 3-bit codes.
         const auto t1 = std::chrono::steady_clock::now();
-        d.inputs = layer.weightShape[1] * (layer.weightShape.size() == 4 ? layer.weightShape[2] * layer.weightShape[3] : 1);
+        d.inputs = weights.rows * weights.rowLength;
         d.inputBits = 3;
         d.accBits = 24;
         d.raw = true;
@@ -87,7 +91,6 @@ int main(int argc, char** argv)
             p.groupSize, (long long)p.steps, p.uniqueGroups.size(), greedy, spectral, p.arrays,
             (long long)hw.estimate.lut, (long long)p.wiresInitial, (long long)p.wiresFinal, clustering,
             plan - clustering, emit, plan + emit);
-        planTotal += plan;
         clusterTotal += clustering;
         annealTotal += plan - clustering;
         emitTotal += emit;
@@ -96,8 +99,8 @@ int main(int argc, char** argv)
     }
     std::printf("stages: clustering %.2f s, interning + allocation + annealing %.2f s, tables + Verilog %.2f s\n",
         clusterTotal, annealTotal, emitTotal);
-    std::printf("compile total %.2f s (import + lower + layers), %lld LUT estimated for the lookup datapaths\n",
-        import + lower + since(start), (long long)lutTotal);
+    std::printf("compile total %.2f s (import + layers), %lld LUT estimated for the lookup datapaths\n",
+        import + since(start), (long long)lutTotal);
     std::filesystem::remove(path);
     return 0;
 }
