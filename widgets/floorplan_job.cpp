@@ -1,0 +1,93 @@
+#include "floorplan_job.h"
+
+#include "floorplan_pblocks.h"
+
+#include "arch/hw_design.h"
+#include "device/device_loader.h"
+#include "onnx/importer.h"
+#include "quant/lower.h"
+#include "quant/overrides.h"
+#include "util/error.h"
+
+#include <cstdio>
+
+namespace luthier::widgets {
+
+namespace {
+
+    // Progress of a sub-stage mapped into [from, to] of the parent's bar; cancel is shared.
+    class SubProgress : public Progress {
+    public:
+        SubProgress(Progress& parent, double from, double to)
+            : m_parent(parent)
+            , m_from(from)
+            , m_to(to)
+        {
+        }
+        void report(double fraction, std::string_view message) override
+        {
+            m_parent.report(m_from + (m_to - m_from) * fraction, message);
+        }
+        bool cancelled() const override { return m_parent.cancelled(); }
+
+    private:
+        Progress& m_parent;
+        double m_from, m_to;
+    };
+
+} // namespace
+
+std::shared_ptr<const device::Device> projectDevice(const project::Project& project)
+{
+    return std::make_shared<const device::Device>(device::findDevice(project.devicePart.empty() ? "xc7z020" : project.devicePart));
+}
+
+PlacedProject placeNetlist(std::shared_ptr<const device::Device> device, place::Netlist netlist,
+    const project::Constraints& constraints, Progress& progress, double effort)
+{
+    auto shared = std::make_shared<const place::Netlist>(std::move(netlist));
+    place::PlaceOptions options;
+    options.effort = effort;
+    SubProgress placing(progress, 0.3, 0.95);
+    auto placement = std::make_shared<const place::Placement>(
+        place::place(*device, *shared, toPlaceConstraints(constraints), options, placing));
+    progress.checkpoint();
+    progress.report(0.96, "heatmaps");
+    PlacedProject result;
+    const device::Resources total = shared->total();
+    const int64_t deviceLuts = device->totals().luts;
+    char text[256];
+    std::snprintf(text, sizeof text, "%zu units, %s LUT (%.1f %% of %s), wirelength %.0f -> %.0f tiles, %.1f s",
+        shared->units.size(), device::withThousands(total.luts).c_str(),
+        deviceLuts ? 100.0 * double(total.luts) / double(deviceLuts) : 0.0, device->part().c_str(),
+        placement->initial.wirelength, placement->final.wirelength, placement->seconds);
+    result.summary = text;
+    result.floorplan = buildFloorplanData(std::move(device), std::move(shared), std::move(placement));
+    progress.report(1.0, "placed");
+    return result;
+}
+
+PlacedProject placeProject(const project::Project& project, Progress& progress)
+{
+    if (project.modelPath.empty())
+        throw Error("the project has no model to place");
+    progress.report(0.0, "importing " + project.modelPath);
+    const ir::Graph imported = importer::importModel(project.modelPath);
+    progress.checkpoint();
+    const ir::Graph graph = quant::applyOverrides(imported, quant::expandOverrides(imported, project.overrides));
+    progress.report(0.05, "lowering to integers");
+    const quant::IntGraph ints = quant::lowerToInteger(graph);
+    progress.checkpoint();
+    arch::MapOptions options;
+    options.tlmac.lutInputs = project.compiler.lutInputs;
+    options.tlmac.parallelOutputs = project.compiler.parallelism;
+    options.tlmac.effort = project.compiler.annealingEffort;
+    SubProgress mapping(progress, 0.1, 0.3);
+    const arch::HwDesign design = arch::mapDesign(ints, options, &mapping);
+    progress.checkpoint();
+    PlacedProject result = placeNetlist(projectDevice(project), place::buildNetlist(design), project.constraints, progress);
+    result.summary = graph.name + ": " + result.summary;
+    return result;
+}
+
+} // namespace luthier::widgets
