@@ -31,6 +31,15 @@ std::string identifier(const std::string& raw, const std::string& fallback, std:
         collapsed = fallback;
     if (std::isdigit(static_cast<unsigned char>(collapsed[0])))
         collapsed = "l_" + collapsed;
+    // Verilog-2001 keywords (lower case, as identifiers here are) cannot name a module.
+    static const std::set<std::string> keywords { "always", "and", "assign", "begin", "buf", "case", "casex",
+        "casez", "default", "defparam", "disable", "else", "end", "endcase", "endfunction", "endgenerate",
+        "endmodule", "endtask", "event", "for", "force", "forever", "fork", "function", "generate", "genvar", "if",
+        "initial", "inout", "input", "integer", "join", "localparam", "module", "nand", "negedge", "nor", "not",
+        "or", "output", "parameter", "posedge", "real", "reg", "release", "repeat", "signed", "specify", "task",
+        "time", "tri", "wait", "while", "wire", "xor", "xnor" };
+    if (keywords.count(collapsed))
+        collapsed += "_l";
     std::string unique = collapsed;
     for (int n = 2; !taken.insert(unique).second; ++n)
         unique = collapsed + "_" + std::to_string(n);
