@@ -1,0 +1,172 @@
+// Background jobs on the bundled example (TFC_2W2A + 300 MNIST digits): compile then verify through
+// luthier-cli child processes ends with a bit-exact pass summary; cancelling an explore sweep stops the
+// process group within a second and leaves no process behind; a worker-thread job cancels cooperatively;
+// jobs of an older project snapshot are marked stale; the summaries read the CLI's real output format.
+
+#include "jobs_commands.h"
+#include "jobs_panel.h"
+#include "jobs_runner.h"
+
+#include "project/project_file.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cerrno>
+#include <csignal>
+#include <thread>
+
+using namespace luthier;
+using namespace luthier::widgets;
+
+namespace {
+
+project::Project example()
+{
+    return project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
+}
+
+bool waitFinished(Job* job, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!job->finished() && clock.elapsed() < timeoutMs)
+        QTest::qWait(20);
+    return job->finished();
+}
+
+} // namespace
+
+class TestJobs : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString cli = QStringLiteral(LUTHIER_BINARY_DIR "/bin/luthier-cli");
+        QVERIFY2(QFileInfo(cli).isExecutable(), "build luthier-cli in the same tree first");
+        qputenv("LUTHIER_CLI", cli.toUtf8());
+    }
+
+    void summariesReadTheCliOutput()
+    {
+        // Lines in the exact format of luthier-cli verify / synth (app/cli/cmd_verify.cpp, cmd_synth.cpp).
+        JobState state = JobState::Succeeded;
+        QCOMPARE(verifySummary(QStringLiteral("tfc_top: 2000 vectors, 2000 passed, 0 failed\nPASS: bit-exact on every vector\n"), 0, state),
+            QStringLiteral("verified 2,000/2,000 vectors bit-exact"));
+        QVERIFY(state == JobState::Succeeded);
+        QCOMPARE(verifySummary(QStringLiteral("tfc_top: 300 vectors, 297 passed, 3 failed\nFAIL\n"), 1, state),
+            QStringLiteral("3 of 300 vectors differ from the golden model"));
+        QVERIFY(state == JobState::Failed);
+        state = JobState::Succeeded;
+        QCOMPARE(synthSummary(QStringLiteral("Yosys synth_xilinx, per layer (estimate vs synthesis)\n"
+                                             "layer  LUT est LUT err %\n"
+                                             "total                        5120     5432    -5.7     900      880     10      2\n"),
+                     0, state),
+            QStringLiteral("Yosys: 5,432 LUT vs 5,120 estimated"));
+    }
+
+    void verifyJobOnTheExamplePasses()
+    {
+        QTemporaryDir work;
+        JobsPanel panel;
+        panel.setProjectProvider(example);
+        panel.setWorkDirectory(work.path());
+        Job* compile = panel.compile();
+        QVERIFY(compile);
+        QVERIFY2(waitFinished(compile, 60000), "compile did not finish in 60 s");
+        QVERIFY2(compile->state() == JobState::Succeeded, qPrintable(compile->log()));
+        QVERIFY(compile->summary().startsWith(QStringLiteral("compiled:")));
+
+        QSignalSpy notified(&panel, &JobsPanel::notify);
+        Job* verify = panel.verify();
+        QVERIFY(verify);
+        QVERIFY2(waitFinished(verify, 180000), "verify did not finish in 180 s");
+        QVERIFY2(verify->state() == JobState::Succeeded, qPrintable(verify->log()));
+        // The example's dataset has 300 digits; every one must match the golden model bit for bit.
+        QCOMPARE(verify->summary(), QStringLiteral("verified 300/300 vectors bit-exact"));
+        QCOMPARE(notified.count(), 1);
+        QCOMPARE(notified.at(0).at(2).toBool(), true);
+
+        // The panel as the user sees it (for the docs): the finished compile and verify rows, verify's log.
+        panel.resize(900, 620);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const QString dir = QStringLiteral(LUTHIER_BINARY_DIR "/screens");
+        QDir().mkpath(dir);
+        QVERIFY(panel.grab().save(dir + QStringLiteral("/jobs_compile_verify.png")));
+    }
+
+    void cancellingExploreStopsWithinASecond()
+    {
+        JobsPanel panel;
+        panel.setProjectProvider(example);
+        Job* job = panel.explore();
+        QVERIFY(job);
+        auto* process = qobject_cast<ProcessJob*>(job);
+        QVERIFY(process);
+        QTRY_VERIFY_WITH_TIMEOUT(process->processId() > 0, 10000);
+        const qint64 group = process->processId();
+        QTest::qWait(700); // let it get into the sweep
+        QVERIFY2(!job->finished(), "explore ended before it could be cancelled; the test needs a longer sweep");
+        QElapsedTimer clock;
+        clock.start();
+        job->cancel();
+        QVERIFY(waitFinished(job, 3000));
+        const qint64 ms = clock.elapsed();
+        QVERIFY2(ms < 1000, qPrintable(QStringLiteral("took %1 ms").arg(ms)));
+        QVERIFY(job->state() == JobState::Cancelled);
+        // No process of the job's group is left (kill with signal 0 only checks).
+        errno = 0;
+        QCOMPARE(::kill(pid_t(-group), 0), -1);
+        QCOMPARE(errno, ESRCH);
+    }
+
+    void threadJobCancelsCooperatively()
+    {
+        JobRunner runner;
+        auto* job = new ThreadJob(QStringLiteral("spin"), QStringLiteral("k"), [](Progress& progress) {
+            for (int i = 0;; ++i) {
+                progress.report(double(i % 100) / 100.0, "spinning");
+                progress.checkpoint();
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            return QString();
+        });
+        runner.start(job);
+        QTRY_VERIFY_WITH_TIMEOUT(job->progress() >= 0.0, 5000);
+        QElapsedTimer clock;
+        clock.start();
+        job->cancel();
+        QVERIFY(waitFinished(job, 2000));
+        QVERIFY(clock.elapsed() < 1000);
+        QVERIFY(job->state() == JobState::Cancelled);
+    }
+
+    void resultsOfAnOlderSnapshotAreStale()
+    {
+        project::Project p = example();
+        JobsPanel panel;
+        panel.setProjectProvider([&p] { return p; });
+        panel.projectChanged();
+        Job* place = panel.place();
+        QVERIFY(place);
+        QVERIFY(waitFinished(place, 60000));
+        QVERIFY2(place->state() == JobState::Succeeded, qPrintable(place->log()));
+        QVERIFY(!place->stale());
+        // An edit after the job started: its result no longer describes the project.
+        p.constraints.pblocks["fc1"] = { 0, 0, 10, 10 };
+        panel.projectChanged();
+        QVERIFY(place->stale());
+        // Undoing the edit restores the snapshot the job saw.
+        p.constraints.pblocks.erase("fc1");
+        panel.projectChanged();
+        QVERIFY(!place->stale());
+    }
+};
+
+QTEST_MAIN(TestJobs)
+#include "test_jobs.moc"

@@ -1,0 +1,176 @@
+#include "jobs_commands.h"
+
+#include "place/constraints.h"
+#include "floorplan_pblocks.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLocale>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+namespace luthier::widgets {
+
+namespace {
+
+    QString path(const std::string& p) { return QString::fromStdString(p); }
+
+    QString thousands(qint64 v) { return QString::fromStdString(device::withThousands(v)); }
+
+    // Keeps the last non-empty line of the output: what a failing tool said last, usually "error: ...".
+    QString lastLine(const QString& output)
+    {
+        const QStringList lines = output.split(QRegularExpression(QStringLiteral("[\r\n]")), Qt::SkipEmptyParts);
+        for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+            if (!it->trimmed().isEmpty())
+                return it->trimmed();
+        return {};
+    }
+
+    Job* cliJob(const QString& title, const project::Project& project, QStringList arguments, ProcessJob::Summariser summariser)
+    {
+        QString program = cliProgram();
+        if (program.isEmpty())
+            program = QStringLiteral("luthier-cli"); // fails to start with a message naming it
+        return new ProcessJob(title, projectKey(project), program, std::move(arguments), std::move(summariser));
+    }
+
+    QStringList compilerOptions(const project::Project& project)
+    {
+        return { QStringLiteral("--lut-inputs"), QString::number(project.compiler.lutInputs), QStringLiteral("--parallel"),
+            QString::number(project.compiler.parallelism), QStringLiteral("--effort"), QString::number(project.compiler.annealingEffort) };
+    }
+
+} // namespace
+
+QString projectKey(const project::Project& project)
+{
+    const std::string text = project::serialiseProject(project, "/");
+    return QString::fromLatin1(QCryptographicHash::hash(QByteArray::fromStdString(text), QCryptographicHash::Sha1).toHex().left(12));
+}
+
+QString cliProgram()
+{
+    const QString env = qEnvironmentVariable("LUTHIER_CLI");
+    if (!env.isEmpty() && QFileInfo(env).isExecutable())
+        return env;
+    const QString beside = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("luthier-cli"));
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    return QStandardPaths::findExecutable(QStringLiteral("luthier-cli"));
+}
+
+QString verifySummary(const QString& output, int exitCode, JobState& state)
+{
+    static const QRegularExpression counts(QStringLiteral("(\\d+) vectors, (\\d+) passed, (\\d+) failed"));
+    const QRegularExpressionMatch m = counts.match(output);
+    if (!m.hasMatch())
+        return exitCode == 0 ? QString() : lastLine(output);
+    const qint64 vectors = m.captured(1).toLongLong(), passed = m.captured(2).toLongLong(), failed = m.captured(3).toLongLong();
+    if (failed == 0 && passed == vectors && exitCode == 0)
+        return QStringLiteral("verified %1/%2 vectors bit-exact").arg(thousands(passed), thousands(vectors));
+    state = JobState::Failed;
+    return QStringLiteral("%1 of %2 vectors differ from the golden model").arg(thousands(failed), thousands(vectors));
+}
+
+QString synthSummary(const QString& output, int exitCode, JobState&)
+{
+    // "total   <LUT est> <LUT> <err %> ..."
+    static const QRegularExpression total(QStringLiteral("^total\\s+(\\d+)\\s+(\\d+)"), QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch m = total.match(output);
+    if (!m.hasMatch())
+        return exitCode == 0 ? QString() : lastLine(output);
+    return QStringLiteral("Yosys: %1 LUT vs %2 estimated").arg(thousands(m.captured(2).toLongLong()), thousands(m.captured(1).toLongLong()));
+}
+
+QString exploreSummary(const QString& output, int exitCode, JobState&)
+{
+    // Table rows: "* w3 a=model   12345 ... 96.50% ..." ('*' marks the Pareto front).
+    static const QRegularExpression row(QStringLiteral("^([* ]) (w\\d+[^\\d]*?)\\s+(\\d+)\\s.*?([\\d.]+)%"), QRegularExpression::MultilineOption);
+    int configs = 0;
+    QStringList front;
+    for (auto it = row.globalMatch(output); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        ++configs;
+        if (m.captured(1) == QLatin1String("*"))
+            front << QStringLiteral("%1 (%2 LUT)").arg(m.captured(2).trimmed(), thousands(m.captured(3).toLongLong()));
+    }
+    if (configs == 0)
+        return exitCode == 0 ? QString() : lastLine(output);
+    return QStringLiteral("%1 configurations; Pareto front: %2").arg(configs).arg(front.join(QStringLiteral(", ")));
+}
+
+Job* makeCompileJob(const project::Project& project, const QString& designDir)
+{
+    QStringList args { QStringLiteral("compile"), path(project.modelPath), QStringLiteral("-o"), designDir };
+    if (!project.dataset.inputs.empty())
+        args << QStringLiteral("--inputs") << path(project.dataset.inputs);
+    args << compilerOptions(project);
+    return cliJob(QStringLiteral("Compile"), project, args, [](const QString& output, int exitCode, JobState&) {
+        static const QRegularExpression total(QStringLiteral("^total: (\\d+) LUT, (\\d+) FF.*?(\\d+) cycles"), QRegularExpression::MultilineOption);
+        const QRegularExpressionMatch m = total.match(output);
+        if (!m.hasMatch())
+            return exitCode == 0 ? QString() : lastLine(output);
+        return QStringLiteral("compiled: %1 LUT, %2 FF estimated, %3 cycles per inference")
+            .arg(thousands(m.captured(1).toLongLong()), thousands(m.captured(2).toLongLong()), thousands(m.captured(3).toLongLong()));
+    });
+}
+
+Job* makeVerifyJob(const project::Project& project, const QString& designDir)
+{
+    return cliJob(QStringLiteral("Verify (Verilator)"), project, { QStringLiteral("verify"), designDir }, verifySummary);
+}
+
+Job* makeSynthJob(const project::Project& project, const QString& designDir)
+{
+    return cliJob(QStringLiteral("Synthesise (Yosys)"), project, { QStringLiteral("synth"), designDir }, synthSummary);
+}
+
+Job* makeExploreJob(const project::Project& project, const QString& weightBits)
+{
+    return cliJob(QStringLiteral("Explore bit-widths"), project,
+        { QStringLiteral("explore"), path(project.modelPath), QStringLiteral("--inputs"), path(project.dataset.inputs),
+            QStringLiteral("--labels"), path(project.dataset.labels), QStringLiteral("--wbits"), weightBits },
+        exploreSummary);
+}
+
+Job* makeExportJob(const project::Project& project, const QString& designDir, const QString& vivadoDir)
+{
+    QDir().mkpath(vivadoDir);
+    const QString constraintsFile = QDir(vivadoDir).filePath(QStringLiteral("constraints.json"));
+    QFile file(constraintsFile);
+    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        file.write(QByteArray::fromStdString(place::toJson(toPlaceConstraints(project.constraints)).dump(2)));
+    QStringList args { QStringLiteral("export"), designDir, QStringLiteral("--vivado"), vivadoDir, QStringLiteral("--constraints"),
+        constraintsFile };
+    if (!project.devicePart.empty())
+        args << QStringLiteral("--part") << path(project.devicePart);
+    args << QStringLiteral("--clock-ns") << QString::number(1000.0 / project.compiler.clockMhz);
+    return cliJob(QStringLiteral("Export (Vivado)"), project, args, [vivadoDir](const QString& output, int exitCode, JobState&) {
+        return exitCode == 0 ? QStringLiteral("Vivado project written to %1").arg(vivadoDir) : lastLine(output);
+    });
+}
+
+Job* makePlaceJob(const project::Project& project, std::function<void(const PlacedProject&)> placed)
+{
+    auto result = std::make_shared<PlacedProject>();
+    return new ThreadJob(
+        QStringLiteral("Place"), projectKey(project),
+        [project, result](Progress& progress) {
+            *result = placeProject(project, progress);
+            return QString::fromStdString(result->summary);
+        },
+        [result, placed] {
+            if (placed)
+                placed(*result);
+        });
+}
+
+} // namespace luthier::widgets
