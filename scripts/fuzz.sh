@@ -57,8 +57,10 @@ dict() {
     esac
 }
 
-export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:print_stacktrace=1:symbolize=1"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1"
+# Reports name functions and lines only with a symbolizer (clang-16 ships none; llvm-14's, from clang 14, works).
+symbolizer="$(command -v llvm-symbolizer-16 || command -v llvm-symbolizer || true)"
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:print_stacktrace=1:symbolize=1:external_symbolizer_path=$symbolizer"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1:external_symbolizer_path=$symbolizer"
 
 failed=()
 for target in "${targets[@]}"; do

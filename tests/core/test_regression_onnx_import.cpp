@@ -1,0 +1,44 @@
+// Regression inputs for the ONNX importer (found by fuzz/fuzz_onnx_import.cpp, then rebuilt as the smallest
+// models that reach the same code): each must import or give a luthier::Error, never crash or reach
+// undefined behaviour. Runs each import in a forked child (test_limits_isolated.h).
+//
+// onnx_quant_nan_weight.onnx: x[1,2] -> MatMul with W = Quant(W_float) (QONNX, 2-bit signed narrow, scale
+//   0.5), where W_float holds a NaN. Folding the quantiser calls QuantSpec::toInt(NaN): std::clamp keeps
+//   the NaN and int64_t(NaN) is undefined (UBSan float-cast-overflow at core/ir/quant_spec.cpp:74; on x86
+//   the weight silently becomes INT64_MIN). A non-finite weight must be refused with an error naming it.
+// onnx_quant_zero_scale.onnx: the same model with a zero weight and scale 0, where 0 / 0 is NaN too.
+// onnx_conv_one_stride_value.onnx: x[1,1,4,4] -> Conv (1x1 kernel) with strides = [2], one value for a 2-D
+//   convolution. The attribute helper in convertConv reads v[1] of a one-element vector: ASan
+//   heap-buffer-overflow at core/onnx/convert_ops.cpp:480 (dilations the same). Must be an error that
+//   says strides needs 2 values.
+
+#include "onnx/importer.h"
+#include "test_limits_isolated.h"
+
+#include <QtTest>
+
+using namespace luthier;
+
+class RegressionOnnxImportTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void refusedWithError_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("NaN weight under a quantiser") << "onnx_quant_nan_weight.onnx";
+        QTest::newRow("zero quantiser scale") << "onnx_quant_zero_scale.onnx";
+        QTest::newRow("one stride value for a 2-D conv") << "onnx_conv_one_stride_value.onnx";
+    }
+
+    void refusedWithError()
+    {
+        QFETCH(QString, file);
+        const std::string path = std::string(LUTHIER_SOURCE_DIR) + "/tests/data/regression/" + file.toStdString();
+        const auto o = luthier::testing::runIsolated([&] { importer::importModel(path); });
+        QVERIFY2(!o.crashed, ("the import crashed: " + o.describe()).c_str());
+        QVERIFY2(o.threwError, ("expected a luthier::Error: " + o.describe()).c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(RegressionOnnxImportTest)
+#include "test_regression_onnx_import.moc"
