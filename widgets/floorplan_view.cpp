@@ -222,7 +222,9 @@ void FloorplanView::drawOverlays(QPainter& painter)
         if (b.col0 < 0)
             continue;
         const bool selected = QString::fromStdString(m_data->netlist->layers[size_t(l)]) == m_selectedLayer;
-        painter.setPen(QPen(layerColour(l), selected ? 3 : 1.5));
+        QColor colour = layerColour(l);
+        colour.setAlpha(selected || m_selectedLayer.isEmpty() ? 255 : 110); // the selected layer stands out
+        painter.setPen(QPen(colour, selected ? 3 : 1.5));
         painter.drawRect(tileRectToWidget(b.col0, b.row0, b.col1, b.row1));
     }
 
