@@ -1,10 +1,14 @@
-// luthier-cli compile MODEL -o DIR [--inputs FILE] [--vectors N] [--seed S] [--effort E] [--lut-inputs K]
-// [--group G] [--parallel P]: import, lower to integers, plan TLMAC layers, write Verilog, ROMs, manifest and
-// golden-model test vectors into DIR.
+// luthier-cli compile [MODEL] -o DIR [--project P] [--inputs FILE] [--vectors N] [--seed S] [--effort E]
+// [--lut-inputs K] [--group G] [--parallel P]: import, apply the project's overrides, lower to integers, plan
+// TLMAC layers, write Verilog, ROMs, manifest and golden-model test vectors into DIR. A project supplies the
+// model, overrides, K, P, effort and dataset; flags given on the command line win over it.
 
 #include "arch/hw_design.h"
 #include "commands.h"
 #include "onnx/importer.h"
+#include "project/project_file.h"
+#include "quant/overrides.h"
+#include "util/error.h"
 #include "quant/lower.h"
 #include "rtl/golden_vectors.h"
 #include "rtl/verilog_emitter.h"
@@ -33,7 +37,7 @@ public:
 void addCompileCommand(CLI::App& app, Context&)
 {
     struct Options {
-        std::string model, out, inputs;
+        std::string model, out, inputs, project;
         int64_t vectors = -1;
         uint64_t seed = 1;
         double effort = 1.0;
@@ -41,7 +45,8 @@ void addCompileCommand(CLI::App& app, Context&)
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("compile", "Compile a quantised model into TLMAC Verilog with test vectors");
-    cmd->add_option("model", o->model, "ONNX / QONNX model file")->required();
+    cmd->add_option("model", o->model, "ONNX / QONNX model file (default: the project's model)");
+    cmd->add_option("--project", o->project, "A .luthier project: model, per-layer overrides, compiler options, dataset");
     cmd->add_option("-o,--output", o->out, "Design folder to write")->required();
     cmd->add_option("--inputs", o->inputs, "Float inputs (.npy/.csv) for the golden-model test vectors");
     cmd->add_option("--vectors", o->vectors, "Number of test vectors (default: every input)");
@@ -50,29 +55,49 @@ void addCompileCommand(CLI::App& app, Context&)
     cmd->add_option("--lut-inputs", o->lutInputs, "LUT inputs K of the target (6: Xilinx, 4: iCE40/ECP5)");
     cmd->add_option("--group", o->group, "Weight group size G");
     cmd->add_option("--parallel", o->parallel, "Parallel outputs P per step");
-    cmd->callback([o] {
+    cmd->callback([o, cmd] {
         const auto start = std::chrono::steady_clock::now();
-        const ir::Graph graph = importer::importModel(o->model);
-        const quant::IntGraph ints = quant::lowerToInteger(graph);
         arch::MapOptions options;
         options.tlmac.lutInputs = o->lutInputs;
         options.tlmac.groupSize = o->group;
         options.tlmac.parallelOutputs = o->parallel;
         options.tlmac.seed = o->seed;
         options.tlmac.effort = o->effort;
+        std::string modelPath = o->model, inputs = o->inputs;
+        quant::Overrides overrides;
+        if (!o->project.empty()) {
+            const project::Project p = project::loadProject(o->project);
+            if (modelPath.empty())
+                modelPath = p.modelPath;
+            if (inputs.empty())
+                inputs = p.dataset.inputs;
+            overrides = p.overrides;
+            if (!cmd->count("--lut-inputs"))
+                options.tlmac.lutInputs = p.compiler.lutInputs;
+            if (!cmd->count("--parallel"))
+                options.tlmac.parallelOutputs = p.compiler.parallelism;
+            if (!cmd->count("--effort"))
+                options.tlmac.effort = p.compiler.annealingEffort;
+        }
+        if (modelPath.empty())
+            throw Error("compile: give a MODEL or a --project that names one");
+        const ir::Graph imported = importer::importModel(modelPath);
+        const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
+        const quant::IntGraph ints = quant::lowerToInteger(graph);
         StderrProgress progress;
         const arch::HwDesign design = arch::mapDesign(ints, options, &progress);
         rtl::writeFiles(o->out, rtl::emitDesign(design));
         int64_t vectors = 0;
-        if (!o->inputs.empty()) {
-            const sim::Dataset data = sim::loadInputs(o->inputs, graph.inputShape);
+        if (!inputs.empty()) {
+            const sim::Dataset data = sim::loadInputs(inputs, graph.inputShape);
             const rtl::TestVectors v = rtl::goldenVectors(ints, design, data, o->vectors, &progress);
             rtl::writeVectors(std::filesystem::path(o->out) / rtl::kVectorsFile, v);
             vectors = v.count();
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-        std::printf("%s -> %s (top %s, K=%d)\n", graph.name.c_str(), o->out.c_str(), design.top.c_str(), o->lutInputs);
+        std::printf("%s -> %s (top %s, K=%d)\n", graph.name.c_str(), o->out.c_str(), design.top.c_str(),
+            options.tlmac.lutInputs);
         std::printf("%-24s %6s %6s %7s %6s %5s %7s %11s %11s %8s %8s %7s\n", "layer", "in", "out", "steps", "clus",
             "uniq", "arrays", "greedy/spec", "wires", "LUT", "FF", "cycles");
         for (const auto& layer : design.layers) {
@@ -90,7 +115,7 @@ void addCompileCommand(CLI::App& app, Context&)
             (long long)design.estimate.lut, (long long)design.estimate.ff, (long long)design.estimate.carry,
             (long long)design.cycles);
         if (vectors)
-            std::printf("test vectors: %lld from %s (golden model)\n", (long long)vectors, o->inputs.c_str());
+            std::printf("test vectors: %lld from %s (golden model)\n", (long long)vectors, inputs.c_str());
         else
             std::printf("no test vectors written: pass --inputs FILE to verify the design\n");
         std::printf("compiled in %.2f s\n", seconds);
