@@ -3,8 +3,9 @@
 # the default build) and runs its test suite. Any sanitizer report fails the run: ASan and UBSan halt on the
 # first error, LeakSanitizer reports leaks at exit, and each prints a stack trace.
 #
-#   scripts/asan.sh                 # every suite (labels core and widgets)
-#   scripts/asan.sh -L core         # extra arguments go to ctest, e.g. only the core label
+#   scripts/asan.sh                 # build everything, run every suite (labels core and widgets)
+#   scripts/asan.sh --core          # build only luthier_core and the core suites, run `ctest -L core`
+#   scripts/asan.sh -R limits       # other arguments go to ctest
 #
 # Timings on the 2-core CI machine are in docs/robustness.md.
 set -euo pipefail
@@ -13,9 +14,27 @@ cd "$(dirname "$0")/.."
 build_dir=build-asan
 jobs="$(nproc)"
 
+targets=()
+ctest_args=()
+for arg in "$@"; do
+    if [ "$arg" = "--core" ]; then
+        # One executable per tests/core/test_*.cpp (tests/CMakeLists.txt); the GUI, widgets and CLI are not built.
+        for source in tests/core/test_*.cpp; do
+            targets+=("$(basename "$source" .cpp)")
+        done
+        ctest_args+=(-L core)
+    else
+        ctest_args+=("$arg")
+    fi
+done
+
 start=$(date +%s)
 cmake --preset asan >/dev/null
-cmake --build --preset asan -- -j"$jobs"
+if [ ${#targets[@]} -gt 0 ]; then
+    cmake --build --preset asan --target "${targets[@]}" -- -j"$jobs"
+else
+    cmake --build --preset asan -- -j"$jobs"
+fi
 built=$(date +%s)
 
 # Leaks inside uninstrumented system libraries (fontconfig and the offscreen Qt platform cache objects for the
@@ -32,7 +51,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1"
 export LSAN_OPTIONS="suppressions=$suppressions:print_suppressions=0"
 
 status=0
-ctest --preset asan --output-on-failure "$@" || status=$?
+ctest --preset asan --output-on-failure "${ctest_args[@]}" || status=$?
 finished=$(date +%s)
 echo "asan: build $((built - start)) s, tests $((finished - built)) s"
 exit "$status"
