@@ -58,6 +58,10 @@ template <typename F> Outcome runIsolated(F&& body, unsigned timeoutSeconds = 60
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
+        // QtTest's crash handler (inherited from the parent) would attach a debugger and print every frame of
+        // a stack overflow; the child should just die and let the parent name the signal.
+        for (int sig : { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT })
+            std::signal(sig, SIG_DFL);
         alarm(timeoutSeconds);
         const long start = peakRssKb();
         char kind = 'R';
