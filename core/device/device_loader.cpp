@@ -153,7 +153,7 @@ Device parseDevice(const std::string& text, const std::string& label) {
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
         std::string what = e.what();
         if (const auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
         throw Error(label + ": not valid JSON (" + what + ")");

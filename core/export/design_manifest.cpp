@@ -85,7 +85,7 @@ DesignManifest loadDesignManifest(const fs::path& dir) {
     json doc;
     try {
         doc = json::parse(buffer.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
         throw Error(path.string() + ": invalid JSON: " + e.what());
     }
     if (!doc.is_object()) reader.fail("(document)", "expected a JSON object");

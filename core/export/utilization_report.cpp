@@ -144,8 +144,12 @@ private:
 };
 
 // "| Design       : tiny_top" -> "tiny_top"
+constexpr size_t kMaxRegexInput = 8192;
+
 void headerField(const std::string& line, UtilizationReport& report) {
     static const std::regex field(R"(^\|\s*(Tool Version|Design|Device|Design State)\s*:\s*(.*?)\s*$)");
+    // libstdc++'s std::regex recurses per character: a hostile long line would overflow the stack.
+    if (line.size() > kMaxRegexInput) return;
     std::smatch m;
     if (!std::regex_match(line, m, field)) return;
     const std::string key = m[1].str();
@@ -217,13 +221,21 @@ std::string xmlUnescape(const std::string& text) {
 }
 
 UtilizationReport parseXml(const std::string& text, const std::string& label) {
-    static const std::regex rowPattern(R"(<tablerow\b[^>]*>([\s\S]*?)</tablerow>)");
     static const std::regex cellPattern(R"re(<(tableheader|tablecell)\b[^>]*?\bcontents="([^"]*)")re");
     UtilizationReport report;
     TableReader table(label);
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), rowPattern); it != std::sregex_iterator(); ++it) {
-        const std::string body = (*it)[1].str();
-        const int line = 1 + int(std::count(text.begin(), text.begin() + it->position(), '\n'));
+    // Rows are found with plain searches (std::regex recurses per character; see kMaxRegexInput).
+    for (size_t pos = text.find("<tablerow"); pos != std::string::npos; pos = text.find("<tablerow", pos)) {
+        const int line = 1 + int(std::count(text.begin(), text.begin() + std::ptrdiff_t(pos), '\n'));
+        const size_t open = text.find('>', pos);
+        const size_t close = open == std::string::npos ? open : text.find("</tablerow>", open);
+        if (close == std::string::npos)
+            throw Error(label + ":" + std::to_string(line) + ": <tablerow> is not closed (truncated report?)");
+        const std::string body = text.substr(open + 1, close - open - 1);
+        pos = close + 11;
+        if (body.size() > kMaxRegexInput)
+            throw Error(label + ":" + std::to_string(line) + ": a table row longer than "
+                + std::to_string(kMaxRegexInput) + " characters is not a Vivado report row");
         std::vector<std::string> cells;
         bool isHeader = false;
         for (auto c = std::sregex_iterator(body.begin(), body.end(), cellPattern); c != std::sregex_iterator(); ++c) {

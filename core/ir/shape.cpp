@@ -1,12 +1,18 @@
 #include "ir/shape.h"
 
+#include <limits>
+
 namespace luthier::ir {
 
 int64_t elementCount(const Shape& shape)
 {
     int64_t n = 1;
-    for (int64_t d : shape)
-        n *= d;
+    for (int64_t d : shape) {
+        if (d < 0)
+            return -1;
+        if (__builtin_mul_overflow(n, d, &n))
+            return std::numeric_limits<int64_t>::max(); // saturate: any budget check then refuses it
+    }
     return n;
 }
 

@@ -10,6 +10,8 @@ namespace luthier::ir {
 
 using Shape = std::vector<int64_t>;
 
+// Product of the dimensions; saturates at INT64_MAX on overflow and returns -1 for a negative dimension,
+// so that size budgets reject hostile shapes instead of wrapping.
 int64_t elementCount(const Shape& shape);
 std::string toString(const Shape& shape);
 

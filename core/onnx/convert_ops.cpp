@@ -45,6 +45,9 @@ ir::RoundingMode roundingFromString(const std::string& s, const std::string& whe
 // Values of a per-channel constant, or its single value.
 std::vector<double> channelValues(const ConstTensor& t) { return t.values; }
 
+// Window attributes are untrusted: bound them so that shape arithmetic cannot overflow.
+constexpr int64_t kMaxWindow = int64_t(1) << 20;
+
 int64_t outputSize(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin, int64_t padEnd, int64_t dilation,
     bool ceilMode)
 {
@@ -128,6 +131,13 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
         if (!(s > 0) || !std::isfinite(s))
             fail("quantiser scale " + std::to_string(s) + " is not a positive finite number");
     return spec;
+}
+
+void GraphBuilder::checkPads(const std::vector<int64_t>& pads) const
+{
+    for (int64_t p : pads)
+        if (p < 0 || p > kMaxWindow)
+            fail("pad " + std::to_string(p) + " is outside 0.." + std::to_string(kMaxWindow));
 }
 
 void GraphBuilder::convertNode(const onnx::NodeProto& node)
@@ -478,14 +488,22 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
     ir::Window& win = l.window;
     win.groups = groups;
     win.kernel = { w.shape[2], w.shape[3] };
-    auto two = [oneD](const std::vector<int64_t>& v, int64_t fallback) -> std::array<int64_t, 2> {
+    auto two = [&](const char* name, int64_t fallback) -> std::array<int64_t, 2> {
+        const std::vector<int64_t> v = intsAttribute(node, name);
         if (v.empty())
             return { fallback, fallback };
+        if (v.size() != (oneD ? 1u : 2u))
+            fail(std::string(name) + " has " + std::to_string(v.size()) + " values for " + (oneD ? "1" : "2")
+                + " spatial axes");
+        for (int64_t x : v)
+            if (x < 1 || x > kMaxWindow)
+                fail(std::string(name) + " value " + std::to_string(x) + " is outside 1.." + std::to_string(kMaxWindow));
         return oneD ? std::array<int64_t, 2> { fallback, v[0] } : std::array<int64_t, 2> { v[0], v[1] };
     };
-    win.stride = two(intsAttribute(node, "strides"), 1);
-    win.dilation = two(intsAttribute(node, "dilations"), 1);
+    win.stride = two("strides", 1);
+    win.dilation = two("dilations", 1);
     const std::vector<int64_t> pads = intsAttribute(node, "pads");
+    checkPads(pads);
     if (!pads.empty()) {
         if (oneD) {
             win.padBegin = { 0, pads[0] };
@@ -579,6 +597,11 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
 
 void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
 {
+    for (const char* name : { "kernel_shape", "strides", "dilations" })
+        for (int64_t x : intsAttribute(node, name))
+            if (x < 1 || x > kMaxWindow)
+                fail(std::string(name) + " value " + std::to_string(x) + " is outside 1.." + std::to_string(kMaxWindow));
+    checkPads(intsAttribute(node, "pads"));
     const std::string& op = node.op_type();
     Value in = value(node.input(0));
     in = channelsLast ? toChw(in) : toLogicalLayout(in);
@@ -598,6 +621,9 @@ void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
         const auto k = intsAttribute(node, "kernel_shape");
         if (k.size() != 2)
             fail("kernel_shape must have 2 values");
+        for (const char* name : { "strides", "dilations" })
+            if (const auto v = intsAttribute(node, name); !v.empty() && v.size() != 2)
+                fail(std::string(name) + " must have 2 values");
         l.window.kernel = { k[0], k[1] };
         const auto s = intsAttribute(node, "strides");
         l.window.stride = s.size() == 2 ? std::array<int64_t, 2> { s[0], s[1] } : std::array<int64_t, 2> { 1, 1 };
@@ -605,6 +631,8 @@ void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
         if (d.size() == 2)
             l.window.dilation = { d[0], d[1] };
         const auto p = intsAttribute(node, "pads");
+        if (!p.empty() && p.size() != 4)
+            fail("pads must have 4 values");
         if (p.size() == 4) {
             l.window.padBegin = { p[0], p[1] };
             l.window.padEnd = { p[2], p[3] };

@@ -22,7 +22,8 @@ std::vector<int64_t> stridesOf(const ir::Shape& shape)
 }
 
 // numpy-style broadcasting of two constants through a binary function.
-ConstTensor broadcastBinary(const ConstTensor& a, const ConstTensor& b, const std::function<double(double, double)>& f)
+ConstTensor broadcastBinary(
+    const ConstTensor& a, const ConstTensor& b, const std::function<double(double, double)>& f, int64_t maxElements)
 {
     const size_t rank = std::max(a.shape.size(), b.shape.size());
     ir::Shape out(rank, 1);
@@ -33,6 +34,9 @@ ConstTensor broadcastBinary(const ConstTensor& a, const ConstTensor& b, const st
             throw Error("shapes " + ir::toString(a.shape) + " and " + ir::toString(b.shape) + " do not broadcast");
         out[i] = std::max(da, db);
     }
+    if (ir::elementCount(out) > maxElements)
+        throw Error("broadcast result " + ir::toString(out) + " exceeds the limit of " + std::to_string(maxElements)
+            + " elements");
     ConstTensor r;
     r.shape = out;
     r.isInteger = a.isInteger && b.isInteger;
@@ -263,7 +267,7 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
                 { "Add", std::plus<double>() }, { "Sub", std::minus<double>() },
                 { "Mul", std::multiplies<double>() }, { "Div", std::divides<double>() },
                 { "Pow", [](double a, double b) { return std::pow(a, b); } } };
-            r = broadcastBinary(in(0), in(1), fns.at(op));
+            r = broadcastBinary(in(0), in(1), fns.at(op), m_limits.maxTensorElements);
             if (op == "Div" && r.isInteger)
                 for (double& v : r.values)
                     v = std::trunc(v);
@@ -275,6 +279,9 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
         } else if ((qonnxDomain && (op == "Quant" || op == "IntQuant" || op == "BipolarQuant"))
             || op == "QuantizeLinear" || op == "DequantizeLinear") {
             const auto& x = in(0);
+            for (double v : x.values)
+                if (!std::isfinite(v))
+                    fail("the quantiser's input holds a NaN or infinite value");
             ir::QuantSpec spec = quantSpecFor(node, x.shape, true);
             r.shape = x.shape;
             r.values.resize(x.values.size());

@@ -78,7 +78,8 @@ int GraphBuilder::addLayer(ir::Layer layer)
     for (int64_t d : layer.outShape)
         if (d <= 0)
             fail("computed an empty or negative output shape " + ir::toString(layer.outShape));
-    if (ir::elementCount(layer.outShape) > m_limits.maxTensorElements)
+    if (ir::elementCount(layer.outShape) > m_limits.maxTensorElements
+        || int64_t(layer.weight.data.size()) > m_limits.maxTensorElements)
         fail("output shape " + ir::toString(layer.outShape) + " exceeds the limit of "
             + std::to_string(m_limits.maxTensorElements) + " elements");
     if (layer.name.empty() && m_node)
@@ -236,6 +237,9 @@ void GraphBuilder::declareInputs()
             fail("input '" + in.name() + "' dimension " + std::to_string(i) + " is not a fixed positive size");
         shape.push_back(dims[i].dim_value());
     }
+    if (ir::elementCount(shape) > m_limits.maxTensorElements)
+        fail("input '" + in.name() + "' of per-sample shape " + ir::toString(shape) + " exceeds the limit of "
+            + std::to_string(m_limits.maxTensorElements) + " elements");
     if (shape.empty())
         shape = { 1 }; // a batch of scalars: one value per sample
     ir::Layer input;

@@ -83,7 +83,7 @@ Constraints loadConstraints(const std::string& path) {
     json doc;
     try {
         doc = json::parse(text.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
         throw Error(path + ": not valid JSON (" + std::string(e.what()) + ")");
     }
     // A whole .luthier project works too: use its constraints section.

@@ -105,7 +105,7 @@ Netlist loadNetlist(const std::filesystem::path& file) {
     json doc;
     try {
         doc = json::parse(text.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
         throw Error(file.string() + ": not valid JSON (" + std::string(e.what()) + ")");
     }
     return netlistFromJson(doc, file.string());

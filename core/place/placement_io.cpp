@@ -143,7 +143,7 @@ Placement loadPlacement(const std::filesystem::path& file, const Netlist& netlis
     text << in.rdbuf();
     try {
         return placementFromJson(json::parse(text.str()), netlist, file.string());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
         throw Error(file.string() + ": not valid JSON (" + std::string(e.what()) + ")");
     }
 }

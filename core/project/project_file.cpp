@@ -165,7 +165,7 @@ Project parseProject(const std::string& text, const std::string& baseDir, const 
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
         // what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: ..."; keep the part
         // after the tag, which says where.
         std::string what = e.what();
