@@ -1,13 +1,50 @@
 #include "analysis_job.h"
 
+#include "analysis/accuracy.h"
+#include "analysis/layer_stats.h"
+#include "quant/overrides.h"
+#include "sim/dataset.h"
+#include "util/error.h"
+
 namespace luthier::widgets {
 
 namespace {
 
-    quant::LayerOverride overrideFor(const project::Project& project, const std::string& layer)
+    // What the graph itself says about a layer: enough to colour by bit-widths when analysis fails.
+    void fillFromGraph(const ir::Graph& graph, const quant::Overrides& overrides, AnalysisSnapshot& snapshot)
     {
-        const auto it = project.overrides.find(layer);
-        return it == project.overrides.end() ? quant::LayerOverride {} : it->second;
+        snapshot.layers.assign(graph.layers.size(), {});
+        for (size_t i = 0; i < graph.layers.size(); ++i) {
+            const ir::Layer& layer = graph.layers[i];
+            LayerMetrics& m = snapshot.layers[i];
+            const auto o = overrides.find(layer.name);
+            m.hasWeights = ir::hasWeights(layer.kind);
+            if (m.hasWeights) {
+                m.weightBits = layer.weightQuant.bits;
+                m.scheme = layer.weightQuant.scheme;
+                if (o != overrides.end() && o->second.templateKind)
+                    m.templateKind = *o->second.templateKind;
+            }
+            if (const ir::QuantSpec* q = layer.outputQuant())
+                m.activationBits = q->bits;
+        }
+    }
+
+    void fillFromStats(const analysis::LayerStats& s, LayerMetrics& m)
+    {
+        m.weightBits = s.weightBits;
+        m.templateKind = s.selected;
+        m.groupSize = s.groups.groupSize;
+        m.weightHistogram = s.histogram.counts;
+        m.zeroFraction = s.histogram.zeroFraction();
+        m.totalGroups = s.groups.totalGroups;
+        m.uniqueGroups = s.groups.uniqueGroups;
+        m.groupFrequencies = s.groups.frequencies;
+        m.hasStatistics = true;
+        for (const arch::cost::Cost& c : s.costs)
+            m.costs[c.kind] = { c.available, c.lut, c.ff, c.dsp, c.bram, c.cycles, c.formula };
+        for (const std::string& note : s.notes)
+            m.note += (m.note.empty() ? "" : "\n") + note;
     }
 
 } // namespace
@@ -15,31 +52,62 @@ namespace {
 AnalysisSnapshot analyseLayers(const AnalysisInput& input, Progress& progress)
 {
     AnalysisSnapshot snapshot;
-    const ir::Graph& graph = *input.graph;
-    snapshot.layers.resize(graph.layers.size());
-    for (size_t i = 0; i < graph.layers.size(); ++i) {
-        progress.checkpoint();
-        const ir::Layer& layer = graph.layers[i];
-        const quant::LayerOverride o = overrideFor(input.project, layer.name);
-        LayerMetrics& m = snapshot.layers[i];
-        m.hasWeights = ir::hasWeights(layer.kind);
-        if (m.hasWeights) {
-            m.weightBits = o.weightBits.value_or(layer.weightQuant.bits);
-            m.scheme = o.weightScheme.value_or(layer.weightQuant.scheme);
-            m.templateKind = o.templateKind.value_or(arch::TemplateKind::Tlmac);
-            m.groupSize = o.groupSize.value_or(0);
-        }
-        if (const ir::QuantSpec* q = layer.outputQuant())
-            m.activationBits = o.activationBits.value_or(q->bits);
-        progress.report(double(i + 1) / double(graph.layers.size()), "analysing layers");
+    const project::Project& project = input.project;
+    quant::Overrides expanded;
+    try {
+        expanded = quant::expandOverrides(*input.graph, project.overrides);
+        snapshot.graph = std::make_shared<const ir::Graph>(quant::applyOverrides(*input.graph, expanded));
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        snapshot.error = e.what();
+        snapshot.graph = input.graph;
+    }
+    const ir::Graph& graph = *snapshot.graph;
+    fillFromGraph(graph, expanded, snapshot);
+    if (!snapshot.error.empty())
+        return snapshot;
+
+    analysis::AnalysisOptions options;
+    options.lutInputs = project.compiler.lutInputs;
+    options.parallelism = project.compiler.parallelism;
+    options.tlmac.effort = project.compiler.annealingEffort;
+    analysis::applyLayerChoices(options, expanded);
+    try {
+        const analysis::ModelStats stats = analysis::analyseGraph(graph, options, progress);
+        for (const analysis::LayerStats& s : stats.layers)
+            if (s.index >= 0 && size_t(s.index) < snapshot.layers.size())
+                fillFromStats(s, snapshot.layers[size_t(s.index)]);
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        snapshot.error = e.what();
     }
     return snapshot;
 }
 
-void evaluateAccuracy(const AnalysisInput& input, AnalysisSnapshot& snapshot, Progress&)
+void evaluateAccuracy(const AnalysisInput& input, AnalysisSnapshot& snapshot, Progress& progress)
 {
-    snapshot.accuracyNote = input.project.dataset.attached() ? "the golden model is not available in this build"
-                                                              : "no dataset attached to the project";
+    const project::DatasetPaths& dataset = input.project.dataset;
+    if (!dataset.attached()) {
+        snapshot.accuracyNote = "no dataset attached to the project";
+        return;
+    }
+    if (!snapshot.error.empty()) {
+        snapshot.accuracyNote = "no accuracy: " + snapshot.error;
+        return;
+    }
+    try {
+        const sim::Dataset inputs = sim::loadInputs(dataset.inputs, snapshot.graph->inputShape);
+        const std::vector<int64_t> labels = sim::loadLabels(dataset.labels, inputs.count);
+        const analysis::Accuracy accuracy = analysis::measureAccuracy(*snapshot.graph, inputs, labels, progress);
+        snapshot.accuracy = accuracy.intAccuracy; // what the hardware computes
+        snapshot.samples = accuracy.samples;
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        snapshot.accuracyNote = e.what();
+    }
 }
 
 } // namespace luthier::widgets

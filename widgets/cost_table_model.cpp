@@ -50,7 +50,8 @@ QVariant CostTableModel::data(const QModelIndex& index, int role) const
         return {};
     const LayerMetrics& m = m_document->analysis().layers[size_t(m_layer)];
     const arch::TemplateKind kind = arch::kAllTemplates[index.row()];
-    const TemplateCost* c = m.cost(kind);
+    const TemplateCost* c = m.cost(kind); // null when unavailable
+    const auto raw = m.costs.find(kind);
     if (role == Qt::DisplayRole) {
         if (index.column() == Template)
             return QString::fromUtf8(arch::toString(kind));
@@ -69,8 +70,8 @@ QVariant CostTableModel::data(const QModelIndex& index, int role) const
             return groupedNumber(c->cycles);
         }
     }
-    if (role == Qt::ToolTipRole && c)
-        return QString::fromStdString(c->explanation);
+    if (role == Qt::ToolTipRole && raw != m.costs.end())
+        return QString::fromStdString(raw->second.explanation);
     if (role == Qt::TextAlignmentRole && index.column() != Template)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::FontRole && kind == m.templateKind) {

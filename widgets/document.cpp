@@ -154,17 +154,21 @@ void Document::setUnsaved(bool unsaved)
 
 void Document::startAnalysis()
 {
-    if (!m_graph) {
-        Q_EMIT analysisUpdated();
-        return;
-    }
     // One analysis at a time: a newer edit cancels the running one and restarts when it has stopped.
     if (m_watcher.isRunning()) {
         m_progress->cancel();
         m_restartPending = true;
+        m_analysisRunning = true;
         return;
     }
     m_restartPending = false;
+    if (!m_graph) {
+        m_analysisRunning = false;
+        Q_EMIT analysisUpdated();
+        Q_EMIT analysisRunningChanged(false);
+        return;
+    }
+    m_analysisRunning = true;
     auto progress = std::make_shared<Progress>();
     m_progress = progress;
     const AnalysisInput input { m_graph, m_project };
@@ -176,6 +180,11 @@ void Document::startAnalysis()
             promise.addResult(std::move(snapshot));
         } catch (const Cancelled&) {
             // superseded by a newer edit: nothing to publish
+        } catch (const std::exception& e) {
+            // A failure outside the stages' own error handling still reaches the user, not a log.
+            AnalysisSnapshot failed;
+            failed.error = e.what();
+            promise.addResult(std::move(failed));
         }
     }));
     Q_EMIT analysisRunningChanged(true);
@@ -204,6 +213,7 @@ void Document::onAnalysisFinished()
         startAnalysis();
         return;
     }
+    m_analysisRunning = false;
     Q_EMIT analysisRunningChanged(false);
 }
 

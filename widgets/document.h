@@ -59,7 +59,8 @@ public:
     void setDataset(const project::DatasetPaths& dataset); // for undo commands only
 
     const AnalysisSnapshot& analysis() const { return m_analysis; }
-    bool analysisRunning() const { return m_watcher.isRunning(); }
+    // True from an edit until its results have been delivered (not just computed).
+    bool analysisRunning() const { return m_analysisRunning; }
     const std::vector<ExploredPoint>& explored() const { return m_explored; }
 
 Q_SIGNALS:
@@ -90,6 +91,7 @@ private:
     QFutureWatcher<AnalysisSnapshot> m_watcher;
     std::shared_ptr<Progress> m_progress; // cancels the running analysis
     bool m_restartPending = false;
+    bool m_analysisRunning = false;
 };
 
 } // namespace luthier::widgets

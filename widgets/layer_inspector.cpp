@@ -314,7 +314,9 @@ void LayerInspector::refresh()
     for (QLabel* label : { m_groups, m_topShare, m_zeros, m_levels })
         if (!stats)
             label->setText(QStringLiteral("\u2014"));
+    const std::string& error = m_document->analysis().error;
     const QString note = !weights ? tr("This layer has no weights.")
+        : !error.empty()           ? QString::fromStdString(error)
         : !m                       ? tr("Analysing\u2026")
                                    : QString::fromStdString(m->note);
     m_statsNote->setText(note);

@@ -5,13 +5,13 @@ namespace luthier::widgets {
 const TemplateCost* LayerMetrics::cost(arch::TemplateKind kind) const
 {
     const auto it = costs.find(kind);
-    return it == costs.end() ? nullptr : &it->second;
+    return it == costs.end() || !it->second.available ? nullptr : &it->second;
 }
 
 bool AnalysisSnapshot::hasCosts() const
 {
     for (const LayerMetrics& layer : layers)
-        if (!layer.costs.empty())
+        if (layer.hasCosts())
             return true;
     return false;
 }

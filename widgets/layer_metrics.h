@@ -5,10 +5,11 @@
 // the views only read it.
 
 #include "arch/template_kind.h"
-#include "ir/quant_spec.h"
+#include "ir/graph.h"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 namespace luthier::widgets {
 
 struct TemplateCost {
+    bool available = true; // false: the template cannot implement the layer; `explanation` says why
     int64_t luts = 0, ffs = 0, dsps = 0;
     double brams = 0.0; // BRAM36 equivalents
     int64_t cycles = 0; // per inference
@@ -43,10 +45,13 @@ struct LayerMetrics {
 
     const TemplateCost* cost(arch::TemplateKind kind) const;
     const TemplateCost* assignedCost() const { return cost(templateKind); }
+    bool hasCosts() const { return !costs.empty(); }
 };
 
 struct AnalysisSnapshot {
+    std::shared_ptr<const ir::Graph> graph; // the model with the project's overrides applied
     std::vector<LayerMetrics> layers; // one per ir::Graph layer
+    std::string error; // why the overrides could not be applied (the layers then show the model as imported)
     std::optional<double> accuracy; // top-1 on the project's dataset, when one is attached and ran
     int64_t samples = 0; // dataset samples the accuracy is over
     std::string accuracyNote; // why there is no accuracy (no dataset, golden model unavailable, error)

@@ -88,8 +88,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     resize(1600, 1000);
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("layersDock")), findChild<QDockWidget*>(QStringLiteral("inspectorDock")) },
-        { 330, 400 }, Qt::Horizontal);
-    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { 330 }, Qt::Vertical);
+        { 390, 400 }, Qt::Horizontal);
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { 310 }, Qt::Vertical);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -446,7 +446,10 @@ void MainWindow::updateStatus()
         parts << tr("%1 LUTs (assigned templates)").arg(groupedNumber(a.totalLuts()));
     if (a.accuracy)
         parts << tr("accuracy %1 % on %2 samples").arg(100.0 * *a.accuracy, 0, 'f', 1).arg(a.samples);
+    if (!a.error.empty())
+        parts << tr("analysis failed (hover for details)");
     m_costStatus->setText(parts.join(QStringLiteral("  \u00b7  ")));
+    m_costStatus->setToolTip(QString::fromStdString(a.error));
 }
 
 void MainWindow::onDocumentReset()

@@ -42,7 +42,6 @@ namespace {
     {
         plot->clearPlottables();
         plot->clearItems();
-        plot->legend->setVisible(false);
         plot->yAxis2->setVisible(false);
         for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) {
             axis->setTicks(true);
@@ -96,9 +95,17 @@ StatisticsPanel::StatisticsPanel(Document* document, QItemSelectionModel* select
         plot->setMinimumSize(220, 180);
         layout->addWidget(plot, plot == m_luts || plot == m_accuracy ? 5 : 4);
     }
-    // Interactions only where they help: the cost bars and the scatter can span decades.
-    for (QCustomPlot* plot : { m_luts, m_accuracy })
+    // Interactions only where they help: the cost bars and the scatter can span decades. Their legends sit in
+    // a row under the axes, where they cannot hide bars or points.
+    for (QCustomPlot* plot : { m_luts, m_accuracy }) {
         plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+        plot->axisRect()->insetLayout()->take(plot->legend);
+        plot->plotLayout()->addElement(2, 0, plot->legend);
+        plot->plotLayout()->setRowStretchFactor(2, 0.001);
+        plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+        plot->legend->setVisible(true);
+        plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    }
 
     connect(m_selection, &QItemSelectionModel::currentRowChanged, this, [this] {
         refreshLayerPlots();
@@ -132,9 +139,9 @@ void StatisticsPanel::style(QCustomPlot* plot, const QString& title)
         axis->setLabelColor(text);
         axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
     }
-    plot->legend->setBrush(pal.color(QPalette::Base));
+    plot->legend->setBrush(Qt::NoBrush);
     plot->legend->setTextColor(text);
-    plot->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
+    plot->legend->setBorderPen(Qt::NoPen);
     if (auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))) {
         QFont font = this->font();
         font.setBold(true);
@@ -289,13 +296,9 @@ void StatisticsPanel::refreshLutPlot()
     m_luts->yAxis->setNumberPrecision(0);
     m_luts->yAxis->setRange(0.5, top * 3);
     m_luts->yAxis->setLabel(tr("LUTs (log)"));
-    m_luts->legend->setVisible(true);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     m_luts->legend->setFont(small);
-    m_luts->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    m_luts->legend->setWrap(3);
-    m_luts->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     m_luts->replot();
 }
 
@@ -354,11 +357,9 @@ void StatisticsPanel::refreshAccuracyPlot()
     const double padX = std::max(1.0, (*maxX - *minX) * 0.08), padY = std::max(0.5, (*maxY - *minY) * 0.1);
     m_accuracy->xAxis->setRange(*minX - padX, *maxX + padX);
     m_accuracy->yAxis->setRange(*minY - padY, std::min(100.0 + padY, *maxY + padY));
-    m_accuracy->legend->setVisible(true);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     m_accuracy->legend->setFont(small);
-    m_accuracy->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     m_accuracy->replot();
 }
 

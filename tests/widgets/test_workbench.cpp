@@ -1,0 +1,283 @@
+// The workbench end to end on the bundled example project (TFC_2W2A + 300 MNIST digits), offscreen:
+// opening, the layer graph, selection, undoable edits that change the cost estimate, save/load, item
+// model invariants and the error path for a corrupt project file.
+
+#include "cost_table_model.h"
+#include "document.h"
+#include "graph_items.h"
+#include "graph_view.h"
+#include "layer_inspector.h"
+#include "layer_table_model.h"
+#include "main_window.h"
+
+#include "onnx/importer.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QFile>
+#include <QGraphicsView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace luthier;
+using namespace luthier::widgets;
+
+namespace {
+
+const QString kExample = QStringLiteral(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
+const QString kExampleModel = QStringLiteral(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/TFC_2W2A.onnx");
+
+bool settled(const MainWindow& w) { return !w.graphView()->layoutPending() && !w.document()->analysisRunning(); }
+
+// The first layer with weights after `skip` others (TFC: the dense layers in model order).
+int denseLayer(const MainWindow& w, int skip)
+{
+    const ir::Graph* g = w.document()->graph();
+    for (size_t i = 0; i < g->layers.size(); ++i)
+        if (ir::hasWeights(g->layers[i].kind) && skip-- == 0)
+            return int(i);
+    return -1;
+}
+
+int64_t assignedLuts(const MainWindow& w, int layer)
+{
+    const auto& layers = w.document()->analysis().layers;
+    const TemplateCost* c = size_t(layer) < layers.size() ? layers[size_t(layer)].assignedCost() : nullptr;
+    return c ? c->luts : -1;
+}
+
+QString labelText(const QWidget* parent, const char* name)
+{
+    const auto* label = parent->findChild<QLabel*>(QString::fromLatin1(name));
+    return label ? label->text() : QString();
+}
+
+std::string readText(const QString& path)
+{
+    std::ifstream f(path.toStdString());
+    std::ostringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Keep the developer's recent files and window layout out of (and unaffected by) the tests.
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setOrganizationName(QStringLiteral("LuthierTest"));
+        QApplication::setApplicationName(QStringLiteral("test_workbench"));
+    }
+
+    void opensExampleWithOneNodePerLayer()
+    {
+        MainWindow w;
+        QAbstractItemModelTester layerTester(w.layerModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester costTester(
+            w.inspector()->costModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+
+        // TFC is the MLP 784-64-64-64-10 (shared/models/README.md): the input plus four dense layers,
+        // the same list an independent import of the model gives.
+        const ir::Graph imported = importer::importModel(kExampleModel.toStdString());
+        QCOMPARE(int(imported.layers.size()), 5);
+        QCOMPARE(w.graphView()->nodeCount(), 5);
+        QCOMPARE(w.layerModel()->rowCount(), 5);
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(w.graphView()->node(i)->title(), QString::fromStdString(imported.layers[size_t(i)].name));
+        QVERIFY(!w.isWindowModified());
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("tfc_2w2a.luthier")));
+        // The project names a dataset: the golden model measured an accuracy (ONNX Runtime gets 97.0 % on
+        // the 2000 shared digits; 300 of them are a noisy sample of that).
+        QVERIFY(w.document()->analysis().accuracy.has_value());
+        QVERIFY(*w.document()->analysis().accuracy > 0.9);
+        QCOMPARE(w.document()->analysis().samples, int64_t(300));
+    }
+
+    void clickingANodeFillsTheInspector()
+    {
+        MainWindow w;
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const int layer = denseLayer(w, 0);
+        LayerNodeItem* node = w.graphView()->node(layer);
+        QGraphicsView* view = w.graphView()->view();
+        view->centerOn(node);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(node->sceneBoundingRect().center()));
+        QCOMPARE(w.selectionModel()->currentIndex().row(), layer);
+        QCOMPARE(labelText(w.inspector(), "inspectorTitle"), node->title());
+        // The first dense layer maps 784 inputs to 64 outputs: weights {out, in}, 64 x 784 = 50 176 MACs.
+        QVERIFY(labelText(w.inspector(), "inspectorWeightShape").startsWith(QStringLiteral("64\u00d7784")));
+        QCOMPARE(labelText(w.inspector(), "inspectorMacs"), QStringLiteral("50\u2009176"));
+        QCOMPARE(w.inspector()->costModel()->rowCount(), 6); // one row per template
+
+        // Selecting elsewhere (the layer list) moves the graph selection too.
+        const int other = denseLayer(w, 2);
+        w.selectLayer(other);
+        QVERIFY(w.graphView()->node(other)->isSelected());
+        QVERIFY(!node->isSelected());
+    }
+
+    void editingWeightBitsIsUndoableAndChangesCost()
+    {
+        MainWindow w;
+        QAbstractItemModelTester layerTester(w.layerModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester costTester(
+            w.inspector()->costModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const int layer = denseLayer(w, 1);
+        w.selectLayer(layer);
+        const int64_t before = assignedLuts(w, layer);
+        QVERIFY(before > 0);
+
+        auto* bits = w.inspector()->findChild<QSpinBox*>(QStringLiteral("weightBits"));
+        QVERIFY(bits && bits->isEnabled());
+        QCOMPARE(bits->value(), 0); // "model": no override yet
+        bits->setValue(1);
+        QCOMPARE(w.document()->undoStack()->count(), 1);
+        QCOMPARE(*w.document()->layerOverride(layer).weightBits, 1);
+        QVERIFY(w.isWindowModified());
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        // Binary weights: a TLMAC array is N_lut = B_w + ceil(log2 G) LUTs wide, so one bit instead of two
+        // narrows every array, and a group of 3 one-bit weights has at most 2^3 = 8 patterns instead of 27:
+        // the estimate must drop.
+        const int64_t after = assignedLuts(w, layer);
+        QVERIFY2(after < before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+        QCOMPARE(w.layerModel()->data(w.layerModel()->index(layer, LayerTableModel::Weights)).toString(),
+            QStringLiteral("1 b"));
+        // 64 inputs in groups of 3 leave one real weight and two zero pads in each output's last group:
+        // at most 8 full patterns plus 2 padded ones.
+        QVERIFY(w.document()->analysis().layers[size_t(layer)].uniqueGroups <= 10);
+
+        w.document()->undoStack()->undo();
+        QVERIFY(!w.document()->layerOverride(layer).weightBits);
+        QCOMPARE(bits->value(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        QCOMPARE(assignedLuts(w, layer), before);
+        QVERIFY(!w.isWindowModified());
+        w.document()->undoStack()->redo();
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        QCOMPARE(assignedLuts(w, layer), after);
+        // Both configurations were measured: the scatter has two points.
+        QCOMPARE(w.document()->explored().size(), size_t(2));
+    }
+
+    void saveAndReopenKeepsOverridesAndUnknownKeys()
+    {
+        QTemporaryDir dir;
+        // A project elsewhere that points at the example model, with keys this build does not know.
+        nlohmann::json doc = nlohmann::json::parse(readText(kExample));
+        doc["model"] = kExampleModel.toStdString();
+        doc.erase("dataset");
+        doc["futureFeature"] = { { "enabled", true } };
+        doc["compiler"]["futureKnob"] = 7;
+        const QString path = dir.filePath(QStringLiteral("p.luthier"));
+        std::ofstream(path.toStdString()) << doc.dump(2);
+
+        int layer = -1;
+        {
+            MainWindow w;
+            QVERIFY(w.openPath(path));
+            QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+            layer = denseLayer(w, 2);
+            w.selectLayer(layer);
+            w.inspector()->findChild<QSpinBox*>(QStringLiteral("weightBits"))->setValue(3);
+            w.inspector()->findChild<QSpinBox*>(QStringLiteral("activationBits"))->setValue(4);
+            QCOMPARE(w.document()->undoStack()->count(), 2);
+            QVERIFY(w.isWindowModified());
+            w.document()->saveAs(path);
+            QVERIFY(!w.isWindowModified());
+            QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        }
+        const nlohmann::json saved = nlohmann::json::parse(readText(path));
+        QCOMPARE(saved["futureFeature"]["enabled"].get<bool>(), true);
+        QCOMPARE(saved["compiler"]["futureKnob"].get<int>(), 7);
+
+        MainWindow w;
+        QVERIFY(w.openPath(path));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        QCOMPARE(*w.document()->layerOverride(layer).weightBits, 3);
+        QCOMPARE(*w.document()->layerOverride(layer).activationBits, 4);
+        w.selectLayer(layer);
+        QCOMPARE(w.inspector()->findChild<QSpinBox*>(QStringLiteral("weightBits"))->value(), 3);
+        QCOMPARE(w.document()->analysis().layers[size_t(layer)].weightBits, 3);
+        QVERIFY(!w.isWindowModified());
+    }
+
+    void corruptProjectShowsErrorAndKeepsDocument()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const ir::Graph* graph = w.document()->graph();
+
+        const QString corrupt = dir.filePath(QStringLiteral("broken.luthier"));
+        QFile f(corrupt);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"format\": \"luthier-project\", \"version\": 1, \"model\": ");
+        f.close();
+        QVERIFY(!w.openPath(corrupt));
+        auto* box = w.findChild<QMessageBox*>(QStringLiteral("errorBox"));
+        QVERIFY(box);
+        QVERIFY(box->isVisible());
+        QVERIFY2(box->text().contains(QStringLiteral("broken.luthier: not a valid project file")), qPrintable(box->text()));
+        box->close();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QVERIFY(!w.findChild<QMessageBox*>(QStringLiteral("errorBox")));
+
+        // A file from a newer Luthier is refused the same way, naming the version.
+        const QString newer = dir.filePath(QStringLiteral("newer.luthier"));
+        std::ofstream(newer.toStdString()) << R"({"format": "luthier-project", "version": 99, "model": "m.onnx"})";
+        QVERIFY(!w.openPath(newer));
+        QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")) != nullptr);
+        QVERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->text().contains(QStringLiteral("version 99")));
+
+        // The open document is untouched.
+        QCOMPARE(w.document()->graph(), graph);
+        QCOMPARE(w.document()->filePath(), QFileInfo(kExample).absoluteFilePath());
+        QCOMPARE(w.graphView()->nodeCount(), 5);
+        QVERIFY(!w.isWindowModified());
+    }
+
+    void findBoxSelectsMatchingLayer()
+    {
+        MainWindow w;
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const int last = denseLayer(w, 3);
+        const QString name = w.graphView()->node(last)->title();
+        QVERIFY(w.graphView()->findNext(name.toLower()));
+        QCOMPARE(w.selectionModel()->currentIndex().row(), last);
+        QVERIFY(!w.graphView()->findNext(QStringLiteral("no such layer")));
+    }
+};
+
+int main(int argc, char** argv)
+{
+    // Widget tests never need a display.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    TestWorkbench test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_workbench.moc"
