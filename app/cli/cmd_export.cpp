@@ -58,8 +58,12 @@ void addExportCommand(CLI::App& app, Context&) {
         options.clockNs = clockNs;
         options.ioDelayFraction = o->ioDelay;
         exporter::PblockConversion pblocks;
-        if (!placeConstraints.pblocks.empty() || !placeConstraints.slr.empty())
-            pblocks = exporter::pblocksFromConstraints(design, placeConstraints, device::findDevice(part));
+        std::string deviceFile;
+        if (!placeConstraints.pblocks.empty() || !placeConstraints.slr.empty()) {
+            const device::Device device = device::findDevice(part);
+            deviceFile = device.info().sourceFile;
+            pblocks = exporter::pblocksFromConstraints(design, placeConstraints, device);
+        }
         options.pblockNotes = pblocks.notes;
 
         Progress progress;
@@ -74,7 +78,10 @@ void addExportCommand(CLI::App& app, Context&) {
         std::printf("  rtl/                      %d files\n", rtl);
         std::printf("  constraints/clock.xdc     create_clock on %s, I/O delays %.3f ns\n", design.clock.c_str(),
             clockNs * options.ioDelayFraction);
-        std::printf("  constraints/pblocks.xdc   %zu pblocks\n", pblocks.pblocks.size());
+        std::printf("  constraints/pblocks.xdc   %zu pblocks", pblocks.pblocks.size());
+        if (!deviceFile.empty())
+            std::printf(", sites from device model %s", deviceFile.c_str());
+        std::printf("\n");
         for (const auto& pblock : pblocks.pblocks)
             std::printf("    %-22s %s (%zu site ranges)\n", pblock.instance.c_str(), pblock.layer.c_str(),
                 pblock.ranges.size());
