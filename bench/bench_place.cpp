@@ -1,9 +1,10 @@
 // Places a ResNet-18-sized TLMAC design on xcvu13p and prints time and cost.
-// Usage: bench_place [--part P] [--effort E] [--seed S] [--small]
+// Usage: bench_place [--part P] [--effort E] [--seed S] [--small] [--heatmaps DIR]
 // The design is synthetic (place/synthetic.h: 21 layers of 192 lanes, ~480 arrays each, multiplexers of
 // 29..47 inputs, as TLMAC maps a 3-bit ResNet-18). Target: under 30 s at effort 1 on 2 cores.
 
 #include "device/device_loader.h"
+#include "place/heatmap.h"
 #include "place/netlist.h"
 #include "place/placer.h"
 #include "place/synthetic.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     std::string part = "xcvu13p";
     place::PlaceOptions options;
     bool small = false;
+    std::string heatmapDir;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--part" && i + 1 < argc)
@@ -26,10 +28,12 @@ int main(int argc, char** argv) {
             options.effort = std::stod(argv[++i]);
         else if (arg == "--seed" && i + 1 < argc)
             options.seed = std::stoull(argv[++i]);
+        else if (arg == "--heatmaps" && i + 1 < argc)
+            heatmapDir = argv[++i];
         else if (arg == "--small")
             small = true;
         else {
-            std::fprintf(stderr, "usage: bench_place [--part P] [--effort E] [--seed S] [--small]\n");
+            std::fprintf(stderr, "usage: bench_place [--part P] [--effort E] [--seed S] [--small] [--heatmaps DIR]\n");
             return 2;
         }
     }
@@ -53,6 +57,9 @@ int main(int argc, char** argv) {
         std::printf("wirelength: %.0f -> %.0f\n", p.initial.wirelength, p.final.wirelength);
         std::printf("peak wire demand: %.2f -> %.2f wires/tile\n", p.initial.peakWireDemand, p.final.peakWireDemand);
         std::printf("cost: %.4f -> %.4f\n", p.initial.cost, p.final.cost);
+        if (!heatmapDir.empty())
+            for (const std::string& name : place::heatmapNames())
+                place::writeCsv(place::heatmap(name, device, netlist, p), heatmapDir + "/heatmap_" + name + ".csv");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 2;

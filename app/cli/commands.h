@@ -20,5 +20,6 @@ void addAnalyzeCommand(CLI::App& app, Context& context);
 void addExploreCommand(CLI::App& app, Context& context);
 void addExportCommand(CLI::App& app, Context& context);
 void addImportReportCommand(CLI::App& app, Context& context);
+void addPlaceCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

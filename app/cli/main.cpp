@@ -21,6 +21,7 @@ int main(int argc, char** argv)
     luthier::cli::addExploreCommand(app, context);
     luthier::cli::addExportCommand(app, context);
     luthier::cli::addImportReportCommand(app, context);
+    luthier::cli::addPlaceCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
