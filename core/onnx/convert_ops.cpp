@@ -133,6 +133,19 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
     return spec;
 }
 
+// QLinearConv / QLinearMatMul end in QuantizeLinear(y_scale = input 6, y_zero_point = input 7).
+ir::PointwiseOp GraphBuilder::qlinearOutputQuantizer(const onnx::NodeProto& node) const
+{
+    ir::PointwiseOp q;
+    q.kind = ir::PointwiseKind::Quantize;
+    q.quant.bits = 8;
+    q.quant.scale = constInput(node, 6, "output scale").values;
+    const ConstTensor& yzp = constInput(node, 7, "output zero point");
+    q.quant.zeroPoint = yzp.values;
+    q.quant.isSigned = yzp.elemType == onnx::TensorProto::INT8;
+    return q;
+}
+
 void GraphBuilder::checkPads(const std::vector<int64_t>& pads) const
 {
     for (int64_t p : pads)
@@ -441,16 +454,8 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
             l.epilogue.push_back(scale);
         }
     }
-    if (op == "QLinearMatMul") {
-        ir::PointwiseOp q;
-        q.kind = ir::PointwiseKind::Quantize;
-        q.quant.bits = 8;
-        q.quant.scale = constInput(node, 6, "output scale").values;
-        const ConstTensor& yzp = constInput(node, 7, "output zero point");
-        q.quant.zeroPoint = yzp.values;
-        q.quant.isSigned = yzp.elemType == onnx::TensorProto::INT8;
-        l.epilogue.push_back(q);
-    }
+    if (op == "QLinearMatMul")
+        l.epilogue.push_back(qlinearOutputQuantizer(node));
     setOutput(node, activation(addLayer(std::move(l))));
 }
 
@@ -577,16 +582,8 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
     l.weightQuant.axis = l.weightQuant.scale.size() > 1 || l.weightQuant.zeroPoint.size() > 1 ? 0 : -1;
     l.inputs = { in.layer };
     l.outShape = oneD ? ir::Shape { outC, ow } : ir::Shape { outC, oh, ow };
-    if (op == "QLinearConv") {
-        ir::PointwiseOp q;
-        q.kind = ir::PointwiseKind::Quantize;
-        q.quant.bits = 8;
-        q.quant.scale = constInput(node, 6, "output scale").values;
-        const ConstTensor& yzp = constInput(node, 7, "output zero point");
-        q.quant.zeroPoint = yzp.values;
-        q.quant.isSigned = yzp.elemType == onnx::TensorProto::INT8;
-        l.epilogue.push_back(q);
-    }
+    if (op == "QLinearConv")
+        l.epilogue.push_back(qlinearOutputQuantizer(node));
     Value out = activation(addLayer(std::move(l)));
     if (channelsLast) {
         out.chw = true;

@@ -66,6 +66,7 @@ private:
     void convertShapeOp(const onnx::NodeProto& node);
     void convertBinaryActivations(const onnx::NodeProto& node);
     void checkPads(const std::vector<int64_t>& pads) const;
+    ir::PointwiseOp qlinearOutputQuantizer(const onnx::NodeProto& node) const;
     ir::QuantSpec quantSpecFor(const onnx::NodeProto& node, const ir::Shape& targetShape, bool constTarget) const;
 
     const onnx::GraphProto& m_graph;
