@@ -7,6 +7,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   libgraphviz-dev nlohmann-json3-dev libcli11-dev libeigen3-dev
   verilator yosys tcl xvfb xauth imagemagick
+  clang-16 libclang-rt-16-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
 )
 missing=()
 for p in "${packages[@]}"; do
