@@ -8,6 +8,7 @@ packages=(
   libgraphviz-dev nlohmann-json3-dev libcli11-dev libeigen3-dev
   verilator yosys tcl xvfb xauth imagemagick
   clang-16 libclang-rt-16-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
+  file lintian appstream desktop-file-utils  # tests/packaging: cpack's shlibdeps, package checks
 )
 missing=()
 for p in "${packages[@]}"; do
