@@ -1,11 +1,13 @@
-// luthier-cli compile [MODEL] -o DIR [--project P] [--inputs FILE] [--vectors N] [--seed S] [--effort E]
-// [--lut-inputs K] [--group G] [--parallel P]: import, apply the project's overrides, lower to integers, plan
-// TLMAC layers, write Verilog, ROMs, manifest and golden-model test vectors into DIR. A project supplies the
-// model, overrides, K, P, effort and dataset; flags given on the command line win over it.
+// luthier-cli compile [MODEL] -o DIR [--project P] [--template T] [--inputs FILE] [--vectors N] [--seed S]
+// [--effort E] [--lut-inputs K] [--group G] [--parallel P] [--pipeline L] [--lut-na-chunk k]: import, apply
+// the project's overrides, lower to integers, map every layer onto its template (--template for all layers, a
+// project's per-layer "template" override wins), write Verilog, ROMs, manifest and golden-model test vectors
+// into DIR. A project supplies the model, overrides, K, P, effort and dataset; command-line flags win over it.
 
 #include "arch/hw_design.h"
 #include "commands.h"
 #include "onnx/importer.h"
+#include "place/netlist_io.h"
 #include "project/project_file.h"
 #include "quant/overrides.h"
 #include "util/error.h"
@@ -32,6 +34,18 @@ public:
     ~StderrProgress() override { std::fprintf(stderr, "\r%80s\r", ""); }
 };
 
+// Accepts the template names of the project file (lutdense) and their hyphenated forms (lut-dense).
+arch::TemplateKind parseTemplate(const std::string& name)
+{
+    std::string key;
+    for (char ch : name)
+        if (ch != '-' && ch != '_')
+            key += ch;
+    if (const auto kind = arch::templateFromString(key))
+        return *kind;
+    throw Error("--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na");
+}
+
 } // namespace
 
 void addCompileCommand(CLI::App& app, Context&)
@@ -41,20 +55,35 @@ void addCompileCommand(CLI::App& app, Context&)
         int64_t vectors = -1;
         uint64_t seed = 1;
         double effort = 1.0;
-        int lutInputs = 6, group = 3, parallel = 64;
+        int lutInputs = 6, group = 3, parallel = 64, pipeline = 2, lutNaChunk = 0;
+        std::string templateName = "tlmac";
+        std::vector<std::string> sets;
     };
     auto o = std::make_shared<Options>();
-    CLI::App* cmd = app.add_subcommand("compile", "Compile a quantised model into TLMAC Verilog with test vectors");
+    CLI::App* cmd = app.add_subcommand("compile", "Compile a quantised model into Verilog with test vectors");
     cmd->add_option("model", o->model, "ONNX / QONNX model file (default: the project's model)");
     cmd->add_option("--project", o->project, "A .luthier project: model, per-layer overrides, compiler options, dataset");
     cmd->add_option("-o,--output", o->out, "Design folder to write")->required();
+    cmd->add_option("--set", o->sets,
+        "Override LAYER.KEY=VALUE (KEY: wbits, abits, scheme=uniform|pow2, template, group; LAYER '*' = all); "
+        "wins over the project");
     cmd->add_option("--inputs", o->inputs, "Float inputs (.npy/.csv) for the golden-model test vectors");
     cmd->add_option("--vectors", o->vectors, "Number of test vectors (default: every input)");
     cmd->add_option("--seed", o->seed, "Seed of clustering and annealing (same seed, same files)");
     cmd->add_option("--effort", o->effort, "Annealing / refinement effort multiplier")->check(CLI::Range(0.01, 100.0));
     cmd->add_option("--lut-inputs", o->lutInputs, "LUT inputs K of the target (6: Xilinx, 4: iCE40/ECP5)");
     cmd->add_option("--group", o->group, "Weight group size G");
-    cmd->add_option("--parallel", o->parallel, "Parallel outputs P per step");
+    cmd->add_option("--parallel", o->parallel, "Parallel outputs P per step (TLMAC) / MAC lanes (dsp, shift-add)");
+    cmd->add_option("--template", o->templateName,
+        "Template of every layer: tlmac, dsp, shift-add, unrolled, lut-dense, lut-na (a project's per-layer "
+        "template wins)")
+        ->capture_default_str();
+    cmd->add_option("--pipeline", o->pipeline,
+           "Adder-tree levels between pipeline registers (unrolled, lut-dense, lut-na; 0: none)")
+        ->check(CLI::Range(0, 64))
+        ->capture_default_str();
+    cmd->add_option("--lut-na-chunk", o->lutNaChunk, "LUT-NA activation chunk bits k (default: cheapest per layer)")
+        ->check(CLI::Range(1, 16));
     cmd->callback([o, cmd] {
         const auto start = std::chrono::steady_clock::now();
         arch::MapOptions options;
@@ -63,6 +92,10 @@ void addCompileCommand(CLI::App& app, Context&)
         options.tlmac.parallelOutputs = o->parallel;
         options.tlmac.seed = o->seed;
         options.tlmac.effort = o->effort;
+        options.foldedLanes = o->parallel;
+        options.pipelineEvery = o->pipeline;
+        options.lutNaChunk = o->lutNaChunk;
+        options.defaultTemplate = parseTemplate(o->templateName);
         std::string modelPath = o->model, inputs = o->inputs;
         quant::Overrides overrides;
         if (!o->project.empty()) {
@@ -81,12 +114,30 @@ void addCompileCommand(CLI::App& app, Context&)
         }
         if (modelPath.empty())
             throw Error("compile: give a MODEL or a --project that names one");
+        for (const auto& [name, ov] : quant::parseAssignments(o->sets)) {
+            quant::LayerOverride& into = overrides[name];
+            if (ov.weightBits)
+                into.weightBits = ov.weightBits;
+            if (ov.activationBits)
+                into.activationBits = ov.activationBits;
+            if (ov.weightScheme)
+                into.weightScheme = ov.weightScheme;
+            if (ov.templateKind)
+                into.templateKind = ov.templateKind;
+            if (ov.groupSize)
+                into.groupSize = ov.groupSize;
+        }
         const ir::Graph imported = importer::importModel(modelPath);
         const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
+        for (const auto& [layer, override] : quant::expandOverrides(imported, overrides))
+            if (override.templateKind)
+                options.layerTemplates[layer] = *override.templateKind;
         const quant::IntGraph ints = quant::lowerToInteger(graph);
         StderrProgress progress;
         const arch::HwDesign design = arch::mapDesign(ints, options, &progress);
         rtl::writeFiles(o->out, rtl::emitDesign(design));
+        // The exact connectivity for `luthier-cli place` (docs/placement.md).
+        place::writeNetlist(std::filesystem::path(o->out) / place::kNetlistFile, place::buildNetlist(design));
         int64_t vectors = 0;
         if (!inputs.empty()) {
             const sim::Dataset data = sim::loadInputs(inputs, graph.inputShape);
@@ -98,22 +149,33 @@ void addCompileCommand(CLI::App& app, Context&)
 
         std::printf("%s -> %s (top %s, K=%d)\n", graph.name.c_str(), o->out.c_str(), design.top.c_str(),
             options.tlmac.lutInputs);
-        std::printf("%-24s %6s %6s %7s %6s %5s %7s %11s %11s %8s %8s %7s\n", "layer", "in", "out", "steps", "clus",
-            "uniq", "arrays", "greedy/spec", "wires", "LUT", "FF", "cycles");
+        std::printf("%-24s %-9s %6s %6s %8s %8s %5s %8s %8s\n", "layer", "template", "in", "out", "LUT", "FF", "DSP",
+            "latency", "interval");
+        for (const auto& layer : design.layers)
+            std::printf("%-24.24s %-9s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(),
+                std::string(arch::toString(layer.kind)).c_str(), (long long)layer.inputCount,
+                (long long)layer.outputCount, (long long)layer.estimate.lut, (long long)layer.estimate.ff,
+                (long long)layer.estimate.dsp, (long long)layer.cycles, (long long)layer.interval);
+        bool tlmacHeader = false;
         for (const auto& layer : design.layers) {
-            const auto& d = *layer.tlmac;
-            const auto& p = d.plan;
+            if (!layer.tlmac)
+                continue;
+            if (!tlmacHeader)
+                std::printf("TLMAC %-18s %7s %6s %5s %7s %11s %11s\n", "layer", "steps", "clus", "uniq", "arrays",
+                    "greedy/spec", "wires");
+            tlmacHeader = true;
+            const auto& p = layer.tlmac->plan;
             std::string both;
             for (const auto& c : p.clusterings)
                 both += (both.empty() ? "" : "/") + std::to_string(c.arrays);
-            std::printf("%-24.24s %6lld %6lld %7lld %6d %5zu %7d %11s %5lld>%-5lld %8lld %8lld %7lld\n",
-                layer.module.c_str(), (long long)d.inputs, (long long)p.outputs, (long long)p.steps, p.clusters,
-                p.uniqueGroups.size(), p.arrays, both.c_str(), (long long)p.wiresInitial, (long long)p.wiresFinal,
-                (long long)layer.estimate.lut, (long long)layer.estimate.ff, (long long)layer.cycles);
+            std::printf("      %-18.18s %7lld %6d %5zu %7d %11s %5lld>%-5lld\n", layer.module.c_str(),
+                (long long)p.steps, p.clusters, p.uniqueGroups.size(), p.arrays, both.c_str(),
+                (long long)p.wiresInitial, (long long)p.wiresFinal);
         }
-        std::printf("total: %lld LUT, %lld FF, %lld CARRY4 (estimate), %lld cycles per inference\n",
+        std::printf("total: %lld LUT, %lld FF, %lld CARRY4, %lld DSP (estimate); latency %lld cycles, a new "
+                    "inference every %lld cycles\n",
             (long long)design.estimate.lut, (long long)design.estimate.ff, (long long)design.estimate.carry,
-            (long long)design.cycles);
+            (long long)design.estimate.dsp, (long long)design.cycles, (long long)design.interval);
         if (vectors)
             std::printf("test vectors: %lld from %s (golden model)\n", (long long)vectors, inputs.c_str());
         else

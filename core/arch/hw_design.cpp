@@ -1,6 +1,7 @@
 #include "arch/hw_design.h"
 
-#include "arch/tlmac/layer_units.h"
+#include "arch/map_dense.h"
+#include "arch/map_graph.h"
 #include "quant/int_graph.h"
 #include "util/error.h"
 
@@ -46,11 +47,6 @@ std::string identifier(const std::string& raw, const std::string& fallback, std:
     return unique;
 }
 
-int64_t ceilDiv(int64_t a, int64_t b) // b > 0
-{
-    return a >= 0 ? (a + b - 1) / b : -((-a) / b);
-}
-
 bool passThrough(ir::LayerKind kind)
 {
     return kind == ir::LayerKind::Flatten || kind == ir::LayerKind::Reshape || kind == ir::LayerKind::Softmax;
@@ -73,74 +69,29 @@ std::string layerLabel(const quant::IntGraph& graph, int index)
     return "'" + name + "' (" + ir::toString(layer.kind) + ")";
 }
 
-TlmacDatapath mapDense(const quant::IntLayer& layer, const quant::IntFormat& in, const MapOptions& options,
-    const std::string& label, Progress* progress)
+TemplateKind templateFor(const std::string& name, const MapOptions& options)
 {
-    TlmacDatapath d;
-    const tlmac::LayerWeights weights = tlmac::layerWeightsOf(layer);
-    d.plan = tlmac::planLayer(weights, options.tlmac, progress);
-    d.inputs = weights.rowLength;
-    const int64_t maxCode = in.bipolar ? 1 : in.maxInt - in.minInt;
-    if (maxCode < 1)
-        throw Error("layer " + label + ": its input format has a single level");
-    d.inputBits = 0;
-    while ((int64_t(1) << d.inputBits) <= maxCode)
-        ++d.inputBits;
-    d.inputScale = in.bipolar ? 2 : 1;
-    const int64_t q0 = in.bipolar ? -1 : in.minInt;
-    const int64_t z = layer.padValue;
+    const auto it = options.layerTemplates.find(name);
+    return it != options.layerTemplates.end() ? it->second : options.defaultTemplate;
+}
 
-    const int64_t outputs = weights.outputs;
-    int64_t sMin = 0, sMax = 0, rawMin = 0, rawMax = 0;
-    d.offset.resize(size_t(outputs));
-    for (int64_t o = 0; o < outputs; ++o) {
-        int64_t rowSum = 0, neg = 0, pos = 0;
-        for (int64_t i = 0; i < d.inputs; ++i) {
-            const int64_t w = weights.values[size_t(o * d.inputs + i)];
-            rowSum += w;
-            (w < 0 ? neg : pos) += w * maxCode;
-        }
-        d.offset[size_t(o)] = (q0 - z) * rowSum;
-        sMin = std::min(sMin, neg);
-        sMax = std::max(sMax, pos);
-        rawMin = std::min(rawMin, d.inputScale * neg + d.offset[size_t(o)]);
-        rawMax = std::max(rawMax, d.inputScale * pos + d.offset[size_t(o)]);
+// The mapper of each template (arch/map_dense.h); all fill the same HwLayer fields.
+void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& options)
+{
+    switch (hw.kind) {
+    case TemplateKind::Tlmac:
+        return mapTlmacDense(hw, source, options);
+    case TemplateKind::Dsp:
+        return mapDspDense(hw, source, options);
+    case TemplateKind::ShiftAdd:
+        return mapShiftAddDense(hw, source, options);
+    case TemplateKind::Unrolled:
+        return mapUnrolledDense(hw, source, options);
+    case TemplateKind::LutDense:
+        return mapLutDenseDense(hw, source, options);
+    case TemplateKind::LutNa:
+        return mapLutNaDense(hw, source, options);
     }
-    d.accBits = std::max(2, tlmac::signedBitsFor(sMin, sMax));
-
-    if (!layer.requant) {
-        d.raw = true;
-        d.rawBits = std::max(2, tlmac::signedBitsFor(rawMin, rawMax));
-        return d;
-    }
-    const quant::Thresholds& t = *layer.requant;
-    if (int64_t(t.levels.size()) != outputs || int64_t(t.direction.size()) != outputs)
-        throw Error("layer " + label + ": thresholds for " + std::to_string(t.levels.size()) + " channels, "
-            + std::to_string(outputs) + " outputs");
-    const int64_t codes = t.out.bipolar ? 2 : t.out.maxInt - t.out.minInt + 1;
-    d.outputBits = 0;
-    while ((int64_t(1) << d.outputBits) < codes)
-        ++d.outputBits;
-    d.outputBits = std::max(1, d.outputBits);
-    d.compareBits = d.accBits + 1;
-    const int64_t hi = (int64_t(1) << (d.compareBits - 1)) - 1, lo = -(int64_t(1) << (d.compareBits - 1));
-    for (const auto& l : t.levels)
-        d.thresholdsPerOutput = std::max(d.thresholdsPerOutput, int(l.size()));
-    d.compareSign.resize(size_t(outputs));
-    d.compareLevels.resize(size_t(outputs));
-    for (int64_t o = 0; o < outputs; ++o) {
-        // acc = m S + f.  dir +1: acc >= L <=> S >= ceil((L - f) / m).  dir -1: -acc >= L <=> -S >= ceil((L + f) / m).
-        const int sign = t.direction[size_t(o)] < 0 ? -1 : 1;
-        d.compareSign[size_t(o)] = int8_t(sign);
-        auto& levels = d.compareLevels[size_t(o)];
-        for (int64_t level : t.levels[size_t(o)]) {
-            const int64_t f = d.offset[size_t(o)];
-            const int64_t v = ceilDiv(sign > 0 ? level - f : level + f, d.inputScale);
-            levels.push_back(std::clamp(v, lo, hi));
-        }
-        levels.resize(size_t(d.thresholdsPerOutput), hi); // never reached: the count stays
-    }
-    return d;
 }
 
 } // namespace
@@ -167,7 +118,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
     const int output = producerOf(graph, graph.outputs[0]);
     int computeLayers = 0;
     for (size_t i = 1; i < graph.layers.size(); ++i)
-        computeLayers += graph.layers[i].kind == ir::LayerKind::Dense;
+        computeLayers += graph.layers[i].kind == ir::LayerKind::Dense || graph.layers[i].kind == ir::LayerKind::Conv;
     for (size_t i = 1; i < graph.layers.size(); ++i) {
         const quant::IntLayer& layer = graph.layers[i];
         const std::string label = layerLabel(graph, int(i));
@@ -175,9 +126,31 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
             hwOf[i] = hwOf[size_t(layer.inputs.at(0))];
             continue;
         }
+        if (isGraphLayerKind(layer.kind)) { // convolutions and data-flow blocks, inputs anywhere (arch/map_graph.h)
+            HwLayer hw;
+            hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
+            hw.module = identifier(hw.name, "layer" + std::to_string(design.layers.size()), taken);
+            hw.instance = "u_" + hw.module;
+            hw.kind = templateFor(hw.name, options);
+            hw.source = int(i);
+            if (progress && layer.kind == ir::LayerKind::Conv)
+                progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
+                    "planning layer " + hw.module);
+            const GraphContext context { graph, hwOf, design.layers, int(design.inputBits) };
+            if (!mapGraphLayer(hw, context, int(i), int(i) == output, label, options.tlmac.lutInputs,
+                    [&](HwLayer& h, const DenseSource& s) { mapDenseLayer(h, s, options); })) {
+                hwOf[i] = hwOf[size_t(layer.inputs.at(0))];
+                continue;
+            }
+            if (hw.conv)
+                hw.conv->coreModule = identifier(hw.module + "_mac", "mac", taken);
+            hwOf[i] = int(design.layers.size());
+            design.layers.push_back(std::move(hw));
+            continue;
+        }
         if (layer.kind != ir::LayerKind::Dense)
-            throw Error("RTL mapping: layer " + label + " is not supported yet (supported: Dense, Flatten, Reshape, "
-                + "Softmax)");
+            throw Error("RTL mapping: layer " + label + " is not supported yet (supported: Dense, Conv, pooling, Add, "
+                + "Concat, Transpose, Resize, Flatten, Reshape, Softmax)");
         if (layer.inputs.size() != 1)
             throw Error("RTL mapping: layer " + label + " must have one input");
         const int producer = producerOf(graph, layer.inputs[0]);
@@ -191,7 +164,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
         hw.module = identifier(hw.name, "layer" + std::to_string(design.layers.size()), taken);
         hw.instance = "u_" + hw.module;
-        hw.kind = TemplateKind::Tlmac;
+        hw.kind = templateFor(hw.name, options);
         hw.source = int(i);
         const int inputHw = hwOf[size_t(producer)];
         if (inputHw >= 0)
@@ -204,8 +177,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         if (progress)
             progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
                 "planning layer " + hw.module);
-        hw.tlmac = mapDense(layer, *format, options, label, nullptr);
-        tlmac::describeLayer(hw);
+        mapDenseLayer(hw, { layer, *format, label }, options);
         hwOf[i] = int(design.layers.size());
         design.layers.push_back(std::move(hw));
     }
@@ -214,19 +186,20 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
     if (hwOf[size_t(output)] != int(design.layers.size()) - 1)
         throw Error("RTL mapping: the model output is not produced by its last layer");
 
-    const TlmacDatapath& last = *design.layers.back().tlmac;
-    design.outputCount = last.plan.outputs;
-    design.outputSigned = last.raw;
-    design.outputBits = last.raw ? last.rawBits : last.outputBits;
-    const TlmacDatapath& first = *design.layers.front().tlmac;
-    if (first.inputs != design.inputCount)
-        throw Error("RTL mapping: the first layer reads " + std::to_string(first.inputs) + " inputs, the model has "
+    const HwLayer& last = design.layers.back();
+    design.outputSigned = last.outputSigned;
+    design.outputBits = last.outputBits;
+    design.outputCount = last.outputCount;
+    const HwLayer& first = design.layers.front();
+    if (first.inputCount != design.inputCount)
+        throw Error("RTL mapping: the first layer reads " + std::to_string(first.inputCount) + " inputs, the model has "
             + std::to_string(design.inputCount));
     design.ports = { { "clk", true, 1 }, { "rst", true, 1 }, { "in_valid", true, 1 }, { "in_ready", false, 1 },
         { "in_data", true, int(design.inputCount * design.inputBits) }, { "out_valid", false, 1 },
         { "out_ready", true, 1 }, { "out_data", false, int(design.outputCount * design.outputBits) } };
     for (const HwLayer& hw : design.layers) {
         design.cycles += hw.cycles;
+        design.interval = std::max(design.interval, hw.interval);
         design.estimate += hw.estimate;
     }
     if (progress)

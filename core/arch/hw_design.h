@@ -8,11 +8,13 @@
 // activation bits); the routing ROM drives every Multiplexer's select; layer i's output registers drive
 // layer i+1's input registers (HwLayer::inputs).
 
+#include "arch/layer_blocks.h"
 #include "arch/template_kind.h"
 #include "arch/tlmac/plan.h"
 #include "util/progress.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,11 +74,10 @@ struct Port {
     int width = 1;
 };
 
-// Arithmetic of a TLMAC dense layer around the plan. The hardware accumulates S = sum_i w_i * code_i over
-// bit-serial input codes (MSB plane first, doubling between planes), so that for the layer's integers
-// q_i = scale * code_i + q0 and zero point z:   acc = sum_i w_i (q_i - z) = scale * S + offset[o].
-struct TlmacDatapath {
-    tlmac::TlmacPlan plan;
+// Arithmetic every dense template shares (docs/compiler.md section 2). Hardware moves unsigned input codes
+// and computes S = sum_i w_i * code_i; for the layer's integers q_i = scale * code_i + q0 and zero point z:
+//   acc = sum_i w_i (q_i - z) = scale * S + offset[o].
+struct DenseArithmetic {
     int64_t inputs = 0; // N_in codes consumed
     int inputBits = 1; // B_a: bits of an input code (bipolar: 1)
     int inputScale = 1; // 2 for bipolar inputs, else 1
@@ -90,6 +91,29 @@ struct TlmacDatapath {
     std::vector<std::vector<int64_t>> compareLevels;
     int compareBits = 0; // comparator width (levels clamped into its range)
     int thresholdsPerOutput = 0;
+
+    int outBits() const { return raw ? rawBits : outputBits; }
+};
+
+// A TLMAC dense layer: the shared arithmetic around the plan. The hardware accumulates S over bit-serial
+// input codes (MSB plane first, doubling between planes).
+struct TlmacDatapath : DenseArithmetic {
+    tlmac::TlmacPlan plan;
+};
+
+// A dense layer on one of the other templates (DSP, shift-add, unrolled, LUT-Dense, LUT-NA): the shared
+// arithmetic, the integer weights and the knobs of the template that maps it.
+struct DenseDatapath : DenseArithmetic {
+    int64_t outputs = 0;
+    std::vector<int32_t> weights; // outputs x inputs, row-major
+    int weightBits = 0; // signed two's complement width holding every weight
+    int parallel = 1; // folded templates (DSP, shift-add): lanes, each one output per block
+    int pipelineEvery = 0; // parallel templates: adder-tree levels between pipeline registers (0: none)
+    int groupSize = 3; // unrolled: G weights per looked-up group
+    int chunkBits = 0; // LUT-NA: k, bits of an activation chunk
+    int lutInputs = 6; // K of the target fabric (table forms are chosen by LUT-K cost)
+
+    int32_t weight(int64_t o, int64_t i) const { return weights[size_t(o * inputs + i)]; }
 };
 
 struct HwLayer {
@@ -105,13 +129,26 @@ struct HwLayer {
     std::vector<Accumulator> accumulators;
     std::vector<Rom> roms;
     std::vector<Port> ports;
-    int64_t cycles = 0; // per inference, from accepting an input to presenting the output
+    // The layer port contract (rtl/verilog_emitter.h): in_data holds inputCount codes of inputBits, out_data
+    // outputCount values of outputBits (unsigned codes, or two's complement raw accumulators when outputSigned).
+    int64_t inputCount = 0, inputBits = 0, outputCount = 0, outputBits = 0;
+    bool outputSigned = false;
+    int64_t cycles = 0; // per inference, from accepting an input to presenting the output (latency)
+    int64_t interval = 0; // cycles between accepted inputs when the output is always taken (1: fully pipelined)
     Resources estimate;
-    std::optional<TlmacDatapath> tlmac;
+    std::optional<TlmacDatapath> tlmac; // kind == Tlmac
+    std::optional<DenseDatapath> dense; // the other templates
+    std::optional<ConvGeometry> conv; // Conv: the datapath above computes one position (arch/map_conv.h)
+    std::optional<DataBlock> block; // pooling, Add, Concat, Transpose, Resize, requantiser (arch/map_block.h)
 };
 
 struct MapOptions {
     tlmac::TlmacOptions tlmac;
+    TemplateKind defaultTemplate = TemplateKind::Tlmac;
+    std::map<std::string, TemplateKind> layerTemplates; // per raw model layer name; wins over the default
+    int foldedLanes = 64; // DSP / shift-add: outputs computed in parallel (clamped to the layer's outputs)
+    int pipelineEvery = 2; // unrolled / LUT-Dense / LUT-NA: adder-tree levels between pipeline registers
+    int lutNaChunk = 0; // LUT-NA chunk bits k; 0: the cheapest k per layer by the cost model
 };
 
 struct HwDesign {
@@ -124,6 +161,7 @@ struct HwDesign {
     std::vector<HwLayer> layers; // in dataflow order
     std::vector<Port> ports; // of the top
     int64_t cycles = 0; // per inference through the whole chain (layers run one after another)
+    int64_t interval = 0; // cycles between inferences when streaming: the slowest layer's interval
     Resources estimate;
     std::vector<std::string> notes;
 };

@@ -11,7 +11,9 @@
 //   out_valid / out_ready  the output vector is held until a cycle where both are 1
 //   out_data            output element o in bits [o*W +: W]: requantised codes (unsigned), or for a final
 //                       layer without quantiser the raw accumulator as W-bit two's complement
-// A layer accepts a new input only after its output was taken; the layers of the top form a pipeline.
+// Folded layers (TLMAC, DSP, shift-add) accept a new input only after their output was taken; parallel layers
+// (unrolled, LUT-Dense, LUT-NA) are pipelines that take one input per clock while out_ready stays 1. The layers
+// of the top form a pipeline either way.
 
 #include "arch/hw_design.h"
 

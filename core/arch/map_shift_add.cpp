@@ -1,0 +1,68 @@
+// Shift-add (n-BQ-NN shift vector PE, DESIGN.md section 5), folded like the DSP baseline: P lanes, one input
+// per clock, but every weight is 0 or +-2^e, so a product is the input code shifted by e and negated by the
+// sign; no multiplier. RTL: rtl/emit_shift_add.cpp.
+
+#include "arch/map_dense.h"
+#include "arch/tlmac/layer_units.h"
+#include "arch/tlmac/plan.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace luthier::arch {
+
+void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& options)
+{
+    DenseDatapath d = denseDatapath(source, options);
+    int maxExponent = 0;
+    for (int64_t i = 0; i < int64_t(d.weights.size()); ++i) {
+        const int64_t w = std::llabs(int64_t(d.weights[size_t(i)]));
+        if (w == 0)
+            continue;
+        if (w & (w - 1))
+            throw Error("layer " + source.label + ": the shift-add template needs weights that are 0 or +-2^e, but "
+                + "output " + std::to_string(i / d.inputs) + ", input " + std::to_string(i % d.inputs) + " has "
+                + std::to_string(d.weights[size_t(i)]) + "; apply the power-of-two override (scheme=pow2, e.g. "
+                + "`--set '*.scheme=pow2'` or \"weightScheme\": \"pow2\" in the project) or pick another template");
+        int e = 0;
+        while ((int64_t(1) << (e + 1)) <= w)
+            ++e;
+        maxExponent = std::max(maxExponent, e);
+    }
+    d.parallel = int(std::clamp<int64_t>(options.foldedLanes, 1, d.outputs));
+    const int k = options.tlmac.lutInputs;
+    const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
+    const int exponentBits = tlmac::unsignedBitsFor(maxExponent);
+    const int wordBits = 2 + exponentBits; // {non-zero, negative, exponent}
+    const int productBits = d.inputBits + maxExponent + 1;
+
+    Resources r;
+    hw.accumulators.clear();
+    for (int p = 0; p < d.parallel; ++p) {
+        hw.accumulators.push_back({ p, d.accBits, d.accBits, d.accBits });
+        // Shifter: an (maxExponent+1):1 multiplexer per product bit; negate and add share the accumulator's carry chain.
+        r.lut += int64_t(productBits) * tlmac::muxLutsPerBit(maxExponent + 1, k) + productBits + d.accBits;
+        r.ff += d.accBits + wordBits;
+        r.carry += (d.accBits + 3) / 4 + (productBits + 3) / 4;
+    }
+    const int64_t romLuts = int64_t(d.parallel) * wordBits * tlmac::romLutsPerBit(depth, k);
+    hw.roms = { { "weights", depth, int64_t(d.parallel) * wordBits, "", romLuts } };
+    r.lut += romLuts + int64_t(d.inputBits) * tlmac::muxLutsPerBit(d.inputs, k);
+    r.ff += d.inputs * d.inputBits + d.inputBits;
+    if (blocks > 1)
+        r.ff += d.outputs * d.accBits;
+    const int64_t counters = tlmac::unsignedBitsFor(d.inputs) + tlmac::unsignedBitsFor(blocks) + tlmac::unsignedBitsFor(depth);
+    r.lut += 2 * counters;
+    r.ff += counters + 8;
+    r += denseOutputResources(d, d.outputs);
+
+    hw.kind = TemplateKind::ShiftAdd;
+    hw.estimate = r;
+    hw.cycles = depth + 3;
+    hw.interval = depth + 5;
+    setDensePorts(hw, d, d.outputs);
+    hw.dense = std::move(d);
+}
+
+} // namespace luthier::arch

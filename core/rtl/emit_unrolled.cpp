@@ -1,0 +1,99 @@
+// Unrolled layer modules: one lookup table per (input slice, unique weight group) (arch/unrolled.h), shared by
+// every output using that group, then the parallel adder trees and output stage (rtl/parallel_sum.h).
+
+#include "arch/unrolled.h"
+#include "rtl/layer_emitters.h"
+#include "rtl/parallel_sum.h"
+#include "rtl/verilog_text.h"
+
+#include <sstream>
+
+namespace luthier::rtl {
+
+namespace {
+
+// function [width-1:0] name(input [bits-1:0] a): sum_g w_g * code_g for codes of `codeBits` packed in `a`.
+void groupFunction(std::ostringstream& v, const std::string& name, const std::vector<int32_t>& group, int codeBits,
+    int width)
+{
+    const int bits = int(group.size()) * codeBits;
+    v << "    function [" << width - 1 << ":0] " << name << ";\n        input [" << bits - 1 << ":0] a;\n"
+      << "        begin\n            case (a)\n";
+    for (uint64_t address = 0; address < (uint64_t(1) << bits); ++address) {
+        int64_t sum = 0;
+        for (size_t g = 0; g < group.size(); ++g)
+            sum += int64_t(group[g]) * int64_t(address >> (g * size_t(codeBits)) & ((uint64_t(1) << codeBits) - 1));
+        v << "                " << bits << "'d" << address << ": " << name << " = " << bin(masked(sum, width), width)
+          << ";\n";
+    }
+    v << "                default: " << name << " = " << width << "'d0;\n            endcase\n        end\n"
+      << "    endfunction\n";
+}
+
+} // namespace
+
+LayerEmission emitUnrolledLayer(const arch::HwLayer& layer)
+{
+    const arch::DenseDatapath& d = *layer.dense;
+    const arch::UnrolledProducts u = arch::unrolledProducts(d, d.lutInputs);
+    const int G = u.groupSize, BA = d.inputBits;
+    ParallelBody body;
+    {
+        std::ostringstream h;
+        h << "// Unrolled: G = " << G << ", " << u.slices << " input slices, " << u.products()
+          << " (slice, unique group) products shared by all outputs, "
+          << (u.fullTables ? "one table on all G codes each" : "one G-bit table per bit-plane, shift-added") << "\n";
+        body.description = h.str();
+    }
+    std::ostringstream v;
+    for (int64_t j = 0; j < u.slices; ++j) {
+        // The slice's G codes (inputs past the last one read as code 0: their weights are 0).
+        const int64_t first = j * G, count = std::min<int64_t>(G, d.inputs - first);
+        const std::string slice = "xs_" + std::to_string(j);
+        v << "    wire [" << G * BA - 1 << ":0] " << slice << " = ";
+        if (count < G)
+            v << "{" << (G - count) * BA << "'d0, ";
+        v << "x[" << (first + count) * BA - 1 << ":" << first * BA << "]" << (count < G ? "}" : "") << ";\n";
+        for (size_t k = 0; k < u.unique[size_t(j)].size(); ++k) {
+            const auto& group = u.unique[size_t(j)][k];
+            const auto [lo, hi] = arch::groupRange(group, BA);
+            const int width = signedWidth(lo, hi);
+            const std::string net = "g_" + std::to_string(j) + "_" + std::to_string(k);
+            if (u.fullTables) {
+                groupFunction(v, "f_" + net, group, BA, width);
+                v << "    wire [" << width - 1 << ":0] " << net << " = f_" << net << "(" << slice << ");\n";
+                continue;
+            }
+            const auto [plo, phi] = arch::groupRange(group, 1);
+            const int pw = signedWidth(plo, phi);
+            groupFunction(v, "f_" + net, group, 1, pw);
+            std::string sum;
+            for (int b = 0; b < BA; ++b) {
+                const std::string plane = net + "_b" + std::to_string(b);
+                v << "    wire [" << pw - 1 << ":0] " << plane << " = f_" << net << "({";
+                for (int g = G - 1; g >= 0; --g)
+                    v << slice << "[" << g * BA + b << "]" << (g ? ", " : "");
+                v << "});\n";
+                sum += (b ? " + (" : "(") + signExtend(plane, pw, width) + (b ? " << " + std::to_string(b) : "") + ")";
+            }
+            v << "    wire [" << width - 1 << ":0] " << net << " = " << sum << ";\n";
+        }
+    }
+    body.products = v.str();
+    body.terms.resize(size_t(d.outputs));
+    for (int64_t o = 0; o < d.outputs; ++o)
+        for (int64_t j = 0; j < u.slices; ++j)
+            if (const int32_t g = u.groupOf[size_t(o * u.slices + j)]; g >= 0) {
+                const auto [lo, hi] = arch::groupRange(u.unique[size_t(j)][size_t(g)], BA);
+                body.terms[size_t(o)].push_back({ "g_" + std::to_string(j) + "_" + std::to_string(g), lo, hi });
+            }
+    LayerEmission e;
+    e.verilog = emitParallelLayer(layer, body);
+    e.details = { { "G", G }, { "slices", u.slices }, { "products", u.products() }, { "fullTables", u.fullTables },
+        { "pipelineEvery", d.pipelineEvery }, { "inputBits", BA }, { "accBits", d.accBits },
+        { "outputBits", d.outBits() }, { "raw", d.raw } };
+    e.detailsKey = "dense";
+    return e;
+}
+
+} // namespace luthier::rtl

@@ -1,0 +1,34 @@
+#pragma once
+// The fully parallel layer that the unrolled, LUT-Dense and LUT-NA templates share: every product is its own
+// piece of logic (combinational from the input register), each output adds its products in a balanced adder
+// tree with pipeline registers every `pipelineEvery` levels, and the shared output stage (rtl/dense_outputs.h)
+// requantises into the output register. One inference per clock: the whole pipeline advances whenever the
+// output register is empty or being read (in_ready = !out_valid || out_ready).
+
+#include "arch/hw_design.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace luthier::rtl {
+
+// A signed net computed from the input register `x`, holding a value in [lo, hi]; declared by the template as
+// `wire [signedBits(lo, hi)-1:0] <net>`.
+struct SumTerm {
+    std::string net;
+    int64_t lo = 0, hi = 0;
+};
+
+struct ParallelBody {
+    std::string description; // module header line(s), each starting with "// "
+    std::string products; // Verilog declaring every product net (functions, wires)
+    std::vector<std::vector<SumTerm>> terms; // per output: the products S_o is the sum of
+};
+
+std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& body);
+
+// Width of the two's complement net holding [lo, hi] (at least 1 bit).
+int signedWidth(int64_t lo, int64_t hi);
+
+} // namespace luthier::rtl

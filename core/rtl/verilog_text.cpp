@@ -1,0 +1,105 @@
+#include "rtl/verilog_text.h"
+
+#include "arch/tlmac/layer_units.h"
+
+namespace luthier::rtl {
+
+std::string bin(uint64_t value, int width)
+{
+    std::string s = std::to_string(width) + "'b";
+    for (int i = width - 1; i >= 0; --i)
+        s += (value >> i & 1u) ? '1' : '0';
+    return s;
+}
+
+std::string hexDigits(const std::vector<uint8_t>& bits)
+{
+    static const char* digits = "0123456789abcdef";
+    std::string s;
+    const size_t n = (bits.size() + 3) / 4;
+    for (size_t d = n; d-- > 0;) {
+        int v = 0;
+        for (int b = 3; b >= 0; --b) {
+            const size_t i = d * 4 + size_t(b);
+            v = v * 2 + (i < bits.size() ? bits[i] : 0);
+        }
+        s += digits[v];
+    }
+    return s.empty() ? "0" : s;
+}
+
+void putBits(std::vector<uint8_t>& bits, size_t offset, uint64_t value, int width)
+{
+    for (int i = 0; i < width; ++i)
+        bits[offset + size_t(i)] = uint8_t(value >> i & 1u);
+}
+
+uint64_t masked(int64_t value, int width)
+{
+    return width >= 64 ? uint64_t(value) : uint64_t(value) & ((uint64_t(1) << width) - 1);
+}
+
+int bitsFor(int64_t maxValue) { return arch::tlmac::unsignedBitsFor(maxValue); }
+
+std::string signExtend(const std::string& name, int from, int to)
+{
+    if (to == from)
+        return name;
+    if (from == 1)
+        return "{" + std::to_string(to) + "{" + name + "}}";
+    return "{{" + std::to_string(to - from) + "{" + name + "[" + std::to_string(from - 1) + "]}}, " + name + "}";
+}
+
+std::string signedConst(int64_t value, int width)
+{
+    std::vector<uint8_t> bits(size_t(width), 0);
+    putBits(bits, 0, masked(value, width), width);
+    return "$signed(" + std::to_string(width) + "'h" + hexDigits(bits) + ")";
+}
+
+std::string memFile(const std::vector<std::vector<uint8_t>>& words)
+{
+    std::string s;
+    for (const auto& w : words)
+        s += hexDigits(w) + "\n";
+    return s;
+}
+
+void romFunction(std::ostringstream& v, const std::string& name, const std::vector<std::vector<uint8_t>>& words,
+    int width, int addrBits)
+{
+    v << "    function [" << width - 1 << ":0] " << name << ";\n";
+    v << "        input [" << addrBits - 1 << ":0] a;\n";
+    v << "        begin\n            case (a)\n";
+    for (size_t i = 0; i < words.size(); ++i)
+        v << "                " << addrBits << "'d" << i << ": " << name << " = " << width << "'h" << hexDigits(words[i])
+          << ";\n";
+    v << "                default: " << name << " = " << width << "'h0;\n";
+    v << "            endcase\n        end\n    endfunction\n\n";
+}
+
+std::string describeEstimate(const arch::Resources& r)
+{
+    std::string s = std::to_string(r.lut) + " LUT, " + std::to_string(r.ff) + " FF, " + std::to_string(r.carry) + " CARRY4";
+    if (r.dsp)
+        s += ", " + std::to_string(r.dsp) + " DSP";
+    return s;
+}
+
+std::string commentText(const std::string& raw)
+{
+    std::string s;
+    for (unsigned char ch : raw)
+        s += (ch >= 32 && ch < 127 && ch != '*' && ch != '/') ? char(ch) : '?';
+    return s;
+}
+
+std::string modulePorts(const std::string& module, int64_t inBits, int64_t outBits, bool outputReg)
+{
+    return "module " + module + " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
+        + "    output wire in_ready,\n    input wire [" + std::to_string(inBits - 1) + ":0] in_data,\n    output "
+        + (outputReg ? "reg" : "wire") + " out_valid,\n    input wire out_ready,\n    output wire ["
+        + std::to_string(outBits - 1) + ":0] out_data\n);\n\n";
+}
+
+} // namespace luthier::rtl
