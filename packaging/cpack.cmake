@@ -5,6 +5,7 @@
 # Layout (Linux; the TGZ has the same tree without the /usr prefix):
 #   bin/luthier, bin/luthier-cli
 #   share/luthier/devices/*.json, share/luthier/examples/...   found by util::resourceDir() as <exe>/../share/luthier
+#   share/luthier/docs/*.md, share/luthier/docs/screenshots/    the user documentation (Help > Guide)
 #   share/applications/io.github.luthier.Luthier.desktop, share/metainfo/io.github.luthier.Luthier.metainfo.xml
 #   share/mime/packages/io.github.luthier.Luthier.xml           the application/x-luthier-project type (*.luthier)
 #   share/icons/hicolor/{scalable,NxN}/apps/io.github.luthier.Luthier.{svg,png}
@@ -13,6 +14,10 @@
 # Luthier.app with the resources in Contents/Resources (util::resourceDir() looks in <exe>/../Resources).
 
 include(GNUInstallDirs)
+# Folders the install creates get 0755 whatever the umask of the machine that builds the package (lintian:
+# non-standard-dir-perm).
+set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
+  OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 
 set(LUTHIER_APP_ID io.github.luthier.Luthier)
 set(LUTHIER_PACKAGING_DIR ${CMAKE_CURRENT_LIST_DIR})
@@ -60,6 +65,10 @@ endif()
 # ---- read-only resources: device models and the example project -------------------------------------------
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/resources/devices ${CMAKE_SOURCE_DIR}/resources/examples
   DESTINATION ${LUTHIER_DATA_DESTINATION})
+# The user documentation (Markdown and its screenshots) beside them: Help > Guide opens <resources>/docs/workbench.md,
+# and the relative links between the pages and to screenshots/ keep working.
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${LUTHIER_DATA_DESTINATION}/docs
+  FILES_MATCHING PATTERN "*.md" PATTERN "*.png")
 
 # ---- desktop integration (freedesktop.org: Linux and other Unix desktops) -----------------------------------
 if(UNIX AND NOT APPLE)
@@ -90,7 +99,8 @@ if(UNIX AND NOT APPLE)
   if(TARGET luthier)
     install(FILES ${gz_dir}/luthier.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
   endif()
-  install(FILES ${gz_dir}/changelog.gz ${LUTHIER_PACKAGING_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+  # Debian policy: /usr/share/doc/<package>/, lower case (CMAKE_INSTALL_DOCDIR would use the project name, Luthier).
+  install(FILES ${gz_dir}/changelog.gz ${LUTHIER_PACKAGING_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/luthier)
 else()
   install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${LUTHIER_DATA_DESTINATION})
 endif()
@@ -129,8 +139,8 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "verilator, yosys")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "make")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${CPACK_PACKAGE_HOMEPAGE_URL})
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-Luthier compiles quantised ONNX/QONNX neural networks into FPGA soft logic:
+# The synopsis line is CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the extended description only.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Luthier compiles quantised ONNX/QONNX neural networks into FPGA soft logic:
 integer golden model, weight-group statistics and cost models, the TLMAC
 lookup-table compiler, Verilog with Verilator verification, placement with
 heatmaps, and Vivado project export. It provides the Qt workbench (luthier)
