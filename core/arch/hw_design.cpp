@@ -118,7 +118,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
     const int output = producerOf(graph, graph.outputs[0]);
     int computeLayers = 0;
     for (size_t i = 1; i < graph.layers.size(); ++i)
-        computeLayers += graph.layers[i].kind == ir::LayerKind::Dense || graph.layers[i].kind == ir::LayerKind::Conv;
+        computeLayers += !passThrough(graph.layers[i].kind);
     for (size_t i = 1; i < graph.layers.size(); ++i) {
         const quant::IntLayer& layer = graph.layers[i];
         const std::string label = layerLabel(graph, int(i));
@@ -137,7 +137,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
                 progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
                     "planning layer " + hw.module);
             const GraphContext context { graph, hwOf, design.layers, int(design.inputBits) };
-            if (!mapGraphLayer(hw, context, int(i), int(i) == output, label, options.tlmac.lutInputs,
+            if (!mapGraphLayer(hw, context, int(i), int(i) == output, label,
                     [&](HwLayer& h, const DenseSource& s) { mapDenseLayer(h, s, options); })) {
                 hwOf[i] = hwOf[size_t(layer.inputs.at(0))];
                 continue;

@@ -14,6 +14,10 @@
 
 namespace luthier::arch {
 
+// Largest bus (bits) of the whole-vector port contract. Blocks with larger maps are estimated as folded
+// (DataBlock::lanes outputs per cycle over buffered maps); the emitter refuses them (no streaming interface yet).
+inline constexpr int64_t kMaxWholeVectorBits = int64_t(1) << 18;
+
 // A convolution computed by the layer's dense datapath (HwLayer::tlmac or ::dense) one output position
 // at a time: the datapath's inputs are the im2col window in the weight's order (ci, ky, kx), its outputs
 // the output channels. Grouped/depthwise convolutions use a dense matrix with zeros outside each output
@@ -67,6 +71,7 @@ struct DataBlock {
 
     int accBits = 2; // signed width holding acc, -acc and every compared level
     int outputBits = 1;
+    int64_t lanes = 1; // outputs computed per cycle: all of them, or a folded bank for maps beyond the bus limit
 
     int64_t outputs() const { return int64_t(termStart.size()) - 1; }
 };

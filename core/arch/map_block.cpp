@@ -6,6 +6,7 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace luthier::arch {
@@ -102,12 +103,19 @@ void affine(const BlockInput& in, int64_t m, int64_t z, int64_t& scale, int64_t&
     offset = m * ((in.format->bipolar ? -1 : in.format->minInt) - z);
 }
 
-void finishEstimate(HwLayer& hw, int lutInputs)
+// Estimate of the emitted block: every output's logic in parallel, one register stage. Maps beyond the
+// whole-vector bus limit, and arithmetic whose parallel form would exceed kMaxParallelLuts, are estimated as
+// the folded block a streaming design would use: kFoldedLanes outputs per cycle from buffered input and output
+// maps in block RAM (the emitter does not write folded blocks yet and says so).
+constexpr int64_t kFoldedLanes = 64;
+constexpr int64_t kMaxParallelLuts = 16384;
+constexpr double kBramBits = 36864.0;
+
+void finishEstimate(HwLayer& hw, int64_t inBits)
 {
-    const DataBlock& b = *hw.block;
-    Resources r;
+    DataBlock& b = *hw.block;
     const int64_t outs = b.outputs();
-    r.ff = outs * b.outputBits + 1;
+    Resources r;
     if (b.op != DataBlock::Op::Move) {
         for (int64_t e = 0; e < outs; ++e) {
             const int64_t terms = b.termStart[size_t(e) + 1] - b.termStart[size_t(e)];
@@ -123,7 +131,22 @@ void finishEstimate(HwLayer& hw, int lutInputs)
             }
         }
     }
-    (void)lutInputs;
+    const bool folded = inBits > kMaxWholeVectorBits || outs * b.outputBits > kMaxWholeVectorBits
+        || r.lut > kMaxParallelLuts;
+    b.lanes = folded ? std::min(outs, kFoldedLanes) : outs;
+    if (folded) {
+        // The bank's logic: the mean output's logic per lane.
+        r.lut = r.lut * b.lanes / std::max<int64_t>(1, outs);
+        r.carry = r.carry * b.lanes / std::max<int64_t>(1, outs);
+        r.bram += std::ceil(double(inBits) / kBramBits) + std::ceil(double(outs * b.outputBits) / kBramBits);
+        r.ff += b.lanes * b.outputBits + 64; // lane registers, address counters
+        r.lut += 64;
+        hw.cycles = (outs + b.lanes - 1) / b.lanes + 2;
+    } else {
+        r.ff += outs * b.outputBits + 1;
+        hw.cycles = 1;
+    }
+    hw.interval = hw.cycles;
     hw.estimate = r;
 }
 
@@ -150,7 +173,7 @@ bool isBlockKind(ir::LayerKind kind)
 }
 
 void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<BlockInput>& inputs, bool isOutput,
-    const std::string& label, int lutInputs)
+    const std::string& label)
 {
     try {
         if (inputs.empty())
@@ -310,9 +333,7 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
         hw.ports = { { "clk", true, 1 }, { "rst", true, 1 }, { "in_valid", true, 1 }, { "in_ready", false, 1 },
             { "in_data", true, int(inBits) }, { "out_valid", false, 1 }, { "out_ready", true, 1 },
             { "out_data", false, int(hw.outputCount * hw.outputBits) } };
-        hw.cycles = 1; // one registered stage
-        hw.interval = 1;
-        finishEstimate(hw, lutInputs);
+        finishEstimate(hw, inBits);
     } catch (const Error& e) {
         if (dynamic_cast<const Cancelled*>(&e))
             throw;

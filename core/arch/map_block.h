@@ -30,6 +30,6 @@ bool isBlockKind(ir::LayerKind kind);
 // without quantiser or carried format may only be that). Throws luthier::Error naming `label` for inputs
 // it cannot combine (shape mismatch, raw accumulators into arithmetic, a one-level format).
 void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<BlockInput>& inputs, bool isOutput,
-    const std::string& label, int lutInputs);
+    const std::string& label);
 
 } // namespace luthier::arch

@@ -30,17 +30,43 @@ const quant::IntFormat* formatOf(const quant::IntGraph& graph, int index)
     return &graph.inputFormat;
 }
 
+// True when layer `index`'s values reach the model output through layers that only move them (a raw conv
+// result transposed back to channels-last is still the model output).
+bool leadsToOutputUnchanged(const quant::IntGraph& graph, int index)
+{
+    const int output = graph.outputs.at(0);
+    while (index != output) {
+        int next = -1;
+        for (size_t j = size_t(index) + 1; j < graph.layers.size(); ++j)
+            for (int in : graph.layers[j].inputs)
+                if (in == index) {
+                    if (next >= 0)
+                        return false; // more than one consumer
+                    next = int(j);
+                }
+        if (next < 0)
+            return false;
+        const quant::IntLayer& l = graph.layers[size_t(next)];
+        const bool moves = l.kind == ir::LayerKind::Transpose || carriesInput(l.kind);
+        if (!moves || l.requant || l.inputs.size() != 1)
+            return false;
+        index = next;
+    }
+    return true;
+}
+
 } // namespace
 
 bool isGraphLayerKind(ir::LayerKind kind) { return kind == ir::LayerKind::Conv || isBlockKind(kind); }
 
 bool mapGraphLayer(HwLayer& hw, const GraphContext& context, int index, bool isOutput, const std::string& label,
-    int lutInputs, const std::function<void(HwLayer&, const DenseSource&)>& mapDense)
+    const std::function<void(HwLayer&, const DenseSource&)>& mapDense)
 {
     const quant::IntGraph& graph = context.graph;
     const quant::IntLayer& layer = graph.layers[size_t(index)];
     if (carriesInput(layer.kind) && !layer.requant)
         return false;
+    isOutput = isOutput || leadsToOutputUnchanged(graph, index);
 
     std::vector<BlockInput> inputs;
     hw.inputs.clear();
@@ -72,7 +98,7 @@ bool mapGraphLayer(HwLayer& hw, const GraphContext& context, int index, bool isO
         wrapConv(hw, layer, inputs[0].shape, *inputs[0].format, label);
         return true;
     }
-    mapBlock(hw, layer, inputs, isOutput, label, lutInputs);
+    mapBlock(hw, layer, inputs, isOutput, label);
     return true;
 }
 

@@ -31,6 +31,6 @@ bool isGraphLayerKind(ir::LayerKind kind);
 // layer moves and changes nothing (a Pointwise without quantiser): the caller lets it carry its input.
 // `mapDense` maps a dense layer on hw.kind's template. Throws luthier::Error naming `label`.
 bool mapGraphLayer(HwLayer& hw, const GraphContext& context, int index, bool isOutput, const std::string& label,
-    int lutInputs, const std::function<void(HwLayer&, const DenseSource&)>& mapDense);
+    const std::function<void(HwLayer&, const DenseSource&)>& mapDense);
 
 } // namespace luthier::arch

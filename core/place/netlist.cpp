@@ -223,7 +223,9 @@ Netlist buildNetlist(const arch::HwDesign& design, const NetlistOptions& options
         for (const arch::Rom& rom : layer.roms) {
             std::vector<int> parts;
             if (rom.luts > 0) {
-                parts.push_back(b.addUnit(L, UnitKind::Memory, { rom.luts, 0, 0, 0 }));
+                // Wide routing ROMs of big layers are thousands of LUTs: cut like the other banks.
+                for (int64_t share : Builder::split(rom.luts, options.maxUnitLuts))
+                    parts.push_back(b.addUnit(L, UnitKind::Memory, { share, 0, 0, 0 }));
                 explicitDemand.luts += rom.luts;
             } else {
                 const int64_t brams = std::max<int64_t>(1, int64_t(std::ceil(double(rom.bits()) / kRamb36Bits)));
@@ -239,16 +241,24 @@ Netlist buildNetlist(const arch::HwDesign& design, const NetlistOptions& options
                 b.addNet(pins, rom.width + activationBits);
                 addressNet = true;
             } else if (rom.name == "route") {
-                for (size_t k = 0; k < muxBanks.size(); ++k) {
-                    std::vector<int> routePins = parts;
-                    routePins.push_back(muxBanks[k]);
-                    b.addNet(routePins, muxBankSelectBits[k]);
-                }
+                // The routing word is the lanes' selects side by side, so a ROM cut into parts drives the mux
+                // banks of its own lane range.
+                for (size_t k = 0; k < muxBanks.size(); ++k)
+                    b.addNet({ parts[k * parts.size() / muxBanks.size()], muxBanks[k] }, muxBankSelectBits[k]);
                 pins.push_back(control[li]);
                 b.addNet(pins, bitsFor(rom.depth));
             } else if (rom.name == "thresholds") {
-                pins.insert(pins.end(), accBanks.begin(), accBanks.end());
-                b.addNet(pins, rom.width);
+                // Levels of a lane range per part, like the routing ROM.
+                if (accBanks.empty() || parts.size() == 1) {
+                    pins.insert(pins.end(), accBanks.begin(), accBanks.end());
+                    b.addNet(pins, rom.width);
+                } else {
+                    for (size_t k = 0; k < accBanks.size(); ++k)
+                        b.addNet({ parts[k * parts.size() / accBanks.size()], accBanks[k] },
+                            std::max<int64_t>(1, rom.width / int64_t(accBanks.size())));
+                    pins.push_back(control[li]);
+                    b.addNet(pins, bitsFor(rom.depth));
+                }
             } else {
                 pins.push_back(control[li]);
                 b.addNet(pins, rom.width);

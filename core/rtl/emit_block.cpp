@@ -49,6 +49,10 @@ std::string emitBlockModule(const arch::HwLayer& layer)
         throw Error("RTL: layer '" + layer.name + "' moves " + std::to_string(inBits) + " -> "
             + std::to_string(n * OB) + " bits; the whole-vector layer interface is limited to "
             + std::to_string(kMaxBusBits) + " bits (mapping, estimates and placement work at any size)");
+    if (b.lanes < n)
+        throw Error("RTL: layer '" + layer.name + "' (" + b.what + ", " + std::to_string(n) + " outputs) is mapped as a "
+            + "folded block of " + std::to_string(b.lanes) + " lanes, whose RTL is not generated yet (mapping, "
+            + "estimates and placement work)");
     auto code = [&](const arch::BlockTerm& t) {
         const int64_t bits = b.portBits[size_t(t.port)], lo = portOffset[size_t(t.port)] + t.index * bits;
         return "in_data" + range(lo + bits - 1, lo);

@@ -11,7 +11,7 @@
 namespace luthier::rtl {
 
 // Largest bus (bits) the whole-vector port contract emits; bigger feature maps need a streaming interface.
-inline constexpr int64_t kMaxBusBits = int64_t(1) << 18;
+inline constexpr int64_t kMaxBusBits = arch::kMaxWholeVectorBits;
 
 // A layer with HwLayer::conv or ::block. A conv's file holds the wrapper and its dense datapath module
 // (ConvGeometry::coreModule), which `emitDense` writes as for a dense layer; the manifest details

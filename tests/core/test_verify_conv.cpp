@@ -86,7 +86,6 @@ private Q_SLOTS:
             (long long)r.vectors, r.cyclesPerInference());
         QCOMPARE(r.vectors, int64_t(200));
         QCOMPARE(r.failed, int64_t(0));
-
     }
 
     void channelsLastCnnsMap_data()
