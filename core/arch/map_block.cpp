@@ -248,6 +248,13 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
             } else if (!isOutput) {
                 throw Error("outputs raw accumulators but is not the model output");
             }
+        } else if (pool) { // MaxPool of one format: the largest code is the largest integer's code
+            if (!inputs[0].format)
+                throw Error("takes the maximum of raw accumulators");
+            b.op = DataBlock::Op::Max;
+            b.output = DataBlock::Output::Carried;
+            b.carriedMin = 0;
+            b.outputBits = inputs[0].bits;
         } else { // data movement: codes (or raw bits) pass unchanged
             b.op = DataBlock::Op::Move;
             b.output = inputs[0].format ? DataBlock::Output::Carried : DataBlock::Output::Raw;
@@ -301,6 +308,7 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
                 b.outputBits = tlmac::unsignedBitsFor(codes - 1);
             } else if (b.output == DataBlock::Output::Raw) {
                 b.outputBits = std::max(2, tlmac::signedBitsFor(lo, hi));
+            } else if (b.op == DataBlock::Op::Max) { // the code itself, outputBits already set
             } else {
                 const int64_t maxCode = layer.carried->maxInt - layer.carried->minInt;
                 if (lo < layer.carried->minInt || hi > layer.carried->maxInt)
