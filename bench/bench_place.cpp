@@ -1,5 +1,5 @@
 // Places the mapped ResNet-18 on xcvu13p and prints time and cost.
-// Usage: bench_place [--part P] [--effort E] [--map-effort M] [--seed S] [--small] [--heatmaps DIR]
+// Usage: bench_place [--part P] [--effort E] [--map-effort M] [--unit-luts L] [--seed S] [--small] [--heatmaps DIR]
 // The design is the generated ResNet-18 (bench/resnet18_model.h: 3-bit weights and activations) imported,
 // lowered and mapped by mapDesign (TLMAC convs in their folded wrappers, pooling and residual Add blocks),
 // then place::buildNetlist; --small places a synthetic 6-layer design instead (place/synthetic.h).
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     place::PlaceOptions options;
     bool small = false;
     double mapEffort = 0.2;
+    int64_t unitLuts = 1024;
     std::string heatmapDir;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
             part = argv[++i];
         else if (arg == "--effort" && i + 1 < argc)
             options.effort = std::stod(argv[++i]);
+        else if (arg == "--unit-luts" && i + 1 < argc)
+            unitLuts = std::stoll(argv[++i]);
         else if (arg == "--map-effort" && i + 1 < argc)
             mapEffort = std::stod(argv[++i]);
         else if (arg == "--seed" && i + 1 < argc)
@@ -48,8 +51,8 @@ int main(int argc, char** argv) {
         else if (arg == "--small")
             small = true;
         else {
-            std::fprintf(stderr, "usage: bench_place [--part P] [--effort E] [--map-effort M] [--seed S] [--small] "
-                                 "[--heatmaps DIR]\n");
+            std::fprintf(stderr, "usage: bench_place [--part P] [--effort E] [--map-effort M] [--unit-luts L] [--seed S] "
+                                 "[--small] [--heatmaps DIR]\n");
             return 2;
         }
     }
@@ -99,7 +102,10 @@ int main(int argc, char** argv) {
                     (long long)l.estimate.ff, l.estimate.bram, (long long)l.cycles);
         }
         const auto tn = std::chrono::steady_clock::now();
-        const place::Netlist netlist = place::buildNetlist(design);
+        place::NetlistOptions units;
+        if (!small) // 1.2M LUT in 512-LUT banks would be ~3,600 units; 1k-LUT banks keep about 2,000
+            units.maxUnitLuts = unitLuts;
+        const place::Netlist netlist = place::buildNetlist(design, units);
         const auto t1 = std::chrono::steady_clock::now();
         Progress progress;
         const place::Placement p = place::place(device, netlist, {}, options, progress);
