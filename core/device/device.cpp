@@ -40,6 +40,11 @@ Device::Device(DeviceInfo info)
     const std::string where = m_info.sourceFile.empty() ? m_info.part : m_info.sourceFile;
     auto fail = [&](const std::string& what) { throw Error(where + ": " + what); };
     if (m_info.columns.empty() || m_info.rows <= 0) fail("the grid has no columns or no rows");
+    // The loader reports these with the key; this catches a DeviceInfo built in code.
+    if (width() > kMaxGridColumns || m_info.rows > kMaxGridRows || int64_t(width()) * m_info.rows > kMaxGridTiles)
+        fail("the grid of " + std::to_string(width()) + " x " + std::to_string(m_info.rows)
+            + " tiles exceeds the supported size (at most " + std::to_string(kMaxGridColumns) + " columns, "
+            + std::to_string(kMaxGridRows) + " rows, " + withThousands(kMaxGridTiles) + " tiles)");
     for (const TileType& t : m_info.tileTypes)
         if (t.rows <= 0 || t.sitesPerTileX <= 0 || t.sitesPerTileY <= 0)
             fail("tile heights and sites per tile must be positive");

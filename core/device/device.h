@@ -23,6 +23,13 @@ inline constexpr int kTileKindCount = 4;
 
 std::string_view toString(TileKind kind); // "CLB", "DSP", "BRAM", "IO"
 
+// Grid bounds for any device file, checked before the grid is built so a small hostile file cannot ask for
+// gigabytes (the per-tile tables and heatmaps grow with columns x rows). The largest built-in part,
+// xcvu13p, is 274 x 960 = 263,040 tiles; the budget leaves 16 times that.
+inline constexpr int kMaxGridColumns = 4096;
+inline constexpr int kMaxGridRows = 4096;
+inline constexpr int64_t kMaxGridTiles = int64_t(1) << 22; // 4,194,304
+
 struct TileType {
     int rows = 1; // height in CLB rows
     Resources perTile; // what one tile holds

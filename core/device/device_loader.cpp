@@ -1,12 +1,12 @@
 #include "device/device_loader.h"
 
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/resource_paths.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -20,14 +20,9 @@ using nlohmann::json;
 namespace {
 
 // Typed access to a device document; every failure names the file and the key path.
-class Reader {
+class Reader : public util::JsonReader {
 public:
-    explicit Reader(std::string label)
-        : m_label(std::move(label)) { }
-
-    [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-        throw Error(m_label + ": " + key + ": " + what);
-    }
+    using JsonReader::JsonReader;
 
     // Rejects keys outside `known` so a typo ("lut" for "luts") is reported, not ignored. Keys starting
     // with '_' or named "comment" are free-form notes.
@@ -92,9 +87,6 @@ public:
     static std::string path(const std::string& objKey, const char* name) {
         return objKey.empty() ? name : objKey + "." + name;
     }
-
-private:
-    std::string m_label;
 };
 
 std::optional<TileKind> kindFromString(std::string_view s) {
@@ -141,23 +133,21 @@ void appendColumns(const Reader& in, const json& value, const std::string& key, 
         const std::string digits = text.substr(star + 1);
         char* end = nullptr;
         count = std::strtol(digits.c_str(), &end, 10);
-        if (digits.empty() || *end != '\0' || count < 1 || count > 100000)
+        if (digits.empty() || *end != '\0' || count < 1)
             in.fail(key, "bad repeat count in \"" + text + "\" (expected KIND*N with N >= 1)");
     }
+    // Checked before expanding, so "CLB*100000" entries cannot build a huge vector first.
+    if (count > kMaxGridColumns - long(columns.size()))
+        in.fail(key,
+            "\"" + text + "\" makes the grid wider than " + std::to_string(kMaxGridColumns)
+                + " columns, the most a device may have");
     columns.insert(columns.end(), size_t(count), *kind);
 }
 
 } // namespace
 
 Device parseDevice(const std::string& text, const std::string& label) {
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
-        std::string what = e.what();
-        if (const auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-        throw Error(label + ": not valid JSON (" + what + ")");
-    }
+    const json doc = util::parseJson(text, label);
     const Reader in(label);
     in.object(doc, "",
         { "schema", "version", "part", "family", "vendor", "lutInputs", "datasheet", "tileTypes", "grid", "layout" });
@@ -193,11 +183,16 @@ Device parseDevice(const std::string& text, const std::string& label) {
 
     const json& grid = in.object(
         in.member(doc, "", "grid"), "grid", { "rows", "width", "columns", "holes", "clockRegions", "slrs" });
-    info.rows = int(in.integer(grid, "grid", "rows", 1, 100000));
+    info.rows = int(in.integer(grid, "grid", "rows", 1, kMaxGridRows));
     const json& columns = in.member(grid, "grid", "columns");
     if (!columns.is_array() || columns.empty()) in.fail("grid.columns", "expected a non-empty array of column kinds");
     for (size_t i = 0; i < columns.size(); ++i)
         appendColumns(in, columns[i], "grid.columns[" + std::to_string(i) + "]", info.columns);
+    if (const int64_t tiles = int64_t(info.columns.size()) * info.rows; tiles > kMaxGridTiles)
+        in.fail("grid",
+            std::to_string(info.columns.size()) + " columns x " + std::to_string(info.rows) + " rows = "
+                + std::to_string(tiles) + " tiles, more than the " + std::to_string(kMaxGridTiles)
+                + " a device may have");
     if (grid.contains("width")) {
         const int64_t width = in.integer(grid, "grid", "width", 1, 1000000);
         if (width != int64_t(info.columns.size()))
@@ -250,11 +245,7 @@ Device parseDevice(const std::string& text, const std::string& label) {
 }
 
 Device loadDevice(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    if (!stream) throw Error(file.string() + ": cannot open device file");
-    std::ostringstream text;
-    text << stream.rdbuf();
-    return parseDevice(text.str(), file.string());
+    return parseDevice(util::readTextFile(file, "device file"), file.string());
 }
 
 std::vector<fs::path> deviceDirs(const std::vector<fs::path>& extraDirs) {

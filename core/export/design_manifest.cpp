@@ -2,11 +2,10 @@
 
 #include "export/tcl_text.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 namespace luthier::exporter {
 
@@ -15,14 +14,9 @@ using nlohmann::json;
 
 namespace {
 
-class Reader {
+class Reader : public util::JsonReader {
 public:
-    explicit Reader(std::string label)
-        : m_label(std::move(label)) { }
-
-    [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-        throw Error(m_label + ": " + key + ": " + what);
-    }
+    using JsonReader::JsonReader;
 
     std::string string(const json& object, const std::string& key, const std::string& where, bool required) const {
         const auto it = object.find(key);
@@ -55,9 +49,6 @@ public:
         if (it == object.end() || !it->is_array()) fail(key, "missing or not an array");
         return *it;
     }
-
-private:
-    std::string m_label;
 };
 
 fs::path checkedRelativeFile(
@@ -75,19 +66,11 @@ fs::path checkedRelativeFile(
 
 DesignManifest loadDesignManifest(const fs::path& dir) {
     const fs::path path = dir / kManifestFile;
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(
-            "cannot open " + path.string() + " (is " + dir.string() + " a folder written by `luthier-cli compile`?)");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    const json doc = util::parseJson(util::readTextFile(path,
+                                         "the design manifest (is " + dir.string()
+                                             + " a folder written by `luthier-cli compile`?)"),
+        path.string());
     const Reader reader(path.string());
-    json doc;
-    try {
-        doc = json::parse(buffer.str());
-    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
-        throw Error(path.string() + ": invalid JSON: " + e.what());
-    }
     if (!doc.is_object()) reader.fail("(document)", "expected a JSON object");
 
     DesignManifest manifest;

@@ -1,0 +1,37 @@
+#pragma once
+// Reading the JSON documents users hand us (device models, compiled-design manifests): every failure is a
+// luthier::Error that names the file and, where a value is wrong, the key, so a bad file never crashes the
+// program and the message says where to look.
+
+#include "util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace luthier::util {
+
+// The whole file as bytes. Throws Error("<path>: cannot open <what>") when it cannot be read.
+std::string readTextFile(const std::filesystem::path& path, const std::string& what);
+
+// Throws Error("<label>: not valid JSON (<reason>)"), also for numbers beyond double's range such as 1e400,
+// which nlohmann::json reports as out_of_range rather than parse_error.
+nlohmann::json parseJson(const std::string& text, const std::string& label);
+
+// Base of a loader's typed accessors: errors read "<label>: <key>: <what>".
+class JsonReader {
+public:
+    explicit JsonReader(std::string label)
+        : m_label(std::move(label)) { }
+
+    [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+        throw Error(m_label + ": " + key + ": " + what);
+    }
+    const std::string& label() const { return m_label; }
+
+private:
+    std::string m_label;
+};
+
+} // namespace luthier::util
