@@ -5,6 +5,7 @@
 
 #include "rtl/emit_dataflow.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace luthier::rtl {
@@ -104,14 +105,14 @@ std::string emitGraphTop(const arch::HwDesign& design)
           << k << " <= " << m << "'d0;\n        else\n            done" << k << " <= done" << k << " | take" << k
           << ";\n    end\n";
     }
-    // Edge index of (producer k, consumer c).
-    auto edge = [&](size_t k, int c) {
+    // Edge index of the nth (producer k, consumer c) pair: a layer may read one result twice (Add(x, x)).
+    auto edge = [&](size_t k, int c, int nth) {
         for (size_t e = 0; e < consumers[k].size(); ++e)
-            if (consumers[k][e] == c)
+            if (consumers[k][e] == c && nth-- == 0)
                 return e;
         return size_t(0);
     };
-    const size_t outEdge = edge(n, -1);
+    const size_t outEdge = edge(n, -1, 0);
     v << "    assign out_valid = cv" << n << "_" << outEdge << ";\n    assign cr" << n << "_" << outEdge
       << " = out_ready;\n    assign out_data = pd" << n << ";\n\n";
 
@@ -123,14 +124,17 @@ std::string emitGraphTop(const arch::HwDesign& design)
         for (int p : layer.inputs)
             producers.push_back(size_t(p) + 1);
         std::string valid, data;
+        std::vector<size_t> edges;
         for (size_t j = 0; j < producers.size(); ++j) {
+            const int nth = int(std::count(producers.begin(), producers.begin() + long(j), producers[j]));
+            edges.push_back(edge(producers[j], int(i), nth));
             valid += (j ? " && " : "") + std::string("cv") + std::to_string(producers[j]) + "_"
-                + std::to_string(edge(producers[j], int(i)));
+                + std::to_string(edges.back());
             data = "pd" + std::to_string(producers[j]) + (j ? ", " : "") + data;
         }
         v << "    wire iv" << i << " = " << valid << ";\n    wire ir" << i << ";\n";
-        for (size_t k : producers)
-            v << "    assign cr" << k << "_" << edge(k, int(i)) << " = ir" << i << " && iv" << i << ";\n";
+        for (size_t j = 0; j < producers.size(); ++j)
+            v << "    assign cr" << producers[j] << "_" << edges[j] << " = ir" << i << " && iv" << i << ";\n";
         v << "    " << layer.module << " " << layer.instance << " (\n        .clk(clk),\n        .rst(rst),\n"
           << "        .in_valid(iv" << i << "),\n        .in_ready(ir" << i << "),\n        .in_data("
           << (producers.size() > 1 ? "{" + data + "}" : data) << "),\n        .out_valid(pv" << i + 1

@@ -44,7 +44,7 @@ ir::Graph quantisedConv2d(sim::Dataset& data)
 //   in 2x6x6 -> Quant int4 -> conv 3x3 (2->4) relu Quant uint3 = c
 //   a: MaxPool 2x2/2 (4x3x3) -> conv 1x1 (4->4) relu Quant -> Resize x2 (4x6x6)
 //   b: depthwise conv 3x3 (groups 4) relu Quant
-//   s = Quant(relu(a + b));  t = Concat(s, c) (8x6x6) -> AveragePool 2x2/2 Quant -> GlobalAveragePool Quant
+//   s = Quant(relu(a + b)), s = Quant(relu(s + s));  t = Concat(s, c) (8x6x6) -> AveragePool 2x2/2 Quant -> GlobalAveragePool Quant
 //   -> Flatten -> Gemm 8->5 (raw scores).
 class BranchedBuilder {
 public:
@@ -72,7 +72,8 @@ public:
             { text("mode", "nearest"), text("coordinate_transformation_mode", "asymmetric"),
                 text("nearest_mode", "floor") });
         const std::string b = act(conv(c, 4, 4, 3, 1, 4));
-        const std::string sum = act(node("Add", { a, b }, {}));
+        std::string sum = act(node("Add", { a, b }, {}));
+        sum = act(node("Add", { sum, sum }, {})); // one result read twice by one layer
         std::string t = node("Concat", { sum, c }, { integer("axis", 1) });
         t = quant(node("AveragePool", { t }, { ints("kernel_shape", { 2, 2 }), ints("strides", { 2, 2 }) }),
             { 0.25f }, {}, 3, false);
@@ -249,7 +250,7 @@ private Q_SLOTS:
         for (const auto& layer : design.layers)
             kinds << (layer.block ? QString(layer.block->what) : layer.conv ? QString("conv") : QString("dense"));
         QCOMPARE(kinds.join(","),
-            QString("conv,maxpool,conv,conv,resize,add,concat,avgpool,globalavgpool,dense")); // a topological order
+            QString("conv,maxpool,conv,conv,resize,add,add,concat,avgpool,globalavgpool,dense")); // a topological order
         QVERIFY(rtl::needsGraphTop(design));
         if (!verify::findProgram("verilator"))
             QSKIP("verilator is not installed");
