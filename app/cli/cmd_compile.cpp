@@ -1,8 +1,9 @@
-// luthier-cli compile [MODEL] -o DIR [--project P] [--template T] [--inputs FILE] [--vectors N] [--seed S]
-// [--effort E] [--lut-inputs K] [--group G] [--parallel P] [--pipeline L] [--lut-na-chunk k]: import, apply
-// the project's overrides, lower to integers, map every layer onto its template (--template for all layers, a
-// project's per-layer "template" override wins), write Verilog, ROMs, manifest and golden-model test vectors
-// into DIR. A project supplies the model, overrides, K, P, effort and dataset; command-line flags win over it.
+// luthier-cli compile [MODEL] -o DIR [--project P] [--template T] [--set LAYER.KEY=VALUE] [--inputs FILE]
+// [--vectors N] [--seed S] [--effort E] [--lut-inputs K] [--group G] [--parallel P] [--pipeline L]
+// [--lut-na-chunk k] [--argmax]: import, apply the project's and --set overrides, lower to integers, map every
+// layer onto its template (--template for all layers; a per-layer "template" override wins), write Verilog,
+// ROMs, manifest and golden-model test vectors into DIR. A project supplies the model, overrides, K, P,
+// effort and dataset; command-line flags win over it.
 
 #include "arch/hw_design.h"
 #include "commands.h"
@@ -56,6 +57,7 @@ void addCompileCommand(CLI::App& app, Context&)
         uint64_t seed = 1;
         double effort = 1.0;
         int lutInputs = 6, group = 3, parallel = 64, pipeline = 2, lutNaChunk = 0;
+        bool argmax = false;
         std::string templateName = "tlmac";
         std::vector<std::string> sets;
     };
@@ -82,6 +84,7 @@ void addCompileCommand(CLI::App& app, Context&)
            "Adder-tree levels between pipeline registers (unrolled, lut-dense, lut-na; 0: none)")
         ->check(CLI::Range(0, 64))
         ->capture_default_str();
+    cmd->add_flag("--argmax", o->argmax, "Add the argmax output block: the design outputs the class index");
     cmd->add_option("--lut-na-chunk", o->lutNaChunk, "LUT-NA activation chunk bits k (default: cheapest per layer)")
         ->check(CLI::Range(1, 16));
     cmd->callback([o, cmd] {
@@ -95,6 +98,7 @@ void addCompileCommand(CLI::App& app, Context&)
         options.foldedLanes = o->parallel;
         options.pipelineEvery = o->pipeline;
         options.lutNaChunk = o->lutNaChunk;
+        options.argmax = o->argmax;
         options.defaultTemplate = parseTemplate(o->templateName);
         std::string modelPath = o->model, inputs = o->inputs;
         quant::Overrides overrides;
@@ -153,7 +157,7 @@ void addCompileCommand(CLI::App& app, Context&)
             "latency", "interval");
         for (const auto& layer : design.layers)
             std::printf("%-24.24s %-9s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(),
-                std::string(arch::toString(layer.kind)).c_str(), (long long)layer.inputCount,
+                layer.argmax ? "argmax" : std::string(arch::toString(layer.kind)).c_str(), (long long)layer.inputCount,
                 (long long)layer.outputCount, (long long)layer.estimate.lut, (long long)layer.estimate.ff,
                 (long long)layer.estimate.dsp, (long long)layer.cycles, (long long)layer.interval);
         bool tlmacHeader = false;

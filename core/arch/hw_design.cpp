@@ -186,6 +186,16 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
     if (hwOf[size_t(output)] != int(design.layers.size()) - 1)
         throw Error("RTL mapping: the model output is not produced by its last layer");
 
+    if (options.argmax) {
+        const HwLayer& producer = design.layers.back();
+        HwLayer block = mapArgmax(producer, graph.layers[size_t(producer.source)], layerLabel(graph, producer.source));
+        block.name = "argmax";
+        block.module = identifier("argmax", "argmax", taken);
+        block.instance = "u_" + block.module;
+        block.source = producer.source;
+        block.inputs = { int(design.layers.size()) - 1 };
+        design.layers.push_back(std::move(block));
+    }
     const HwLayer& last = design.layers.back();
     design.outputSigned = last.outputSigned;
     design.outputBits = last.outputBits;

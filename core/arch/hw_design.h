@@ -116,6 +116,20 @@ struct DenseDatapath : DenseArithmetic {
     int32_t weight(int64_t o, int64_t i) const { return weights[size_t(o * inputs + i)]; }
 };
 
+// The argmax output block (compile --argmax): the index of the largest of `count` values (first one on ties),
+// so the design outputs the class instead of the scores.
+struct ArgmaxUnit {
+    int64_t count = 0;
+    int bits = 1; // bits per compared value
+    bool valuesSigned = false; // raw accumulators (two's complement) or unsigned codes
+    int indexBits = 1;
+    // Raw accumulators whose real value is a per-channel affine map a_c * acc + b_c compare as the integers
+    // multiplier[c] * acc + offset[c] (a_c, b_c scaled by 2^kArgmaxFraction / max|a|, rounded), valueBits wide.
+    // Empty: the values compare as they are.
+    std::vector<int64_t> multiplier, offset;
+    int valueBits = 0;
+};
+
 struct HwLayer {
     std::string name; // raw model layer name (untrusted text; shown, never emitted unescaped)
     std::string module; // Verilog module name (sanitised, unique)
@@ -138,6 +152,7 @@ struct HwLayer {
     Resources estimate;
     std::optional<TlmacDatapath> tlmac; // kind == Tlmac
     std::optional<DenseDatapath> dense; // the other templates
+    std::optional<ArgmaxUnit> argmax; // the argmax output block (no template)
     std::optional<ConvGeometry> conv; // Conv: the datapath above computes one position (arch/map_conv.h)
     std::optional<DataBlock> block; // pooling, Add, Concat, Transpose, Resize, requantiser (arch/map_block.h)
 };
@@ -149,6 +164,7 @@ struct MapOptions {
     int foldedLanes = 64; // DSP / shift-add: outputs computed in parallel (clamped to the layer's outputs)
     int pipelineEvery = 2; // unrolled / LUT-Dense / LUT-NA: adder-tree levels between pipeline registers
     int lutNaChunk = 0; // LUT-NA chunk bits k; 0: the cheapest k per layer by the cost model
+    bool argmax = false; // append the argmax output block: the design outputs the class index
 };
 
 struct HwDesign {

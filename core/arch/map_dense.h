@@ -64,6 +64,10 @@ Resources adderTreeResources(const std::vector<std::vector<TermRange>>& terms, i
 void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TermRange>>& terms,
     Resources products);
 
+// The argmax output block after `last` (the design's last layer, lowered from `source`); throws luthier::Error
+// when the integers `last` outputs do not order like the model's real outputs.
+HwLayer mapArgmax(const HwLayer& last, const quant::IntLayer& source, const std::string& label);
+
 // Sets the port contract fields and ports of a dense layer from its arithmetic (outputs values of outBits()).
 void setDensePorts(HwLayer& hw, const DenseArithmetic& d, int64_t outputs);
 

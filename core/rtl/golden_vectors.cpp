@@ -23,13 +23,16 @@ TestVectors goldenVectors(const quant::IntGraph& graph, const arch::HwDesign& de
         throw Error("golden model returned " + std::to_string(result.outputs.size()) + " outputs, the design has one");
     const sim::OutputTensor& out = result.outputs[0];
     const int64_t perSample = ir::elementCount(out.shape);
-    if (perSample != design.outputCount || int64_t(out.ints.size()) != perSample * subset.count)
+    // With the argmax block the design outputs one class index: the model's class, the argmax of its real outputs.
+    const arch::HwLayer& lastLayer = design.layers.back();
+    const int64_t designValues = lastLayer.argmax ? lastLayer.argmax->count : design.outputCount;
+    if (perSample != designValues || int64_t(out.ints.size()) != perSample * subset.count)
         throw Error("golden model output has " + std::to_string(perSample) + " values per sample, the design "
-            + std::to_string(design.outputCount));
+            + std::to_string(designValues));
 
     // The format of the design output when it is requantised codes.
     const quant::IntFormat* outFormat = nullptr;
-    if (!design.outputSigned) {
+    if (!design.outputSigned && !lastLayer.argmax) {
         const auto& last = graph.layers[size_t(design.layers.back().source)];
         outFormat = last.outFormat();
         if (!outFormat)
@@ -47,6 +50,13 @@ TestVectors goldenVectors(const quant::IntGraph& graph, const arch::HwDesign& de
                 + std::to_string(v.inputCount));
         for (int64_t value : q)
             v.inputs.push_back(graph.inputFormat.codeOf(value));
+    }
+    if (lastLayer.argmax) {
+        for (int64_t s = 0; s < subset.count; ++s) {
+            const double* row = out.values.data() + s * perSample;
+            v.expected.push_back(int64_t(std::max_element(row, row + perSample) - row)); // first maximum
+        }
+        return v;
     }
     v.expected.reserve(out.ints.size());
     for (int64_t value : out.ints)

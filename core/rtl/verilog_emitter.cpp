@@ -20,6 +20,8 @@ LayerEmission emitLayer(const arch::HwLayer& layer)
         return emitDataflowLayer(layer, emitLayer);
     if (layer.tlmac)
         return emitTlmacLayer(layer);
+    if (layer.argmax)
+        return emitArgmaxLayer(layer);
     if (layer.dense) {
         switch (layer.kind) {
         case arch::TemplateKind::Dsp:
@@ -50,7 +52,7 @@ std::string emitTopModule(const arch::HwDesign& design)
     std::string templates;
     for (arch::TemplateKind kind : arch::kAllTemplates)
         for (const auto& layer : design.layers)
-            if (layer.kind == kind) {
+            if ((layer.tlmac || layer.dense) && layer.kind == kind) {
                 templates += (templates.empty() ? "" : ", ") + std::string(arch::toString(kind));
                 break;
             }
@@ -109,7 +111,7 @@ std::vector<EmittedFile> emitDesign(const arch::HwDesign& design)
         for (const auto& port : layer.ports)
             ports.push_back({ { "name", port.name }, { "direction", port.input ? "input" : "output" }, { "width", port.width } });
         layers.push_back({ { "name", layer.name }, { "module", layer.module }, { "instance", layer.instance },
-            { "template", std::string(arch::toString(layer.kind)) },
+            { "template", layer.argmax ? std::string("argmax") : std::string(arch::toString(layer.kind)) },
             { "resources",
                 { { "lut", layer.estimate.lut }, { "ff", layer.estimate.ff }, { "carry", layer.estimate.carry },
                     { "dsp", layer.estimate.dsp }, { "bram", layer.estimate.bram } } },

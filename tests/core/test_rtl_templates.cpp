@@ -1,0 +1,192 @@
+// Every template's RTL on the shared models, verified bit-exactly in Verilator against the integer golden
+// model (the golden model itself is checked against ONNX Runtime in the sim tests; nothing here compares the
+// compiler with its own output). To keep CI time down, the templates are exercised in mixed designs, one
+// Verilator build per model:
+//   JSC (1000 reference inputs):   LUT-NA (16-bit inputs, 3 chunks) / unrolled / LUT-Dense / DSP + argmax
+//   TFC_2W2A (2000 MNIST digits):  shift-add (its 2-bit weights are 0 or +-2^e) / LUT-Dense / LUT-NA (k = 1) /
+//                                  unrolled + argmax
+//   JSC with the 4-bit power-of-two override: shift-add on every layer, 16 lanes (several output blocks)
+// plus the refusals (shift-add on non-power-of-two weights, LUT-Dense on 16-bit codes) and Yosys on the JSC
+// output layer for every template: DSP48 cells exactly for the DSP template, none elsewhere.
+
+#include "arch/hw_design.h"
+#include "onnx/importer.h"
+#include "quant/lower.h"
+#include "quant/overrides.h"
+#include "rtl/golden_vectors.h"
+#include "rtl/verilog_emitter.h"
+#include "sim/dataset.h"
+#include "util/error.h"
+#include "verify/process.h"
+#include "verify/verilator_run.h"
+#include "verify/yosys_run.h"
+
+#include <QtTest/QtTest>
+
+using namespace luthier;
+
+namespace {
+
+const std::string kShared = LUTHIER_SHARED_DIR;
+const std::string kJsc = kShared + "/models/qkeras_jettagging.onnx";
+const std::string kJscInputs = kShared + "/models/reference/qkeras_jettagging.input.npy";
+const std::string kTfc = kShared + "/models/TFC_2W2A.onnx";
+const std::string kTfcInputs = kShared + "/data/mnist_x_2k.npy";
+
+struct Compiled {
+    arch::HwDesign design;
+    rtl::TestVectors vectors;
+};
+
+Compiled compile(const std::string& model, const std::string& inputs, const arch::MapOptions& options,
+    const std::filesystem::path& dir, const quant::Overrides& overrides = {})
+{
+    const ir::Graph imported = importer::importModel(model);
+    const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
+    const quant::IntGraph ints = quant::lowerToInteger(graph);
+    Compiled c { arch::mapDesign(ints, options), {} };
+    rtl::writeFiles(dir, rtl::emitDesign(c.design));
+    if (!inputs.empty()) {
+        c.vectors = rtl::goldenVectors(ints, c.design, sim::loadInputs(inputs, graph.inputShape));
+        rtl::writeVectors(dir / rtl::kVectorsFile, c.vectors);
+    }
+    return c;
+}
+
+arch::MapOptions mix(std::initializer_list<std::pair<const char*, arch::TemplateKind>> layers)
+{
+    arch::MapOptions o;
+    for (const auto& [name, kind] : layers)
+        o.layerTemplates[name] = kind;
+    return o;
+}
+
+} // namespace
+
+class TestRtlTemplates : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_tmp.isValid()); }
+
+    void jscMixWithArgmaxIsBitExact()
+    {
+        if (!verify::findProgram("verilator"))
+            QSKIP("verilator is not installed");
+        using arch::TemplateKind;
+        arch::MapOptions o = mix({ { "MatMul_0", TemplateKind::LutNa }, { "MatMul_1", TemplateKind::Unrolled },
+            { "MatMul_2", TemplateKind::LutDense }, { "MatMul_3", TemplateKind::Dsp } });
+        o.argmax = true;
+        const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "jsc_mix";
+        const Compiled c = compile(kJsc, kJscInputs, o, dir);
+        QCOMPARE(c.design.layers.size(), size_t(5));
+        QVERIFY(c.design.layers[0].kind == TemplateKind::LutNa);
+        QCOMPARE(c.design.layers[0].dense->chunkBits, 6); // cheapest k for 6-bit weights on LUT6: 16-bit codes in 3 chunks
+        QVERIFY(c.design.layers[3].kind == TemplateKind::Dsp);
+        QVERIFY(c.design.layers[4].argmax);
+        // One class index out: 5 classes need 3 bits.
+        QCOMPARE(c.design.outputCount, int64_t(1));
+        QCOMPARE(c.design.outputBits, int64_t(3));
+        QCOMPARE(c.vectors.count(), int64_t(1000));
+        const auto r = verify::verifyDesign(dir, {});
+        QCOMPARE(r.vectors, int64_t(1000));
+        QCOMPARE(r.failed, int64_t(0));
+        // The folded DSP layer (32 inputs, one block) sets the interval: 32 steps + 5 cycles of pipeline/handshake.
+        QCOMPARE(c.design.interval, int64_t(37));
+        QVERIFY(std::abs(r.cyclesPerInference() - 37.0) < 0.5);
+    }
+
+    void tfcMixWithArgmaxIsBitExact()
+    {
+        if (!verify::findProgram("verilator"))
+            QSKIP("verilator is not installed");
+        using arch::TemplateKind;
+        arch::MapOptions o = mix({ { "MatMul_20", TemplateKind::ShiftAdd }, { "MatMul_32", TemplateKind::LutDense },
+            { "MatMul_44", TemplateKind::LutNa }, { "MatMul_56", TemplateKind::Unrolled } });
+        o.lutNaChunk = 1;
+        o.argmax = true;
+        const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "tfc_mix";
+        const Compiled c = compile(kTfc, kTfcInputs, o, dir);
+        QCOMPARE(c.design.layers[2].dense->chunkBits, 1);
+        QCOMPARE(c.vectors.count(), int64_t(2000));
+        const auto r = verify::verifyDesign(dir, {});
+        QCOMPARE(r.vectors, int64_t(2000));
+        QCOMPARE(r.failed, int64_t(0));
+    }
+
+    void jscShiftAddAfterPowerOfTwoOverrideIsBitExact()
+    {
+        if (!verify::findProgram("verilator"))
+            QSKIP("verilator is not installed");
+        quant::Overrides pow2;
+        pow2[quant::kAllLayers].weightScheme = ir::WeightScheme::PowerOfTwo;
+        pow2[quant::kAllLayers].weightBits = 4; // n-BQ-NN levels 0, +-2^0 .. +-2^-6 (at most 5 bits)
+        arch::MapOptions o;
+        o.defaultTemplate = arch::TemplateKind::ShiftAdd;
+        o.foldedLanes = 16; // 64 outputs in 4 blocks: exercises the per-block sum registers
+        const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "jsc_shiftadd";
+        const Compiled c = compile(kJsc, kJscInputs, o, dir, pow2);
+        QCOMPARE(c.design.layers[0].dense->parallel, 16);
+        const auto r = verify::verifyDesign(dir, {});
+        QCOMPARE(r.vectors, int64_t(1000));
+        QCOMPARE(r.failed, int64_t(0));
+    }
+
+    void shiftAddRefusesOtherWeights()
+    {
+        arch::MapOptions o;
+        o.defaultTemplate = arch::TemplateKind::ShiftAdd;
+        const quant::IntGraph ints = quant::lowerToInteger(importer::importModel(kJsc));
+        try {
+            arch::mapDesign(ints, o);
+            QFAIL("shift-add accepted 6-bit uniform weights");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("MatMul_0") != std::string::npos, e.what());
+            QVERIFY2(m.find("pow2") != std::string::npos, e.what());
+        }
+    }
+
+    void lutDenseRefusesWideCodes()
+    {
+        arch::MapOptions o;
+        o.defaultTemplate = arch::TemplateKind::LutDense;
+        const quant::IntGraph ints = quant::lowerToInteger(importer::importModel(kJsc));
+        QVERIFY_THROWS_EXCEPTION(Error, arch::mapDesign(ints, o)); // the JSC input codes have 16 bits
+    }
+
+    void yosysOnTheOutputLayerOfEveryTemplate()
+    {
+        if (!verify::findProgram("yosys"))
+            QSKIP("yosys is not installed");
+        for (arch::TemplateKind kind : arch::kAllTemplates) {
+            arch::MapOptions o;
+            o.defaultTemplate = arch::TemplateKind::Dsp; // cheap to emit; only the output layer is synthesised
+            o.layerTemplates["MatMul_3"] = kind;
+            const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / ("synth_" + std::string(arch::toString(kind)));
+            quant::Overrides pow2; // shift-add needs power-of-two weights; the other templates take the model's
+            if (kind == arch::TemplateKind::ShiftAdd)
+                pow2["MatMul_3"] = { 4, std::nullopt, ir::WeightScheme::PowerOfTwo, std::nullopt, std::nullopt };
+            const Compiled c = compile(kJsc, "", o, dir, pow2);
+            verify::SynthOptions s;
+            s.layers = { c.design.layers.back().module };
+            const verify::SynthReport r = verify::synthDesign(dir, s);
+            QCOMPARE(r.layers.size(), size_t(1));
+            const auto& l = r.layers[0];
+            qInfo("%s: estimate %lld LUT / %lld FF, Yosys %lld LUT / %lld FF (%+.1f %%)",
+                std::string(arch::toString(kind)).c_str(), (long long)l.estimateLut, (long long)l.estimateFf,
+                (long long)l.counts.lut, (long long)l.counts.ff, l.lutErrorPercent());
+            QVERIFY(l.counts.lut > 0);
+            const auto dsp = l.counts.cells.find("DSP48E1");
+            const int64_t dsps = dsp == l.counts.cells.end() ? 0 : dsp->second;
+            // The DSP template's 5 lanes (one per output) each map their 6 x 7-bit product to one DSP48E1.
+            QCOMPARE(dsps, kind == arch::TemplateKind::Dsp ? int64_t(5) : int64_t(0));
+        }
+    }
+
+private:
+    QTemporaryDir m_tmp;
+};
+
+QTEST_GUILESS_MAIN(TestRtlTemplates)
+#include "test_rtl_templates.moc"
