@@ -2,9 +2,8 @@
 // reference and the integer golden model, their agreement, and per-layer activation ranges.
 
 #include "commands.h"
+#include "model_run_options.h"
 #include "onnx/importer.h"
-#include "quant/lower.h"
-#include "quant/ptq.h"
 #include "sim/evaluation.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
@@ -52,41 +51,22 @@ void printEvaluation(const ir::Graph& graph, const sim::Evaluation& e)
 
 void addEvalCommand(CLI::App& app, Context&)
 {
-    struct Options {
-        std::string model, inputs, labels, json;
-        int threads = 0;
-        quant::LowerOptions lower;
-        int ptqActivationBits = 0;
+    struct Options : ModelRunOptions {
+        std::string labels, json;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("eval", "Accuracy of the float and integer models and their agreement");
-    cmd->add_option("model", o->model, "ONNX / QONNX model file")->required();
-    cmd->add_option("--inputs", o->inputs, "Input samples (.npy or .csv, batch first)")->required();
+    addModelInputOptions(cmd, *o);
     cmd->add_option("--labels", o->labels, "Labels (.npy/.csv class indices or one-hot rows)");
     cmd->add_option("--json", o->json, "Also write the results as JSON to this file ('-' for stdout)");
-    cmd->add_option("--threads", o->threads, "Worker threads (0: all cores)");
-    cmd->add_option("--input-bits", o->lower.inputBits, "Bits of the input quantiser inserted when the model has none")
-        ->capture_default_str();
-    cmd->add_option("--input-frac", o->lower.inputFractionBits, "Fraction bits of that inserted input quantiser")
-        ->capture_default_str();
-    cmd->add_option("--ptq-weight-bits", o->lower.ptqWeightBits,
-        "Post-training quantisation: bits for float weights (0: float weights are an error)");
-    cmd->add_option("--ptq-activation-bits", o->ptqActivationBits,
-        "Post-training quantisation: bits for float hidden activations, ranges calibrated on the inputs");
+    addLoweringOptions(cmd, *o);
     cmd->callback([o] {
         const ir::Graph graph = importer::importModel(o->model);
         const sim::Dataset data = sim::loadInputs(o->inputs, graph.layers.at(0).outShape);
         const std::vector<int64_t> labels = o->labels.empty() ? std::vector<int64_t> {}
                                                               : sim::loadLabels(o->labels, data.count);
-        // The integer model is lowered from the imported graph, or from it with post-training quantisation.
-        quant::PreparedGraph prepared { graph, {}, {} };
-        if ((o->lower.ptqWeightBits > 0 || o->ptqActivationBits > 0) && quant::needsPostTraining(graph)) {
-            Progress none;
-            prepared = quant::prepareGraph(graph, {}, o->lower.ptqWeightBits, o->ptqActivationBits,
-                quant::calibrateRanges(graph, data, none));
-        }
-        quant::IntGraph ig = quant::lowerToInteger(prepared.graph, o->lower);
-        ig.notes.insert(ig.notes.begin(), prepared.notes.begin(), prepared.notes.end());
+        const LoweredModel lowered = lowerForRun(graph, data, *o);
+        const quant::IntGraph& ig = lowered.ints;
         sim::RunOptions run;
         run.threads = o->threads;
         const sim::RunResult f = sim::runFloat(graph, data, run);

@@ -2,9 +2,8 @@
 // model (default) or the float reference on a dataset and save the first output.
 
 #include "commands.h"
+#include "model_run_options.h"
 #include "onnx/importer.h"
-#include "quant/lower.h"
-#include "quant/ptq.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
 #include "sim/npy.h"
@@ -18,30 +17,18 @@ namespace luthier::cli {
 
 void addRunCommand(CLI::App& app, Context&)
 {
-    struct Options {
-        std::string model, inputs, out, outInts;
+    struct Options : ModelRunOptions {
+        std::string out, outInts;
         bool integer = false, floating = false;
-        int threads = 0;
-        quant::LowerOptions lower;
-        int ptqActivationBits = 0;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("run", "Run the integer golden model or the float reference on a dataset");
-    cmd->add_option("model", o->model, "ONNX / QONNX model file")->required();
-    cmd->add_option("--inputs", o->inputs, "Input samples (.npy or .csv, batch first)")->required();
+    addModelInputOptions(cmd, *o);
     cmd->add_option("--out", o->out, "Output values (.npy float32; dequantised for the integer model)")->required();
     cmd->add_option("--out-ints", o->outInts, "Integer model only: the output integers (.npy int64)");
     auto* integer = cmd->add_flag("--integer", o->integer, "Run the integer golden model (default)");
     cmd->add_flag("--float", o->floating, "Run the float reference")->excludes(integer);
-    cmd->add_option("--threads", o->threads, "Worker threads (0: all cores)");
-    cmd->add_option("--input-bits", o->lower.inputBits, "Bits of the input quantiser inserted when the model has none")
-        ->capture_default_str();
-    cmd->add_option("--input-frac", o->lower.inputFractionBits, "Fraction bits of that inserted input quantiser")
-        ->capture_default_str();
-    cmd->add_option("--ptq-weight-bits", o->lower.ptqWeightBits,
-        "Post-training quantisation: bits for float weights (0: float weights are an error)");
-    cmd->add_option("--ptq-activation-bits", o->ptqActivationBits,
-        "Post-training quantisation: bits for float hidden activations, ranges calibrated on the inputs");
+    addLoweringOptions(cmd, *o);
     cmd->callback([o] {
         const ir::Graph graph = importer::importModel(o->model);
         const sim::Dataset data = sim::loadInputs(o->inputs, graph.layers.at(0).outShape);
@@ -52,15 +39,8 @@ void addRunCommand(CLI::App& app, Context&)
         if (o->floating) {
             result = sim::runFloat(graph, data, run);
         } else {
-            // Lowered from the imported graph, or from it with post-training quantisation.
-            quant::PreparedGraph prepared { graph, {}, {} };
-            if ((o->lower.ptqWeightBits > 0 || o->ptqActivationBits > 0) && quant::needsPostTraining(graph)) {
-                Progress none;
-                prepared = quant::prepareGraph(graph, {}, o->lower.ptqWeightBits, o->ptqActivationBits,
-                    quant::calibrateRanges(graph, data, none));
-            }
-            quant::IntGraph ig = quant::lowerToInteger(prepared.graph, o->lower);
-            ig.notes.insert(ig.notes.begin(), prepared.notes.begin(), prepared.notes.end());
+            const LoweredModel lowered = lowerForRun(graph, data, *o);
+            const quant::IntGraph& ig = lowered.ints;
             for (const std::string& note : ig.notes)
                 std::fprintf(stderr, "note: %s\n", note.c_str());
             result = sim::runInteger(ig, data, run);
