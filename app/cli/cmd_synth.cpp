@@ -2,6 +2,7 @@
 // LUT/FF/carry counts beside the compiler's estimate.
 
 #include "commands.h"
+#include "interrupt.h"
 #include "verify/yosys_run.h"
 
 #include <cstdio>
@@ -25,7 +26,8 @@ void addSynthCommand(CLI::App& app, Context&)
         verify::SynthOptions options;
         options.layers = o->layers;
         options.jobs = o->jobs;
-        const verify::SynthReport r = verify::synthDesign(o->dir, options);
+        InterruptibleProgress progress; // Ctrl-C stops the Yosys processes
+        const verify::SynthReport r = verify::synthDesign(o->dir, options, &progress);
         std::printf("Yosys %s, per layer (estimate vs synthesis)\n", r.flow.c_str());
         std::printf("%-24s %8s %8s %7s %8s %8s %7s %7s %6s\n", "layer", "LUT est", "LUT", "err %", "FF est", "FF",
             "carry", "MUXF", "s");

@@ -2,6 +2,7 @@
 // and stream its golden-model vectors through the RTL. Exit 0 only when every vector matches, 1 otherwise.
 
 #include "commands.h"
+#include "interrupt.h"
 #include "verify/verilator_run.h"
 
 #include <cstdio>
@@ -25,7 +26,8 @@ void addVerifyCommand(CLI::App& app, Context& context)
         verify::VerifyOptions options;
         options.maxVectors = o->vectors;
         options.maxMismatches = o->mismatches;
-        const verify::VerifyReport r = verify::verifyDesign(o->dir, options);
+        InterruptibleProgress progress; // Ctrl-C stops Verilator's build (make, g++) or the harness
+        const verify::VerifyReport r = verify::verifyDesign(o->dir, options, &progress);
         std::printf("%s: %lld vectors, %lld passed, %lld failed\n", r.top.c_str(), (long long)r.vectors,
             (long long)r.passed, (long long)r.failed);
         for (const auto& m : r.mismatches)

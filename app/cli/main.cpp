@@ -1,12 +1,15 @@
 // luthier-cli: the whole compiler, headless. See docs/cli.md for every command and exit code.
 
 #include "commands.h"
+#include "interrupt.h"
 #include "util/error.h"
 
+#include <csignal>
 #include <iostream>
 
 int main(int argc, char** argv)
 {
+    luthier::cli::installInterruptHandlers();
     CLI::App app { "Luthier: compile quantised neural networks into FPGA lookup-table logic", "luthier-cli" };
     app.set_version_flag("--version", std::string("luthier-cli ") + LUTHIER_VERSION);
     app.require_subcommand(1);
@@ -27,11 +30,18 @@ int main(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const luthier::Error& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 2;
+        // Interrupted, the error is most likely Cancelled or the stopped tool's failure: reported below.
+        if (luthier::cli::interruptSignal() == 0) {
+            std::cerr << "error: " << e.what() << "\n";
+            return 2;
+        }
     } catch (const std::exception& e) {
         std::cerr << "internal error: " << e.what() << "\n";
         return 3;
+    }
+    if (const int sig = luthier::cli::interruptSignal()) {
+        std::cerr << "luthier-cli: stopped by " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << "\n";
+        luthier::cli::exitByInterruptSignal();
     }
     return context.exitCode;
 }

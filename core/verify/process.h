@@ -4,6 +4,7 @@
 
 #include "util/progress.h"
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -16,8 +17,13 @@ struct ProcessResult {
     std::string output; // stdout and stderr, interleaved
 };
 
-// Runs argv[0] (looked up on PATH) in `workDir`, stdout+stderr captured into `logFile` and returned.
-// Polls `progress` for cancellation (kills the child and throws Cancelled).
+// How long a cancelled tool's process group has between SIGTERM and SIGKILL.
+inline constexpr std::chrono::seconds kCancelGracePeriod { 2 };
+
+// Runs argv[0] (looked up on PATH) in `workDir` in a process group of its own, stdin from /dev/null,
+// stdout+stderr captured into `logFile` and returned. Polls `progress` for cancellation: then the group gets
+// SIGTERM, SIGKILL after kCancelGracePeriod, and Cancelled is thrown once the tool has been reaped. When the
+// tool exits, whatever it left running in its group is killed, so no process outlives the call.
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
     const std::filesystem::path& logFile, Progress* progress = nullptr);
 
