@@ -278,6 +278,7 @@ void LayerGraphView::fitToView()
     if (m_view->transform().m11() > 1.5)
         m_view->setTransform(QTransform::fromScale(1.5, 1.5));
     m_view->centerOn(m_scene->sceneRect().center());
+    m_autoFit = true;
 }
 
 void LayerGraphView::zoomBy(double factor)
@@ -285,6 +286,7 @@ void LayerGraphView::zoomBy(double factor)
     const double current = m_view->transform().m11();
     const double target = std::clamp(current * factor, 0.05, 8.0);
     m_view->scale(target / current, target / current);
+    m_autoFit = false;
 }
 
 bool LayerGraphView::findNext(const QString& text)
@@ -342,8 +344,12 @@ void LayerGraphView::onSceneSelectionChanged()
 
 bool LayerGraphView::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_view && event->type() == QEvent::Resize)
+    if (watched == m_view && event->type() == QEvent::Resize) {
         placeLegend();
+        // Until the user zooms, the whole graph stays in view as docks open, close and resize.
+        if (m_autoFit)
+            fitToView();
+    }
     return QWidget::eventFilter(watched, event);
 }
 

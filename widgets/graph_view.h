@@ -76,6 +76,7 @@ private:
     int m_layoutGeneration = 0; // results of an older request are dropped
     int m_appliedGeneration = 0;
     bool m_syncing = false; // guards the two-way selection sync
+    bool m_autoFit = true; // refit on resize: true after fitToView, false once the user zooms
 };
 
 } // namespace luthier::widgets
