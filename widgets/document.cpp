@@ -60,6 +60,15 @@ void Document::importModel(const QString& modelPath)
     install(std::move(p), std::move(graph), QString(), true);
 }
 
+void Document::restoreProject(project::Project p, const QString& originalPath)
+{
+    std::shared_ptr<const ir::Graph> graph;
+    if (!p.modelPath.empty())
+        graph = std::make_shared<const ir::Graph>(importer::importModel(p.modelPath));
+    install(std::move(p), std::move(graph), originalPath.isEmpty() ? QString() : QFileInfo(originalPath).absoluteFilePath(),
+        true);
+}
+
 void Document::saveAs(const QString& path)
 {
     const QFileInfo info(path);
@@ -74,6 +83,36 @@ void Document::saveAs(const QString& path)
     setUnsaved(false);
     if (renamed)
         Q_EMIT filePathChanged();
+}
+
+void Document::setConstraints(const project::Constraints& constraints)
+{
+    if (m_project.constraints == constraints)
+        return;
+    m_project.constraints = constraints;
+    Q_EMIT constraintsChanged();
+}
+
+void Document::importVivadoReport(const QString& reportPath, const QString& designDirectory)
+{
+    const exporter::UtilizationReport report = exporter::loadUtilizationReport(reportPath.toStdString());
+    const exporter::DesignManifest design = exporter::loadDesignManifest(designDirectory.toStdString());
+    std::map<std::string, exporter::LayerUtilization> byLayer;
+    for (exporter::LayerUtilization& l : exporter::matchLayers(report, design))
+        if (l.vivado)
+            byLayer.emplace(l.layer.name, std::move(l));
+    if (byLayer.empty())
+        throw Error(reportPath.toStdString() + ": no instance of the design in " + designDirectory.toStdString()
+            + " (top " + design.top + ") is in this report; was it written for another design?");
+    m_vivado = std::move(byLayer);
+    m_vivadoReportPath = reportPath;
+    Q_EMIT vivadoUtilizationChanged();
+}
+
+const exporter::LayerUtilization* Document::vivadoUtilization(const std::string& layer) const
+{
+    const auto it = m_vivado.find(layer);
+    return it == m_vivado.end() ? nullptr : &it->second;
 }
 
 int Document::layerIndex(const std::string& name) const
@@ -133,6 +172,8 @@ void Document::install(project::Project project, std::shared_ptr<const ir::Graph
     m_undoStack->clear();
     m_analysis = {};
     m_explored.clear();
+    m_vivado.clear();
+    m_vivadoReportPath.clear();
     const bool pathChanged = m_filePath != path;
     m_filePath = path;
     m_unsaved = unsaved;

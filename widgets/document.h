@@ -5,6 +5,7 @@
 
 #include "layer_metrics.h"
 
+#include "export/utilization_report.h"
 #include "ir/graph.h"
 #include "project/project_file.h"
 #include "util/progress.h"
@@ -13,7 +14,9 @@
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 class QUndoStack;
@@ -46,6 +49,8 @@ public:
     void openProject(const QString& path);
     void importModel(const QString& modelPath); // a new, unsaved project around the model
     void saveAs(const QString& path); // atomic (QSaveFile); becomes the document's path
+    // A recovered project (autosave.h): modified, with `originalPath` (may be empty) as its file path.
+    void restoreProject(project::Project project, const QString& originalPath);
 
     int layerIndex(const std::string& name) const; // -1 when absent
     quant::LayerOverride layerOverride(int layer) const;
@@ -58,6 +63,20 @@ public:
     void editDataset(const project::DatasetPaths& dataset, const QString& text);
     void setDataset(const project::DatasetPaths& dataset); // for undo commands only
 
+    // Placement constraints. The floorplan's pblock model records the undo commands (on this document's
+    // stack) and hands the result here, so the project saves exactly what the floorplan shows.
+    void setConstraints(const project::Constraints& constraints);
+
+    // Vivado's numbers for the compiled design's layers, read back from a utilisation report of an exported
+    // project (luthier-cli import-report does the same). Reading the report and matching its instances to
+    // the design's layers happens here; the table shows them beside the estimates. Session data: not saved,
+    // and cleared when another project opens. Throws luthier::Error (report or manifest unreadable, no
+    // layer of the design in the report); the current numbers stay then.
+    void importVivadoReport(const QString& reportPath, const QString& designDirectory);
+    // The layer's row with the compiled design's estimate, or nullptr when no report covers it.
+    const exporter::LayerUtilization* vivadoUtilization(const std::string& layer) const;
+    QString vivadoReportPath() const { return m_vivadoReportPath; }
+
     const AnalysisSnapshot& analysis() const { return m_analysis; }
     // True from an edit until its results have been delivered (not just computed).
     bool analysisRunning() const { return m_analysisRunning; }
@@ -67,11 +86,13 @@ Q_SIGNALS:
     void documentReset(); // a different model or project: views rebuild
     void layerOverrideChanged(int layer);
     void datasetChanged();
+    void constraintsChanged();
     void filePathChanged();
     void modifiedChanged(bool modified);
     void analysisUpdated(); // new statistics/costs, or new accuracy
     void analysisRunningChanged(bool running);
     void exploredChanged();
+    void vivadoUtilizationChanged();
 
 private:
     void install(project::Project project, std::shared_ptr<const ir::Graph> graph, const QString& path, bool unsaved);
@@ -88,6 +109,8 @@ private:
     bool m_unsaved = false; // changed outside the undo stack (new import) and not saved yet
     AnalysisSnapshot m_analysis;
     std::vector<ExploredPoint> m_explored;
+    std::map<std::string, exporter::LayerUtilization> m_vivado; // by model layer name
+    QString m_vivadoReportPath;
     QFutureWatcher<AnalysisSnapshot> m_watcher;
     std::shared_ptr<Progress> m_progress; // cancels the running analysis
     bool m_restartPending = false;

@@ -29,6 +29,8 @@ public:
     explicit ExplainerPanel(QWidget* parent = nullptr);
 
     void setSource(std::shared_ptr<const ExplainerSource> source);
+    const ExplainerSource* source() const { return m_source.get(); }
+    int currentLayer() const { return m_layer; }
     void selectLayer(int designLayer);
     void selectOutput(int64_t output);
     void selectArray(int array);

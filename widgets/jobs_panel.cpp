@@ -128,6 +128,10 @@ JobsPanel::JobsPanel(QWidget* parent)
     m_notification->setWordWrap(true);
     m_notification->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    // A light tint marks the job whose log is shown: the rows' coloured summaries stay readable on it in
+    // either theme, which they are not on the full highlight colour.
+    m_list->setStyleSheet(QStringLiteral("QListWidget::item:selected { background: rgba(48, 140, 198, 45); }"));
+
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_list);
     split->addWidget(m_log);
@@ -215,11 +219,13 @@ Job* JobsPanel::explore()
     return launch(makeExploreJob(p));
 }
 
-Job* JobsPanel::exportVivado()
+Job* JobsPanel::exportVivado() { return exportVivadoTo(QDir(m_workDirectory).filePath(QStringLiteral("vivado"))); }
+
+Job* JobsPanel::exportVivadoTo(const QString& outDir)
 {
     if (!m_provider || !needDesign())
         return nullptr;
-    return launch(makeExportJob(m_provider(), designDirectory(), QDir(m_workDirectory).filePath(QStringLiteral("vivado"))));
+    return launch(makeExportJob(m_provider(), designDirectory(), outDir));
 }
 
 void JobsPanel::addRow(Job* job)

@@ -41,7 +41,8 @@ public:
     Job* verify();
     Job* synthesise();
     Job* explore();
-    Job* exportVivado();
+    Job* exportVivado(); // into <work directory>/vivado
+    Job* exportVivadoTo(const QString& outDir);
 
 Q_SIGNALS:
     void placed(const luthier::widgets::PlacedProject& result); // a place job finished

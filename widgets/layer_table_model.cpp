@@ -3,6 +3,7 @@
 #include "document.h"
 #include "format.h"
 
+#include <QFileInfo>
 #include <QFont>
 
 namespace luthier::widgets {
@@ -16,6 +17,10 @@ LayerTableModel::LayerTableModel(Document* document, QObject* parent)
         endResetModel();
     });
     connect(document, &Document::analysisUpdated, this, &LayerTableModel::refreshAnalysisColumns);
+    connect(document, &Document::vivadoUtilizationChanged, this, [this] {
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, VivadoLuts), index(rowCount() - 1, VivadoLuts));
+    });
 }
 
 int LayerTableModel::rowCount(const QModelIndex& parent) const
@@ -34,6 +39,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
     const ir::Layer& layer = m_document->graph()->layers[size_t(index.row())];
     const auto& metrics = m_document->analysis().layers;
     const LayerMetrics* m = size_t(index.row()) < metrics.size() ? &metrics[size_t(index.row())] : nullptr;
+    const exporter::LayerUtilization* vivado = m_document->vivadoUtilization(layer.name);
 
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
@@ -53,9 +59,25 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
             if (const TemplateCost* c = m ? m->assignedCost() : nullptr)
                 return groupedNumber(c->luts);
             return {};
+        case VivadoLuts:
+            return vivado ? groupedNumber(int64_t(vivado->vivado->totalLuts)) : QVariant();
         }
     }
-    if (role == Qt::TextAlignmentRole && index.column() == Luts)
+    if (role == Qt::ToolTipRole && index.column() == VivadoLuts && vivado) {
+        // Against the compiled design's estimate (the one the report's design was built from), not the
+        // current analysis, which may describe later edits.
+        const exporter::UtilizationRow& v = *vivado->vivado;
+        const auto& e = vivado->layer.estimate;
+        const auto error = [](double real, int64_t estimate) {
+            return real > 0 ? QStringLiteral("%1%2 %").arg(estimate >= real ? "+" : "").arg((double(estimate) - real) / real * 100.0, 0, 'f', 1)
+                            : QStringLiteral("-");
+        };
+        return tr("Vivado (%1): %2 LUT, %3 FF, %4 DSP, %5 BRAM36\nCompiler estimate: %6 LUT (%7), %8 FF (%9), %10 DSP, %11 BRAM36")
+            .arg(QFileInfo(m_document->vivadoReportPath()).fileName())
+            .arg(v.totalLuts).arg(v.ffs).arg(v.dsps).arg(v.bram36())
+            .arg(e.lut).arg(error(v.totalLuts, e.lut)).arg(e.ff).arg(error(v.ffs, e.ff)).arg(e.dsp).arg(e.bram);
+    }
+    if (role == Qt::TextAlignmentRole && (index.column() == Luts || index.column() == VivadoLuts))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::FontRole && (index.column() == Weights || index.column() == Activations) && m) {
         // Bold where the user overrode the model's choice.
@@ -91,6 +113,8 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Template");
     case Luts:
         return tr("LUTs");
+    case VivadoLuts:
+        return tr("Vivado LUTs");
     }
     return {};
 }

@@ -11,7 +11,8 @@ class Document;
 class LayerTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Name, Kind, OutputShape, Weights, Activations, Template, Luts, ColumnCount };
+    // VivadoLuts is empty until a Vivado utilisation report is imported (Document::importVivadoReport).
+    enum Column { Name, Kind, OutputShape, Weights, Activations, Template, Luts, VivadoLuts, ColumnCount };
 
     explicit LayerTableModel(Document* document, QObject* parent = nullptr);
 

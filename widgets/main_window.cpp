@@ -1,8 +1,16 @@
 #include "main_window.h"
 
+#include "autosave.h"
 #include "document.h"
+#include "explainer_model.h"
+#include "explainer_panel.h"
+#include "floorplan_job.h"
+#include "floorplan_panel.h"
+#include "floorplan_pblocks.h"
 #include "format.h"
 #include "graph_view.h"
+#include "jobs_panel.h"
+#include "jobs_runner.h"
 #include "layer_inspector.h"
 #include "layer_table_model.h"
 #include "statistics_panel.h"
@@ -16,23 +24,31 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDesktopServices>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QUndoView>
 #include <QUrl>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 static void initIconResources() { Q_INIT_RESOURCE(icons); }
 
@@ -85,11 +101,20 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &Document::analysisUpdated, this, &MainWindow::updateStatus);
     connect(m_document, &Document::analysisRunningChanged, m_busy, &QWidget::setVisible);
+    connect(&m_explainerWatcher, &QFutureWatcher<ExplainerLoad>::finished, this, &MainWindow::onExplainerLoaded);
+
+    // Unsaved edits are copied to the recovery folder every minute; a clean save or quit removes the copy.
+    auto* autosave = new AutosaveController(m_document);
+    connect(autosave, &AutosaveController::recoveryFailed, this,
+        [this](const QString& message) { statusBar()->showMessage(message, 30000); });
 
     resize(1600, 1000);
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("layersDock")), findChild<QDockWidget*>(QStringLiteral("inspectorDock")) },
         { 390, 400 }, Qt::Horizontal);
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { 310 }, Qt::Vertical);
+    // The inspector's editable fields matter more than the job list, which scrolls.
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("inspectorDock")), findChild<QDockWidget*>(QStringLiteral("jobsDock")) },
+        { 430, 240 }, Qt::Vertical);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -97,7 +122,11 @@ MainWindow::MainWindow(QWidget* parent)
     updateStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_jobs->runner()->cancelAll();
+    m_explainerWatcher.waitForFinished(); // the worker reads nothing of ours, but must not outlive the app
+}
 
 QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName, QWidget* widget, Qt::DockWidgetArea area)
 {
@@ -125,6 +154,11 @@ void MainWindow::createDocks()
     table->setWordWrap(false);
     connect(m_selection, &QItemSelectionModel::currentRowChanged, table,
         [table](const QModelIndex& current) { table->scrollTo(current); });
+    // Vivado's column appears once a report has been imported for this project.
+    table->setColumnHidden(LayerTableModel::VivadoLuts, true);
+    connect(m_document, &Document::vivadoUtilizationChanged, table,
+        [this, table] { table->setColumnHidden(LayerTableModel::VivadoLuts, m_document->vivadoReportPath().isEmpty()); });
+    connect(m_document, &Document::documentReset, table, [table] { table->setColumnHidden(LayerTableModel::VivadoLuts, true); });
     QDockWidget* layers = addDock(tr("Layers"), QStringLiteral("layersDock"), table, Qt::LeftDockWidgetArea);
 
     auto* history = new QUndoView(m_document->undoStack(), this);
@@ -143,6 +177,176 @@ void MainWindow::createDocks()
     // The plots span the window's width; the side docks end above them.
     setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+
+    createJobsDock();
+    createFloorplanDock();
+    createExplainerDock();
+}
+
+void MainWindow::createJobsDock()
+{
+    m_jobs = new JobsPanel(this);
+    m_jobs->setObjectName(QStringLiteral("jobs"));
+    // Jobs copy the project when they start, so editing while they run is safe.
+    m_jobs->setProjectProvider([this] { return m_document->project(); });
+    m_jobs->setWorkDirectory(workDirectory());
+    connect(m_document, &Document::layerOverrideChanged, m_jobs, &JobsPanel::projectChanged);
+    connect(m_document, &Document::datasetChanged, m_jobs, &JobsPanel::projectChanged);
+    connect(m_document, &Document::constraintsChanged, m_jobs, &JobsPanel::projectChanged);
+    connect(m_document, &Document::filePathChanged, this, [this] { m_jobs->setWorkDirectory(workDirectory()); });
+    connect(m_jobs, &JobsPanel::placed, this, &MainWindow::onPlaced);
+    connect(m_jobs, &JobsPanel::notify, this, [this](const QString& title, const QString& message, bool) {
+        statusBar()->showMessage(QStringLiteral("%1: %2").arg(title, message), 15000);
+        QApplication::alert(this);
+    });
+    QDockWidget* dock = addDock(tr("Jobs"), QStringLiteral("jobsDock"), m_jobs, Qt::RightDockWidgetArea);
+    splitDockWidget(findChild<QDockWidget*>(QStringLiteral("inspectorDock")), dock, Qt::Vertical);
+}
+
+void MainWindow::createFloorplanDock()
+{
+    m_floorplan = new FloorplanPanel(m_document->undoStack(), this);
+    m_floorplan->setObjectName(QStringLiteral("floorplan"));
+    // The pblock model records its own undo commands on the document's stack; the document keeps the
+    // resulting constraints so they are saved and given to place jobs.
+    connect(m_floorplan->pblocks(), &PblockModel::constraintsChanged, this,
+        [this] { m_document->setConstraints(m_floorplan->pblocks()->constraints()); });
+    connect(m_floorplan, &FloorplanPanel::layerSelected, this, [this](const QString& name) {
+        const int layer = m_document->layerIndex(name.toStdString());
+        if (layer >= 0)
+            selectLayer(layer);
+    });
+    connect(m_selection, &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        const ir::Graph* graph = m_document->graph();
+        if (graph && current.isValid() && current.row() < int(graph->layers.size()))
+            m_floorplan->setSelectedLayer(QString::fromStdString(graph->layers[size_t(current.row())].name));
+    });
+    QDockWidget* dock = addDock(tr("Floorplan"), QStringLiteral("floorplanDock"), m_floorplan, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("statisticsDock")), dock);
+}
+
+void MainWindow::createExplainerDock()
+{
+    auto* box = new QWidget(this);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_explainerNote = new QLabel(box);
+    m_explainerNote->setObjectName(QStringLiteral("explainerNote"));
+    m_explainerNote->setWordWrap(true);
+    m_explainerNote->setAlignment(Qt::AlignCenter);
+    m_explainer = new ExplainerPanel(box);
+    m_explainer->setObjectName(QStringLiteral("explainer"));
+    m_explainer->hide();
+    layout->addWidget(m_explainerNote);
+    layout->addWidget(m_explainer, 1);
+    connect(m_document, &Document::datasetChanged, this, &MainWindow::loadExplainer);
+    connect(m_selection, &QItemSelectionModel::currentRowChanged, this, &MainWindow::syncExplainerLayer);
+    QDockWidget* dock = addDock(tr("LUT Explainer"), QStringLiteral("explainerDock"), box, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("floorplanDock")), dock);
+    findChild<QDockWidget*>(QStringLiteral("statisticsDock"))->raise();
+}
+
+QString MainWindow::workDirectory() const
+{
+    // Beside the project when its folder is writable (the user finds the design there), else in the
+    // cache (unsaved projects, the installed read-only example).
+    const QString path = m_document->filePath();
+    if (!path.isEmpty()) {
+        const QFileInfo info(path);
+        if (QFileInfo(info.absolutePath()).isWritable())
+            return info.absoluteDir().filePath(info.completeBaseName() + QStringLiteral(".build"));
+    }
+    QString name = m_document->graph() ? QString::fromStdString(m_document->graph()->name) : QStringLiteral("untitled");
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
+    if (name.isEmpty() || name.startsWith(QLatin1Char('.')))
+        name.prepend(QStringLiteral("model"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)).filePath(QStringLiteral("builds/") + name);
+}
+
+void MainWindow::resetFloorplan()
+{
+    m_floorplan->pblocks()->resetConstraints(m_document->project().constraints);
+    try {
+        // The device grid alone until a place job delivers units and heatmaps.
+        m_floorplan->setFloorplan(buildFloorplanData(projectDevice(m_document->project()), nullptr, nullptr));
+    } catch (const Error& e) {
+        m_floorplan->setFloorplan(nullptr);
+        statusBar()->showMessage(tr("Floorplan: %1").arg(QString::fromUtf8(e.what())), 15000);
+    }
+}
+
+void MainWindow::onPlaced(const PlacedProject& result)
+{
+    m_floorplan->setFloorplan(result.floorplan);
+    if (QDockWidget* dock = findChild<QDockWidget*>(QStringLiteral("floorplanDock"))) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::loadExplainer()
+{
+    if (m_explainerWatcher.isRunning()) {
+        m_explainerReload = true;
+        return;
+    }
+    m_explainer->setSource(nullptr);
+    m_explainer->hide();
+    m_explainerNote->show();
+    const project::Project& project = m_document->project();
+    if (project.modelPath.empty()) {
+        m_explainerNote->setText(tr("Open a project or import a model to see how its dot products become table lookups."));
+        return;
+    }
+    if (project.dataset.inputs.empty()) {
+        m_explainerNote->setText(tr("Attach a dataset (Project \u2192 Attach Dataset) to step through one of its samples, lookup by lookup."));
+        return;
+    }
+    m_explainerNote->setText(tr("Compiling %1 to TLMAC arrays for the explainer\u2026").arg(QString::fromStdString(m_document->graph()->name)));
+    m_explainerPending = true;
+    m_explainerWatcher.setFuture(QtConcurrent::run(
+        [model = project.modelPath, inputs = project.dataset.inputs, k = project.compiler.lutInputs, p = project.compiler.parallelism] {
+            ExplainerLoad load;
+            try {
+                load.source = std::make_shared<const ExplainerSource>(loadExplainerSource(model, inputs, 0, k, 3, p));
+            } catch (const std::exception& e) {
+                load.error = QString::fromUtf8(e.what());
+            }
+            return load;
+        }));
+}
+
+void MainWindow::onExplainerLoaded()
+{
+    m_explainerPending = false;
+    if (m_explainerReload) {
+        m_explainerReload = false;
+        loadExplainer();
+        return;
+    }
+    const ExplainerLoad load = m_explainerWatcher.result();
+    if (!load.source) {
+        m_explainerNote->setText(tr("The explainer cannot show this model: %1").arg(load.error));
+        return;
+    }
+    m_explainer->setSource(load.source);
+    m_explainerNote->hide();
+    m_explainer->show();
+    syncExplainerLayer();
+}
+
+void MainWindow::syncExplainerLayer()
+{
+    const ir::Graph* graph = m_document->graph();
+    const QModelIndex current = m_selection->currentIndex();
+    if (!graph || !current.isValid() || m_explainer->isHidden() || current.row() >= int(graph->layers.size()))
+        return;
+    // The explainer lists the compiled design's layers; the selection is a model layer of the same name.
+    const std::string& name = graph->layers[size_t(current.row())].name;
+    const auto& layers = m_explainer->source()->design->layers;
+    for (size_t i = 0; i < layers.size(); ++i)
+        if (layers[i].name == name && layers[i].tlmac)
+            m_explainer->selectLayer(int(i));
 }
 
 void MainWindow::createActions()
@@ -181,6 +385,27 @@ void MainWindow::createActions()
     QAction* attach = projectMenu->addAction(icon("dataset"), tr("Attach &Dataset\u2026"), this, &MainWindow::attachDataset);
     attach->setToolTip(tr("Choose the inputs and labels the golden model measures accuracy on"));
     projectMenu->addAction(tr("D&etach Dataset"), this, &MainWindow::detachDataset);
+    projectMenu->addSeparator();
+    projectMenu->addAction(tr("Import &Vivado Report\u2026"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import Vivado Utilisation Report"),
+            QDir(workDirectory()).filePath(QStringLiteral("vivado/reports")),
+            tr("Vivado utilisation reports (*.rpt *.xml);;All files (*)"));
+        if (!path.isEmpty())
+            importVivadoReport(path);
+    });
+
+    // The same jobs as the Jobs dock's buttons, with shortcuts; they run in the background on a snapshot.
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("&Compile"), m_jobs, &JobsPanel::compile)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    run->addAction(tr("&Verify (Verilator)"), m_jobs, &JobsPanel::verify)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    run->addAction(tr("&Place"), m_jobs, &JobsPanel::place)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    run->addAction(tr("&Synthesise (Yosys)"), m_jobs, &JobsPanel::synthesise);
+    run->addAction(tr("E&xplore Bit-Widths"), m_jobs, &JobsPanel::explore);
+    run->addSeparator();
+    run->addAction(tr("&Export Vivado Project\u2026"), this, &MainWindow::exportVivado)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    run->addSeparator();
+    run->addAction(tr("Cancel &All Jobs"), m_jobs->runner(), &JobRunner::cancelAll);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
@@ -243,6 +468,66 @@ bool MainWindow::openPath(const QString& path)
     QApplication::restoreOverrideCursor();
     addRecentFile(path);
     return true;
+}
+
+bool MainWindow::importVivadoReport(const QString& path)
+{
+    try {
+        m_document->importVivadoReport(path, m_jobs->designDirectory());
+    } catch (const std::exception& e) {
+        showError(tr("Cannot import the Vivado report"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Vivado numbers from %1 are in the Layers table's last column.").arg(QFileInfo(path).fileName()), 15000);
+    return true;
+}
+
+void MainWindow::exportVivado()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Vivado Project Into"),
+        QDir(workDirectory()).filePath(QStringLiteral("vivado")));
+    if (!dir.isEmpty())
+        m_jobs->exportVivadoTo(dir);
+}
+
+void MainWindow::offerRecovery()
+{
+    const QList<RecoveryFile> found = findRecoveryFiles();
+    if (found.isEmpty())
+        return;
+    // One copy at a time, newest first; the next is offered when this one is answered. Non-blocking, like
+    // showError, so the window stays responsive behind the question.
+    const RecoveryFile recovery = found.front();
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Recover unsaved work"),
+        tr("Luthier ended without saving %1. Its unsaved changes were copied on %2.\n\nRecover them?")
+            .arg(recovery.displayName, QLocale().toString(recovery.savedAt, QLocale::LongFormat)),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("recoveryBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* recover = box->addButton(tr("Recover"), QMessageBox::AcceptRole);
+    QPushButton* discard = box->addButton(tr("Discard"), QMessageBox::DestructiveRole);
+    box->addButton(tr("Decide Later"), QMessageBox::RejectRole);
+    recover->setObjectName(QStringLiteral("recoverButton"));
+    discard->setObjectName(QStringLiteral("discardButton"));
+    box->setDefaultButton(recover);
+    connect(box, &QMessageBox::finished, this, [this, box, recover, discard, recovery] {
+        if (box->clickedButton() == recover) {
+            if (!maybeSave())
+                return;
+            try {
+                findChild<AutosaveController*>()->restore(recovery);
+            } catch (const std::exception& e) {
+                showError(tr("Cannot recover the project"), QString::fromUtf8(e.what()));
+                return;
+            }
+        } else if (box->clickedButton() == discard) {
+            discardRecovery(recovery);
+        } else {
+            return; // later: the copy stays for the next start
+        }
+        QTimer::singleShot(0, this, &MainWindow::offerRecovery);
+    });
+    box->open();
 }
 
 void MainWindow::showError(const QString& title, const QString& message)
@@ -456,6 +741,10 @@ void MainWindow::onDocumentReset()
 {
     updateTitle();
     updateStatus();
+    m_jobs->setWorkDirectory(workDirectory());
+    m_jobs->projectChanged();
+    resetFloorplan();
+    loadExplainer();
     // Start on the first layer with weights: the inspector and plots then have something to say.
     if (const ir::Graph* graph = m_document->graph())
         for (size_t i = 0; i < graph->layers.size(); ++i)
@@ -475,6 +764,15 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (!maybeSave()) {
         event->ignore();
         return;
+    }
+    if (m_jobs->runner()->anyRunning()) {
+        const auto answer = QMessageBox::question(this, tr("Jobs running"),
+            tr("Background jobs are still running. Cancel them and quit?"), QMessageBox::Yes | QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_jobs->runner()->cancelAll();
     }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

@@ -4,7 +4,10 @@
 // here so errors, recent files and the unsaved-changes prompt behave the same from every entry point
 // (menus, drag and drop, the command line).
 
+#include <QFutureWatcher>
 #include <QMainWindow>
+
+#include <memory>
 
 class QDockWidget;
 class QItemSelectionModel;
@@ -15,10 +18,15 @@ class QProgressBar;
 namespace luthier::widgets {
 
 class Document;
+class ExplainerPanel;
+class FloorplanPanel;
+class JobsPanel;
 class LayerGraphView;
 class LayerInspector;
 class LayerTableModel;
 class StatisticsPanel;
+struct ExplainerSource;
+struct PlacedProject;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -29,6 +37,12 @@ public:
     // Opens a .luthier project or imports an .onnx model, after offering to save unsaved changes.
     // Failures are shown in a message box and leave the current document as it was; returns success.
     bool openPath(const QString& path);
+    // Offers to recover the unsaved work of sessions that ended without saving (autosave.h), one copy at
+    // a time in a non-blocking "recoveryBox" (Recover / Discard / Decide Later). Called once at start-up.
+    void offerRecovery();
+    // Reads a Vivado utilisation report of the exported compiled design (Project > Import Vivado Report) and
+    // shows Vivado's per-layer LUTs beside the estimates; errors go to a message box. Returns success.
+    bool importVivadoReport(const QString& path);
 
     Document* document() const { return m_document; }
     LayerTableModel* layerModel() const { return m_layerModel; }
@@ -36,6 +50,11 @@ public:
     LayerGraphView* graphView() const { return m_graph; }
     LayerInspector* inspector() const { return m_inspector; }
     StatisticsPanel* statistics() const { return m_statistics; }
+    FloorplanPanel* floorplan() const { return m_floorplan; }
+    JobsPanel* jobs() const { return m_jobs; }
+    ExplainerPanel* explainer() const { return m_explainer; }
+    // True from the start of the explainer's background compile until its result is shown (tests wait on it).
+    bool explainerLoading() const { return m_explainerPending; }
     void selectLayer(int layer);
 
     static QString examplePath(); // the bundled example project, or empty when it is not installed
@@ -65,6 +84,16 @@ private:
     void updateTitle();
     void updateStatus();
     void onDocumentReset();
+    void createFloorplanDock();
+    void createJobsDock();
+    void createExplainerDock();
+    void resetFloorplan();
+    void exportVivado(); // asks for the folder, then runs the export job
+    void onPlaced(const PlacedProject& result);
+    void loadExplainer();
+    void onExplainerLoaded();
+    void syncExplainerLayer();
+    QString workDirectory() const;
     QDockWidget* addDock(const QString& title, const QString& objectName, QWidget* widget, Qt::DockWidgetArea area);
 
     Document* m_document;
@@ -73,6 +102,17 @@ private:
     LayerGraphView* m_graph;
     LayerInspector* m_inspector = nullptr;
     StatisticsPanel* m_statistics = nullptr;
+    FloorplanPanel* m_floorplan = nullptr;
+    JobsPanel* m_jobs = nullptr;
+    ExplainerPanel* m_explainer = nullptr;
+    QLabel* m_explainerNote = nullptr; // why the explainer is empty (no dataset, unsupported model, ...)
+    struct ExplainerLoad {
+        std::shared_ptr<const ExplainerSource> source;
+        QString error;
+    };
+    QFutureWatcher<ExplainerLoad> m_explainerWatcher;
+    bool m_explainerReload = false; // the project changed while the explainer was loading
+    bool m_explainerPending = false;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QLabel* m_modelStatus;

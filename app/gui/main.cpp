@@ -27,10 +27,13 @@ int main(int argc, char** argv)
     applyTheme(themeFromString(QSettings().value(QStringLiteral("theme")).toString()));
     MainWindow window;
     window.show();
-    if (const QStringList args = parser.positionalArguments(); !args.isEmpty()) {
-        const QString path = args.front();
-        // After the event loop starts, so an error box appears over the shown window.
-        QTimer::singleShot(0, &window, [&window, path] { window.openPath(path); });
-    }
+    // After the event loop starts, so an error box appears over the shown window. Recovery is offered after
+    // the requested file is open, so recovering asks first whether to save that file's changes.
+    const QStringList args = parser.positionalArguments();
+    QTimer::singleShot(0, &window, [&window, args] {
+        if (!args.isEmpty())
+            window.openPath(args.front());
+        window.offerRecovery();
+    });
     return app.exec();
 }

@@ -1,11 +1,19 @@
 // The workbench end to end on the bundled example project (TFC_2W2A + 300 MNIST digits), offscreen:
 // opening, the layer graph, selection, undoable edits that change the cost estimate, save/load, item
-// model invariants and the error path for a corrupt project file.
+// model invariants, the error path for a corrupt project file, the docked floorplan/jobs/explainer following
+// the selection, and Vivado's numbers read back from a utilisation report into the layer table.
 
 #include "cost_table_model.h"
 #include "document.h"
+#include "explainer_model.h"
+#include "explainer_panel.h"
+#include "floorplan_panel.h"
+#include "floorplan_view.h"
+#include "format.h"
 #include "graph_items.h"
 #include "graph_view.h"
+#include "jobs_panel.h"
+#include "jobs_runner.h"
 #include "layer_inspector.h"
 #include "layer_table_model.h"
 #include "main_window.h"
@@ -14,6 +22,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QGraphicsView>
 #include <QItemSelectionModel>
@@ -21,6 +31,7 @@
 #include <QMessageBox>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -71,6 +82,15 @@ std::string readText(const QString& path)
     return s.str();
 }
 
+bool waitFinished(const Job* job, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!job->finished() && clock.elapsed() < timeoutMs)
+        QTest::qWait(20);
+    return job->finished();
+}
+
 } // namespace
 
 class TestWorkbench : public QObject {
@@ -116,6 +136,9 @@ private Q_SLOTS:
         MainWindow w;
         QVERIFY(w.openPath(kExample));
         QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        // Shown, so the docks have their final sizes and the click lands where the node is drawn.
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
         const int layer = denseLayer(w, 0);
         LayerNodeItem* node = w.graphView()->node(layer);
         QGraphicsView* view = w.graphView()->view();
@@ -256,6 +279,93 @@ private Q_SLOTS:
         QCOMPARE(w.document()->filePath(), QFileInfo(kExample).absoluteFilePath());
         QCOMPARE(w.graphView()->nodeCount(), 5);
         QVERIFY(!w.isWindowModified());
+    }
+
+    // The docks of the second workbench issue, wired to the document: the floorplan shows the project's
+    // device before anything is placed, and the explainer compiles the example in the background and then
+    // shows the layer selected in the graph.
+    void floorplanAndExplainerFollowTheSelection()
+    {
+        MainWindow w;
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        QVERIFY(w.floorplan()->view()->data() != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.explainerLoading(), 60000);
+        QVERIFY(w.explainer()->source() != nullptr);
+
+        for (int skip : { 1, 0 }) {
+            const int layer = denseLayer(w, skip);
+            w.selectLayer(layer);
+            const ExplainerSource* source = w.explainer()->source();
+            const int shown = w.explainer()->currentLayer();
+            QVERIFY(shown >= 0 && size_t(shown) < source->design->layers.size());
+            QCOMPARE(source->design->layers[size_t(shown)].name, w.document()->graph()->layers[size_t(layer)].name);
+            QCOMPARE(w.floorplan()->view()->selectedLayer(), QString::fromStdString(w.document()->graph()->layers[size_t(layer)].name));
+        }
+    }
+
+    // Project > Import Vivado Report on the compiled example: the report is written here by hand in the
+    // layout of Vivado's `report_utilization -hierarchical` (no Vivado on this machine), with the instance
+    // names the compiler wrote into the design's manifest and numbers chosen by the test. The table then
+    // shows exactly those numbers; a report of another design is refused and leaves them in place.
+    void vivadoReportShowsBesideTheEstimates()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const QString project = dir.filePath(QStringLiteral("tfc.luthier"));
+        w.document()->saveAs(project);
+        QCOMPARE(w.jobs()->designDirectory(), dir.filePath(QStringLiteral("tfc.build/design")));
+        Job* compile = w.jobs()->compile();
+        QVERIFY(compile);
+        QVERIFY2(waitFinished(compile, 120000), "compile did not finish in 120 s");
+        QVERIFY2(compile->state() == JobState::Succeeded, qPrintable(compile->log()));
+
+        const nlohmann::json manifest = nlohmann::json::parse(readText(w.jobs()->designDirectory() + QStringLiteral("/manifest.json")));
+        std::ostringstream rows;
+        std::map<std::string, int> chosen; // layer name -> Vivado LUTs in the report
+        int luts = 1000;
+        for (const auto& layer : manifest.at("layers")) {
+            chosen[layer.at("name").get<std::string>()] = luts;
+            rows << "|   " << layer.at("instance").get<std::string>() << " | " << layer.at("module").get<std::string>()
+                 << " | " << luts << " | " << luts << " | 0 | 0 | 77 | 0 | 0 | 0 |\n";
+            luts += 111;
+        }
+        QCOMPARE(chosen.size(), size_t(4));
+        const std::string top = manifest.at("top").get<std::string>();
+        const QString report = dir.filePath(QStringLiteral("post_route_utilization_hierarchical.rpt"));
+        {
+            std::ofstream f(report.toStdString());
+            f << "| Design       : " << top << "\n| Device       : xc7z020clg400-1\n| Design State : Routed\n\n"
+              << "1. Utilization by Hierarchy\n---------------------------\n\n"
+              << "+--+--+--+--+--+--+--+--+--+--+\n"
+              << "| Instance | Module | Total LUTs | Logic LUTs | LUTRAMs | SRLs | FFs | RAMB36 | RAMB18 | DSP48 Blocks |\n"
+              << "+--+--+--+--+--+--+--+--+--+--+\n"
+              << "| " << top << " | (top) | 9999 | 9999 | 0 | 0 | 400 | 0 | 0 | 0 |\n"
+              << rows.str() << "+--+--+--+--+--+--+--+--+--+--+\n";
+        }
+        auto* table = w.findChild<QTableView*>(QStringLiteral("layerTable"));
+        QVERIFY(table && table->isColumnHidden(LayerTableModel::VivadoLuts)); // nothing to show yet
+        QVERIFY(w.importVivadoReport(report));
+        QVERIFY(!table->isColumnHidden(LayerTableModel::VivadoLuts));
+        const ir::Graph& g = *w.document()->graph();
+        for (size_t i = 0; i < g.layers.size(); ++i) {
+            const QModelIndex cell = w.layerModel()->index(int(i), LayerTableModel::VivadoLuts);
+            const auto it = chosen.find(g.layers[i].name);
+            if (it == chosen.end()) {
+                QVERIFY(!cell.data().isValid()); // the input layer has no hardware of its own
+                continue;
+            }
+            QCOMPARE(cell.data().toString(), groupedNumber(it->second));
+            QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(QStringLiteral("%1 LUT, 77 FF").arg(it->second)));
+        }
+
+        // Another design's report (the hand-written fixture of the export tests) matches no layer.
+        QVERIFY(!w.importVivadoReport(QStringLiteral(LUTHIER_SOURCE_DIR "/tests/data/vivado/tiny_post_route_utilization_hierarchical.rpt")));
+        QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")) != nullptr);
+        QCOMPARE(w.layerModel()->index(denseLayer(w, 0), LayerTableModel::VivadoLuts).data().toString(),
+            groupedNumber(chosen.at(g.layers[size_t(denseLayer(w, 0))].name)));
     }
 
     void findBoxSelectsMatchingLayer()
