@@ -18,7 +18,7 @@ LayerEmission emitLutDenseLayer(const arch::HwLayer& layer)
     const int BA = d.inputBits;
     const int64_t maxCode = (int64_t(1) << BA) - 1;
     std::ostringstream v;
-    // One function per distinct weight (the table contents), one net per (input, weight).
+    // One table per distinct weight, one net per (input, weight).
     std::map<int32_t, std::string> functions;
     std::map<std::pair<int64_t, int32_t>, std::string> nets;
     ParallelBody body;
@@ -33,20 +33,17 @@ LayerEmission emitLutDenseLayer(const arch::HwLayer& layer)
             auto fn = functions.find(w);
             if (fn == functions.end()) {
                 const std::string name = "table_" + std::string(w < 0 ? "m" : "p") + std::to_string(w < 0 ? -int64_t(w) : w);
-                v << "    function [" << width - 1 << ":0] " << name << ";\n        input [" << BA - 1 << ":0] a;\n"
-                  << "        begin\n            case (a)\n";
+                std::vector<int64_t> products(size_t(maxCode + 1));
                 for (int64_t c = 0; c <= maxCode; ++c)
-                    v << "                " << BA << "'d" << c << ": " << name << " = " << bin(masked(w * c, width), width)
-                      << ";\n";
-                v << "                default: " << name << " = " << width << "'d0;\n            endcase\n        end\n"
-                  << "    endfunction\n";
+                    products[size_t(c)] = w * c;
+                tableConstant(v, name, products, width);
                 fn = functions.emplace(w, name).first;
             }
             auto net = nets.find({ i, w });
             if (net == nets.end()) {
                 const std::string name = "t_" + std::to_string(i) + "_" + fn->second.substr(6);
-                v << "    wire [" << width - 1 << ":0] " << name << " = " << fn->second << "(x[" << (i + 1) * BA - 1 << ":"
-                  << i * BA << "]);\n";
+                const std::string code = "x[" + std::to_string((i + 1) * BA - 1) + ":" + std::to_string(i * BA) + "]";
+                v << "    wire [" << width - 1 << ":0] " << name << " = " << tableRead(fn->second, code) << ";\n";
                 net = nets.emplace(std::make_pair(i, w), name).first;
             }
             body.terms[size_t(o)].push_back({ net->second, lo, hi });

@@ -34,13 +34,10 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
             auto fn = functions.find(w);
             if (fn == functions.end()) {
                 const std::string name = "mul_" + tag;
-                v << "    function [" << chunkWidth - 1 << ":0] " << name << ";\n        input [" << k - 1 << ":0] a;\n"
-                  << "        begin\n            case (a)\n";
+                std::vector<int64_t> multiples(size_t(maxChunk + 1));
                 for (int64_t c = 0; c <= maxChunk; ++c)
-                    v << "                " << k << "'d" << c << ": " << name << " = "
-                      << bin(masked(w * c, chunkWidth), chunkWidth) << ";\n";
-                v << "                default: " << name << " = " << chunkWidth << "'d0;\n            endcase\n"
-                  << "        end\n    endfunction\n";
+                    multiples[size_t(c)] = w * c;
+                tableConstant(v, name, multiples, chunkWidth);
                 fn = functions.emplace(w, name).first;
             }
             auto net = nets.find({ i, w });
@@ -54,7 +51,8 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
                     std::string address = "x[" + std::to_string(i * BA + low + bits - 1) + ":" + std::to_string(i * BA + low) + "]";
                     if (bits < k)
                         address = "{" + std::to_string(k - bits) + "'d0, " + address + "}";
-                    v << "    wire [" << chunkWidth - 1 << ":0] " << chunk << " = " << fn->second << "(" << address << ");\n";
+                    v << "    wire [" << chunkWidth - 1 << ":0] " << chunk << " = " << tableRead(fn->second, address)
+                      << ";\n";
                     sum += (c ? " + (" : "(") + signExtend(chunk, chunkWidth, width) + (c ? " << " + std::to_string(low) : "")
                         + ")";
                 }

@@ -12,22 +12,16 @@ namespace luthier::rtl {
 
 namespace {
 
-// function [width-1:0] name(input [bits-1:0] a): sum_g w_g * code_g for codes of `codeBits` packed in `a`.
-void groupFunction(std::ostringstream& v, const std::string& name, const std::vector<int32_t>& group, int codeBits,
+// The table of sum_g w_g * code_g over every address: G codes of `codeBits` packed in the address.
+void groupTable(std::ostringstream& v, const std::string& name, const std::vector<int32_t>& group, int codeBits,
     int width)
 {
     const int bits = int(group.size()) * codeBits;
-    v << "    function [" << width - 1 << ":0] " << name << ";\n        input [" << bits - 1 << ":0] a;\n"
-      << "        begin\n            case (a)\n";
-    for (uint64_t address = 0; address < (uint64_t(1) << bits); ++address) {
-        int64_t sum = 0;
+    std::vector<int64_t> entries(size_t(1) << bits);
+    for (uint64_t address = 0; address < entries.size(); ++address)
         for (size_t g = 0; g < group.size(); ++g)
-            sum += int64_t(group[g]) * int64_t(address >> (g * size_t(codeBits)) & ((uint64_t(1) << codeBits) - 1));
-        v << "                " << bits << "'d" << address << ": " << name << " = " << bin(masked(sum, width), width)
-          << ";\n";
-    }
-    v << "                default: " << name << " = " << width << "'d0;\n            endcase\n        end\n"
-      << "    endfunction\n";
+            entries[address] += int64_t(group[g]) * int64_t(address >> (g * size_t(codeBits)) & ((uint64_t(1) << codeBits) - 1));
+    tableConstant(v, name, entries, width);
 }
 
 } // namespace
@@ -60,20 +54,20 @@ LayerEmission emitUnrolledLayer(const arch::HwLayer& layer)
             const int width = signedWidth(lo, hi);
             const std::string net = "g_" + std::to_string(j) + "_" + std::to_string(k);
             if (u.fullTables) {
-                groupFunction(v, "f_" + net, group, BA, width);
-                v << "    wire [" << width - 1 << ":0] " << net << " = f_" << net << "(" << slice << ");\n";
+                groupTable(v, "f_" + net, group, BA, width);
+                v << "    wire [" << width - 1 << ":0] " << net << " = " << tableRead("f_" + net, slice) << ";\n";
                 continue;
             }
             const auto [plo, phi] = arch::groupRange(group, 1);
             const int pw = signedWidth(plo, phi);
-            groupFunction(v, "f_" + net, group, 1, pw);
+            groupTable(v, "f_" + net, group, 1, pw);
             std::string sum;
             for (int b = 0; b < BA; ++b) {
                 const std::string plane = net + "_b" + std::to_string(b);
-                v << "    wire [" << pw - 1 << ":0] " << plane << " = f_" << net << "({";
+                std::string address = "{";
                 for (int g = G - 1; g >= 0; --g)
-                    v << slice << "[" << g * BA + b << "]" << (g ? ", " : "");
-                v << "});\n";
+                    address += slice + "[" + std::to_string(g * BA + b) + "]" + (g ? ", " : "}");
+                v << "    wire [" << pw - 1 << ":0] " << plane << " = " << tableRead("f_" + net, address) << ";\n";
                 sum += (b ? " + (" : "(") + signExtend(plane, pw, width) + (b ? " << " + std::to_string(b) : "") + ")";
             }
             v << "    wire [" << width - 1 << ":0] " << net << " = " << sum << ";\n";

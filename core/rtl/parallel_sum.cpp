@@ -72,8 +72,12 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
             }
             level = std::move(next);
         }
+        // The tree's interval bounds can need more bits than accBits (exact S range of the layer); S itself always
+        // fits, so a wider root is truncated (a negative replication count would be invalid Verilog).
+        const int rootBits = signedWidth(level[0].lo, level[0].hi);
         v << "    wire [" << AB - 1 << ":0] s_" << o << " = "
-          << signExtend(level[0].net, signedWidth(level[0].lo, level[0].hi), AB) << ";\n";
+          << (rootBits > AB ? level[0].net + "[" + std::to_string(AB - 1) + ":0]" : signExtend(level[0].net, rootBits, AB))
+          << ";\n";
     }
     v << "\n";
     emitDenseOutputs(v, d, OUT, [](int64_t o) { return "s_" + std::to_string(o); });

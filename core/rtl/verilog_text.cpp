@@ -78,6 +78,19 @@ void romFunction(std::ostringstream& v, const std::string& name, const std::vect
     v << "            endcase\n        end\n    endfunction\n\n";
 }
 
+void tableConstant(std::ostringstream& v, const std::string& name, const std::vector<int64_t>& entries, int width)
+{
+    v << "    reg [" << width - 1 << ":0] " << name << " [0:" << entries.size() - 1 << "];\n    initial begin";
+    for (size_t a = 0; a < entries.size(); ++a) {
+        std::vector<uint8_t> bits(size_t(width), 0);
+        putBits(bits, 0, masked(entries[a], width), width);
+        v << (a % 8 ? " " : "\n        ") << name << "[" << a << "] = " << width << "'h" << hexDigits(bits) << ";";
+    }
+    v << "\n    end\n";
+}
+
+std::string tableRead(const std::string& name, const std::string& address) { return name + "[" + address + "]"; }
+
 std::string describeEstimate(const arch::Resources& r)
 {
     std::string s = std::to_string(r.lut) + " LUT, " + std::to_string(r.ff) + " FF, " + std::to_string(r.carry) + " CARRY4";

@@ -24,6 +24,14 @@ std::string memFile(const std::vector<std::vector<uint8_t>>& words);
 // function [width-1:0] name(input [addrBits-1:0] a): case over the words, default 0.
 void romFunction(std::ostringstream& v, const std::string& name, const std::vector<std::vector<uint8_t>>& words,
     int width, int addrBits);
+// A constant lookup table for the parallel templates: `reg [width-1:0] name [0:N-1]` filled by an `initial`
+// block (entries two's complement), read as name[address] (tableRead). Synthesis maps the ROM to the same LUT
+// logic as a `case` on the address (Yosys: memory without write ports -> logic); Verilator reads a C++ array.
+// A `case` function is instead inlined by Verilator at every call as a ternary tree per entry, and a wide
+// constant's part-select as word-crossing shifts: the JSC template mix became 56 MB of C++ (a 5-minute build).
+void tableConstant(std::ostringstream& v, const std::string& name, const std::vector<int64_t>& entries, int width);
+// The expression reading entry `address` (a Verilog expression of the table's address bits) of tableConstant.
+std::string tableRead(const std::string& name, const std::string& address);
 std::string describeEstimate(const arch::Resources& r);
 // Model names are untrusted: keep comment text printable and free of comment terminators.
 std::string commentText(const std::string& raw);
