@@ -77,7 +77,7 @@ LayerGraphView::LayerGraphView(Document* document, QItemSelectionModel* selectio
     m_view->setDragMode(QGraphicsView::ScrollHandDrag);
     m_view->setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     m_view->setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);
-    m_view->installEventFilter(this);
+    m_view->viewport()->installEventFilter(this); // its resize comes after the scroll area has laid it out
     m_legend = new GraphLegend(m_view);
 
     for (Metric m : kAllMetrics)
@@ -344,7 +344,7 @@ void LayerGraphView::onSceneSelectionChanged()
 
 bool LayerGraphView::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_view && event->type() == QEvent::Resize) {
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
         placeLegend();
         // Until the user zooms, the whole graph stays in view as docks open, close and resize.
         if (m_autoFit)

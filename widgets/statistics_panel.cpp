@@ -299,6 +299,8 @@ void StatisticsPanel::refreshLutPlot()
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     m_luts->legend->setFont(small);
+    // Six templates do not fit one row of a narrow plot: three per row keeps every name readable.
+    m_luts->legend->setWrap(3);
     m_luts->replot();
 }
 
@@ -354,7 +356,8 @@ void StatisticsPanel::refreshAccuracyPlot()
     m_accuracy->yAxis->setLabel(tr("top-1 accuracy %"));
     const auto [minX, maxX] = std::minmax_element(x.begin(), x.end());
     const auto [minY, maxY] = std::minmax_element(y.begin(), y.end());
-    const double padX = std::max(1.0, (*maxX - *minX) * 0.08), padY = std::max(0.5, (*maxY - *minY) * 0.1);
+    // A lone point (nothing explored yet) gets +-5 % around it rather than an axis a few LUTs wide.
+    const double padX = std::max({ 1.0, (*maxX - *minX) * 0.08, *maxX * 0.05 }), padY = std::max(0.5, (*maxY - *minY) * 0.1);
     m_accuracy->xAxis->setRange(*minX - padX, *maxX + padX);
     m_accuracy->yAxis->setRange(*minY - padY, std::min(100.0 + padY, *maxY + padY));
     QFont small = font();
