@@ -141,8 +141,11 @@ void ProcessJob::cancel()
         m_process->kill();
         return;
     }
+    // luthier-cli turns SIGTERM into a cancel that stops its tool's own process group (SIGTERM, then SIGKILL
+    // after 2 s; core/verify/process.cpp), so it gets longer than that before it is killed: killing it first
+    // would leave the tool running.
     ::kill(pid_t(-m_pid), SIGTERM);
-    QTimer::singleShot(500, this, [this] {
+    QTimer::singleShot(3000, this, [this] {
         if (m_process->state() != QProcess::NotRunning)
             ::kill(pid_t(-m_pid), SIGKILL);
     });
