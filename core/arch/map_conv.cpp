@@ -1,6 +1,7 @@
 #include "arch/map_conv.h"
 
 #include "arch/tlmac/layer_units.h"
+#include "arch/tlmac/plan.h"
 #include "quant/int_graph.h"
 #include "sim/tensor_ops.h"
 #include "util/error.h"
@@ -14,6 +15,7 @@ namespace {
 constexpr int64_t kLutRamBitsPerLut = 64; // a LUT6 as 64x1 distributed RAM
 constexpr int64_t kBramBits = 36864; // RAMB36
 constexpr int64_t kLutRamLimit = 16384; // larger buffers go to block RAM
+constexpr int64_t kCoordinateLuts = 256; // iy, ix, the bounds checks and the pixel address (32-bit integers)
 
 void addBuffer(Resources& r, int64_t bits)
 {
@@ -81,8 +83,21 @@ void wrapConv(HwLayer& hw, const quant::IntLayer& conv, const ir::Shape& inShape
     hw.interval = hw.cycles;
 
     Resources& r = hw.estimate;
-    addBuffer(r, a.c * a.h * a.w * g.inputBits); // input feature map
-    addBuffer(r, b.c * b.h * b.w * g.outputBits); // output feature map
+    const int64_t inMap = a.c * a.h * a.w * g.inputBits, outMap = b.c * b.h * b.w * g.outputBits;
+    if (inMap <= kMaxWholeVectorBits && outMap <= kMaxWholeVectorBits) {
+        // What rtl/emit_conv writes for whole-vector ports: both maps in registers (the input map loads in one
+        // cycle, so it cannot be a RAM); a LUT per input bit for load/hold; two per output-map and window bit,
+        // written at a variable position (position decode + write/hold); the tap read as a (H*W):1 mux per
+        // pixel bit; the 32-bit tap coordinate arithmetic. (Yosys: conv2d_small_keras's wrapper is 3.6k LUT.)
+        r.ff += inMap + outMap;
+        const int k = hw.tlmac ? hw.tlmac->plan.lutInputs : 6; // the other templates do not record K: Xilinx
+        r.lut += inMap + 2 * outMap + 2 * g.windowSize() * g.inputBits
+            + a.c * g.inputBits * tlmac::muxLutsPerBit(a.h * a.w, k) + kCoordinateLuts;
+    } else {
+        // Folded maps for a streaming interface (not emitted yet): buffers in distributed or block RAM.
+        addBuffer(r, inMap);
+        addBuffer(r, outMap);
+    }
     r.ff += g.windowSize() * g.inputBits; // window register
     const int64_t counterBits = tlmac::unsignedBitsFor(b.h) + tlmac::unsignedBitsFor(b.w)
         + tlmac::unsignedBitsFor(g.kernelH) + tlmac::unsignedBitsFor(g.kernelW) + 3;

@@ -185,7 +185,15 @@ class TestVerifyConv : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_tmp.isValid()); }
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        // LUTHIER_KEEP_DESIGNS=1 keeps the design folders (printed) for `luthier-cli synth` / `verify` by hand.
+        if (qEnvironmentVariableIsSet("LUTHIER_KEEP_DESIGNS")) {
+            m_tmp.setAutoRemove(false);
+            qInfo("design folders in %s", qPrintable(m_tmp.path()));
+        }
+    }
 
     void conv2dSmallKerasMapsAsFoldedConv()
     {
