@@ -136,7 +136,8 @@ private Q_SLOTS:
     {
         arch::MapOptions o;
         o.defaultTemplate = arch::TemplateKind::ShiftAdd;
-        const quant::IntGraph ints = quant::lowerToInteger(importer::importModel(kJsc));
+        const ir::Graph graph = importer::importModel(kJsc); // the IntGraph points into it
+        const quant::IntGraph ints = quant::lowerToInteger(graph);
         try {
             arch::mapDesign(ints, o);
             QFAIL("shift-add accepted 6-bit uniform weights");
@@ -151,7 +152,8 @@ private Q_SLOTS:
     {
         arch::MapOptions o;
         o.defaultTemplate = arch::TemplateKind::LutDense;
-        const quant::IntGraph ints = quant::lowerToInteger(importer::importModel(kJsc));
+        const ir::Graph graph = importer::importModel(kJsc); // the IntGraph points into it
+        const quant::IntGraph ints = quant::lowerToInteger(graph);
         QVERIFY_THROWS_EXCEPTION(Error, arch::mapDesign(ints, o)); // the JSC input codes have 16 bits
     }
 
