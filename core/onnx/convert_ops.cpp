@@ -127,10 +127,20 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
             fail("scale and zero point vary along different axes");
         spec.axis = sAxis >= 0 ? sAxis : zAxis;
     }
+    checkQuantParameters(spec);
+    return spec;
+}
+
+// x / scale + zeroPoint must be a number for every finite x: an infinite zero point gives inf - inf = NaN,
+// and converting NaN to an integer is undefined behaviour (found by the fuzzer, quant_spec.cpp toInt).
+void GraphBuilder::checkQuantParameters(const ir::QuantSpec& spec) const
+{
     for (double s : spec.scale)
         if (!(s > 0) || !std::isfinite(s))
             fail("quantiser scale " + std::to_string(s) + " is not a positive finite number");
-    return spec;
+    for (double z : spec.zeroPoint)
+        if (!std::isfinite(z))
+            fail("quantiser zero point " + std::to_string(z) + " is not a finite number");
 }
 
 // QLinearConv / QLinearMatMul end in QuantizeLinear(y_scale = input 6, y_zero_point = input 7).
@@ -143,6 +153,7 @@ ir::PointwiseOp GraphBuilder::qlinearOutputQuantizer(const onnx::NodeProto& node
     const ConstTensor& yzp = constInput(node, 7, "output zero point");
     q.quant.zeroPoint = yzp.values;
     q.quant.isSigned = yzp.elemType == onnx::TensorProto::INT8;
+    checkQuantParameters(q.quant);
     return q;
 }
 
@@ -195,7 +206,7 @@ void GraphBuilder::convertNode(const onnx::NodeProto& node)
 
 void GraphBuilder::convertQuantiser(const onnx::NodeProto& node)
 {
-    const Value& in = value(node.input(0));
+    const Value& in = input(node, 0);
     ir::Shape full = in.logical;
     full.insert(full.begin(), 1);
     ir::PointwiseOp op;
@@ -224,28 +235,28 @@ void GraphBuilder::convertQuantiser(const onnx::NodeProto& node)
         axis = storageAxis(in, op.quant.axis);
         op.quant.axis = axis;
     }
-    setOutput(node, appendPointwise(in, node.input(0), std::move(op), axis));
+    setOutput(node, appendPointwise(in, inputName(node, 0), std::move(op), axis));
 }
 
 void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
 {
     const std::string& op = node.op_type();
     if (op == "Identity" || op == "Dropout") {
-        setOutput(node, value(node.input(0)));
+        setOutput(node, input(node, 0));
         return;
     }
-    const Value& in = value(node.input(0));
+    const Value& in = input(node, 0);
     if (in.isConst && !(op == "Sub" || op == "Add" || op == "Mul"))
         fail("first input must be an activation");
     ir::PointwiseOp p;
     if (op == "Relu") {
         p.kind = ir::PointwiseKind::Relu;
-        return setOutput(node, appendPointwise(in, node.input(0), p, -1));
+        return setOutput(node, appendPointwise(in, inputName(node, 0), p, -1));
     }
     if (op == "LeakyRelu") {
         p.kind = ir::PointwiseKind::LeakyRelu;
         p.alpha = floatAttribute(node, "alpha", 0.01);
-        return setOutput(node, appendPointwise(in, node.input(0), p, -1));
+        return setOutput(node, appendPointwise(in, inputName(node, 0), p, -1));
     }
     if (op == "Clip") {
         p.kind = ir::PointwiseKind::Clip;
@@ -255,7 +266,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
             p.lo = constInput(node, 1, "min").scalar(), (void)lo;
         if (const Value* hi = optionalInput(node, 2))
             p.hi = constInput(node, 2, "max").scalar(), (void)hi;
-        return setOutput(node, appendPointwise(in, node.input(0), p, -1));
+        return setOutput(node, appendPointwise(in, inputName(node, 0), p, -1));
     }
     if (op == "BatchNormalization") {
         const ConstTensor& gamma = constInput(node, 1, "scale");
@@ -276,7 +287,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
             p.mul.push_back(m);
             p.add.push_back(at(beta, c) - at(mean, c) * m);
         }
-        return setOutput(node, appendPointwise(in, node.input(0), p, channels > 1 ? axis : -1));
+        return setOutput(node, appendPointwise(in, inputName(node, 0), p, channels > 1 ? axis : -1));
     }
     if (op == "QuantizeLinear" || op == "DequantizeLinear") {
         ir::Shape full = in.logical;
@@ -288,7 +299,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
         p.kind = op == "QuantizeLinear" ? ir::PointwiseKind::Quantize : ir::PointwiseKind::Dequantize;
         // QuantizeLinear followed by DequantizeLinear with the same parameters is one fake quantiser (QDQ).
         ir::Layer& producer = m_result.layers[size_t(in.layer)];
-        if (p.kind == ir::PointwiseKind::Dequantize && m_consumers[node.input(0)] == 1
+        if (p.kind == ir::PointwiseKind::Dequantize && m_consumers[inputName(node, 0)] == 1
             && producer.epilogue.size() == in.epilogueSize && !producer.epilogue.empty()) {
             ir::PointwiseOp& last = producer.epilogue.back();
             if (last.kind == ir::PointwiseKind::Quantize && last.quant.scale == p.quant.scale
@@ -298,10 +309,10 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
                 return setOutput(node, out);
             }
         }
-        return setOutput(node, appendPointwise(in, node.input(0), p, axis));
+        return setOutput(node, appendPointwise(in, inputName(node, 0), p, axis));
     }
     // Binary arithmetic: two activations (Add only) or an activation and a constant.
-    const Value& other = value(node.input(1));
+    const Value& other = input(node, 1);
     if (!in.isConst && !other.isConst) {
         if (op != "Add")
             fail("element-wise " + op + " of two activations is not supported (only Add)");
@@ -337,7 +348,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
         }
     }
     // An Add right after a Dense/Conv becomes its bias (same arithmetic, clearer for users and hardware).
-    const std::string& actName = actFirst ? node.input(0) : node.input(1);
+    const std::string& actName = actFirst ? inputName(node, 0) : inputName(node, 1);
     ir::Layer& producer = m_result.layers[size_t(act.layer)];
     if (op == "Add" && ir::hasWeights(producer.kind) && producer.epilogue.empty() && producer.bias.empty()
         && m_consumers[actName] == 1 && (*axis < 0 || *axis == producer.channelAxis)) {
@@ -352,8 +363,8 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
 
 void GraphBuilder::convertBinaryActivations(const onnx::NodeProto& node)
 {
-    Value a = value(node.input(0));
-    Value b = value(node.input(1));
+    Value a = input(node, 0);
+    Value b = input(node, 1);
     if (a.chw != b.chw) {
         a = toLogicalLayout(a);
         b = toLogicalLayout(b);
@@ -374,7 +385,7 @@ void GraphBuilder::convertBinaryActivations(const onnx::NodeProto& node)
 void GraphBuilder::convertLinear(const onnx::NodeProto& node)
 {
     const std::string& op = node.op_type();
-    Value in = toLogicalLayout(value(node.input(0)));
+    Value in = toLogicalLayout(input(node, 0));
     if (in.isConst)
         fail("the first operand must be an activation (constant x activation products are not supported)");
     if (in.logical.empty())
@@ -423,7 +434,7 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
         deq.quant.isSigned = inZp && constInput(node, 2, "input zero point").elemType == onnx::TensorProto::INT8;
         if (deq.quant.scale.size() > 1 || deq.quant.zeroPoint.size() > 1)
             fail("per-element input quantisation is not supported");
-        in = appendPointwise(in, node.input(0), deq, -1);
+        in = appendPointwise(in, inputName(node, 0), deq, -1);
     }
     l.weight.shape = { outs, ins };
     l.weight.data.assign(w.raw.empty() ? w.values.begin() : w.raw.begin(), w.raw.empty() ? w.values.end() : w.raw.end());
@@ -462,7 +473,7 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
 void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
 {
     const std::string& op = node.op_type();
-    Value in = value(node.input(0));
+    Value in = input(node, 0);
     if (in.isConst)
         fail("the convolution input must be an activation");
     in = channelsLast ? toChw(in) : toLogicalLayout(in);
@@ -563,7 +574,7 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
             = optionalInput(node, 2) && constInput(node, 2, "input zero point").elemType == onnx::TensorProto::INT8;
         if (deq.quant.scale.size() > 1 || deq.quant.zeroPoint.size() > 1)
             fail("per-element input quantisation is not supported");
-        in = appendPointwise(in, node.input(0), deq, -1);
+        in = appendPointwise(in, inputName(node, 0), deq, -1);
         if (op == "QLinearConv" && optionalInput(node, 8)) {
             const ConstTensor& b = constInput(node, 8, "bias");
             for (int64_t o = 0; o < outC; ++o)
@@ -600,7 +611,7 @@ void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
                 fail(std::string(name) + " value " + std::to_string(x) + " is outside 1.." + std::to_string(kMaxWindow));
     checkPads(intsAttribute(node, "pads"));
     const std::string& op = node.op_type();
-    Value in = value(node.input(0));
+    Value in = input(node, 0);
     in = channelsLast ? toChw(in) : toLogicalLayout(in);
     const ir::Shape inShape = storageShape(in);
     if (inShape.size() != 3)

@@ -26,7 +26,7 @@ bool canRelabelInput(const ir::Layer& layer)
 void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
 {
     const std::string& op = node.op_type();
-    Value in = value(node.input(0));
+    Value in = input(node, 0);
     if (in.isConst)
         fail("unexpected constant input");
 
@@ -75,7 +75,7 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
         if (target == in.logical)
             return setOutput(node, in);
         ir::Layer& producer = m_result.layers[size_t(in.layer)];
-        if (canRelabelInput(producer) && m_consumers[node.input(0)] == 1
+        if (canRelabelInput(producer) && m_consumers[inputName(node, 0)] == 1
             && producer.epilogue.size() == in.epilogueSize) {
             m_result.notes.push_back(op + " of the input to " + ir::toString(target) + " folded into the input");
             producer.outShape = target;

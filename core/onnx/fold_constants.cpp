@@ -140,7 +140,7 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
         return true;
     }
     if (op == "Shape") {
-        const Value& in = value(node.input(0));
+        const Value& in = input(node, 0);
         Value v;
         v.isConst = true;
         ir::Shape full = in.isConst ? in.constant.shape : in.logical;
@@ -309,6 +309,8 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
         } else {
             return false; // not a foldable op: the converter decides (and names unsupported ops)
         }
+    } catch (const NodeError&) {
+        throw;
     } catch (const Error& e) {
         fail(e.what());
     }

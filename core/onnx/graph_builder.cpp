@@ -28,8 +28,8 @@ GraphBuilder::GraphBuilder(
 void GraphBuilder::fail(const std::string& reason) const
 {
     if (m_node)
-        throw Error(m_label + ": " + describeNode(*m_node) + ": " + reason);
-    throw Error(m_label + ": " + reason);
+        throw NodeError(m_label + ": " + describeNode(*m_node) + ": " + reason);
+    throw NodeError(m_label + ": " + reason);
 }
 
 const Value& GraphBuilder::value(const std::string& name) const
@@ -45,6 +45,14 @@ const Value* GraphBuilder::optionalInput(const onnx::NodeProto& node, int index)
     if (index >= node.input_size() || node.input(index).empty())
         return nullptr;
     return &value(node.input(index));
+}
+
+const std::string& GraphBuilder::inputName(const onnx::NodeProto& node, int index) const
+{
+    if (index >= node.input_size() || node.input(index).empty())
+        fail("missing input " + std::to_string(index) + " (" + node.op_type() + " has "
+            + std::to_string(node.input_size()) + ")");
+    return node.input(index);
 }
 
 const ConstTensor& GraphBuilder::constInput(const onnx::NodeProto& node, int index, const char* what) const

@@ -7,6 +7,7 @@
 #include "ir/graph.h"
 #include "onnx/const_tensor.h"
 #include "onnx/importer.h"
+#include "util/error.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -27,6 +28,13 @@ struct Value {
     bool chw = false; // logical is {H, W, C} but the data is stored {C, H, W}
 };
 
+// What GraphBuilder::fail throws: the message already names the file and node, so code that adds that
+// context to other errors (constant folding) passes it through unchanged.
+class NodeError : public Error {
+public:
+    using Error::Error;
+};
+
 class GraphBuilder {
 public:
     GraphBuilder(const onnx::GraphProto& graph, std::string label, const ImportLimits& limits, const BoundInputs& bound);
@@ -41,6 +49,11 @@ private:
     [[noreturn]] void fail(const std::string& reason) const;
     const Value& value(const std::string& name) const;
     const Value* optionalInput(const onnx::NodeProto& node, int index) const;
+    // The name of a required input; a node without it fails with "missing input N" rather than reading
+    // past the end of a protobuf field (the fuzzer's MaxPool with no inputs).
+    const std::string& inputName(const onnx::NodeProto& node, int index) const;
+    const Value& input(const onnx::NodeProto& node, int index) const { return value(inputName(node, index)); }
+    void checkQuantParameters(const ir::QuantSpec& spec) const;
     const ConstTensor& constInput(const onnx::NodeProto& node, int index, const char* what) const;
     void setOutput(const onnx::NodeProto& node, Value v, int index = 0);
     Value activation(int layer) const; // the current output of a layer

@@ -11,6 +11,13 @@
 //   convolution. The attribute helper in convertConv reads v[1] of a one-element vector: ASan
 //   heap-buffer-overflow at core/onnx/convert_ops.cpp:480 (dilations the same). Must be an error that
 //   says strides needs 2 values.
+// onnx_maxpool_no_inputs.onnx: the backend test model test_maxpool_2d_ceil mutated by the fuzzer so that its
+//   MaxPool node lists no inputs. convertPool read node.input(0) of an empty field (UBSan null-pointer-use
+//   in protobuf's RepeatedPtrField::Get, core/onnx/convert_ops.cpp:603). Must say "missing input 0".
+// onnx_quant_nan_zero_point.onnx: a QONNX conv model from the seed corpus mutated so that a Quant's zero
+//   point is a NaN (bytes c3 ff ff ff). Folding it computed x / scale + NaN and converted the NaN to an
+//   integer (UBSan float-cast-overflow at core/ir/quant_spec.cpp:74). Must say the zero point is not finite,
+//   once: the folding code added the file and node to a message that already named them.
 
 #include "onnx/importer.h"
 #include "test_limits_isolated.h"
@@ -25,18 +32,23 @@ private Q_SLOTS:
     void refusedWithError_data()
     {
         QTest::addColumn<QString>("file");
-        QTest::newRow("NaN weight under a quantiser") << "onnx_quant_nan_weight.onnx";
-        QTest::newRow("zero quantiser scale") << "onnx_quant_zero_scale.onnx";
-        QTest::newRow("one stride value for a 2-D conv") << "onnx_conv_one_stride_value.onnx";
+        QTest::addColumn<QString>("says"); // a fragment the error message must contain
+        QTest::newRow("NaN weight under a quantiser") << "onnx_quant_nan_weight.onnx" << "";
+        QTest::newRow("zero quantiser scale") << "onnx_quant_zero_scale.onnx" << "";
+        QTest::newRow("one stride value for a 2-D conv") << "onnx_conv_one_stride_value.onnx" << "strides";
+        QTest::newRow("MaxPool without inputs") << "onnx_maxpool_no_inputs.onnx" << "missing input 0";
+        QTest::newRow("NaN quantiser zero point") << "onnx_quant_nan_zero_point.onnx" << "node 'Quant_2' (qonnx.custom_op.general:Quant): quantiser zero point -nan is not a finite number";
     }
 
     void refusedWithError()
     {
         QFETCH(QString, file);
+        QFETCH(QString, says);
         const std::string path = std::string(LUTHIER_SOURCE_DIR) + "/tests/data/regression/" + file.toStdString();
         const auto o = luthier::testing::runIsolated([&] { importer::importModel(path); });
         QVERIFY2(!o.crashed, ("the import crashed: " + o.describe()).c_str());
         QVERIFY2(o.threwError, ("expected a luthier::Error: " + o.describe()).c_str());
+        QVERIFY2(o.message.find(says.toStdString()) != std::string::npos, o.message.c_str());
     }
 };
 
