@@ -210,8 +210,10 @@ private Q_SLOTS:
         QCOMPARE(muxLutsPerBit(5, 6), int64_t(2));
         QCOMPARE(muxLutsPerBit(16, 6), int64_t(4));
         QCOMPARE(muxLutsPerBit(17, 6), int64_t(6));
-        // LUT4 is a 2:1 mux: 4 inputs -> 2 + 1.
-        QCOMPARE(muxLutsPerBit(4, 4), int64_t(3));
+        // Two LUT4 make a 4:1 mux, leftover inputs cost one each: 4 -> 2, 7 -> 2 + 2 then 2:1 -> 5, 8 -> 2 + 2 + 1.
+        QCOMPARE(muxLutsPerBit(4, 4), int64_t(2));
+        QCOMPARE(muxLutsPerBit(7, 4), int64_t(5));
+        QCOMPARE(muxLutsPerBit(8, 4), int64_t(5));
     }
 };
 

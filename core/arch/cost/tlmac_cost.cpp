@@ -27,7 +27,8 @@ Cost tlmacCost(const CostInput& in)
         muxes += t.lutsPerArray * muxLuts(f, in.lutInputs);
         selectBits += ceilLog2(f);
     }
-    const int64_t accumulators = t.parallelOutputs * acc; // add/subtract of the shifted table output
+    // Per bit the operand select (0, acc, 2 acc) and the adder LUT on the carry chain (arch/tlmac/layer_units.cpp).
+    const int64_t accumulators = 2 * t.parallelOutputs * acc;
     // Per step: the cluster ROM gives K - G select bits, the routing ROM every multiplexer's select.
     const int64_t clusterBits = ceilLog2(t.clusters);
     const int64_t romDepth = t.steps;
@@ -36,8 +37,10 @@ Cost tlmacCost(const CostInput& in)
     const int64_t roms = romInBram ? 0 : romLuts(romDepth, romWidth, in.lutInputs);
     const int counterBits = ceilLog2(t.steps * in.activationBits);
     const int64_t control = 2 * counterBits;
-    // Thresholds are compared sequentially per parallel output (one comparator each, thresholds from memory).
-    const int64_t requant = thresholdsPerOutput(in) > 0 ? t.parallelOutputs * acc : 0;
+    // Thresholds are compared sequentially per parallel output (one comparator each, thresholds from memory); an
+    // iCE40 comparator is its SB_CARRY chain and one LUT.
+    const int64_t comparator = in.lutInputs == 4 ? 1 : acc;
+    const int64_t requant = thresholdsPerOutput(in) > 0 ? t.parallelOutputs * comparator : 0;
     c.lut = tables + muxes + accumulators + roms + control + requant;
     c.ff = t.parallelOutputs * acc + counterBits + romWidth + int64_t(in.activationBits) * in.groupSize;
     const int64_t thresholdBits = in.outChannels * thresholdsPerOutput(in) * acc;
@@ -49,7 +52,7 @@ Cost tlmacCost(const CostInput& in)
         c.bram += bram36(romDepth * romWidth);
     c.cycles = in.outPixels * t.steps * in.activationBits;
     std::ostringstream f;
-    f << "N_arr*N_lut = " << t.arrays << "*" << t.lutsPerArray << " = " << tables << " + mux " << muxes << " + acc "
+    f << "N_arr*N_lut = " << t.arrays << "*" << t.lutsPerArray << " = " << tables << " + mux " << muxes << " + acc 2*"
       << t.parallelOutputs << "*" << acc << " + ROM/ctrl " << roms + control << " + requant " << requant
       << "; cycles = " << (in.outPixels > 1 ? "pixels*" : "") << "D_s*B_a = "
       << (in.outPixels > 1 ? std::to_string(in.outPixels) + "*" : "") << t.steps << "*" << in.activationBits;

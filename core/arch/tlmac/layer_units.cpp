@@ -1,6 +1,8 @@
 #include "arch/tlmac/layer_units.h"
 
 #include <algorithm>
+#include <bit>
+#include <set>
 
 namespace luthier::arch::tlmac {
 
@@ -20,6 +22,93 @@ int64_t romLutsPerBit(int64_t depth, int lutInputs)
     return leaves + muxLutsPerBit(leaves, lutInputs);
 }
 
+namespace {
+
+using TruthTable = std::vector<uint64_t>;
+
+// Address bits a LUT's truth table depends on.
+int supportOf(const TruthTable& table, int lutInputs)
+{
+    int support = 0;
+    for (int i = 0; i < lutInputs; ++i) {
+        bool depends = false;
+        for (int64_t a = 0; a < (int64_t(1) << lutInputs) && !depends; ++a) {
+            const int64_t b = a ^ (int64_t(1) << i);
+            depends = (table[size_t(a / 64)] >> (a % 64) & 1u) != (table[size_t(b / 64)] >> (b % 64) & 1u);
+        }
+        support += depends;
+    }
+    return support;
+}
+
+// LUTs an array really takes: synthesis merges equal bits (the sign bits of narrow groups repeat) and needs no
+// LUT for a constant or a bare address bit.
+int distinctTableLuts(const LutArray& array, int lutInputs)
+{
+    std::set<TruthTable> luts;
+    for (const auto& bit : array.init)
+        if (supportOf(bit, lutInputs) >= 2)
+            luts.insert(bit);
+    return int(luts.size());
+}
+
+// Output bits of a lane's multiplexer that differ: a bit whose inputs equal another bit's (sign extension in
+// every array the lane reaches) is the same multiplexer, one whose inputs are all 0 is a constant.
+int distinctMuxBits(const Multiplexer& mux, const std::vector<LutArray>& arrays)
+{
+    std::set<std::vector<TruthTable>> columns;
+    for (int bit = 0; bit < mux.width; ++bit) {
+        std::vector<TruthTable> column;
+        bool zero = true;
+        for (int32_t a : mux.arrays) {
+            const TruthTable& t = arrays[size_t(a)].init[size_t(bit)];
+            zero = zero && std::all_of(t.begin(), t.end(), [](uint64_t w) { return w == 0; });
+            column.push_back(t);
+        }
+        if (!zero)
+            columns.insert(std::move(column));
+    }
+    return int(columns.size());
+}
+
+// A constant added to a registered value: on Xilinx a carry chain whose LUTs invert the operand where the
+// constant has a 1 (the other bits need none); on iCE40 one SB_LUT4 per sum bit from the lowest 1 up.
+int64_t constantAdderLuts(int64_t constant, int bits, int lutInputs)
+{
+    const uint64_t c = uint64_t(constant) & (bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1);
+    if (c == 0)
+        return 0;
+    if (lutInputs == 4)
+        return bits - std::countr_zero(c);
+    return std::popcount(c);
+}
+
+// Threshold ROM bits that need logic: the ROM holds every lane's comparator level per (block, threshold); a
+// lane's bit that is constant over the ROM (high bits of small levels) or repeats another bit is no extra LUT.
+int64_t distinctThresholdBits(const TlmacDatapath& d)
+{
+    const TlmacPlan& plan = d.plan;
+    const int bits = d.compareBits;
+    std::set<std::vector<bool>> columns;
+    for (int p = 0; p < plan.parallel; ++p)
+        for (int bit = 0; bit < bits; ++bit) {
+            std::vector<bool> column;
+            for (int64_t b = 0; b < plan.blocks; ++b)
+                for (int t = 0; t < d.thresholdsPerOutput; ++t) {
+                    const int64_t o = b * plan.parallel + p;
+                    // Lanes past the last output compare with the largest level, as the emitter fills them.
+                    const int64_t level = o < plan.outputs ? d.compareLevels[size_t(o)][size_t(t)]
+                                                           : (int64_t(1) << (bits - 1)) - 1;
+                    column.push_back((uint64_t(level) >> std::min(bit, 63) & 1u) != 0);
+                }
+            if (std::count(column.begin(), column.end(), column.front()) != std::ptrdiff_t(column.size()))
+                columns.insert(std::move(column));
+        }
+    return int64_t(columns.size());
+}
+
+} // namespace
+
 int selectBits(const TlmacPlan& plan, int lane)
 {
     const int64_t inputs = int64_t(plan.laneArrays[size_t(lane)].size()) + plan.laneUsesZero[size_t(lane)];
@@ -37,7 +126,6 @@ void describeLayer(HwLayer& layer)
     for (int a = 0; a < plan.arrays; ++a) {
         LutArray array;
         array.index = a;
-        array.luts = plan.lutWidth;
         array.init.assign(size_t(plan.lutWidth), std::vector<uint64_t>(size_t((addresses + 63) / 64), 0));
         for (int c = 0; c < plan.clusters; ++c) {
             array.groups.push_back(plan.groupAt[size_t(a) * size_t(plan.clusters) + size_t(c)]);
@@ -49,6 +137,7 @@ void describeLayer(HwLayer& layer)
                         array.init[size_t(i)][size_t(address / 64)] |= uint64_t(1) << (address % 64);
             }
         }
+        array.luts = distinctTableLuts(array, k);
         layer.arrays.push_back(std::move(array));
     }
 
@@ -61,13 +150,15 @@ void describeLayer(HwLayer& layer)
         mux.arrays = plan.laneArrays[size_t(p)];
         mux.constantZero = plan.laneUsesZero[size_t(p)] != 0;
         mux.width = plan.lutWidth;
-        mux.luts = int64_t(mux.width) * muxLutsPerBit(int64_t(mux.arrays.size()) + mux.constantZero, k);
+        mux.luts = distinctMuxBits(mux, layer.arrays) * muxLutsPerBit(int64_t(mux.arrays.size()) + mux.constantZero, k);
         r.lut += mux.luts;
         routeWidth += selectBits(plan, p);
         routeLuts += selectBits(plan, p) * romLutsPerBit(plan.steps, k);
         layer.muxes.push_back(std::move(mux));
     }
-    r.lut += plan.tableLuts() + routeLuts;
+    for (const auto& array : layer.arrays)
+        r.lut += array.luts;
+    r.lut += routeLuts;
 
     layer.roms.clear();
     layer.roms.push_back({ "route", plan.steps, routeWidth, layer.module + "_route.mem", routeLuts });
@@ -84,7 +175,9 @@ void describeLayer(HwLayer& layer)
 
     layer.accumulators.clear();
     for (int p = 0; p < plan.parallel; ++p) {
-        Accumulator acc { p, d.accBits, d.accBits, d.accBits };
+        // Two LUTs per bit: the operand select (0, acc or 2 acc) and the adder bit on the carry chain, whose
+        // LUT has the operands on fixed pins (synth_xilinx and synth_ice40 alike do not merge them).
+        Accumulator acc { p, d.accBits, 2 * int64_t(d.accBits), d.accBits };
         r.lut += acc.luts;
         r.ff += acc.ffs;
         r.carry += (d.accBits + 3) / 4;
@@ -93,18 +186,24 @@ void describeLayer(HwLayer& layer)
 
     const int64_t outBits = d.raw ? d.rawBits : d.outputBits;
     if (d.raw) {
-        r.lut += plan.parallel * d.rawBits; // scale and offset adder into the output register
-        r.carry += plan.parallel * ((d.rawBits + 3) / 4);
+        for (int64_t o = 0; o < plan.outputs; ++o) { // the offset added into the output register
+            const int64_t luts = constantAdderLuts(d.offset[size_t(o)], d.rawBits, k);
+            r.lut += luts;
+            r.carry += luts ? (d.rawBits + 3) / 4 : 0;
+        }
     } else {
         const int64_t depth = plan.blocks * d.thresholdsPerOutput;
         const bool negates = std::any_of(d.compareSign.begin(), d.compareSign.end(), [](int8_t s) { return s < 0; });
-        const int64_t perLane = d.compareBits // comparator
-            + (negates ? d.compareBits : 0) + d.compareBits * romLutsPerBit(depth, k) + d.outputBits; // counter
-        r.lut += plan.parallel * perLane;
+        // The comparator: on Xilinx a LUT per bit feeds CARRY4; an iCE40 SB_CARRY takes the operands itself and
+        // only the result needs a LUT.
+        const int64_t comparator = k == 4 ? 1 : d.compareBits;
+        const int64_t perLane = comparator + (negates ? d.compareBits : 0) + d.outputBits; // + counter
+        const int64_t romLuts = distinctThresholdBits(d) * romLutsPerBit(depth, k);
+        r.lut += plan.parallel * perLane + romLuts;
         r.ff += plan.parallel * d.outputBits;
         r.carry += plan.parallel * ((d.compareBits + 3) / 4);
         layer.roms.push_back({ "thresholds", depth, int64_t(plan.parallel) * d.compareBits,
-            layer.module + "_thresholds.mem", plan.parallel * d.compareBits * romLutsPerBit(depth, k) });
+            layer.module + "_thresholds.mem", romLuts });
     }
     r.ff += plan.outputs * outBits + d.inputs * d.inputBits;
 

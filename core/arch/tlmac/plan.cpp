@@ -72,7 +72,16 @@ int64_t muxLutsPerBit(int64_t fanIn, int lutInputs)
         const int64_t leaves = (fanIn + 3) / 4;
         return leaves + (fanIn > 16 ? muxLutsPerBit((fanIn + 15) / 16, lutInputs) : 0);
     }
-    // Otherwise a tree of LUT-K muxes with s select bits, 2^s + s <= K (LUT4: 2:1).
+    if (lutInputs == 4) {
+        // iCE40: abc builds a 4:1 mux from two LUT4 (the first gives s0 when s1 picks the upper pair, else d0/d1;
+        // the second picks d2/d3 by that or passes it on), so a level costs 2 per full 4:1 and 1 per input left
+        // over (synth_ice40 on registered inputs: 4:1 -> 2 LUT4, 8:1 -> 5).
+        int64_t luts = 0;
+        for (int64_t n = fanIn; n > 1; n = (n + 3) / 4)
+            luts += 2 * (n / 4) + std::max<int64_t>(0, n % 4 - 1);
+        return luts;
+    }
+    // Otherwise a tree of LUT-K muxes with s select bits, 2^s + s <= K.
     int select = 1;
     while ((int64_t(1) << (select + 1)) + select + 1 <= lutInputs)
         ++select;

@@ -111,7 +111,8 @@ TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Pr
 // Bits of the smallest two's complement range holding [lo, hi].
 int signedBitsFor(int64_t lo, int64_t hi);
 
-// LUT-K needed for an f:1 multiplexer of one bit (K = 6: LUT6 4:1 muxes joined by MUXF7/MUXF8 up to 16:1).
+// LUT-K needed for an f:1 multiplexer of one bit (K = 6: LUT6 4:1 muxes joined by MUXF7/MUXF8 up to 16:1;
+// K = 4: 4:1 muxes of two LUT4).
 int64_t muxLutsPerBit(int64_t fanIn, int lutInputs);
 
 } // namespace luthier::arch::tlmac
