@@ -1,4 +1,4 @@
-// luthier-cli verify DIR [--vectors N] [--mismatches M]: build the Verilator harness for a compiled design
+// luthier-cli verify DIR [--vectors N] [--mismatches M] [--optimise-simulation]: build the Verilator harness for a compiled design
 // and stream its golden-model vectors through the RTL. Exit 0 only when every vector matches, 1 otherwise.
 
 #include "commands.h"
@@ -16,16 +16,20 @@ void addVerifyCommand(CLI::App& app, Context& context)
         std::string dir;
         int64_t vectors = -1;
         int mismatches = 10;
+        bool optimise = false;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("verify", "Check a compiled design bit-exactly against the golden model (Verilator)");
     cmd->add_option("dir", o->dir, "Design folder written by compile")->required();
     cmd->add_option("--vectors", o->vectors, "Use only the first N vectors");
     cmd->add_option("--mismatches", o->mismatches, "Mismatches to list");
+    cmd->add_flag("--optimise-simulation", o->optimise,
+        "Compile the harness with optimisation (g++ -Os): a slower build, a faster simulation of long vector files");
     cmd->callback([o, &context] {
         verify::VerifyOptions options;
         options.maxVectors = o->vectors;
         options.maxMismatches = o->mismatches;
+        options.optimiseSimulation = o->optimise;
         InterruptibleProgress progress; // Ctrl-C stops Verilator's build (make, g++) or the harness
         const verify::VerifyReport r = verify::verifyDesign(o->dir, options, &progress);
         std::printf("%s: %lld vectors, %lld passed, %lld failed\n", r.top.c_str(), (long long)r.vectors,

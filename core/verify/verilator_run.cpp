@@ -293,7 +293,11 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
     const auto buildStart = std::chrono::steady_clock::now();
     std::vector<std::string> build { "verilator", "--cc", "--exe", "--build", "-Wno-fatal", "-Wno-lint", "-Wno-style",
         "--x-assign", "unique", "--x-initial", "unique", "-O3", "--top-module", top, "-Mdir", "obj", "-o", "harness",
-        "-j", std::to_string(std::max(1, options.jobs)), "-CFLAGS", "-O1" };
+        "-j", std::to_string(std::max(1, options.jobs)) };
+    // Verilator's makefile appends OPT_FAST (-Os) after CFLAGS, so the level is set through make variables.
+    if (!options.optimiseSimulation)
+        for (const char* variable : { "OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O0" })
+            build.insert(build.end(), { "-MAKEFLAGS", variable });
     build.insert(build.end(), localSources.begin(), localSources.end());
     build.push_back("harness.cpp");
     const auto built = runProcess(build, workDir, buildDir / "build.log", progress);
