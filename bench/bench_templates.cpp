@@ -1,12 +1,20 @@
 // bench_templates: every hardware template on the shared JSC and TFC_2W2A models. Per model and template:
-// the compiler's LUT/FF/DSP estimate, Yosys synth_xilinx LUT/FF for the layers small enough to synthesise
-// (estimate <= MAX_LUT, default 20000; larger layers are left out of the Yosys sum and counted in "skipped"),
-// cycles per inference (initiation interval when streaming), latency, and top-1 accuracy of the golden model
-// the RTL is bit-exact to (JSC: agreement with ONNX Runtime's class, it has no labels; TFC: MNIST labels).
-// Shift-add needs power-of-two weights: JSC gets the 4-bit pow2 override (its accuracy changes), TFC_2W2A's
-// 2-bit weights already are 0 or +-2^e. Prints a Markdown table (docs/templates.md is this output).
+// the compiler's LUT/FF/DSP estimate, Yosys LUT/FF for the layers small enough to synthesise (estimate <= MAX_LUT,
+// default 20000; a larger layer is left out of the Yosys sum and listed with its estimate, because Yosys time and
+// memory grow with the layer: a 10k-LUT unrolled layer already takes minutes on the 2-core machine), cycles per
+// inference (initiation interval when streaming), latency, and top-1 accuracy of the golden model the RTL is
+// bit-exact to (JSC: agreement with ONNX Runtime's class, it has no labels; TFC: MNIST labels). Shift-add needs
+// power-of-two weights: JSC gets the 4-bit pow2 override (its accuracy changes), TFC_2W2A's 2-bit weights already
+// are 0 or +-2^e.
 //
-// usage: bench_templates [MAX_LUT] [YOSYS_JOBS]
+// Prints the Markdown to stdout; with --output FILE it also writes it into FILE between the markers below,
+// keeping whatever was written by hand outside them (docs/templates.md is made this way).
+//
+// Yosys 0.23 can take more than the machine's 23 GB on a parallel layer (TFC LUT-Dense matmul_32 was killed by the
+// OOM killer at 24 GB), so the bench limits its own address space, which every Yosys inherits (--memory-limit GB,
+// default 8); such a layer is listed as failed.
+//
+// usage: bench_templates [--output FILE] [--only MODEL] [--memory-limit GB] [MAX_LUT] [YOSYS_JOBS]
 
 #include "analysis/accuracy.h"
 #include "arch/hw_design.h"
@@ -19,14 +27,27 @@
 #include "verify/process.h"
 #include "verify/yosys_run.h"
 
+#include <unistd.h>
+
+#include <sys/resource.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
 
 using namespace luthier;
 
 namespace {
+
+constexpr const char* kBegin = "<!-- bench_templates: generated part begins (edit outside these markers) -->";
+constexpr const char* kEnd = "<!-- bench_templates: generated part ends -->";
 
 struct Model {
     const char* name;
@@ -34,12 +55,252 @@ struct Model {
     quant::Overrides shiftAddOverride;
 };
 
+struct Options {
+    std::string output, only, command;
+    int64_t maxLut = 20000;
+    int jobs = 2;
+    int memoryGb = 8; // address-space limit of the bench and so of every Yosys it starts
+};
+
+// One layer of one design: the estimate, and Yosys' counts when it was synthesised.
+struct LayerRow {
+    std::string module;
+    arch::Resources estimate;
+    int64_t cycles = 0;
+    std::optional<verify::LayerSynthesis> yosys;
+    std::string failure; // why Yosys gave no figures for a layer it was run on
+};
+
+struct DesignRow {
+    std::string model, templ, refused;
+    arch::Resources estimate;
+    int64_t interval = 0, cycles = 0;
+    double accuracy = 0;
+    std::vector<LayerRow> layers;
+};
+
+Options parseOptions(int argc, char** argv)
+{
+    Options o;
+    o.command = "bench_templates";
+    std::vector<std::string> positional;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        o.command += " " + a;
+        if ((a == "--output" || a == "--only") && i + 1 < argc) {
+            (a == "--output" ? o.output : o.only) = argv[++i];
+            o.command += std::string(" ") + argv[i];
+        } else if (a == "--memory-limit" && i + 1 < argc) {
+            o.memoryGb = std::atoi(argv[++i]);
+            o.command += std::string(" ") + argv[i];
+        } else {
+            positional.push_back(a);
+        }
+    }
+    if (positional.size() > 0)
+        o.maxLut = std::atoll(positional[0].c_str());
+    if (positional.size() > 1)
+        o.jobs = std::atoi(positional[1].c_str());
+    return o;
+}
+
+std::string percent(int64_t estimate, int64_t measured)
+{
+    char buffer[32];
+    const double error = measured ? 100.0 * double(estimate - measured) / double(measured) : 0.0;
+    std::snprintf(buffer, sizeof buffer, "%+.1f %%", error);
+    return buffer;
+}
+
+// Synthesises every layer of `design` whose estimate is at most maxLut, one Yosys run per layer and `jobs` at a
+// time, so a layer Yosys fails on (it runs out of memory on some parallel layers) only marks that layer.
+std::vector<LayerRow> synthesise(const arch::HwDesign& design, const std::string& templ, const Options& o, bool yosys)
+{
+    std::vector<LayerRow> rows;
+    for (const auto& l : design.layers)
+        rows.push_back({ l.module, l.estimate, l.cycles, std::nullopt, "" });
+    if (!yosys)
+        return rows;
+    const auto dir = std::filesystem::temp_directory_path() / ("luthier_bench_templates_" + templ);
+    std::filesystem::remove_all(dir);
+    rtl::writeFiles(dir, rtl::emitDesign(design));
+    std::atomic<size_t> next { 0 };
+    auto worker = [&] {
+        for (size_t i = next++; i < rows.size(); i = next++) {
+            if (rows[i].estimate.lut > o.maxLut)
+                continue;
+            verify::SynthOptions s;
+            s.layers = { rows[i].module };
+            s.jobs = 1;
+            try {
+                rows[i].yosys = verify::synthDesign(dir, s).layers.at(0);
+            } catch (const Error& e) {
+                const std::string what = e.what();
+                rows[i].failure = what.substr(0, what.find(','));
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < std::max(1, o.jobs); ++t)
+        threads.emplace_back(worker);
+    for (auto& t : threads)
+        t.join();
+    std::filesystem::remove_all(dir);
+    return rows;
+}
+
+std::string summaryRow(const DesignRow& d)
+{
+    if (!d.refused.empty())
+        return "| " + d.model + " | " + d.templ + " | refused: " + d.refused + " |||||||||\n";
+    int64_t yl = 0, yf = 0, el = 0, synthesised = 0;
+    for (const auto& l : d.layers)
+        if (l.yosys) {
+            yl += l.yosys->counts.lut, yf += l.yosys->counts.ff, el += l.estimate.lut;
+            ++synthesised;
+        }
+    char line[512];
+    std::snprintf(line, sizeof line,
+        "| %s | %s | %lld | %lld | %lld | %s | %s | %s | %lld/%zu | %lld | %lld | %.2f %% |\n",
+        d.model.c_str(), d.templ.c_str(), (long long)d.estimate.lut, (long long)d.estimate.ff,
+        (long long)d.estimate.dsp, synthesised ? std::to_string(yl).c_str() : "-",
+        synthesised ? std::to_string(yf).c_str() : "-", synthesised ? percent(el, yl).c_str() : "-",
+        (long long)synthesised, d.layers.size(), (long long)d.interval, (long long)d.cycles, 100.0 * d.accuracy);
+    return line;
+}
+
+std::string layerRows(const DesignRow& d, int64_t maxLut, int memoryGb)
+{
+    std::ostringstream out;
+    for (const auto& l : d.layers) {
+        out << "| " << d.model << " | " << d.templ << " | " << l.module << " | " << l.estimate.lut << " | "
+            << l.estimate.ff << " | ";
+        if (l.yosys) {
+            char seconds[32];
+            std::snprintf(seconds, sizeof seconds, "%.0f", l.yosys->seconds);
+            out << l.yosys->counts.lut << " | " << l.yosys->counts.ff << " | "
+                << percent(l.estimate.lut, l.yosys->counts.lut) << " | " << seconds << " |\n";
+        } else if (!l.failure.empty()) {
+            out << l.failure << " (Yosys memory limited to " << memoryGb << " GB per process) ||||\n";
+        } else {
+            out << "not synthesised: estimate above MAX_LUT " << maxLut << " ||||\n";
+        }
+    }
+    return out.str();
+}
+
+// Our unrolled JSC figures for the comparison with the LUT-network papers (their numbers are hand-written
+// below the generated part of docs/templates.md).
+std::string unrolledJsc(const DesignRow& d)
+{
+    std::ostringstream out;
+    int64_t yl = 0, yf = 0, el = 0, skippedLut = 0;
+    std::string skipped;
+    for (const auto& l : d.layers) {
+        if (l.yosys) {
+            yl += l.yosys->counts.lut, yf += l.yosys->counts.ff, el += l.estimate.lut;
+        } else {
+            skippedLut += l.estimate.lut;
+            skipped += (skipped.empty() ? "" : ", ") + l.module;
+        }
+    }
+    out << "Every JSC layer on the unrolled template (G = 3, adder-tree pipeline register every 2 levels): latency "
+        << d.cycles << " cycles, one inference per " << d.interval << " cycle(s); estimated " << d.estimate.lut
+        << " LUT6 / " << d.estimate.ff << " FF / " << d.estimate.dsp << " DSP. Yosys synth_xilinx: " << yl
+        << " LUT6 / " << yf << " FF for the synthesised layers (estimated " << el << " for them)";
+    if (!skipped.empty())
+        out << "; not synthesised: " << skipped << " (estimated " << skippedLut << " LUT6, above MAX_LUT)";
+    char accuracy[64];
+    std::snprintf(accuracy, sizeof accuracy, "%.2f %%", 100.0 * d.accuracy);
+    out << ". Golden-model top-1 agreement with ONNX Runtime's class on the 1000 reference inputs: " << accuracy
+        << ".\n";
+    return out.str();
+}
+
+std::string trimmed(std::string s)
+{
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+        s.pop_back();
+    return s;
+}
+
+std::string provenance(const Options& o, bool yosys, double seconds)
+{
+    char host[256] = "unknown";
+    gethostname(host, sizeof host - 1);
+    std::string cpu = "unknown CPU";
+    std::ifstream info("/proc/cpuinfo");
+    for (std::string line; std::getline(info, line);)
+        if (line.rfind("model name", 0) == 0) {
+            cpu = trimmed(line.substr(line.find(':') + 2));
+            break;
+        }
+    char date[64];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    std::string version = "no Yosys on PATH";
+    if (yosys) {
+        const auto dir = std::filesystem::temp_directory_path();
+        version = trimmed(verify::runProcess({ "yosys", "-V" }, dir, dir / "luthier_bench_yosys_version.log").output);
+    }
+    std::ostringstream out;
+    out << "Generated by `" << o.command << "` (build tree, RelWithDebInfo) on " << host << " (" << cpu << ", "
+        << std::thread::hardware_concurrency() << " hardware threads), " << date << ", " << version
+        << ", " << o.jobs << " Yosys job(s) at a time, each limited to " << o.memoryGb
+        << " GB of address space. Bench time " << long(seconds) << " s.\n";
+    return out.str();
+}
+
+std::string markdown(const std::vector<DesignRow>& rows, const Options& o, bool yosys, double seconds)
+{
+    std::ostringstream out;
+    out << kBegin << "\n\n" << provenance(o, yosys, seconds) << "\n";
+    out << "| model | template | est. LUT | est. FF | est. DSP | Yosys LUT | Yosys FF | LUT err | Yosys layers "
+           "| cycles/inference | latency | top-1 |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& d : rows)
+        out << summaryRow(d);
+    out << "\nYosys LUT/FF and LUT err = (estimate - Yosys) / Yosys cover the synthesised layers only (\"Yosys "
+           "layers\"); a layer whose estimate is above MAX_LUT = "
+        << o.maxLut << " is not synthesised and is listed as such below. cycles/inference is the initiation "
+                       "interval when streaming, latency the cycles from input to output.\n\n";
+    out << "### Per layer\n\n| model | template | layer | est. LUT | est. FF | Yosys LUT | Yosys FF | LUT err | Yosys "
+           "s |\n|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& d : rows)
+        out << layerRows(d, o.maxLut, o.memoryGb);
+    for (const auto& d : rows)
+        if (d.refused.empty() && d.templ == "unrolled" && d.model.rfind("qkeras_jettagging", 0) == 0)
+            out << "\n### Unrolled JSC\n\n" << unrolledJsc(d);
+    out << "\n" << kEnd << "\n";
+    return out.str();
+}
+
+// Replaces the generated part of `path` (or creates the file), keeping the hand-written text around it.
+void writeInto(const std::string& path, const std::string& generated)
+{
+    std::string text;
+    if (std::ifstream in(path); in) {
+        std::ostringstream s;
+        s << in.rdbuf();
+        text = s.str();
+    }
+    const size_t begin = text.find(kBegin), end = text.find(kEnd);
+    if (begin != std::string::npos && end != std::string::npos && end > begin) {
+        const size_t after = text.find('\n', end);
+        text = text.substr(0, begin) + generated + (after == std::string::npos ? "" : text.substr(after + 1));
+    } else {
+        text = "# Templates measured\n\n" + generated + text;
+    }
+    std::ofstream(path) << text;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const int64_t maxLut = argc > 1 ? std::atoll(argv[1]) : 20000;
-    const int jobs = argc > 2 ? std::atoi(argv[2]) : 2;
+    const Options o = parseOptions(argc, argv);
+    const rlim_t limit = rlim_t(o.memoryGb) << 30;
+    const rlimit memory { limit, limit };
+    setrlimit(RLIMIT_AS, &memory);
     const std::string shared = LUTHIER_SHARED_DIR;
     quant::Overrides pow2;
     pow2[quant::kAllLayers] = { 4, std::nullopt, ir::WeightScheme::PowerOfTwo, std::nullopt, std::nullopt };
@@ -52,9 +313,10 @@ int main(int argc, char** argv)
     };
     const bool yosys = verify::findProgram("yosys").has_value();
     const auto start = std::chrono::steady_clock::now();
-    std::printf("| model | template | est. LUT | est. FF | est. DSP | Yosys LUT | Yosys FF | LUT err | Yosys layers "
-                "| cycles/inference | latency | top-1 |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    std::vector<DesignRow> rows;
     for (const Model& m : models) {
+        if (std::string(m.name).find(o.only) == std::string::npos)
+            continue;
         const ir::Graph imported = importer::importModel(m.path);
         const sim::Dataset data = sim::loadInputs(m.inputs, imported.inputShape);
         const std::vector<int64_t> labels = sim::loadLabels(m.labels, data.count);
@@ -62,50 +324,35 @@ int main(int argc, char** argv)
             const std::string t(arch::toString(kind));
             const bool override = kind == arch::TemplateKind::ShiftAdd && !m.shiftAddOverride.empty();
             const ir::Graph graph = override ? quant::applyOverrides(imported, m.shiftAddOverride) : imported;
+            DesignRow row;
+            row.model = m.name;
+            row.templ = t + (override ? " (pow2 4-bit)" : "");
             arch::MapOptions options;
             options.defaultTemplate = kind;
             arch::HwDesign design;
             try {
                 design = arch::mapDesign(quant::lowerToInteger(graph), options);
             } catch (const Error& e) {
-                std::printf("| %s | %s | refused: %s |||||||||\n", m.name, t.c_str(), e.what());
-                std::fflush(stdout);
+                row.refused = e.what();
+                rows.push_back(row);
+                std::printf("%s", summaryRow(row).c_str());
                 continue;
             }
             Progress none;
-            const analysis::Accuracy acc = analysis::measureAccuracy(graph, data, labels, none);
-            std::string lut = "-", ff = "-", err = "-", layers = "0/" + std::to_string(design.layers.size());
-            if (yosys) {
-                const auto dir = std::filesystem::temp_directory_path() / ("luthier_bench_templates_" + t);
-                std::filesystem::remove_all(dir);
-                rtl::writeFiles(dir, rtl::emitDesign(design));
-                verify::SynthOptions s;
-                s.jobs = jobs;
-                for (const auto& l : design.layers)
-                    if (l.estimate.lut <= maxLut)
-                        s.layers.push_back(l.module);
-                if (!s.layers.empty()) {
-                    const verify::SynthReport r = verify::synthDesign(dir, s);
-                    int64_t yl = 0, yf = 0, el = 0;
-                    for (const auto& l : r.layers)
-                        yl += l.counts.lut, yf += l.counts.ff, el += l.estimateLut;
-                    lut = std::to_string(yl);
-                    ff = std::to_string(yf);
-                    char buffer[32];
-                    std::snprintf(buffer, sizeof buffer, "%+.1f %%", yl ? 100.0 * double(el - yl) / double(yl) : 0.0);
-                    err = buffer;
-                    layers = std::to_string(r.layers.size()) + "/" + std::to_string(design.layers.size());
-                }
-                std::filesystem::remove_all(dir);
-            }
-            std::printf("| %s | %s%s | %lld | %lld | %lld | %s | %s | %s | %s | %lld | %lld | %.2f %% |\n", m.name,
-                t.c_str(), override ? " (pow2 4-bit)" : "", (long long)design.estimate.lut,
-                (long long)design.estimate.ff, (long long)design.estimate.dsp, lut.c_str(), ff.c_str(), err.c_str(),
-                layers.c_str(), (long long)design.interval, (long long)design.cycles, 100.0 * acc.intAccuracy);
+            row.accuracy = analysis::measureAccuracy(graph, data, labels, none).intAccuracy;
+            row.estimate = design.estimate;
+            row.interval = design.interval;
+            row.cycles = design.cycles;
+            row.layers = synthesise(design, t, o, yosys);
+            rows.push_back(row);
+            std::printf("%s", summaryRow(row).c_str());
             std::fflush(stdout);
         }
     }
-    std::printf("\nLUT err = (estimate - Yosys) / Yosys over the synthesised layers only. Bench time %.0f s.\n",
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::string text = markdown(rows, o, yosys, seconds);
+    std::printf("\n%s", text.c_str());
+    if (!o.output.empty())
+        writeInto(o.output, text);
     return 0;
 }
