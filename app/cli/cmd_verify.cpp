@@ -24,7 +24,7 @@ void addVerifyCommand(CLI::App& app, Context& context)
     cmd->add_option("--vectors", o->vectors, "Use only the first N vectors");
     cmd->add_option("--mismatches", o->mismatches, "Mismatches to list");
     cmd->add_flag("--optimise-simulation", o->optimise,
-        "Compile the harness with optimisation (g++ -Os): a slower build, a faster simulation of long vector files");
+        "Compile the harness with g++ -Os even for 1,000 vectors or fewer (a slower build, a faster simulation)");
     cmd->callback([o, &context] {
         verify::VerifyOptions options;
         options.maxVectors = o->vectors;

@@ -17,12 +17,14 @@ struct VerifyOptions {
     int maxMismatches = 10; // mismatches listed in the report (all are counted)
     std::filesystem::path buildDir; // empty: DIR/verilator
     int jobs = 2; // compiler jobs for the harness build
-    // The generated C++ compiles about 2.5 times faster unoptimised, and a harness build of the JSC design
-    // then costs ~18 s of CPU instead of ~48 s, while simulating 1,000 vectors takes 2.9 s instead of 0.5 s:
-    // below ~10^4 vectors an unoptimised harness finishes first. optimiseSimulation (g++ -Os, Verilator's
-    // default) is for long vector files and for measuring simulation speed.
+    // The generated C++ compiles 2-3 times faster unoptimised, and simulates 4-6 times slower: JSC's
+    // harness builds in ~18 s of CPU instead of ~48 s and runs 1,000 vectors in 2.9 s instead of 0.5 s; TFC
+    // runs 14 vectors/s instead of 66. So up to kUnoptimisedVectorLimit vectors the harness is compiled
+    // at -O0, beyond that (or with optimiseSimulation) at Verilator's default -Os.
     bool optimiseSimulation = false;
 };
+
+inline constexpr int64_t kUnoptimisedVectorLimit = 1000;
 
 struct Mismatch {
     int64_t sample = 0, output = 0;

@@ -1,5 +1,6 @@
 // The shared JSC and MNIST models compiled end to end (import, integer lowering, TLMAC planning, Verilog)
-// and verified bit-exactly in Verilator against the golden model on all their reference inputs.
+// and verified bit-exactly in Verilator against the golden model on all their reference inputs. JSC's 1,000
+// vectors get an unoptimised harness (-O0 builds faster than it simulates slower), TFC's 2,000 Verilator's -Os.
 
 #include "arch/hw_design.h"
 #include "onnx/importer.h"
@@ -31,6 +32,17 @@ verify::VerifyReport compileAndVerify(const std::string& model, const std::strin
     return verify::verifyDesign(dir, {});
 }
 
+// The optimisation level g++ compiled the design's Verilated model with, from the harness build log.
+QString harnessOptimisation(const std::filesystem::path& dir)
+{
+    QFile log(QString::fromStdString((dir / "verilator" / "build.log").string()));
+    if (!log.open(QIODevice::ReadOnly))
+        return QStringLiteral("no build.log");
+    const QString text = QString::fromUtf8(log.readAll());
+    const bool o0 = text.contains(QStringLiteral(" -O0 ")), os = text.contains(QStringLiteral(" -Os "));
+    return o0 == os ? QStringLiteral("mixed") : o0 ? QStringLiteral("-O0") : QStringLiteral("-Os");
+}
+
 } // namespace
 
 class TestVerifyModels : public QObject {
@@ -53,6 +65,7 @@ private Q_SLOTS:
         QCOMPARE(r.vectors, int64_t(1000));
         QCOMPARE(r.failed, int64_t(0));
         QCOMPARE(r.passed, int64_t(1000));
+        QCOMPARE(harnessOptimisation(std::filesystem::path(m_tmp.path().toStdString()) / "jsc"), QStringLiteral("-O0"));
     }
 
     void tfc2w2aIsBitExact()
@@ -63,6 +76,7 @@ private Q_SLOTS:
         QCOMPARE(r.vectors, int64_t(2000));
         QCOMPARE(r.failed, int64_t(0));
         QCOMPARE(r.passed, int64_t(2000));
+        QCOMPARE(harnessOptimisation(std::filesystem::path(m_tmp.path().toStdString()) / "tfc"), QStringLiteral("-Os"));
     }
 
 private:
