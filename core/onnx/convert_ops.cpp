@@ -131,8 +131,8 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
     return spec;
 }
 
-// x / scale + zeroPoint must be a number for every finite x: an infinite zero point gives inf - inf = NaN,
-// and converting NaN to an integer is undefined behaviour (found by the fuzzer, quant_spec.cpp toInt).
+// x / scale + zeroPoint must be a number for every finite x: a NaN zero point (or an infinite one, through
+// inf - inf) makes it NaN, and converting NaN to an integer is undefined behaviour (found by the fuzzer).
 void GraphBuilder::checkQuantParameters(const ir::QuantSpec& spec) const
 {
     for (double s : spec.scale)
