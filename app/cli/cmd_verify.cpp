@@ -1,5 +1,6 @@
-// luthier-cli verify DIR [--vectors N] [--mismatches M] [--optimise-simulation]: build the Verilator harness for a compiled design
-// and stream its golden-model vectors through the RTL. Exit 0 only when every vector matches, 1 otherwise.
+// luthier-cli verify DIR [--vectors N] [--mismatches M] [--optimise-simulation]: build the Verilator harness
+// for a compiled design and stream its golden-model vectors through the RTL. Exit 0 only when every vector
+// matches, 1 otherwise.
 
 #include "commands.h"
 #include "interrupt.h"

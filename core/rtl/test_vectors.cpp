@@ -23,18 +23,43 @@ void writeVectors(const std::filesystem::path& file, const TestVectors& vectors)
         throw Error("cannot write test vectors " + file.string());
 }
 
-TestVectors readVectors(const std::filesystem::path& file)
+namespace {
+
+VectorsHeader readHeader(std::istream& in, const std::filesystem::path& file)
+{
+    std::string magic;
+    int version = 0;
+    VectorsHeader h { -1, 0, 0 };
+    if (!(in >> magic >> version >> h.count >> h.inputCount >> h.outputCount) || magic != "luthier-vectors"
+        || version != 1 || h.count < 0 || h.inputCount < 1 || h.outputCount < 1 || h.count > (int64_t(1) << 26))
+        throw Error(file.string() + ": not a luthier-vectors 1 file (bad header)");
+    return h;
+}
+
+std::ifstream openVectors(const std::filesystem::path& file)
 {
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw Error("cannot open test vectors " + file.string());
-    std::string magic;
-    int version = 0;
-    int64_t count = -1;
+    return in;
+}
+
+} // namespace
+
+VectorsHeader readVectorsHeader(const std::filesystem::path& file)
+{
+    std::ifstream in = openVectors(file);
+    return readHeader(in, file);
+}
+
+TestVectors readVectors(const std::filesystem::path& file)
+{
+    std::ifstream in = openVectors(file);
+    const VectorsHeader header = readHeader(in, file);
+    const int64_t count = header.count;
     TestVectors v;
-    if (!(in >> magic >> version >> count >> v.inputCount >> v.outputCount) || magic != "luthier-vectors"
-        || version != 1 || count < 0 || v.inputCount < 1 || v.outputCount < 1 || count > (int64_t(1) << 26))
-        throw Error(file.string() + ": not a luthier-vectors 1 file (bad header)");
+    v.inputCount = header.inputCount;
+    v.outputCount = header.outputCount;
     v.inputs.resize(size_t(count * v.inputCount));
     v.expected.resize(size_t(count * v.outputCount));
     for (int64_t s = 0; s < count; ++s) {

@@ -201,18 +201,6 @@ std::filesystem::path privateTempDir()
     return pattern;
 }
 
-// The vector count from the file's header ("luthier-vectors 1" then "<count> <inputs> <outputs>").
-int64_t vectorCount(const std::filesystem::path& path)
-{
-    std::ifstream in(path);
-    std::string magic, version;
-    int64_t count = -1;
-    in >> magic >> version >> count;
-    if (!in || magic != "luthier-vectors" || count < 0)
-        throw Error(path.string() + ": not a Luthier test-vector file (expected a \"luthier-vectors 1\" header)");
-    return count;
-}
-
 } // namespace
 
 std::string harnessSource(const std::string& top, int inputBits, int inputCount, int outputBits, int outputCount,
@@ -307,7 +295,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
         "--x-assign", "unique", "--x-initial", "unique", "-O3", "--top-module", top, "-Mdir", "obj", "-o", "harness",
         "-j", std::to_string(std::max(1, options.jobs)) };
     // Verilator's makefile appends OPT_FAST (-Os) after CFLAGS, so the level is set through make variables.
-    const int64_t available = vectorCount(vectorsPath);
+    const int64_t available = rtl::readVectorsHeader(vectorsPath).count;
     const int64_t toRun = options.maxVectors >= 0 ? std::min(options.maxVectors, available) : available;
     if (!options.optimiseSimulation && toRun <= kUnoptimisedVectorLimit)
         for (const char* variable : { "OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O0" })

@@ -37,7 +37,9 @@ private Q_SLOTS:
         QTest::newRow("zero quantiser scale") << "onnx_quant_zero_scale.onnx" << "";
         QTest::newRow("one stride value for a 2-D conv") << "onnx_conv_one_stride_value.onnx" << "strides";
         QTest::newRow("MaxPool without inputs") << "onnx_maxpool_no_inputs.onnx" << "missing input 0";
-        QTest::newRow("NaN quantiser zero point") << "onnx_quant_nan_zero_point.onnx" << "node 'Quant_2' (qonnx.custom_op.general:Quant): quantiser zero point -nan is not a finite number";
+        QTest::newRow("NaN quantiser zero point")
+            << "onnx_quant_nan_zero_point.onnx"
+            << "node 'Quant_2' (qonnx.custom_op.general:Quant): quantiser zero point -nan is not a finite number";
     }
 
     void refusedWithError()
