@@ -80,7 +80,8 @@ void romFunction(std::ostringstream& v, const std::string& name, const std::vect
 
 void tableConstant(std::ostringstream& v, const std::string& name, const std::vector<int64_t>& entries, int width)
 {
-    v << "    reg [" << width - 1 << ":0] " << name << " [0:" << entries.size() - 1 << "];\n    initial begin";
+    v << "    (* rom_style = \"logic\" *) reg [" << width - 1 << ":0] " << name << " [0:" << entries.size() - 1
+      << "];\n    initial begin";
     for (size_t a = 0; a < entries.size(); ++a) {
         std::vector<uint8_t> bits(size_t(width), 0);
         putBits(bits, 0, masked(entries[a], width), width);

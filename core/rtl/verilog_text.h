@@ -26,7 +26,10 @@ void romFunction(std::ostringstream& v, const std::string& name, const std::vect
     int width, int addrBits);
 // A constant lookup table for the parallel templates: `reg [width-1:0] name [0:N-1]` filled by an `initial`
 // block (entries two's complement), read as name[address] (tableRead). Synthesis maps the ROM to the same LUT
-// logic as a `case` on the address (Yosys: memory without write ports -> logic); Verilator reads a C++ array.
+// logic as a `case` on the address; Verilator reads a C++ array. The table is marked rom_style = "logic"
+// because one table has a read port per (input, weight) that uses it, and Yosys 0.23's memory_libmap,
+// trying LUTRAM port arrangements for a ROM of 64 read ports, ran past 8 GB (TFC LUT-Dense); marked, it goes
+// straight to logic (8 s for that layer). Vivado takes no "logic" value and keeps its own choice.
 // A `case` function is instead inlined by Verilator at every call as a ternary tree per entry, and a wide
 // constant's part-select as word-crossing shifts: the JSC template mix became 56 MB of C++ (a 5-minute build).
 void tableConstant(std::ostringstream& v, const std::string& name, const std::vector<int64_t>& entries, int width);
