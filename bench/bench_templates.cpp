@@ -11,8 +11,8 @@
 // keeping whatever was written by hand outside them (docs/templates.md is made this way).
 //
 // Yosys 0.23 can take more than the machine's 23 GB on a parallel layer (TFC LUT-Dense matmul_32 was killed by the
-// OOM killer at 24 GB), so the bench limits its own address space, which every Yosys inherits (--memory-limit GB,
-// default 8); such a layer is listed as failed.
+// OOM killer at 24 GB before its tables were marked rom_style = "logic"), so every Yosys gets an address-space
+// limit (--memory-limit GB, default 8); a layer that hits it is listed as failed.
 //
 // usage: bench_templates [--output FILE] [--only MODEL] [--memory-limit GB] [MAX_LUT] [YOSYS_JOBS]
 
@@ -29,9 +29,6 @@
 
 #include <unistd.h>
 
-#include <sys/resource.h>
-
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -62,13 +59,12 @@ struct Options {
     int memoryGb = 8; // address-space limit of the bench and so of every Yosys it starts
 };
 
-// One layer of one design: the estimate, and Yosys' counts when it was synthesised.
+// One layer of one design: the estimate, and what Yosys made of it when it ran.
 struct LayerRow {
     std::string module;
     arch::Resources estimate;
-    int64_t cycles = 0;
-    std::optional<verify::LayerSynthesis> yosys;
-    std::string failure; // why Yosys gave no figures for a layer it was run on
+    std::optional<verify::LayerSynthesis> yosys; // none without Yosys on PATH
+    bool synthesised() const { return yosys && yosys->synthesised(); }
 };
 
 struct DesignRow {
@@ -113,38 +109,24 @@ std::string percent(int64_t estimate, int64_t measured)
 }
 
 // Synthesises every layer of `design` whose estimate is at most maxLut, one Yosys run per layer and `jobs` at a
-// time, so a layer Yosys fails on (it runs out of memory on some parallel layers) only marks that layer.
+// time; a layer Yosys fails on only marks that layer.
 std::vector<LayerRow> synthesise(const arch::HwDesign& design, const std::string& templ, const Options& o, bool yosys)
 {
     std::vector<LayerRow> rows;
     for (const auto& l : design.layers)
-        rows.push_back({ l.module, l.estimate, l.cycles, std::nullopt, "" });
+        rows.push_back({ l.module, l.estimate, std::nullopt });
     if (!yosys)
         return rows;
     const auto dir = std::filesystem::temp_directory_path() / ("luthier_bench_templates_" + templ);
     std::filesystem::remove_all(dir);
     rtl::writeFiles(dir, rtl::emitDesign(design));
-    std::atomic<size_t> next { 0 };
-    auto worker = [&] {
-        for (size_t i = next++; i < rows.size(); i = next++) {
-            if (rows[i].estimate.lut > o.maxLut)
-                continue;
-            verify::SynthOptions s;
-            s.layers = { rows[i].module };
-            s.jobs = 1;
-            try {
-                rows[i].yosys = verify::synthDesign(dir, s).layers.at(0);
-            } catch (const Error& e) {
-                const std::string what = e.what();
-                rows[i].failure = what.substr(0, what.find(','));
-            }
-        }
-    };
-    std::vector<std::thread> threads;
-    for (int t = 0; t < std::max(1, o.jobs); ++t)
-        threads.emplace_back(worker);
-    for (auto& t : threads)
-        t.join();
+    verify::SynthOptions s;
+    s.jobs = o.jobs;
+    s.maxEstimateLut = o.maxLut;
+    s.memoryLimitGb = o.memoryGb;
+    const verify::SynthReport report = verify::synthDesign(dir, s);
+    for (size_t i = 0; i < rows.size(); ++i)
+        rows[i].yosys = report.layers.at(i);
     std::filesystem::remove_all(dir);
     return rows;
 }
@@ -155,7 +137,7 @@ std::string summaryRow(const DesignRow& d)
         return "| " + d.model + " | " + d.templ + " | refused: " + d.refused + " |||||||||\n";
     int64_t yl = 0, yf = 0, el = 0, synthesised = 0;
     for (const auto& l : d.layers)
-        if (l.yosys) {
+        if (l.synthesised()) {
             yl += l.yosys->counts.lut, yf += l.yosys->counts.ff, el += l.estimate.lut;
             ++synthesised;
         }
@@ -169,21 +151,21 @@ std::string summaryRow(const DesignRow& d)
     return line;
 }
 
-std::string layerRows(const DesignRow& d, int64_t maxLut, int memoryGb)
+std::string layerRows(const DesignRow& d)
 {
     std::ostringstream out;
     for (const auto& l : d.layers) {
         out << "| " << d.model << " | " << d.templ << " | " << l.module << " | " << l.estimate.lut << " | "
             << l.estimate.ff << " | ";
-        if (l.yosys) {
+        if (l.synthesised()) {
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%.0f", l.yosys->seconds);
             out << l.yosys->counts.lut << " | " << l.yosys->counts.ff << " | "
                 << percent(l.estimate.lut, l.yosys->counts.lut) << " | " << seconds << " |\n";
-        } else if (!l.failure.empty()) {
-            out << l.failure << " (Yosys memory limited to " << memoryGb << " GB per process) ||||\n";
+        } else if (l.yosys) {
+            out << l.yosys->problem.substr(0, l.yosys->problem.find("; log")) << " ||||\n";
         } else {
-            out << "not synthesised: estimate above MAX_LUT " << maxLut << " ||||\n";
+            out << "no Yosys on PATH ||||\n";
         }
     }
     return out.str();
@@ -197,7 +179,7 @@ std::string unrolledJsc(const DesignRow& d)
     int64_t yl = 0, yf = 0, el = 0, skippedLut = 0;
     std::string skipped;
     for (const auto& l : d.layers) {
-        if (l.yosys) {
+        if (l.synthesised()) {
             yl += l.yosys->counts.lut, yf += l.yosys->counts.ff, el += l.estimate.lut;
         } else {
             skippedLut += l.estimate.lut;
@@ -266,7 +248,7 @@ std::string markdown(const std::vector<DesignRow>& rows, const Options& o, bool 
     out << "### Per layer\n\n| model | template | layer | est. LUT | est. FF | Yosys LUT | Yosys FF | LUT err | Yosys "
            "s |\n|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& d : rows)
-        out << layerRows(d, o.maxLut, o.memoryGb);
+        out << layerRows(d);
     for (const auto& d : rows)
         if (d.refused.empty() && d.templ == "unrolled" && d.model.rfind("qkeras_jettagging", 0) == 0)
             out << "\n### Unrolled JSC\n\n" << unrolledJsc(d);
@@ -298,9 +280,6 @@ void writeInto(const std::string& path, const std::string& generated)
 int main(int argc, char** argv)
 {
     const Options o = parseOptions(argc, argv);
-    const rlim_t limit = rlim_t(o.memoryGb) << 30;
-    const rlimit memory { limit, limit };
-    setrlimit(RLIMIT_AS, &memory);
     const std::string shared = LUTHIER_SHARED_DIR;
     quant::Overrides pow2;
     pow2[quant::kAllLayers] = { 4, std::nullopt, ir::WeightScheme::PowerOfTwo, std::nullopt, std::nullopt };

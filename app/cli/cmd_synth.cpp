@@ -1,8 +1,10 @@
-// luthier-cli synth DIR [--layer NAME]...: synthesise the layers of a compiled design with Yosys and print
-// LUT/FF/carry counts beside the compiler's estimate.
+// luthier-cli synth DIR [--layer NAME]... [--max-lut N] [--memory-limit GB]: synthesise the layers of a compiled
+// design with Yosys and print LUT/FF/carry counts beside the compiler's estimate. A layer Yosys fails on is
+// listed with the reason and the others still run; the command then ends with an error (exit status 2).
 
 #include "commands.h"
 #include "interrupt.h"
+#include "util/error.h"
 #include "verify/yosys_run.h"
 
 #include <cstdio>
@@ -16,16 +18,24 @@ void addSynthCommand(CLI::App& app, Context&)
         std::string dir;
         std::vector<std::string> layers;
         int jobs = 2;
+        int64_t maxLut = 0;
+        int memoryLimitGb = 0;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("synth", "Synthesise a compiled design's layers with Yosys; compare with the estimate");
     cmd->add_option("dir", o->dir, "Design folder written by compile")->required();
     cmd->add_option("--layer", o->layers, "Only this layer (module or model name); repeatable");
-    cmd->add_option("-j,--jobs", o->jobs, "Parallel Yosys processes");
+    cmd->add_option("-j,--jobs", o->jobs, "Parallel Yosys processes")->check(CLI::PositiveNumber);
+    cmd->add_option("--max-lut", o->maxLut, "Skip layers estimated above this many LUTs (0: none)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--memory-limit", o->memoryLimitGb, "Address-space limit of each Yosys process in GiB (0: none)")
+        ->check(CLI::NonNegativeNumber);
     cmd->callback([o] {
         verify::SynthOptions options;
         options.layers = o->layers;
         options.jobs = o->jobs;
+        options.maxEstimateLut = o->maxLut;
+        options.memoryLimitGb = o->memoryLimitGb;
         InterruptibleProgress progress; // Ctrl-C stops the Yosys processes
         const verify::SynthReport r = verify::synthDesign(o->dir, options, &progress);
         std::printf("Yosys %s, per layer (estimate vs synthesis)\n", r.flow.c_str());
@@ -33,15 +43,23 @@ void addSynthCommand(CLI::App& app, Context&)
             "carry", "MUXF", "s");
         int64_t lutEst = 0, lut = 0, ffEst = 0, ff = 0, carry = 0, muxf = 0;
         for (const auto& l : r.layers) {
+            if (!l.synthesised()) {
+                std::printf("%-24.24s %8lld  %s\n", l.module.c_str(), (long long)l.estimateLut, l.problem.c_str());
+                continue;
+            }
             std::printf("%-24.24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld %6.1f\n", l.module.c_str(),
                 (long long)l.estimateLut, (long long)l.counts.lut, l.lutErrorPercent(), (long long)l.estimateFf,
                 (long long)l.counts.ff, (long long)l.counts.carry, (long long)l.counts.muxf, l.seconds);
             lutEst += l.estimateLut, lut += l.counts.lut, ffEst += l.estimateFf, ff += l.counts.ff;
             carry += l.counts.carry, muxf += l.counts.muxf;
         }
-        std::printf("%-24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld\n", "total", (long long)lutEst, (long long)lut,
+        std::printf("%-24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld\n",
+            r.allSynthesised() ? "total" : "synthesised layers", (long long)lutEst, (long long)lut,
             lut ? 100.0 * double(lutEst - lut) / double(lut) : 0.0, (long long)ffEst, (long long)ff, (long long)carry,
             (long long)muxf);
+        for (const auto& l : r.layers)
+            if (!l.synthesised() && !l.skipped)
+                throw Error("Yosys failed on " + l.module + " (listed above)");
     });
 }
 

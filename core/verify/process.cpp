@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -74,7 +75,7 @@ std::optional<std::filesystem::path> findProgram(const std::string& name)
 }
 
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
-    const std::filesystem::path& logFile, Progress* progress)
+    const std::filesystem::path& logFile, Progress* progress, uint64_t addressSpaceLimit)
 {
     if (argv.empty())
         throw Error("runProcess: empty command");
@@ -114,6 +115,16 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
     posix_spawnattr_destroy(&attributes);
     if (rc != 0)
         throw Error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    if (addressSpaceLimit) {
+        // posix_spawn cannot set limits; set it on the child at once. The tools start small, so the limit is in
+        // place before they grow.
+        const rlimit limit { rlim_t(addressSpaceLimit), rlim_t(addressSpaceLimit) };
+        if (::prlimit(pid, RLIMIT_AS, &limit, nullptr) != 0 && errno != ESRCH) { // ESRCH: it has exited already
+            const int error = errno;
+            killGroupAndReap(pid);
+            throw Error("cannot limit the memory of " + argv[0] + ": " + std::strerror(error));
+        }
+    }
 
     try {
         while (!hasExited(pid, argv[0])) {

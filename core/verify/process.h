@@ -5,6 +5,7 @@
 #include "util/progress.h"
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,8 +25,10 @@ inline constexpr std::chrono::seconds kCancelGracePeriod { 2 };
 // stdout+stderr captured into `logFile` and returned. Polls `progress` for cancellation: then the group gets
 // SIGTERM, SIGKILL after kCancelGracePeriod, and Cancelled is thrown once the tool has been reaped. When the
 // tool exits, whatever it left running in its group is killed, so no process outlives the call.
+// A non-zero `addressSpaceLimit` (bytes) becomes the tool's RLIMIT_AS, so an allocation past it fails in the
+// tool instead of the machine running out of memory.
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
-    const std::filesystem::path& logFile, Progress* progress = nullptr);
+    const std::filesystem::path& logFile, Progress* progress = nullptr, uint64_t addressSpaceLimit = 0);
 
 // Full path of an executable on PATH (or the path itself when it contains '/' and is executable).
 std::optional<std::filesystem::path> findProgram(const std::string& name);

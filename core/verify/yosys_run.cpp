@@ -5,10 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -18,7 +19,67 @@ namespace {
 
 bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
+std::string lastLine(std::string text)
+{
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.pop_back();
+    return text.substr(text.rfind('\n') + 1); // npos + 1 == 0: the whole text
+}
+
+// One layer in its own Yosys process. A failure is recorded in s.problem; only cancellation returns early
+// without one (the caller sees progress->cancelled()).
+void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const std::filesystem::path& workDir,
+    const std::string& flow, uint64_t memoryLimit, int memoryLimitGb, Progress* progress)
+{
+    const auto source = std::filesystem::absolute(dir / (s.module + ".v"));
+    // Yosys commands take file names unquoted; copy the source to a plain name in the work folder so paths with
+    // spaces cannot split the script.
+    const auto local = workDir / (s.module + ".v");
+    const auto log = workDir / (s.module + ".log");
+    std::error_code ec;
+    std::filesystem::copy_file(source, local, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) {
+        s.problem = "cannot copy " + source.string() + ": " + ec.message();
+        return;
+    }
+    const std::string script = "read_verilog " + s.module + ".v; " + flow + " -top " + s.module
+        + (flow == "synth_xilinx" ? " -flatten -noiopad" : "") + "; stat";
+    const auto start = std::chrono::steady_clock::now();
+    ProcessResult r;
+    try {
+        r = runProcess({ "yosys", "-q", "-p", script, "-l", log.filename().string() }, workDir,
+            workDir / (s.module + ".out"), progress, memoryLimit);
+    } catch (const Cancelled&) {
+        return;
+    } catch (const std::exception& e) {
+        s.problem = e.what();
+        return;
+    }
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::ifstream logFile(log);
+    std::ostringstream text;
+    text << logFile.rdbuf();
+    s.counts = parseYosysStat(text.str());
+    if (r.exitCode == 0 && !s.counts.cells.empty())
+        return;
+    if (r.output.find("std::bad_alloc") != std::string::npos)
+        s.problem = "Yosys ran out of memory"
+            + (memoryLimitGb > 0 ? " (limit " + std::to_string(memoryLimitGb) + " GiB per process)" : std::string());
+    else
+        s.problem = "Yosys failed (" + (r.exitCode < 0 ? std::string("killed by a signal") : "exit " + std::to_string(r.exitCode))
+            + "): " + lastLine(r.output.empty() ? text.str() : r.output);
+    s.problem += "; log " + log.string();
+}
+
 } // namespace
+
+bool SynthReport::allSynthesised() const
+{
+    for (const auto& l : layers)
+        if (!l.synthesised())
+            return false;
+    return true;
+}
 
 CellCounts parseYosysStat(const std::string& text)
 {
@@ -85,50 +146,27 @@ SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& op
     if (report.layers.empty())
         throw Error("no layer of " + dir.string() + " matches the requested names");
 
+    for (auto& s : report.layers)
+        if (options.maxEstimateLut > 0 && s.estimateLut > options.maxEstimateLut) {
+            s.skipped = true;
+            s.problem = "not synthesised: estimate " + std::to_string(s.estimateLut) + " LUT is above the limit of "
+                + std::to_string(options.maxEstimateLut);
+        }
+
     const auto workDir = std::filesystem::absolute(options.workDir.empty() ? dir / "yosys" : options.workDir);
     std::filesystem::create_directories(workDir);
+    const uint64_t memoryLimit = uint64_t(std::max(0, options.memoryLimitGb)) << 30;
     std::atomic<size_t> next { 0 };
     std::atomic<size_t> done { 0 };
-    std::mutex mutex;
-    std::string failure;
+    std::atomic<bool> cancelled { false };
     auto worker = [&] {
-        for (size_t i = next++; i < report.layers.size(); i = next++) {
+        for (size_t i = next++; i < report.layers.size() && !cancelled; i = next++) {
             LayerSynthesis& s = report.layers[i];
-            const auto source = std::filesystem::absolute(dir / (s.module + ".v"));
-            // Yosys commands take file names unquoted; copy the source to a plain name in the work folder so
-            // paths with spaces cannot split the script.
-            const auto local = workDir / (s.module + ".v");
-            std::error_code ec;
-            std::filesystem::copy_file(source, local, std::filesystem::copy_options::overwrite_existing, ec);
-            if (ec) {
-                std::lock_guard lock(mutex);
-                failure = "cannot copy " + source.string() + ": " + ec.message();
-                return;
-            }
-            const std::string script = "read_verilog " + s.module + ".v; " + report.flow + " -top " + s.module
-                + (report.flow == "synth_xilinx" ? " -flatten -noiopad" : "") + "; stat";
-            const auto start = std::chrono::steady_clock::now();
-            ProcessResult r;
-            try {
-                r = runProcess({ "yosys", "-q", "-p", script, "-l", s.module + ".log" }, workDir,
-                    workDir / (s.module + ".out"), progress);
-            } catch (const std::exception& e) {
-                std::lock_guard lock(mutex);
-                failure = e.what();
-                return;
-            }
-            s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::ifstream log(workDir / (s.module + ".log"));
-            std::ostringstream text;
-            text << log.rdbuf();
-            s.counts = parseYosysStat(text.str());
-            if (r.exitCode != 0 || s.counts.cells.empty()) {
-                std::lock_guard lock(mutex);
-                failure = "Yosys failed on " + s.module + " (exit " + std::to_string(r.exitCode) + "), see "
-                    + (workDir / (s.module + ".log")).string() + "\n" + r.output.substr(0, 2000);
-                return;
-            }
-            if (progress)
+            if (!s.skipped)
+                synthesiseLayer(s, dir, workDir, report.flow, memoryLimit, options.memoryLimitGb, progress);
+            if (progress && progress->cancelled())
+                cancelled = true;
+            else if (progress)
                 progress->report(double(++done) / double(report.layers.size()), "synthesised " + s.module);
         }
     };
@@ -137,10 +175,8 @@ SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& op
         threads.emplace_back(worker);
     for (auto& t : threads)
         t.join();
-    if (progress && progress->cancelled())
+    if (cancelled)
         throw Cancelled();
-    if (!failure.empty())
-        throw Error(failure);
     return report;
 }
 

@@ -26,6 +26,12 @@ struct LayerSynthesis {
     int64_t estimateLut = 0, estimateFf = 0, estimateCarry = 0;
     CellCounts counts;
     double seconds = 0;
+    // Why there are no counts, empty when Yosys synthesised the layer: it was skipped (estimate above
+    // SynthOptions::maxEstimateLut) or Yosys failed (the text names the log).
+    std::string problem;
+    bool skipped = false;
+
+    bool synthesised() const { return problem.empty(); }
 
     double lutErrorPercent() const
     {
@@ -37,15 +43,23 @@ struct SynthOptions {
     std::vector<std::string> layers; // module or raw layer names; empty: all layers
     int jobs = 2;
     std::filesystem::path workDir; // empty: DIR/yosys
+    // Layers estimated above this many LUTs are skipped (Yosys time and memory grow with the layer); 0: none.
+    int64_t maxEstimateLut = 0;
+    // Address-space limit of each Yosys process in GiB, so that one layer cannot take the machine; 0: none.
+    int memoryLimitGb = 0;
 };
 
 struct SynthReport {
     std::string flow; // "synth_xilinx" / "synth_ice40"
     std::vector<LayerSynthesis> layers;
+
+    bool allSynthesised() const;
 };
 
-// Throws luthier::Error when Yosys is missing (saying how to install it), a requested layer does not
-// exist, or Yosys fails (with the tail of its log).
+// Synthesises every requested layer; a layer Yosys fails on (out of memory, a crash) is reported in its
+// LayerSynthesis::problem and the others still run. Throws luthier::Error when Yosys is missing (saying how to
+// install it), the design folder has no manifest, or a requested layer does not exist; Cancelled when
+// `progress` is cancelled.
 SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& options, Progress* progress = nullptr);
 
 } // namespace luthier::verify

@@ -4,7 +4,8 @@
 // ignores SIGTERM and the compilers it started (Verilator's --build runs make, which runs g++), leaving no
 // process behind. luthier-cli verify, interrupted by SIGINT (Ctrl-C) or SIGTERM (the workbench's cancel)
 // while Verilator builds, stops Verilator, make and g++ and dies by that signal.
-// Also compiles and verifies the JSC model in a folder named "out dir ü" end to end.
+// Also compiles and verifies the JSC model in a folder named "out dir ü" end to end, and checks that a tool's
+// memory limit reaches it and that synthesis reports a layer Yosys fails on while the others still run.
 
 #include "arch/hw_design.h"
 #include "onnx/importer.h"
@@ -14,6 +15,7 @@
 #include "sim/dataset.h"
 #include "verify/process.h"
 #include "verify/verilator_run.h"
+#include "verify/yosys_run.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -227,6 +229,40 @@ private Q_SLOTS:
         if (!childStopped)
             ::kill(child, SIGKILL);
         QVERIFY2(childStopped, "the child the tool left running survived runProcess");
+    }
+
+    void addressSpaceLimitReachesTheTool()
+    {
+        const fs::path dir = fs::path(m_tmp.path().toStdString());
+        // The limit is set on the started tool, so the shell reads it after a moment; `ulimit -v` prints KiB.
+        const auto r = verify::runProcess(
+            { "sh", "-c", "sleep 0.2; ulimit -v" }, dir, dir / "limit.log", nullptr, uint64_t(1) << 30);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QString::fromStdString(r.output).trimmed(), QString("1048576"));
+    }
+
+    void synthReportsAFailedLayerAndGoesOn()
+    {
+        if (!verify::findProgram("yosys"))
+            QSKIP("yosys is not installed");
+        const fs::path dir = fs::path(m_tmp.path().toStdString()) / "synth failures";
+        writeJetTaggingDesign(dir);
+        // Yosys rejects this layer's source; the input layer (about 6000 LUT estimated) is above the limit below.
+        std::ofstream(dir / "matmul_2.v") << "module matmul_2 (input wire clk;\nendmodule\n";
+        verify::SynthOptions options;
+        options.layers = { "matmul_0", "matmul_2", "matmul_3" };
+        options.maxEstimateLut = 5000;
+        const verify::SynthReport r = verify::synthDesign(dir, options);
+        QCOMPARE(r.layers.size(), size_t(3));
+        const verify::LayerSynthesis &input = r.layers[0], &broken = r.layers[1], &output = r.layers[2];
+        QVERIFY(input.skipped);
+        QVERIFY2(input.problem.find("above the limit of 5000") != std::string::npos, input.problem.c_str());
+        QVERIFY(!broken.skipped && !broken.synthesised());
+        QVERIFY2(broken.problem.find("Yosys failed") != std::string::npos, broken.problem.c_str());
+        QVERIFY2(broken.problem.find("matmul_2.log") != std::string::npos, broken.problem.c_str());
+        QVERIFY2(output.synthesised(), output.problem.c_str());
+        QVERIFY(output.counts.lut > 0);
+        QVERIFY(!r.allSynthesised());
     }
 
     void interruptingCliVerifyStopsVerilatorAndTheCompilers_data()
