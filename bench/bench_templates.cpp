@@ -29,6 +29,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -131,23 +132,35 @@ std::vector<LayerRow> synthesise(const arch::HwDesign& design, const std::string
     return rows;
 }
 
+// "3.21 ns (311 MHz)": a critical path in cell delays alone and the Fmax bound it gives; "-" without one.
+std::string pathText(int64_t ps)
+{
+    if (ps <= 0)
+        return "-";
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f ns (%.0f MHz)", double(ps) / 1000.0, 1e6 / double(ps));
+    return text;
+}
+
 std::string summaryRow(const DesignRow& d)
 {
     if (!d.refused.empty())
-        return "| " + d.model + " | " + d.templ + " | refused: " + d.refused + " |||||||||\n";
-    int64_t yl = 0, yf = 0, el = 0, synthesised = 0;
+        return "| " + d.model + " | " + d.templ + " | refused: " + d.refused + " ||||||||||\n";
+    int64_t yl = 0, yf = 0, el = 0, synthesised = 0, slowest = 0;
     for (const auto& l : d.layers)
         if (l.synthesised()) {
             yl += l.yosys->counts.lut, yf += l.yosys->counts.ff, el += l.estimate.lut;
+            slowest = std::max(slowest, l.yosys->criticalPathPs);
             ++synthesised;
         }
     char line[512];
     std::snprintf(line, sizeof line,
-        "| %s | %s | %lld | %lld | %lld | %s | %s | %s | %lld/%zu | %lld | %lld | %.2f %% |\n",
+        "| %s | %s | %lld | %lld | %lld | %s | %s | %s | %lld/%zu | %s | %lld | %lld | %.2f %% |\n",
         d.model.c_str(), d.templ.c_str(), (long long)d.estimate.lut, (long long)d.estimate.ff,
         (long long)d.estimate.dsp, synthesised ? std::to_string(yl).c_str() : "-",
         synthesised ? std::to_string(yf).c_str() : "-", synthesised ? percent(el, yl).c_str() : "-",
-        (long long)synthesised, d.layers.size(), (long long)d.interval, (long long)d.cycles, 100.0 * d.accuracy);
+        (long long)synthesised, d.layers.size(), pathText(slowest).c_str(), (long long)d.interval,
+        (long long)d.cycles, 100.0 * d.accuracy);
     return line;
 }
 
@@ -161,11 +174,12 @@ std::string layerRows(const DesignRow& d)
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%.0f", l.yosys->seconds);
             out << l.yosys->counts.lut << " | " << l.yosys->counts.ff << " | "
-                << percent(l.estimate.lut, l.yosys->counts.lut) << " | " << seconds << " |\n";
+                << percent(l.estimate.lut, l.yosys->counts.lut) << " | " << pathText(l.yosys->criticalPathPs)
+                << " | " << seconds << " |\n";
         } else if (l.yosys) {
-            out << l.yosys->problem.substr(0, l.yosys->problem.find("; log")) << " ||||\n";
+            out << l.yosys->problem.substr(0, l.yosys->problem.find("; log")) << " |||||\n";
         } else {
-            out << "no Yosys on PATH ||||\n";
+            out << "no Yosys on PATH |||||\n";
         }
     }
     return out.str();
@@ -194,6 +208,12 @@ std::string unrolledJsc(const DesignRow& d)
         out << "; not synthesised: " << skipped << " (estimated " << skippedLut << " LUT6, above MAX_LUT)";
     char accuracy[64];
     std::snprintf(accuracy, sizeof accuracy, "%.2f %%", 100.0 * d.accuracy);
+    int64_t slowest = 0;
+    for (const auto& l : d.layers)
+        if (l.synthesised())
+            slowest = std::max(slowest, l.yosys->criticalPathPs);
+    if (slowest > 0)
+        out << "; critical path of the synthesised layers in cell delays alone " << pathText(slowest);
     out << ". Golden-model top-1 agreement with ONNX Runtime's class on the 1000 reference inputs: " << accuracy
         << ".\n";
     return out.str();
@@ -238,15 +258,18 @@ std::string markdown(const std::vector<DesignRow>& rows, const Options& o, bool 
     std::ostringstream out;
     out << kBegin << "\n\n" << provenance(o, yosys, seconds) << "\n";
     out << "| model | template | est. LUT | est. FF | est. DSP | Yosys LUT | Yosys FF | LUT err | Yosys layers "
-           "| cycles/inference | latency | top-1 |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+           "| cell path (Fmax bound) | cycles/inference | latency | top-1 |\n"
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& d : rows)
         out << summaryRow(d);
     out << "\nYosys LUT/FF and LUT err = (estimate - Yosys) / Yosys cover the synthesised layers only (\"Yosys "
            "layers\"); a layer whose estimate is above MAX_LUT = "
         << o.maxLut << " is not synthesised and is listed as such below. cycles/inference is the initiation "
-                       "interval when streaming, latency the cycles from input to output.\n\n";
-    out << "### Per layer\n\n| model | template | layer | est. LUT | est. FF | Yosys LUT | Yosys FF | LUT err | Yosys "
-           "s |\n|---|---|---|---|---|---|---|---|---|\n";
+                       "interval when streaming, latency the cycles from input to output. The cell path is Yosys `sta` on the "
+           "synthesised netlist with its Xilinx cell models' delays (Artix-7, from Project X-Ray), the slowest layer's: "
+           "cell delays and setup only, no routing, so the MHz is an upper bound on Fmax, not a timing closure.\n\n";
+    out << "### Per layer\n\n| model | template | layer | est. LUT | est. FF | Yosys LUT | Yosys FF | LUT err | "
+           "cell path | Yosys s |\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& d : rows)
         out << layerRows(d);
     for (const auto& d : rows)

@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "verify/yosys_run.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -39,17 +40,19 @@ void addSynthCommand(CLI::App& app, Context&)
         InterruptibleProgress progress; // Ctrl-C stops the Yosys processes
         const verify::SynthReport r = verify::synthDesign(o->dir, options, &progress);
         std::printf("Yosys %s, per layer (estimate vs synthesis)\n", r.flow.c_str());
-        std::printf("%-24s %8s %8s %7s %8s %8s %7s %7s %6s\n", "layer", "LUT est", "LUT", "err %", "FF est", "FF",
-            "carry", "MUXF", "s");
-        int64_t lutEst = 0, lut = 0, ffEst = 0, ff = 0, carry = 0, muxf = 0;
+        std::printf("%-24s %8s %8s %7s %8s %8s %7s %7s %7s %6s\n", "layer", "LUT est", "LUT", "err %", "FF est", "FF",
+            "carry", "MUXF", "path ns", "s");
+        int64_t lutEst = 0, lut = 0, ffEst = 0, ff = 0, carry = 0, muxf = 0, slowest = 0;
         for (const auto& l : r.layers) {
             if (!l.synthesised()) {
                 std::printf("%-24.24s %8lld  %s\n", l.module.c_str(), (long long)l.estimateLut, l.problem.c_str());
                 continue;
             }
-            std::printf("%-24.24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld %6.1f\n", l.module.c_str(),
+            std::printf("%-24.24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld %7.2f %6.1f\n", l.module.c_str(),
                 (long long)l.estimateLut, (long long)l.counts.lut, l.lutErrorPercent(), (long long)l.estimateFf,
-                (long long)l.counts.ff, (long long)l.counts.carry, (long long)l.counts.muxf, l.seconds);
+                (long long)l.counts.ff, (long long)l.counts.carry, (long long)l.counts.muxf,
+                double(l.criticalPathPs) / 1000.0, l.seconds);
+            slowest = std::max(slowest, l.criticalPathPs);
             lutEst += l.estimateLut, lut += l.counts.lut, ffEst += l.estimateFf, ff += l.counts.ff;
             carry += l.counts.carry, muxf += l.counts.muxf;
         }
@@ -57,6 +60,10 @@ void addSynthCommand(CLI::App& app, Context&)
             r.allSynthesised() ? "total" : "synthesised layers", (long long)lutEst, (long long)lut,
             lut ? 100.0 * double(lutEst - lut) / double(lut) : 0.0, (long long)ffEst, (long long)ff, (long long)carry,
             (long long)muxf);
+        if (slowest > 0)
+            std::printf("critical path %.2f ns in cell delays alone (Yosys sta, Artix-7 cell timing, no routing): "
+                        "Fmax at most %.0f MHz; placed and routed it is lower\n",
+                double(slowest) / 1000.0, 1e6 / double(slowest));
         for (const auto& l : r.layers)
             if (!l.synthesised() && !l.skipped)
                 throw Error("Yosys failed on " + l.module + " (listed above)");

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -42,8 +43,12 @@ void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const 
         s.problem = "cannot copy " + source.string() + ": " + ec.message();
         return;
     }
+    // `sta` needs the cells' timing: their simulation models with the specify blocks, read after `stat` so that
+    // they are not counted.
+    const bool xilinx = flow == "synth_xilinx";
     const std::string script = "read_verilog " + s.module + ".v; " + flow + " -top " + s.module
-        + (flow == "synth_xilinx" ? " -flatten -noiopad" : "") + "; stat";
+        + (xilinx ? " -flatten -noiopad" : "") + "; stat"
+        + (xilinx ? "; read_verilog -lib -specify +/xilinx/cells_sim.v; sta" : "");
     const auto start = std::chrono::steady_clock::now();
     ProcessResult r;
     try {
@@ -60,6 +65,7 @@ void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const 
     std::ostringstream text;
     text << logFile.rdbuf();
     s.counts = parseYosysStat(text.str());
+    s.criticalPathPs = parseYosysArrival(text.str());
     if (r.exitCode == 0 && !s.counts.cells.empty())
         return;
     if (r.output.find("std::bad_alloc") != std::string::npos)
@@ -108,6 +114,15 @@ CellCounts parseYosysStat(const std::string& text)
             counts.muxf += n;
     }
     return counts;
+}
+
+int64_t parseYosysArrival(const std::string& text)
+{
+    const size_t at = text.rfind("Latest arrival time in '");
+    if (at == std::string::npos)
+        return 0;
+    const size_t is = text.find("' is ", at);
+    return is == std::string::npos ? 0 : std::atoll(text.c_str() + is + 5);
 }
 
 SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& options, Progress* progress)

@@ -1,6 +1,7 @@
 #pragma once
 // Real synthesis of a compiled design's layers with Yosys (synth_xilinx, or synth_ice40 for K = 4 designs),
-// cell counts parsed from `stat`, reported beside the compiler's estimate. Layers are synthesised one
+// cell counts parsed from `stat`, reported beside the compiler's estimate, and (synth_xilinx) the critical path
+// of the synthesised cells from `sta`. Layers are synthesised one
 // module at a time (a 400-LUT layer takes Yosys 0.23 tens of seconds) in parallel child processes.
 
 #include "util/progress.h"
@@ -20,11 +21,17 @@ struct CellCounts {
 
 // Parses the cell list of a Yosys `stat` report (the last one in the text).
 CellCounts parseYosysStat(const std::string& text);
+// The "Latest arrival time in 'M' is N" of a Yosys `sta` report, in ps; 0 when the text has none.
+int64_t parseYosysArrival(const std::string& text);
 
 struct LayerSynthesis {
     std::string name, module;
     int64_t estimateLut = 0, estimateFf = 0, estimateCarry = 0;
     CellCounts counts;
+    // Yosys `sta` on the synthesised netlist with the cell delays of its Xilinx models (Artix-7 figures from
+    // Project X-Ray): the slowest register-to-register or port path in ps, cell delays and setup only, no routing.
+    // So 1/criticalPathPs bounds Fmax from above; a placed and routed design is slower. 0 for synth_ice40.
+    int64_t criticalPathPs = 0;
     double seconds = 0;
     // Why there are no counts, empty when Yosys synthesised the layer: it was skipped (estimate above
     // SynthOptions::maxEstimateLut) or Yosys failed (the text names the log).

@@ -262,6 +262,8 @@ private Q_SLOTS:
         QVERIFY2(broken.problem.find("matmul_2.log") != std::string::npos, broken.problem.c_str());
         QVERIFY2(output.synthesised(), output.problem.c_str());
         QVERIFY(output.counts.lut > 0);
+        // Register to register through a few LUT6 and carry chains: more than one LUT's 0.6 ns, far below 20 ns.
+        QVERIFY2(output.criticalPathPs > 600 && output.criticalPathPs < 20000, std::to_string(output.criticalPathPs).c_str());
         QVERIFY(!r.allSynthesised());
     }
 
