@@ -87,7 +87,13 @@ QString synthSummary(const QString& output, int exitCode, JobState&)
     const QRegularExpressionMatch m = total.match(output);
     if (!m.hasMatch())
         return exitCode == 0 ? QString() : lastLine(output);
-    return QStringLiteral("Yosys: %1 LUT vs %2 estimated").arg(thousands(m.captured(2).toLongLong()), thousands(m.captured(1).toLongLong()));
+    QString summary = QStringLiteral("Yosys: %1 LUT vs %2 estimated").arg(thousands(m.captured(2).toLongLong()), thousands(m.captured(1).toLongLong()));
+    // "critical path 3.21 ns in cell delays alone (...): Fmax at most 311 MHz; ..."
+    static const QRegularExpression path(QStringLiteral("^critical path ([\\d.]+) ns .*Fmax at most (\\d+) MHz"), QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch p = path.match(output);
+    if (p.hasMatch())
+        summary += QStringLiteral("; cell path %1 ns, Fmax at most %2 MHz before routing").arg(p.captured(1), p.captured(2));
+    return summary;
 }
 
 QString exploreSummary(const QString& output, int exitCode, JobState&)

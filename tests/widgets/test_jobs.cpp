@@ -67,6 +67,11 @@ private Q_SLOTS:
                                              "total                        5120     5432    -5.7     900      880     10      2\n"),
                      0, state),
             QStringLiteral("Yosys: 5,432 LUT vs 5,120 estimated"));
+        QCOMPARE(synthSummary(QStringLiteral("total                         362      388    -6.7     383      384     24     80\n"
+                                             "critical path 2.85 ns in cell delays alone (Yosys sta, Artix-7 cell timing, no "
+                                             "routing): Fmax at most 351 MHz; placed and routed it is lower\n"),
+                     0, state),
+            QStringLiteral("Yosys: 388 LUT vs 362 estimated; cell path 2.85 ns, Fmax at most 351 MHz before routing"));
     }
 
     void verifyJobOnTheExamplePasses()
