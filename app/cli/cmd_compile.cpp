@@ -35,14 +35,9 @@ public:
     ~StderrProgress() override { std::fprintf(stderr, "\r%80s\r", ""); }
 };
 
-// Accepts the template names of the project file (lutdense) and their hyphenated forms (lut-dense).
 arch::TemplateKind parseTemplate(const std::string& name)
 {
-    std::string key;
-    for (char ch : name)
-        if (ch != '-' && ch != '_')
-            key += ch;
-    if (const auto kind = arch::templateFromString(key))
+    if (const auto kind = arch::templateFromString(name))
         return *kind;
     throw Error("--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na");
 }

@@ -1,5 +1,7 @@
 #include "arch/template_kind.h"
 
+#include <string>
+
 namespace luthier::arch {
 
 std::string_view toString(TemplateKind kind)
@@ -23,8 +25,12 @@ std::string_view toString(TemplateKind kind)
 
 std::optional<TemplateKind> templateFromString(std::string_view name)
 {
+    std::string key; // "lut-dense" and "lut_dense" name lutdense: the CLI documents the hyphenated forms
+    for (char ch : name)
+        if (ch != '-' && ch != '_')
+            key += ch;
     for (TemplateKind kind : kAllTemplates)
-        if (toString(kind) == name)
+        if (toString(kind) == key)
             return kind;
     return std::nullopt;
 }

@@ -20,6 +20,6 @@ inline constexpr TemplateKind kAllTemplates[] = { TemplateKind::Tlmac, TemplateK
     TemplateKind::ShiftAdd, TemplateKind::LutNa, TemplateKind::Dsp };
 
 std::string_view toString(TemplateKind kind); // "tlmac", "unrolled", "lutdense", "shiftadd", "lutna", "dsp"
-std::optional<TemplateKind> templateFromString(std::string_view name);
+std::optional<TemplateKind> templateFromString(std::string_view name); // ignores '-' and '_'
 
 } // namespace luthier::arch

@@ -224,7 +224,7 @@ Overrides parseAssignments(const std::vector<std::string>& assignments)
         } else if (key == "template") {
             o.templateKind = arch::templateFromString(value);
             if (!o.templateKind)
-                throw Error("override '" + a + "': template is one of tlmac, unrolled, lutdense, shiftadd, lutna, dsp");
+                throw Error("override '" + a + "': template is one of tlmac, unrolled, lut-dense, shift-add, lut-na, dsp");
         } else {
             throw Error("override '" + a + "': unknown key '" + key + "' (keys: wbits, abits, scheme, template, group)");
         }
