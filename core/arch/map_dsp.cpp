@@ -22,27 +22,36 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
     const int productBits = d.weightBits + d.inputBits + 1;
 
     Resources r;
-    if (productBits >= kDspMinProductBits)
+    const bool onDsp = productBits >= kDspMinProductBits;
+    if (onDsp)
         r.dsp = d.parallel;
     else // a small multiplier in LUTs: about one LUT per partial-product bit
         r.lut += int64_t(d.parallel) * d.weightBits * d.inputBits;
+    const tlmac::FoldedRom rom = tlmac::foldedWeightRom(d, d.weightBits, [&d](int32_t w) {
+        return uint64_t(w) & ((uint64_t(1) << d.weightBits) - 1);
+    }, k);
     hw.accumulators.clear();
     for (int p = 0; p < d.parallel; ++p) {
-        hw.accumulators.push_back({ p, d.accBits, d.accBits, d.accBits });
-        r.lut += d.accBits;
-        r.ff += d.accBits + d.weightBits;
-        r.carry += (d.accBits + 3) / 4;
+        // On a DSP48 Yosys packs the accumulator into the slice (post-adder and P register) and the registered
+        // code into its A register: no fabric left for them.
+        hw.accumulators.push_back({ p, d.accBits, onDsp ? 0 : d.accBits, onDsp ? 0 : d.accBits });
+        if (!onDsp) {
+            r.lut += d.accBits;
+            r.ff += d.accBits;
+            r.carry += (d.accBits + 3) / 4;
+        }
     }
-    const int64_t romLuts = int64_t(d.parallel) * d.weightBits * tlmac::romLutsPerBit(depth, k);
-    hw.roms = { { "weights", depth, int64_t(d.parallel) * d.weightBits, "", romLuts } };
-    r.lut += romLuts + int64_t(d.inputBits) * tlmac::muxLutsPerBit(d.inputs, k);
-    r.ff += d.inputs * d.inputBits + d.inputBits; // input register, registered code
+    hw.roms = { { "weights", depth, int64_t(d.parallel) * d.weightBits, "", rom.luts } };
+    r.lut += rom.luts + int64_t(d.inputBits) * tlmac::caseMuxLutsPerBit(d.inputs, k);
+    r.bram += rom.brams;
+    // Weight words (in block RAM the RAM's output register), input register, registered code.
+    r.ff += rom.registerBits + d.inputs * d.inputBits + (onDsp ? 0 : d.inputBits);
     if (blocks > 1)
         r.ff += d.outputs * d.accBits;
     const int64_t counters = tlmac::unsignedBitsFor(d.inputs) + tlmac::unsignedBitsFor(blocks) + tlmac::unsignedBitsFor(depth);
     r.lut += 2 * counters;
     r.ff += counters + 8;
-    r += denseOutputResources(d, d.outputs);
+    r += d.raw ? tlmac::rawOutputResources(d, d.outputs, k) : denseOutputResources(d, d.outputs);
 
     hw.kind = TemplateKind::Dsp;
     hw.estimate = r;

@@ -8,6 +8,7 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 
 namespace luthier::arch {
@@ -37,25 +38,34 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
     const int wordBits = 2 + exponentBits; // {non-zero, negative, exponent}
     const int productBits = d.inputBits + maxExponent + 1;
 
+    // The word {non-zero, negative, exponent} of rtl/emit_shift_add.cpp.
+    const auto encode = [exponentBits](int32_t w) -> uint64_t {
+        if (w == 0)
+            return 0;
+        const uint64_t magnitude = uint64_t(std::llabs(int64_t(w)));
+        return uint64_t(std::bit_width(magnitude) - 1) | uint64_t(w < 0) << exponentBits | uint64_t(1) << (exponentBits + 1);
+    };
+    const tlmac::FoldedRom rom = tlmac::foldedWeightRom(d, wordBits, encode, k);
+
     Resources r;
     hw.accumulators.clear();
     for (int p = 0; p < d.parallel; ++p) {
         hw.accumulators.push_back({ p, d.accBits, d.accBits, d.accBits });
         // Shifter: an (maxExponent+1):1 multiplexer per product bit; negate and add share the accumulator's carry chain.
         r.lut += int64_t(productBits) * tlmac::muxLutsPerBit(maxExponent + 1, k) + productBits + d.accBits;
-        r.ff += d.accBits + wordBits;
+        r.ff += d.accBits;
         r.carry += (d.accBits + 3) / 4 + (productBits + 3) / 4;
     }
-    const int64_t romLuts = int64_t(d.parallel) * wordBits * tlmac::romLutsPerBit(depth, k);
-    hw.roms = { { "weights", depth, int64_t(d.parallel) * wordBits, "", romLuts } };
-    r.lut += romLuts + int64_t(d.inputBits) * tlmac::muxLutsPerBit(d.inputs, k);
-    r.ff += d.inputs * d.inputBits + d.inputBits;
+    hw.roms = { { "weights", depth, int64_t(d.parallel) * wordBits, "", rom.luts } };
+    r.lut += rom.luts + int64_t(d.inputBits) * tlmac::caseMuxLutsPerBit(d.inputs, k);
+    r.bram += rom.brams;
+    r.ff += rom.registerBits + d.inputs * d.inputBits + d.inputBits; // weight words, input register, registered code
     if (blocks > 1)
         r.ff += d.outputs * d.accBits;
     const int64_t counters = tlmac::unsignedBitsFor(d.inputs) + tlmac::unsignedBitsFor(blocks) + tlmac::unsignedBitsFor(depth);
     r.lut += 2 * counters;
     r.ff += counters + 8;
-    r += denseOutputResources(d, d.outputs);
+    r += d.raw ? tlmac::rawOutputResources(d, d.outputs, k) : denseOutputResources(d, d.outputs);
 
     hw.kind = TemplateKind::ShiftAdd;
     hw.estimate = r;

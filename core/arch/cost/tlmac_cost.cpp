@@ -4,6 +4,7 @@
 
 #include "arch/cost/cost.h"
 #include "arch/cost/requant.h"
+#include "arch/tlmac/layer_units.h"
 
 #include <sstream>
 
@@ -32,9 +33,12 @@ Cost tlmacCost(const CostInput& in)
     // Per step: the cluster ROM gives K - G select bits, the routing ROM every multiplexer's select.
     const int64_t clusterBits = ceilLog2(t.clusters);
     const int64_t romDepth = t.steps;
-    const int64_t romWidth = clusterBits + selectBits;
-    const bool romInBram = romDepth > 4 * (int64_t(1) << in.lutInputs);
-    const int64_t roms = romInBram ? 0 : romLuts(romDepth, romWidth, in.lutInputs);
+    // The routing ROM is read into the select register: Yosys puts it in block RAM when that is cheaper
+    // (the mapper's rule, arch/tlmac/layer_units.h); the cluster ROM stays in logic.
+    const double routeBrams = in.lutInputs == 6 ? tlmac::blockRamsForRegisteredRom(romDepth, selectBits) : 0.0;
+    const int64_t romWidth = clusterBits + (routeBrams > 0 ? 0 : selectBits);
+    const int64_t roms = romLuts(romDepth, romWidth, in.lutInputs);
+    c.bram += routeBrams;
     const int counterBits = ceilLog2(t.steps * in.activationBits);
     const int64_t control = 2 * counterBits;
     // Thresholds are compared sequentially per parallel output (one comparator each, thresholds from memory); an
@@ -48,8 +52,6 @@ Cost tlmacCost(const CostInput& in)
     addMemory(c, in.inputElements * in.activationBits, in.lutInputs);
     addMemory(c, partialBits, in.lutInputs);
     addMemory(c, thresholdBits, in.lutInputs);
-    if (romInBram)
-        c.bram += bram36(romDepth * romWidth);
     c.cycles = in.outPixels * t.steps * in.activationBits;
     std::ostringstream f;
     f << "N_arr*N_lut = " << t.arrays << "*" << t.lutsPerArray << " = " << tables << " + mux " << muxes << " + acc 2*"

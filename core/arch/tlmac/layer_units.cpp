@@ -22,6 +22,70 @@ int64_t romLutsPerBit(int64_t depth, int lutInputs)
     return leaves + muxLutsPerBit(leaves, lutInputs);
 }
 
+double blockRamsForRegisteredRom(int64_t depth, int64_t width)
+{
+    // Yosys' Xilinx block RAM library (share/xilinx/brams_xc4v.txt): per primitive its cost, address bits
+    // (counted in 1-bit units) and the data widths a read port can take (simple dual port: only the widest).
+    struct Arrangement {
+        double ramb36;
+        int cost;
+        int addressBits;
+        std::vector<int> widths;
+    };
+    static const std::vector<Arrangement> arrangements = {
+        { 0.5, 129, 14, { 1, 2, 4, 9, 18 } }, // RAMB18 true dual port
+        { 1.0, 257, 15, { 1, 2, 4, 9, 18, 36 } }, // RAMB36 true dual port
+        { 0.5, 129, 14, { 36 } }, // RAMB18 simple dual port
+        { 1.0, 257, 15, { 72 } }, // RAMB36 simple dual port
+    };
+    // proc_rom turns the ROM function's case (with its default) into a memory of 2^address bits words.
+    const int64_t words = int64_t(1) << unsignedBitsFor(std::max<int64_t>(depth - 1, 0));
+    const int64_t logicCost = words * width / 16;
+    int64_t bestCost = logicCost;
+    double best = 0;
+    for (const auto& a : arrangements)
+        for (int w : a.widths) {
+            const int64_t wordsPerPrimitive = (int64_t(1) << a.addressBits) >> (std::bit_width(unsigned(w)) - 1);
+            const int64_t primitives = ((width + w - 1) / w) * ((words + wordsPerPrimitive - 1) / wordsPerPrimitive);
+            if (primitives * a.cost < bestCost) {
+                bestCost = primitives * a.cost;
+                best = double(primitives) * a.ramb36;
+            }
+        }
+    return best;
+}
+
+int64_t distinctVaryingColumns(const std::vector<std::vector<bool>>& columns)
+{
+    std::set<std::vector<bool>> distinct;
+    for (const auto& column : columns)
+        if (std::count(column.begin(), column.end(), column.front()) != std::ptrdiff_t(column.size()))
+            distinct.insert(column);
+    return int64_t(distinct.size());
+}
+
+FoldedRom foldedWeightRom(const DenseDatapath& d, int wordBits, const std::function<uint64_t(int32_t)>& encode,
+    int lutInputs)
+{
+    const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
+    FoldedRom rom;
+    rom.brams = lutInputs == 6 ? blockRamsForRegisteredRom(depth, int64_t(d.parallel) * wordBits) : 0.0;
+    if (rom.brams > 0)
+        return rom;
+    std::vector<std::vector<bool>> columns(size_t(d.parallel) * size_t(wordBits));
+    for (int64_t b = 0; b < blocks; ++b)
+        for (int64_t i = 0; i < d.inputs; ++i)
+            for (int p = 0; p < d.parallel; ++p) {
+                const int64_t o = b * d.parallel + p;
+                const uint64_t word = encode(o < d.outputs ? d.weight(o, i) : 0);
+                for (int bit = 0; bit < wordBits; ++bit)
+                    columns[size_t(p) * size_t(wordBits) + size_t(bit)].push_back((word >> bit & 1u) != 0);
+            }
+    rom.registerBits = distinctVaryingColumns(columns);
+    rom.luts = rom.registerBits * romLutsPerBit(depth, lutInputs);
+    return rom;
+}
+
 namespace {
 
 using TruthTable = std::vector<uint64_t>;
@@ -109,6 +173,18 @@ int64_t distinctThresholdBits(const TlmacDatapath& d)
 
 } // namespace
 
+Resources rawOutputResources(const DenseArithmetic& d, int64_t outputs, int lutInputs)
+{
+    Resources r;
+    for (int64_t o = 0; o < outputs; ++o) {
+        const int64_t luts = constantAdderLuts(d.offset[size_t(o)], d.rawBits, lutInputs);
+        r.lut += luts;
+        r.carry += luts ? (d.rawBits + 3) / 4 : 0;
+    }
+    r.ff = outputs * d.rawBits;
+    return r;
+}
+
 int selectBits(const TlmacPlan& plan, int lane)
 {
     const int64_t inputs = int64_t(plan.laneArrays[size_t(lane)].size()) + plan.laneUsesZero[size_t(lane)];
@@ -158,6 +234,14 @@ void describeLayer(HwLayer& layer)
     }
     for (const auto& array : layer.arrays)
         r.lut += array.luts;
+    // The route ROM is read into the select register sel_r: in block RAM that register is the RAM's own.
+    const double routeBrams = k == 6 ? blockRamsForRegisteredRom(plan.steps, routeWidth) : 0.0;
+    if (routeBrams > 0) {
+        routeLuts = 0;
+        r.bram += routeBrams;
+    } else {
+        r.ff += routeWidth;
+    }
     r.lut += routeLuts;
 
     layer.roms.clear();
@@ -170,7 +254,7 @@ void describeLayer(HwLayer& layer)
 
     // Activation select: a J:1 mux of the G codes, then each code's bit of the current plane.
     const int64_t groupsPerOutput = plan.groupsPerOutput;
-    r.lut += int64_t(plan.groupSize) * d.inputBits * muxLutsPerBit(groupsPerOutput, k)
+    r.lut += int64_t(plan.groupSize) * d.inputBits * caseMuxLutsPerBit(groupsPerOutput, k)
         + plan.groupSize * muxLutsPerBit(d.inputBits, k);
 
     layer.accumulators.clear();
@@ -210,7 +294,7 @@ void describeLayer(HwLayer& layer)
     // Control: step, plane, group, block and threshold counters with their compares.
     const int64_t counterBits = unsignedBitsFor(plan.steps) + unsignedBitsFor(groupsPerOutput)
         + unsignedBitsFor(d.inputBits) + unsignedBitsFor(plan.blocks) + unsignedBitsFor(plan.blocks * d.thresholdsPerOutput + 1);
-    r.ff += counterBits + 3 + (plan.clusterBits + plan.groupSize) + routeWidth + 4; // + pipeline registers
+    r.ff += counterBits + 3 + (plan.clusterBits + plan.groupSize) + 4; // + pipeline registers
     r.lut += 2 * counterBits;
     layer.estimate = r;
 

@@ -92,6 +92,18 @@ int64_t muxLutsPerBit(int64_t fanIn, int lutInputs)
     return luts;
 }
 
+int64_t caseMuxLutsPerBit(int64_t fanIn, int lutInputs)
+{
+    if (lutInputs != 6 || fanIn <= 16)
+        return muxLutsPerBit(fanIn, lutInputs);
+    int64_t terms = (fanIn + 2) / 3, luts = terms;
+    while (terms > 1) {
+        terms = (terms + 5) / 6;
+        luts += terms;
+    }
+    return luts;
+}
+
 int64_t TlmacPlan::muxLuts() const
 {
     int64_t luts = 0;

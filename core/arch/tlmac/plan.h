@@ -115,4 +115,10 @@ int signedBitsFor(int64_t lo, int64_t hi);
 // K = 4: 4:1 muxes of two LUT4).
 int64_t muxLutsPerBit(int64_t fanIn, int lutInputs);
 
+// LUT-K for one bit of a `case` multiplexer over a binary index, as the folded input select and TLMAC's
+// activation select are written. Up to 16 inputs the muxLutsPerBit tree; wider, synth_xilinx (ABC) builds a
+// sum of products instead: a LUT6 per three inputs with their decoded selects, then 6-input ORs (hand-written
+// 22- to 784-input case multiplexers synthesise within about 10 % of this; the 4:1 tree undercounts by a third).
+int64_t caseMuxLutsPerBit(int64_t fanIn, int lutInputs);
+
 } // namespace luthier::arch::tlmac
