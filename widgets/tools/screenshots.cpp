@@ -128,12 +128,14 @@ int main(int argc, char** argv)
         window.graphView()->setMetric(Metric::Luts);
     }
 
-    // Compile, verify and place through the jobs dock (the build goes to a scratch folder, not beside
-    // the example), then show the floorplan with its heatmap and the explainer on the first layer.
+    // Compile, verify, synthesise and place through the jobs dock (the build goes to a scratch folder, not
+    // beside the example), then show the floorplan with its heatmap and the explainer on the first layer.
     QTemporaryDir work;
     window.jobs()->setWorkDirectory(work.path());
     ok = runJob(window.jobs()->compile()) && ok;
     ok = runJob(window.jobs()->verify()) && ok;
+    ok = runJob(window.jobs()->synthesise()) && ok;
+    ok = shoot(window, out.filePath(QStringLiteral("workbench-synth.png"))) && ok;
     ok = runJob(window.jobs()->place()) && ok;
     raiseDock(window, "floorplanDock");
 
