@@ -1,6 +1,7 @@
 // DSP MAC baseline (DESIGN.md section 5), folded: P lanes each multiply one weight by one input code per clock
 // and accumulate; the multiplier is a plain `*` that synthesis maps to a DSP48 slice when the product is wide
-// enough (Yosys synth_xilinx: at least 9 product bits) and to LUTs otherwise. RTL: rtl/emit_dsp_mac.cpp.
+// enough (Yosys synth_xilinx: at least 9 product bits) and to LUTs otherwise (always for K = 4: synth_ice40 maps
+// no DSP). RTL: rtl/emit_dsp_mac.cpp.
 
 #include "arch/map_dense.h"
 #include "arch/tlmac/layer_units.h"
@@ -22,11 +23,14 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
     const int productBits = d.weightBits + d.inputBits + 1;
 
     Resources r;
-    const bool onDsp = productBits >= kDspMinProductBits;
+    // The K = 4 flow (synth_ice40, which takes no DSP without -dsp) builds every product in LUT4s, about two per
+    // partial-product bit (registered signed x unsigned: 4x4 33 LUT4, 6x6 86, 8x8 158); synth_xilinx builds a
+    // narrow one in about one LUT6 per partial-product bit.
+    const bool onDsp = k > 4 && productBits >= kDspMinProductBits;
     if (onDsp)
         r.dsp = d.parallel;
-    else // a small multiplier in LUTs: about one LUT per partial-product bit
-        r.lut += int64_t(d.parallel) * d.weightBits * d.inputBits;
+    else
+        r.lut += int64_t(d.parallel) * d.weightBits * d.inputBits * (k > 4 ? 1 : 2);
     const tlmac::FoldedRom rom = tlmac::foldedWeightRom(d, d.weightBits, [&d](int32_t w) {
         return uint64_t(w) & ((uint64_t(1) << d.weightBits) - 1);
     }, k);
