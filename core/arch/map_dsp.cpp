@@ -3,6 +3,7 @@
 // enough (Yosys synth_xilinx: at least 9 product bits) and to LUTs otherwise (always for K = 4: synth_ice40 maps
 // no DSP). RTL: rtl/emit_dsp_mac.cpp.
 
+#include "arch/cost/cost.h"
 #include "arch/map_dense.h"
 #include "arch/tlmac/layer_units.h"
 #include "arch/tlmac/plan.h"
@@ -10,9 +11,6 @@
 #include <algorithm>
 
 namespace luthier::arch {
-
-// Yosys maps a multiplier to DSP48 only when its result has at least this many bits (DSP_Y_MINWIDTH).
-inline constexpr int kDspMinProductBits = 9;
 
 void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& options)
 {
@@ -26,7 +24,7 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
     // The K = 4 flow (synth_ice40, which takes no DSP without -dsp) builds every product in LUT4s, about two per
     // partial-product bit (registered signed x unsigned: 4x4 33 LUT4, 6x6 86, 8x8 158); synth_xilinx builds a
     // narrow one in about one LUT6 per partial-product bit.
-    const bool onDsp = k > 4 && productBits >= kDspMinProductBits;
+    const bool onDsp = k > 4 && productBits >= cost::kDspMinProductBits;
     if (onDsp)
         r.dsp = d.parallel;
     else

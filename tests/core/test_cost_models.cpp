@@ -148,16 +148,22 @@ private Q_SLOTS:
 
     void dsp()
     {
-        // 6 lanes of one DSP each; LUT = counter 2*3 + comparator 6 per lane * 6 = 42, + 2 LUTRAMs (12 weight bits,
-        // 6 activation bits) = 44. With 4 lanes: cycles = ceil(6 / 4) = 2.
+        // 2 x 2-bit products have 5 bits, under the 9 Yosys puts on a DSP48: 6 lanes of a 4-LUT multiplier; LUT =
+        // counter 2*3 + comparator 6 per lane * 6 = 42, + 2 LUTRAMs (12 weight bits, 6 activation bits) = 44, + 24.
         const Cost c = dspCost(smallDense());
-        QCOMPARE(c.dsp, int64_t(6));
-        QCOMPARE(c.lut, int64_t(44));
+        QCOMPARE(c.dsp, int64_t(0));
+        QCOMPARE(c.lut, int64_t(68));
         QCOMPARE(c.cycles, int64_t(1));
-        CostInput folded = smallDense();
-        folded.parallelism = 4;
-        QCOMPARE(dspCost(folded).cycles, int64_t(2));
-        QCOMPARE(dspCost(folded).dsp, int64_t(4));
+        // 8 x 8 bits: one DSP per lane, no LUT multiplier; with 4 lanes cycles = ceil(6 / 4) = 2.
+        CostInput wide = smallDense();
+        wide.weightBits = wide.activationBits = 8;
+        QCOMPARE(dspCost(wide).dsp, int64_t(6));
+        wide.parallelism = 4;
+        QCOMPARE(dspCost(wide).cycles, int64_t(2));
+        QCOMPARE(dspCost(wide).dsp, int64_t(4));
+        // iCE40 (K = 4): synth_ice40 maps no DSP, the 8 x 8 products are about 2 LUT4 per partial-product bit.
+        wide.lutInputs = 4;
+        QCOMPARE(dspCost(wide).dsp, int64_t(0));
     }
 
     void tlmac()

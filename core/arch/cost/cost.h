@@ -67,6 +67,10 @@ struct LutNaOption {
     int64_t luts = 0; // per weight: lookups * tableLuts(k, n_w + k) + adders * (n_w + n_a)
 };
 
+// Yosys synth_xilinx maps a multiplier to a DSP48 only when its result has at least this many bits
+// (DSP_Y_MINWIDTH); synth_ice40 (K = 4) maps none. Narrower products are built in LUTs.
+inline constexpr int kDspMinProductBits = 9;
+
 // Shared building blocks (cost_common.cpp).
 int ceilLog2(int64_t n); // 0 for n <= 1
 int accumulatorBits(const CostInput& in); // B_w + B_a + ceil(log2 fanIn)

@@ -1,6 +1,6 @@
 // DSP MAC baseline, folded: `lanes` DSP48 slices each do one multiply-accumulate per clock (wider operands than
-// 27x18 take several slices); weights and activations stream from RAM; LUTs only for address counters and
-// the threshold comparison of each lane's result.
+// 27x18 take several slices); weights and activations stream from RAM; LUTs for address counters, the
+// threshold comparison of each lane's result, and the multipliers that synthesis keeps out of DSPs.
 
 #include "arch/cost/cost.h"
 
@@ -17,14 +17,22 @@ Cost dspCost(const CostInput& in)
     const int64_t perLane = int64_t((in.weightBits + 26) / 27) * ((in.activationBits + 17) / 18);
     const int acc = accumulatorBits(in);
     const int counter = ceilLog2(in.macs());
-    c.dsp = lanes * perLane;
-    c.lut = 2 * counter + (in.outputBits > 0 ? lanes * acc : 0);
+    // As the compiler maps it (arch/map_dsp.cpp): narrow products, and every product on K = 4, go to LUTs.
+    const bool onDsp = in.lutInputs > 4 && in.weightBits + in.activationBits + 1 >= kDspMinProductBits;
+    const int64_t multiplierLuts = int64_t(in.weightBits) * in.activationBits * (in.lutInputs > 4 ? 1 : 2);
+    c.dsp = onDsp ? lanes * perLane : 0;
+    c.lut = 2 * counter + (in.outputBits > 0 ? lanes * acc : 0) + (onDsp ? 0 : lanes * multiplierLuts);
     c.ff = lanes * (in.weightBits + in.activationBits) + counter;
     addMemory(c, in.weightCount() * in.weightBits, in.lutInputs);
     addMemory(c, in.inputElements * in.activationBits, in.lutInputs);
     c.cycles = (in.macs() + lanes - 1) / lanes;
     std::ostringstream f;
-    f << lanes << " lanes * " << perLane << " DSP; cycles = MACs/lanes = " << in.macs() << "/" << lanes
+    if (onDsp)
+        f << lanes << " lanes * " << perLane << " DSP";
+    else
+        f << lanes << " lanes * " << multiplierLuts << " LUT multiplier (product under " << kDspMinProductBits
+          << " bits or K = 4: no DSP)";
+    f << "; cycles = MACs/lanes = " << in.macs() << "/" << lanes
       << "; weights in RAM";
     c.formula = f.str();
     return c;
