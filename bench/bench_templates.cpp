@@ -253,7 +253,8 @@ std::string provenance(const Options& o, bool yosys, double seconds)
     return out.str();
 }
 
-std::string markdown(const std::vector<DesignRow>& rows, const Options& o, bool yosys, double seconds)
+std::string markdown(const std::vector<DesignRow>& rows, const std::string& ice40, const Options& o, bool yosys,
+    double seconds)
 {
     std::ostringstream out;
     out << kBegin << "\n\n" << provenance(o, yosys, seconds) << "\n";
@@ -275,7 +276,49 @@ std::string markdown(const std::vector<DesignRow>& rows, const Options& o, bool 
     for (const auto& d : rows)
         if (d.refused.empty() && d.templ == "unrolled" && d.model.rfind("qkeras_jettagging", 0) == 0)
             out << "\n### Unrolled JSC\n\n" << unrolledJsc(d);
-    out << "\n" << kEnd << "\n";
+    out << ice40 << "\n" << kEnd << "\n";
+    return out.str();
+}
+
+// Every template on the JSC output layer for K = 4 (Yosys synth_ice40, LUT4), the other layers on the cheap DSP
+// template and left out: the iCE40 check of each template's estimate. Shift-add gets that layer's 4-bit pow2
+// override.
+std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
+{
+    if (!yosys)
+        return "";
+    const ir::Graph imported = importer::importModel(jsc.path);
+    arch::MapOptions options;
+    options.tlmac.lutInputs = 4;
+    options.defaultTemplate = arch::TemplateKind::Dsp;
+    const std::string last = arch::mapDesign(quant::lowerToInteger(imported), options).layers.back().name;
+    std::ostringstream out;
+    out << "\n### iCE40 (K = 4): the JSC output layer on every template\n\n"
+           "Layer `"
+        << last << "` mapped with K = 4 and synthesised with `synth_ice40` (LUT4 counts), the other layers on "
+                   "the DSP template and not synthesised. Shift-add with that layer's 4-bit power-of-two override.\n\n"
+                   "| template | est. LUT4 | est. FF | Yosys LUT4 | Yosys FF | LUT err |\n|---|---|---|---|---|---|\n";
+    for (arch::TemplateKind kind : arch::kAllTemplates) {
+        const std::string t(arch::toString(kind));
+        quant::Overrides pow2;
+        if (kind == arch::TemplateKind::ShiftAdd)
+            pow2[last] = { 4, std::nullopt, ir::WeightScheme::PowerOfTwo, std::nullopt, std::nullopt };
+        options.layerTemplates = { { last, kind } };
+        const arch::HwDesign design = arch::mapDesign(quant::lowerToInteger(quant::applyOverrides(imported, pow2)), options);
+        const auto dir = std::filesystem::temp_directory_path() / ("luthier_bench_templates_ice40_" + t);
+        std::filesystem::remove_all(dir);
+        rtl::writeFiles(dir, rtl::emitDesign(design));
+        verify::SynthOptions s;
+        s.layers = { design.layers.back().module };
+        s.memoryLimitGb = o.memoryGb;
+        const verify::LayerSynthesis l = verify::synthDesign(dir, s).layers.at(0);
+        std::filesystem::remove_all(dir);
+        out << "| " << t << " | " << l.estimateLut << " | " << l.estimateFf << " | ";
+        if (l.synthesised())
+            out << l.counts.lut << " | " << l.counts.ff << " | " << percent(l.estimateLut, l.counts.lut) << " |\n";
+        else
+            out << l.problem.substr(0, l.problem.find("; log")) << " |||\n";
+    }
     return out.str();
 }
 
@@ -351,8 +394,10 @@ int main(int argc, char** argv)
             std::fflush(stdout);
         }
     }
+    const std::string ice40
+        = std::string(models[0].name).find(o.only) == std::string::npos ? "" : ice40OutputLayer(models[0], o, yosys);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::string text = markdown(rows, o, yosys, seconds);
+    const std::string text = markdown(rows, ice40, o, yosys, seconds);
     std::printf("\n%s", text.c_str());
     if (!o.output.empty())
         writeInto(o.output, text);
