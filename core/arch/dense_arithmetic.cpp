@@ -5,6 +5,8 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 namespace luthier::arch {
 
@@ -27,32 +29,92 @@ int ceilLog2(int64_t n)
 
 int adderTreeStages(int64_t terms, int every) { return every > 0 ? ceilLog2(terms) / every : 0; }
 
-Resources adderTreeResources(const std::vector<std::vector<TermRange>>& terms, int every)
+namespace {
+
+// Bits an addend occupies above its shift: unsigned when it is never negative (no sign to extend).
+int addendBits(const Addend& a)
+{
+    if (a.lo >= 0) {
+        int bits = 0;
+        while (bits < 62 && (int64_t(1) << bits) <= a.hi)
+            ++bits;
+        return bits;
+    }
+    return std::max(1, tlmac::signedBitsFor(a.lo, a.hi));
+}
+
+// LUTs Yosys spends on a column of `n` addend bits. Two bits: the carry chain's XOR LUT. Three: the XOR LUT takes
+// the full adder's inputs too (a LUT6), plus one LUT for the chain's other operand. More: a carry-save level of
+// full adders per extra bit, which abc packs at about 1.5 LUT per bit (measured on registered k-operand sums of
+// w-bit codes in one expression: k = 4 -> 4.25..4.4 LUT per column, 6 -> 7.5, 8 -> 11.75).
+int64_t columnLuts(int64_t n)
+{
+    if (n <= 1)
+        return 0;
+    if (n <= 3)
+        return n - 1;
+    return (3 * n - 2) / 2;
+}
+
+} // namespace
+
+Resources sumResources(const std::vector<Addend>& addends)
+{
+    Resources r;
+    if (addends.size() < 2)
+        return r;
+    int top = 0;
+    for (const Addend& a : addends)
+        top = std::max(top, a.shift + addendBits(a));
+    // A signed addend's sign extension is a bit in every column above it; above the widest addend every column
+    // holds the same sign bits, so the top column's LUT serves them all.
+    for (int column = 0; column < top; ++column) {
+        int64_t n = 0;
+        for (const Addend& a : addends)
+            n += column >= a.shift && (column < a.shift + addendBits(a) ? !(a.zeroBits >> (column - a.shift) & 1) : a.lo < 0);
+        r.lut += columnLuts(n);
+    }
+    r.carry = (top + 4) / 4;
+    return r;
+}
+
+Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, int every)
 {
     size_t widest = 1;
-    for (const auto& t : terms)
+    int64_t nextNode = 0;
+    for (const auto& t : terms) {
         widest = std::max(widest, t.size());
+        for (const TreeTerm& term : t)
+            nextNode = std::max(nextNode, term.product + 1);
+    }
     const int levels = ceilLog2(int64_t(widest));
+    // Tree nodes by what they compute (left net, right net or -1, registered): equal nodes are one piece of logic.
+    std::map<std::tuple<int64_t, int64_t, bool>, int64_t> nodes;
     Resources r;
     for (const auto& output : terms) {
-        std::vector<TermRange> level = output.empty() ? std::vector<TermRange> { { 0, 0 } } : output;
+        std::vector<TreeTerm> level = output.empty() ? std::vector<TreeTerm> { TreeTerm { 0, 0, -1 } } : output;
         for (int depth = 1; depth <= levels; ++depth) {
             const bool registered = every > 0 && depth % every == 0;
             if (level.size() == 1 && !registered)
                 continue;
-            std::vector<TermRange> next;
+            std::vector<TreeTerm> next;
             for (size_t k = 0; k < level.size(); k += 2) {
                 const bool pair = k + 1 < level.size();
-                const TermRange t { level[k].first + (pair ? level[k + 1].first : 0),
-                    level[k].second + (pair ? level[k + 1].second : 0) };
-                const int w = std::max(1, tlmac::signedBitsFor(t.first, t.second));
-                if (pair) {
-                    r.lut += w;
-                    r.carry += (w + 3) / 4;
+                const TreeTerm& a = level[k];
+                const TreeTerm b = pair ? level[k + 1] : TreeTerm { 0, 0, -1 };
+                if (!pair && !registered) {
+                    next.push_back(a); // an odd node moves up unchanged
+                    continue;
                 }
+                const auto [node, added] = nodes.emplace(std::make_tuple(a.product, b.product, registered), nextNode);
+                next.push_back({ a.lo + b.lo, a.hi + b.hi, node->second });
+                if (!added)
+                    continue;
+                ++nextNode;
+                if (pair)
+                    r += sumResources({ { a.lo, a.hi, 0 }, { b.lo, b.hi, 0 } });
                 if (registered)
-                    r.ff += w;
-                next.push_back(t);
+                    r.ff += std::max(1, tlmac::signedBitsFor(a.lo + b.lo, a.hi + b.hi));
             }
             level = std::move(next);
         }
@@ -60,17 +122,66 @@ Resources adderTreeResources(const std::vector<std::vector<TermRange>>& terms, i
     return r;
 }
 
-void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TermRange>>& terms,
-    Resources products)
+void RegisteredTableBits::addRead(const std::vector<int64_t>& addressBits, const std::vector<int64_t>& entries,
+    int width)
+{
+    // Constant address bits drop out: only the entries with them 0 are read, in address order.
+    std::vector<int64_t> address;
+    uint64_t padding = 0;
+    for (size_t j = 0; j < addressBits.size(); ++j) {
+        if (addressBits[j] < 0) {
+            padding |= uint64_t(1) << j;
+            continue;
+        }
+        address.push_back(addressBits[j]);
+        inputBits_.insert(addressBits[j]);
+    }
+    for (int b = 0; b < width; ++b) {
+        Bit bit { address, {} };
+        for (uint64_t a = 0; a < entries.size(); ++a)
+            if (!(a & padding))
+                bit.table.push_back((uint64_t(entries[a]) >> b & 1) != 0);
+        if (std::find(bit.table.begin(), bit.table.end(), !bit.table[0]) != bit.table.end())
+            bits_.insert(std::move(bit)); // constant bits are neither registered nor looked up
+    }
+}
+
+Resources RegisteredTableBits::resources(int lutInputs) const
+{
+    Resources r;
+    r.ff = int64_t(inputBits_.size());
+    for (const Bit& bit : bits_) {
+        ++r.ff;
+        // The address bits it depends on; a bare address bit needs no LUT.
+        int support = 0;
+        bool bare = true;
+        for (size_t j = 0; j < bit.address.size(); ++j) {
+            bool depends = false, identity = true;
+            for (size_t a = 0; a < bit.table.size(); ++a) {
+                depends = depends || bit.table[a] != bit.table[a ^ (size_t(1) << j)];
+                identity = identity && bit.table[a] == ((a >> j & 1) != 0);
+            }
+            support += depends;
+            bare = bare && (!depends || identity);
+        }
+        if (!(bare && support == 1))
+            r.lut += int64_t(1) << std::max(0, support - lutInputs);
+    }
+    return r;
+}
+
+void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TreeTerm>>& terms,
+    const RegisteredTableBits& tables, Resources products)
 {
     size_t widest = 1;
     for (const auto& t : terms)
         widest = std::max(widest, t.size());
     const int stages = adderTreeStages(int64_t(widest), d.pipelineEvery);
     Resources r = products;
+    r += tables.resources(d.lutInputs);
     r += adderTreeResources(terms, d.pipelineEvery);
     r += denseOutputResources(d, d.outputs);
-    r.ff += d.inputs * d.inputBits + stages + 2; // input register, valid bits
+    r.ff += stages + 2; // valid bits
     hw.estimate = r;
     hw.cycles = stages + 1;
     hw.interval = 1;

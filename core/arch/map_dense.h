@@ -5,6 +5,7 @@
 
 #include "arch/hw_design.h"
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,15 +55,56 @@ int lutNaChunks(const DenseDatapath& d);
 int ceilLog2(int64_t n);
 int adderTreeStages(int64_t terms, int every);
 
-// Value range [lo, hi] of a product term entering an adder tree.
-using TermRange = std::pair<int64_t, int64_t>;
-// LUT/FF/carry of the adder trees rtl/parallel_sum.cpp builds from per-output term ranges (same pairing: one LUT
-// per result bit, registers every `every` levels, every tree as deep as the deepest).
-Resources adderTreeResources(const std::vector<std::vector<TermRange>>& terms, int every);
-// Finishes a parallel layer: adds the trees, output stage and input register to `products` (the product logic),
-// sets estimate, cycles (latency), interval 1 and ports, and moves `d` into the layer.
-void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TermRange>>& terms,
-    Resources products);
+// One addend of a sum: value range [lo, hi], entering the sum shifted left by `shift`.
+struct Addend {
+    int64_t lo = 0, hi = 0;
+    int shift = 0;
+    uint64_t zeroBits = 0; // bit positions (before the shift) that are 0 in every value: no adder input there
+};
+
+// LUT/carry of one Verilog sum of `addends` as Yosys 0.23 builds it: two addends are one carry chain with an XOR
+// LUT per column that holds two bits; more addends in one expression (a product's shifted bit-plane or chunk
+// lookups) become one $macc, carry-save full adders and then one carry chain.
+Resources sumResources(const std::vector<Addend>& addends);
+
+// A product term entering an adder tree: its value range [lo, hi] and the product net it reads (terms of
+// different outputs with the same `product` are the same net).
+struct TreeTerm {
+    int64_t lo = 0, hi = 0;
+    int64_t product = 0;
+};
+// LUT/FF/carry of the adder trees rtl/parallel_sum.cpp builds from per-output terms (same pairing, registers
+// every `every` levels, every tree as deep as the deepest). Each pair is its own adder: the tree's nodes are
+// separate sized wires, which Yosys does not merge into one multi-operand sum. Nodes of different outputs that
+// add the same nets (or register the same node) are one adder or register: opt_merge shares them.
+Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, int every);
+
+// The registers Yosys 0.23 builds around the tables. memory_dff merges the input register x into every table read
+// port (its address comes straight from x), and memory_map then registers each read's data bits; x stays for the
+// bits the tables read. Measured on JSC and TFC layers: the data registers are the distinct (address, bit
+// function) pairs (bits of one read, or of reads of different tables on the same address, that are the same
+// function are one FF; constant bits none), and each such bit that is not a bare address bit is a table LUT.
+class RegisteredTableBits {
+public:
+    // A read of `entries` (two's complement in `width` bits) addressed by the input register bits `addressBits`
+    // (LSB first; -1 for a constant 0 address bit).
+    void addRead(const std::vector<int64_t>& addressBits, const std::vector<int64_t>& entries, int width);
+    Resources resources(int lutInputs) const;
+
+private:
+    struct Bit {
+        std::vector<int64_t> address;
+        std::vector<bool> table; // the bit over every address
+        auto operator<=>(const Bit&) const = default;
+    };
+    std::set<Bit> bits_;
+    std::set<int64_t> inputBits_; // x bits read
+};
+
+// Finishes a parallel layer: adds the trees, output stage and registered table bits to `products` (the product
+// logic), sets estimate, cycles (latency), interval 1 and ports, and moves `d` into the layer.
+void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TreeTerm>>& terms,
+    const RegisteredTableBits& tables, Resources products);
 
 // The argmax output block after `last` (the design's last layer, lowered from `source`); throws luthier::Error
 // when the integers `last` outputs do not order like the model's real outputs.

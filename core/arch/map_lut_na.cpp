@@ -9,7 +9,7 @@
 #include "arch/tlmac/plan.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 namespace luthier::arch {
 
@@ -30,25 +30,38 @@ void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& opt
     }
     const int k = d.chunkBits, chunks = lutNaChunks(d);
     const int64_t maxCode = (int64_t(1) << d.inputBits) - 1, maxChunk = (int64_t(1) << k) - 1;
-    std::vector<std::vector<TermRange>> terms(size_t(d.outputs));
-    std::set<std::pair<int64_t, int32_t>> products;
-    Resources r;
+    std::vector<std::vector<TreeTerm>> terms(size_t(d.outputs));
+    std::map<std::pair<int64_t, int32_t>, int64_t> products; // (input, weight) -> its product net
+    RegisteredTableBits tables;
+    Resources shiftAdds;
     for (int64_t o = 0; o < d.outputs; ++o)
         for (int64_t i = 0; i < d.inputs; ++i) {
             const int32_t w = d.weight(o, i);
             if (w == 0)
                 continue;
-            const TermRange range { std::min<int64_t>(0, w * maxCode), std::max<int64_t>(0, w * maxCode) };
-            terms[size_t(o)].push_back(range);
-            if (!products.insert({ i, w }).second)
+            const auto [product, added] = products.emplace(std::make_pair(i, w), int64_t(products.size()));
+            terms[size_t(o)].push_back(
+                { std::min<int64_t>(0, w * maxCode), std::max<int64_t>(0, w * maxCode), product->second });
+            if (!added)
                 continue;
-            const int chunkWidth = tlmac::signedBitsFor(std::min<int64_t>(0, w * maxChunk), std::max<int64_t>(0, w * maxChunk));
-            const int width = tlmac::signedBitsFor(range.first, range.second);
-            r.lut += chunks * cost::tableLuts(k, chunkWidth, d.lutInputs) + (chunks - 1) * width;
-            r.carry += (chunks - 1) * ((width + 3) / 4);
+            // Chunk c looks up code bits [c*k, c*k + k) (the last one zero-padded) and enters the shift-add at c*k.
+            const Addend multiple { std::min<int64_t>(0, w * maxChunk), std::max<int64_t>(0, w * maxChunk), 0 };
+            std::vector<Addend> chunkLookups;
+            for (int c = 0; c < chunks; ++c)
+                chunkLookups.push_back({ multiple.lo, multiple.hi, c * k });
+            shiftAdds += sumResources(chunkLookups);
+            std::vector<int64_t> entries;
+            for (int64_t v = 0; v <= maxChunk; ++v)
+                entries.push_back(w * v);
+            for (int c = 0; c < chunks; ++c) {
+                std::vector<int64_t> address;
+                for (int b = c * k; b < c * k + k; ++b)
+                    address.push_back(b < d.inputBits ? i * d.inputBits + b : -1);
+                tables.addRead(address, entries, tlmac::signedBitsFor(multiple.lo, multiple.hi));
+            }
         }
     hw.kind = TemplateKind::LutNa;
-    finishParallelLayer(hw, std::move(d), terms, r);
+    finishParallelLayer(hw, std::move(d), terms, tables, shiftAdds);
 }
 
 } // namespace luthier::arch

@@ -21,6 +21,51 @@ int64_t lutsForTable(int addressBits, int dataBits, int lutInputs)
     return int64_t(dataBits) << std::max(0, addressBits - lutInputs);
 }
 
+// Input register bit of code bit `bit` of input `input`, or -1 (constant 0) past the last input.
+int64_t inputBit(const DenseDatapath& d, int64_t input, int bit)
+{
+    return input < d.inputs ? input * d.inputBits + bit : -1;
+}
+
+// The product's shift-add of its bit-plane lookups (plane b enters shifted by b); a full table needs none.
+Resources planeSumResources(const std::vector<int32_t>& group, bool fullTables, int inputBits)
+{
+    if (fullTables)
+        return {};
+    const auto [lo, hi] = groupRange(group, 1);
+    uint64_t zeroBits = ~uint64_t(0);
+    for (int64_t e : groupTableEntries(group, 1))
+        zeroBits &= ~uint64_t(e);
+    std::vector<Addend> planes;
+    for (int b = 0; b < inputBits; ++b)
+        planes.push_back({ lo, hi, b, zeroBits });
+    return sumResources(planes);
+}
+
+// The reads rtl/emit_unrolled.cpp emits for one (slice, group) product.
+void addProductReads(RegisteredTableBits& tables, const std::vector<int32_t>& group, int64_t slice, bool fullTables,
+    const DenseDatapath& d)
+{
+    const int G = int(group.size());
+    if (fullTables) {
+        const auto [lo, hi] = groupRange(group, d.inputBits);
+        std::vector<int64_t> address;
+        for (int g = 0; g < G; ++g)
+            for (int b = 0; b < d.inputBits; ++b)
+                address.push_back(inputBit(d, slice * G + g, b));
+        tables.addRead(address, groupTableEntries(group, d.inputBits), std::max(1, tlmac::signedBitsFor(lo, hi)));
+        return;
+    }
+    const auto [lo, hi] = groupRange(group, 1);
+    const std::vector<int64_t> entries = groupTableEntries(group, 1);
+    for (int b = 0; b < d.inputBits; ++b) {
+        std::vector<int64_t> address;
+        for (int g = 0; g < G; ++g)
+            address.push_back(inputBit(d, slice * G + g, b));
+        tables.addRead(address, entries, std::max(1, tlmac::signedBitsFor(lo, hi)));
+    }
+}
+
 } // namespace
 
 int64_t UnrolledProducts::products() const
@@ -38,6 +83,16 @@ std::pair<int64_t, int64_t> groupRange(const std::vector<int32_t>& group, int in
     for (int32_t w : group)
         (w < 0 ? lo : hi) += int64_t(w) * maxCode;
     return { lo, hi };
+}
+
+std::vector<int64_t> groupTableEntries(const std::vector<int32_t>& group, int codeBits)
+{
+    const uint64_t codeMask = (uint64_t(1) << codeBits) - 1;
+    std::vector<int64_t> entries(size_t(1) << (group.size() * size_t(codeBits)));
+    for (uint64_t address = 0; address < entries.size(); ++address)
+        for (size_t g = 0; g < group.size(); ++g)
+            entries[address] += int64_t(group[g]) * int64_t(address >> (g * size_t(codeBits)) & codeMask);
+    return entries;
 }
 
 UnrolledProducts unrolledProducts(const DenseDatapath& d, int lutInputs)
@@ -87,15 +142,26 @@ void mapUnrolledDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
     d.groupSize = options.tlmac.groupSize;
     d.pipelineEvery = options.pipelineEvery;
     const UnrolledProducts u = unrolledProducts(d, options.tlmac.lutInputs);
-    std::vector<std::vector<TermRange>> terms(size_t(d.outputs));
+    // Product nets numbered slice by slice.
+    std::vector<int64_t> firstProduct(size_t(u.slices), 0);
+    for (int64_t j = 1; j < u.slices; ++j)
+        firstProduct[size_t(j)] = firstProduct[size_t(j - 1)] + int64_t(u.unique[size_t(j - 1)].size());
+    std::vector<std::vector<TreeTerm>> terms(size_t(d.outputs));
     for (int64_t o = 0; o < d.outputs; ++o)
         for (int64_t j = 0; j < u.slices; ++j)
-            if (const int32_t g = u.groupOf[size_t(o * u.slices + j)]; g >= 0)
-                terms[size_t(o)].push_back(groupRange(u.unique[size_t(j)][size_t(g)], d.inputBits));
-    Resources products;
-    products.lut = u.tableLuts;
+            if (const int32_t g = u.groupOf[size_t(o * u.slices + j)]; g >= 0) {
+                const auto [lo, hi] = groupRange(u.unique[size_t(j)][size_t(g)], d.inputBits);
+                terms[size_t(o)].push_back({ lo, hi, firstProduct[size_t(j)] + g });
+            }
+    RegisteredTableBits tables;
+    Resources planeSums;
+    for (int64_t j = 0; j < u.slices; ++j)
+        for (const auto& group : u.unique[size_t(j)]) {
+            addProductReads(tables, group, j, u.fullTables, d);
+            planeSums += planeSumResources(group, u.fullTables, d.inputBits);
+        }
     hw.kind = TemplateKind::Unrolled;
-    finishParallelLayer(hw, std::move(d), terms, products);
+    finishParallelLayer(hw, std::move(d), terms, tables, planeSums);
 }
 
 } // namespace luthier::arch

@@ -18,7 +18,8 @@ struct UnrolledProducts {
     std::vector<std::vector<std::vector<int32_t>>> unique; // per slice: its unique non-zero groups (G weights)
     std::vector<int32_t> groupOf; // outputs x slices: index into unique[slice], -1 for the all-zero group
     bool fullTables = false; // address = all G codes; else per bit-plane tables
-    int64_t tableLuts = 0; // LUT-K of all product tables (and plane shift-adders)
+    int64_t tableLuts = 0; // first-order LUT-K of the chosen form (tables, plane shift-adds): picks the form
+                           // only; the layer estimate counts what Yosys builds (map_unrolled.cpp)
 
     int64_t products() const;
 };
@@ -28,5 +29,9 @@ UnrolledProducts unrolledProducts(const DenseDatapath& d, int lutInputs);
 
 // The range [lo, hi] of sum_g w_g * code_g over unsigned codes of `inputBits`.
 std::pair<int64_t, int64_t> groupRange(const std::vector<int32_t>& group, int inputBits);
+
+// The table of sum_g w_g * code_g over every address: G codes of `codeBits` packed in the address (code g in
+// bits [g * codeBits, (g + 1) * codeBits)).
+std::vector<int64_t> groupTableEntries(const std::vector<int32_t>& group, int codeBits);
 
 } // namespace luthier::arch

@@ -12,16 +12,10 @@ namespace luthier::rtl {
 
 namespace {
 
-// The table of sum_g w_g * code_g over every address: G codes of `codeBits` packed in the address.
 void groupTable(std::ostringstream& v, const std::string& name, const std::vector<int32_t>& group, int codeBits,
     int width)
 {
-    const int bits = int(group.size()) * codeBits;
-    std::vector<int64_t> entries(size_t(1) << bits);
-    for (uint64_t address = 0; address < entries.size(); ++address)
-        for (size_t g = 0; g < group.size(); ++g)
-            entries[address] += int64_t(group[g]) * int64_t(address >> (g * size_t(codeBits)) & ((uint64_t(1) << codeBits) - 1));
-    tableConstant(v, name, entries, width);
+    tableConstant(v, name, arch::groupTableEntries(group, codeBits), width);
 }
 
 } // namespace
