@@ -18,17 +18,13 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
     d.parallel = int(std::clamp<int64_t>(options.foldedLanes, 1, d.outputs));
     const int k = options.tlmac.lutInputs;
     const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
-    const int productBits = d.weightBits + d.inputBits + 1;
 
     Resources r;
-    // The K = 4 flow (synth_ice40, which takes no DSP without -dsp) builds every product in LUT4s, about two per
-    // partial-product bit (registered signed x unsigned: 4x4 33 LUT4, 6x6 86, 8x8 158); synth_xilinx builds a
-    // narrow one in about one LUT6 per partial-product bit.
-    const bool onDsp = k > 4 && productBits >= cost::kDspMinProductBits;
+    const bool onDsp = cost::productOnDsp(d.weightBits, d.inputBits, k);
     if (onDsp)
         r.dsp = d.parallel;
     else
-        r.lut += int64_t(d.parallel) * d.weightBits * d.inputBits * (k > 4 ? 1 : 2);
+        r.lut += int64_t(d.parallel) * cost::multiplierLuts(d.weightBits, d.inputBits, k);
     const tlmac::FoldedRom rom = tlmac::foldedWeightRom(d, d.weightBits, [&d](int32_t w) {
         return uint64_t(w) & ((uint64_t(1) << d.weightBits) - 1);
     }, k);

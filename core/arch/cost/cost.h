@@ -70,6 +70,11 @@ struct LutNaOption {
 // Yosys synth_xilinx maps a multiplier to a DSP48 only when its result has at least this many bits
 // (DSP_Y_MINWIDTH); synth_ice40 (K = 4) maps none. Narrower products are built in LUTs.
 inline constexpr int kDspMinProductBits = 9;
+// Whether synthesis puts a weightBits x inputBits product (signed weight, unsigned code) on a DSP48.
+bool productOnDsp(int weightBits, int inputBits, int lutInputs);
+// LUTs of such a product kept in fabric: about one LUT6 per partial-product bit on synth_xilinx, two LUT4 on
+// synth_ice40 (registered signed x unsigned, measured: 4x4 33 LUT4, 6x6 86, 8x8 158).
+int64_t multiplierLuts(int weightBits, int inputBits, int lutInputs);
 
 // Shared building blocks (cost_common.cpp).
 int ceilLog2(int64_t n); // 0 for n <= 1

@@ -55,6 +55,16 @@ int64_t adderTreeLuts(int64_t inputs, int inputBits, int maxBits)
     return luts;
 }
 
+bool productOnDsp(int weightBits, int inputBits, int lutInputs)
+{
+    return lutInputs > 4 && weightBits + inputBits + 1 >= kDspMinProductBits;
+}
+
+int64_t multiplierLuts(int weightBits, int inputBits, int lutInputs)
+{
+    return int64_t(weightBits) * inputBits * (lutInputs > 4 ? 1 : 2);
+}
+
 double bram36(int64_t bits)
 {
     if (bits <= 0)

@@ -18,10 +18,10 @@ Cost dspCost(const CostInput& in)
     const int acc = accumulatorBits(in);
     const int counter = ceilLog2(in.macs());
     // As the compiler maps it (arch/map_dsp.cpp): narrow products, and every product on K = 4, go to LUTs.
-    const bool onDsp = in.lutInputs > 4 && in.weightBits + in.activationBits + 1 >= kDspMinProductBits;
-    const int64_t multiplierLuts = int64_t(in.weightBits) * in.activationBits * (in.lutInputs > 4 ? 1 : 2);
+    const bool onDsp = productOnDsp(in.weightBits, in.activationBits, in.lutInputs);
+    const int64_t multiplier = multiplierLuts(in.weightBits, in.activationBits, in.lutInputs);
     c.dsp = onDsp ? lanes * perLane : 0;
-    c.lut = 2 * counter + (in.outputBits > 0 ? lanes * acc : 0) + (onDsp ? 0 : lanes * multiplierLuts);
+    c.lut = 2 * counter + (in.outputBits > 0 ? lanes * acc : 0) + (onDsp ? 0 : lanes * multiplier);
     c.ff = lanes * (in.weightBits + in.activationBits) + counter;
     addMemory(c, in.weightCount() * in.weightBits, in.lutInputs);
     addMemory(c, in.inputElements * in.activationBits, in.lutInputs);
@@ -30,7 +30,7 @@ Cost dspCost(const CostInput& in)
     if (onDsp)
         f << lanes << " lanes * " << perLane << " DSP";
     else
-        f << lanes << " lanes * " << multiplierLuts << " LUT multiplier (product under " << kDspMinProductBits
+        f << lanes << " lanes * " << multiplier << " LUT multiplier (product under " << kDspMinProductBits
           << " bits or K = 4: no DSP)";
     f << "; cycles = MACs/lanes = " << in.macs() << "/" << lanes
       << "; weights in RAM";

@@ -35,7 +35,7 @@ Cost tlmacCost(const CostInput& in)
     const int64_t romDepth = t.steps;
     // The routing ROM is read into the select register: Yosys puts it in block RAM when that is cheaper
     // (the mapper's rule, arch/tlmac/layer_units.h); the cluster ROM stays in logic.
-    const double routeBrams = in.lutInputs == 6 ? tlmac::blockRamsForRegisteredRom(romDepth, selectBits) : 0.0;
+    const double routeBrams = tlmac::blockRamsForRegisteredRom(romDepth, selectBits, in.lutInputs);
     const int64_t romWidth = clusterBits + (routeBrams > 0 ? 0 : selectBits);
     const int64_t roms = romLuts(romDepth, romWidth, in.lutInputs);
     c.bram += routeBrams;

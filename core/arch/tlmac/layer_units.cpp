@@ -22,8 +22,10 @@ int64_t romLutsPerBit(int64_t depth, int lutInputs)
     return leaves + muxLutsPerBit(leaves, lutInputs);
 }
 
-double blockRamsForRegisteredRom(int64_t depth, int64_t width)
+double blockRamsForRegisteredRom(int64_t depth, int64_t width, int lutInputs)
 {
+    if (lutInputs != 6)
+        return 0.0;
     // Yosys' Xilinx block RAM library (share/xilinx/brams_xc4v.txt): per primitive its cost, address bits
     // (counted in 1-bit units) and the data widths a read port can take (simple dual port: only the widest).
     struct Arrangement {
@@ -69,7 +71,7 @@ FoldedRom foldedWeightRom(const DenseDatapath& d, int wordBits, const std::funct
 {
     const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
     FoldedRom rom;
-    rom.brams = lutInputs == 6 ? blockRamsForRegisteredRom(depth, int64_t(d.parallel) * wordBits) : 0.0;
+    rom.brams = blockRamsForRegisteredRom(depth, int64_t(d.parallel) * wordBits, lutInputs);
     if (rom.brams > 0)
         return rom;
     std::vector<std::vector<bool>> columns(size_t(d.parallel) * size_t(wordBits));
@@ -153,7 +155,7 @@ int64_t distinctThresholdBits(const TlmacDatapath& d)
 {
     const TlmacPlan& plan = d.plan;
     const int bits = d.compareBits;
-    std::set<std::vector<bool>> columns;
+    std::vector<std::vector<bool>> columns;
     for (int p = 0; p < plan.parallel; ++p)
         for (int bit = 0; bit < bits; ++bit) {
             std::vector<bool> column;
@@ -165,10 +167,9 @@ int64_t distinctThresholdBits(const TlmacDatapath& d)
                                                            : (int64_t(1) << (bits - 1)) - 1;
                     column.push_back((uint64_t(level) >> std::min(bit, 63) & 1u) != 0);
                 }
-            if (std::count(column.begin(), column.end(), column.front()) != std::ptrdiff_t(column.size()))
-                columns.insert(std::move(column));
+            columns.push_back(std::move(column));
         }
-    return int64_t(columns.size());
+    return distinctVaryingColumns(columns);
 }
 
 } // namespace
@@ -235,7 +236,7 @@ void describeLayer(HwLayer& layer)
     for (const auto& array : layer.arrays)
         r.lut += array.luts;
     // The route ROM is read into the select register sel_r: in block RAM that register is the RAM's own.
-    const double routeBrams = k == 6 ? blockRamsForRegisteredRom(plan.steps, routeWidth) : 0.0;
+    const double routeBrams = blockRamsForRegisteredRom(plan.steps, routeWidth, k);
     if (routeBrams > 0) {
         routeLuts = 0;
         r.bram += routeBrams;

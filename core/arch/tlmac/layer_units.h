@@ -16,8 +16,9 @@ int64_t romLutsPerBit(int64_t depth, int lutInputs);
 
 // RAMB36 equivalents (a RAMB18 is 0.5) Yosys synth_xilinx puts a ROM of depth x width in when its read is
 // registered, or 0 when it keeps the ROM in logic: memory_libmap charges logic 1/16 per bit and takes the
-// cheapest RAMB18/RAMB36 arrangement only when that costs less (a RAMB18 129, a RAMB36 257).
-double blockRamsForRegisteredRom(int64_t depth, int64_t width);
+// cheapest RAMB18/RAMB36 arrangement only when that costs less (a RAMB18 129, a RAMB36 257). Always 0 for
+// K != 6: the K = 4 flow (synth_ice40) is not modelled with block RAM.
+double blockRamsForRegisteredRom(int64_t depth, int64_t width, int lutInputs);
 
 // Output bits of a ROM kept in logic that cost a LUT tree and a register bit, given as its bit columns (one
 // bool per word): a constant column is no logic and columns that repeat another are one (synthesis merges them).
