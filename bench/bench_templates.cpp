@@ -142,15 +142,24 @@ std::string pathText(int64_t ps)
     return text;
 }
 
+// The slowest critical path among the synthesised layers of a design, 0 when none has one.
+int64_t slowestPath(const DesignRow& d)
+{
+    int64_t slowest = 0;
+    for (const auto& l : d.layers)
+        if (l.synthesised())
+            slowest = std::max(slowest, l.yosys->criticalPathPs);
+    return slowest;
+}
+
 std::string summaryRow(const DesignRow& d)
 {
     if (!d.refused.empty())
         return "| " + d.model + " | " + d.templ + " | refused: " + d.refused + " ||||||||||\n";
-    int64_t yl = 0, yf = 0, el = 0, synthesised = 0, slowest = 0;
+    int64_t yl = 0, yf = 0, el = 0, synthesised = 0;
     for (const auto& l : d.layers)
         if (l.synthesised()) {
             yl += l.yosys->counts.lut, yf += l.yosys->counts.ff, el += l.estimate.lut;
-            slowest = std::max(slowest, l.yosys->criticalPathPs);
             ++synthesised;
         }
     char line[512];
@@ -159,7 +168,7 @@ std::string summaryRow(const DesignRow& d)
         d.model.c_str(), d.templ.c_str(), (long long)d.estimate.lut, (long long)d.estimate.ff,
         (long long)d.estimate.dsp, synthesised ? std::to_string(yl).c_str() : "-",
         synthesised ? std::to_string(yf).c_str() : "-", synthesised ? percent(el, yl).c_str() : "-",
-        (long long)synthesised, d.layers.size(), pathText(slowest).c_str(), (long long)d.interval,
+        (long long)synthesised, d.layers.size(), pathText(slowestPath(d)).c_str(), (long long)d.interval,
         (long long)d.cycles, 100.0 * d.accuracy);
     return line;
 }
@@ -177,7 +186,7 @@ std::string layerRows(const DesignRow& d)
                 << percent(l.estimate.lut, l.yosys->counts.lut) << " | " << pathText(l.yosys->criticalPathPs)
                 << " | " << seconds << " |\n";
         } else if (l.yosys) {
-            out << l.yosys->problem.substr(0, l.yosys->problem.find("; log")) << " |||||\n";
+            out << l.yosys->problem << " |||||\n";
         } else {
             out << "no Yosys on PATH |||||\n";
         }
@@ -208,11 +217,7 @@ std::string unrolledJsc(const DesignRow& d)
         out << "; not synthesised: " << skipped << " (estimated " << skippedLut << " LUT6, above MAX_LUT)";
     char accuracy[64];
     std::snprintf(accuracy, sizeof accuracy, "%.2f %%", 100.0 * d.accuracy);
-    int64_t slowest = 0;
-    for (const auto& l : d.layers)
-        if (l.synthesised())
-            slowest = std::max(slowest, l.yosys->criticalPathPs);
-    if (slowest > 0)
+    if (const int64_t slowest = slowestPath(d); slowest > 0)
         out << "; critical path of the synthesised layers in cell delays alone " << pathText(slowest);
     out << ". Golden-model top-1 agreement with ONNX Runtime's class on the 1000 reference inputs: " << accuracy
         << ".\n";
@@ -317,7 +322,7 @@ std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
         if (l.synthesised())
             out << l.counts.lut << " | " << l.counts.ff << " | " << percent(l.estimateLut, l.counts.lut) << " |\n";
         else
-            out << l.problem.substr(0, l.problem.find("; log")) << " |||\n";
+            out << l.problem << " |||\n";
     }
     return out.str();
 }

@@ -45,7 +45,8 @@ void addSynthCommand(CLI::App& app, Context&)
         int64_t lutEst = 0, lut = 0, ffEst = 0, ff = 0, carry = 0, muxf = 0, slowest = 0;
         for (const auto& l : r.layers) {
             if (!l.synthesised()) {
-                std::printf("%-24.24s %8lld  %s\n", l.module.c_str(), (long long)l.estimateLut, l.problem.c_str());
+                std::printf("%-24.24s %8lld  %s%s\n", l.module.c_str(), (long long)l.estimateLut, l.problem.c_str(),
+                    l.skipped ? "" : ("; log " + l.log.string()).c_str());
                 continue;
             }
             std::printf("%-24.24s %8lld %8lld %+7.1f %8lld %8lld %7lld %7lld %7.2f %6.1f\n", l.module.c_str(),

@@ -30,13 +30,13 @@ std::string lastLine(std::string text)
 // One layer in its own Yosys process. A failure is recorded in s.problem; only cancellation returns early
 // without one (the caller sees progress->cancelled()).
 void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const std::filesystem::path& workDir,
-    const std::string& flow, uint64_t memoryLimit, int memoryLimitGb, Progress* progress)
+    const std::string& flow, int memoryLimitGb, Progress* progress)
 {
     const auto source = std::filesystem::absolute(dir / (s.module + ".v"));
     // Yosys commands take file names unquoted; copy the source to a plain name in the work folder so paths with
     // spaces cannot split the script.
     const auto local = workDir / (s.module + ".v");
-    const auto log = workDir / (s.module + ".log");
+    s.log = workDir / (s.module + ".log");
     std::error_code ec;
     std::filesystem::copy_file(source, local, std::filesystem::copy_options::overwrite_existing, ec);
     if (ec) {
@@ -52,8 +52,8 @@ void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const 
     const auto start = std::chrono::steady_clock::now();
     ProcessResult r;
     try {
-        r = runProcess({ "yosys", "-q", "-p", script, "-l", log.filename().string() }, workDir,
-            workDir / (s.module + ".out"), progress, memoryLimit);
+        r = runProcess({ "yosys", "-q", "-p", script, "-l", s.log.filename().string() }, workDir,
+            workDir / (s.module + ".out"), progress, uint64_t(std::max(0, memoryLimitGb)) << 30);
     } catch (const Cancelled&) {
         return;
     } catch (const std::exception& e) {
@@ -61,7 +61,7 @@ void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const 
         return;
     }
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::ifstream logFile(log);
+    std::ifstream logFile(s.log);
     std::ostringstream text;
     text << logFile.rdbuf();
     s.counts = parseYosysStat(text.str());
@@ -74,7 +74,6 @@ void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const 
     else
         s.problem = "Yosys failed (" + (r.exitCode < 0 ? std::string("killed by a signal") : "exit " + std::to_string(r.exitCode))
             + "): " + lastLine(r.output.empty() ? text.str() : r.output);
-    s.problem += "; log " + log.string();
 }
 
 } // namespace
@@ -170,7 +169,6 @@ SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& op
 
     const auto workDir = std::filesystem::absolute(options.workDir.empty() ? dir / "yosys" : options.workDir);
     std::filesystem::create_directories(workDir);
-    const uint64_t memoryLimit = uint64_t(std::max(0, options.memoryLimitGb)) << 30;
     std::atomic<size_t> next { 0 };
     std::atomic<size_t> done { 0 };
     std::atomic<bool> cancelled { false };
@@ -178,7 +176,7 @@ SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& op
         for (size_t i = next++; i < report.layers.size() && !cancelled; i = next++) {
             LayerSynthesis& s = report.layers[i];
             if (!s.skipped)
-                synthesiseLayer(s, dir, workDir, report.flow, memoryLimit, options.memoryLimitGb, progress);
+                synthesiseLayer(s, dir, workDir, report.flow, options.memoryLimitGb, progress);
             if (progress && progress->cancelled())
                 cancelled = true;
             else if (progress)

@@ -34,9 +34,10 @@ struct LayerSynthesis {
     int64_t criticalPathPs = 0;
     double seconds = 0;
     // Why there are no counts, empty when Yosys synthesised the layer: it was skipped (estimate above
-    // SynthOptions::maxEstimateLut) or Yosys failed (the text names the log).
+    // SynthOptions::maxEstimateLut) or Yosys failed.
     std::string problem;
     bool skipped = false;
+    std::filesystem::path log; // Yosys' log of the layer, once it ran
 
     bool synthesised() const { return problem.empty(); }
 
