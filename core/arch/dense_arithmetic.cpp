@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace luthier::arch {
@@ -190,6 +191,85 @@ void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::ve
     hw.dense = std::move(d);
 }
 
+namespace {
+
+// Two's complement bits of v.
+int constantBits(int64_t v) { return tlmac::signedBitsFor(v, v); }
+
+// A comparison's LUTs when it has at most two 6-bit chunks: the lookahead unit is then plain logic (a $lcu of
+// width <= 2 takes no CARRY4) and abc maps the whole compare, a priority function of the bits the constant does
+// not make irrelevant: `S >= K` ignores K's trailing zeros, `S <= K` its trailing ones. Each LUT after the first
+// takes five more bits. (Measured on TFC's 2-level outputs of 7- to 10-bit sums: 0.85 to 1.75 LUT a compare.)
+int64_t logicCompareLuts(int width, int64_t constant, bool atLeast)
+{
+    int ignored = 0;
+    while (ignored < width && ((constant >> ignored) & 1) == (atLeast ? 0 : 1))
+        ++ignored;
+    const int bits = width - ignored;
+    return bits <= 1 ? 0 : (bits - 1 + 4) / 5;
+}
+
+// LUT/carry of the constant comparisons of one sum as Yosys 0.23 builds them. wreduce narrows each to the
+// sum's bits or the constant's, whichever is wider; techmap cmp2lcu cuts it from the MSB into 6-bit chunks,
+// each an equal (P) and a greater (G) LUT driving one lookahead carry chain (CARRY4 per 4 chunks). A chunk's
+// P and G depend only on the constant's bits there, so comparisons of the same sum whose constants agree on a
+// chunk share those two LUTs (measured: 63 levels 31.5 apart on a 15-bit sum, 46 LUT and 63 CARRY4, exactly
+// twice the distinct chunk constants, at every level count from 1 to 63).
+Resources comparatorResources(int sumBits, const std::vector<int64_t>& constants, bool atLeast)
+{
+    constexpr int kChunk = 6;
+    Resources r;
+    std::set<std::tuple<int, int, int64_t>> chunks; // (width, chunk LSB, constant bits there)
+    for (int64_t constant : constants) {
+        const int width = std::max(sumBits, constantBits(constant));
+        const int count = (width + kChunk - 1) / kChunk;
+        if (count <= 2) {
+            r.lut += logicCompareLuts(width, constant, atLeast);
+            continue;
+        }
+        r.carry += (count + 3) / 4;
+        for (int hi = width; hi > 0; hi -= kChunk) {
+            const int lo = std::max(0, hi - kChunk);
+            chunks.emplace(width, lo, (constant >> lo) & ((int64_t(1) << (hi - lo)) - 1));
+        }
+    }
+    r.lut += 2 * int64_t(chunks.size());
+    return r;
+}
+
+// LUTs abc builds for one output bit of the thermometer encoder, an OR of terms over `inputs` comparison bits:
+// up to 7 inputs one LUT; wider, abc maps it delay-first into 8-input cones (LUT6 pairs under MUXF7/MUXF8) of
+// about 3 LUTs each (measured on the bits of a 63- and 31-level encoder: 15 inputs 5 LUT, 31 11, 63 23).
+int64_t thermometerBitLuts(int64_t inputs)
+{
+    if (inputs <= 1)
+        return 0;
+    if (inputs <= 7)
+        return 1;
+    return (3 * (inputs + 1) + 7) / 8 - 1;
+}
+
+} // namespace
+
+std::vector<ThermometerTerm> thermometerTerms(const DenseArithmetic& d, int64_t output, int bit)
+{
+    const std::vector<int64_t>& levels = d.compareLevels[size_t(output)];
+    const int64_t n = int64_t(levels.size()), step = int64_t(1) << bit;
+    const int64_t never = (int64_t(1) << (d.compareBits - 1)) - 1, always = -(int64_t(1) << (d.compareBits - 1));
+    // Comparison bit k: 1 when S reaches level k, 0 when it never can, -1 when it is a comparison.
+    auto known = [&](int64_t k) { return k >= n || levels[size_t(k)] == never ? 0 : levels[size_t(k)] == always ? 1 : -1; };
+    std::vector<ThermometerTerm> terms;
+    // The count has `bit` set when it lies in [m 2^(bit+1) + 2^bit, (m + 1) 2^(bit+1)) for some m: bit
+    // m 2^(bit+1) + 2^bit - 1 is set and bit (m + 1) 2^(bit+1) - 1 is not.
+    for (int64_t set = step - 1; set < n; set += 2 * step) {
+        const int64_t clear = set + step;
+        if (known(set) == 0 || known(clear) == 1)
+            continue;
+        terms.push_back({ known(set) == 1 ? -1 : set, known(clear) == 0 ? -1 : clear });
+    }
+    return terms;
+}
+
 Resources denseOutputResources(const DenseArithmetic& d, int64_t outputs)
 {
     Resources r;
@@ -199,15 +279,23 @@ Resources denseOutputResources(const DenseArithmetic& d, int64_t outputs)
         r.ff = outputs * d.rawBits;
         return r;
     }
-    // A comparison with a constant: one LUT per two bits on a carry chain; the count adds the comparator bits.
-    const int width = d.compareBits + 1;
     const int64_t never = (int64_t(1) << (d.compareBits - 1)) - 1, always = -(int64_t(1) << (d.compareBits - 1));
     for (int64_t o = 0; o < outputs; ++o) {
-        int64_t compares = 0;
+        const bool atLeast = d.compareSign[size_t(o)] > 0;
+        std::vector<int64_t> constants;
         for (int64_t level : d.compareLevels[size_t(o)])
-            compares += level != never && level != always;
-        r.lut += compares * ((width + 1) / 2) + (compares > 1 ? compares - 1 : 0);
-        r.carry += compares * ((width + 7) / 8);
+            if (level != never && level != always)
+                constants.push_back(atLeast ? level : -level);
+        r += comparatorResources(d.accBits, constants, atLeast);
+        for (int bit = 0; bit < d.outputBits; ++bit) {
+            int64_t inputs = 0;
+            bool constant = false;
+            for (const ThermometerTerm& t : thermometerTerms(d, o, bit)) {
+                inputs += (t.set >= 0) + (t.clear >= 0);
+                constant = constant || (t.set < 0 && t.clear < 0);
+            }
+            r.lut += constant ? 0 : thermometerBitLuts(inputs);
+        }
     }
     r.ff = outputs * d.outputBits;
     return r;

@@ -44,6 +44,15 @@ void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& opt
 // and a count per output, or the raw scale-and-offset adder.
 Resources denseOutputResources(const DenseArithmetic& d, int64_t outputs);
 
+// The count of a requantised output from its comparison bits t_k (t_k set when S reaches level k). Levels
+// ascend (quant::Thresholds), so t is a thermometer code and bit `bit` of the count is set exactly when, for one
+// term, t_set is set and t_clear is not. Clamped levels are folded in: an index of -1 is a bit known to be set
+// (set) or clear (clear), and a term with both -1 is constant 1; terms that can never hold are left out.
+struct ThermometerTerm {
+    int64_t set = -1, clear = -1;
+};
+std::vector<ThermometerTerm> thermometerTerms(const DenseArithmetic& d, int64_t output, int bit);
+
 // LUT-Dense indexes a table by a whole input code: wider codes are refused (2^bits entries per table).
 inline constexpr int kMaxLutDenseInputBits = 10;
 

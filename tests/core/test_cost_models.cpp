@@ -6,6 +6,7 @@
 // both outputs have non-zero weights; requant of a parallel output = 3 thresholds * ceil(6/2) = 9 LUTs.
 
 #include "arch/cost/cost.h"
+#include "arch/map_dense.h"
 
 #include <QtTest>
 
@@ -41,9 +42,9 @@ class TestCostModels : public QObject {
 private Q_SLOTS:
     void helpers()
     {
-        QCOMPARE(ceilLog2(1), 0);
-        QCOMPARE(ceilLog2(3), 2);
-        QCOMPARE(ceilLog2(64), 6);
+        QCOMPARE(cost::ceilLog2(1), 0);
+        QCOMPARE(cost::ceilLog2(3), 2);
+        QCOMPARE(cost::ceilLog2(64), 6);
         QCOMPARE(tableLuts(6, 5, 6), int64_t(5)); // one LUT6 per output bit
         QCOMPARE(tableLuts(8, 5, 6), int64_t(20)); // 256 entries = 4 LUT6 per bit
         QCOMPARE(muxLuts(4, 6), int64_t(1)); // a LUT6 is a 4:1 mux
@@ -192,6 +193,59 @@ private Q_SLOTS:
         QCOMPARE(tlmacCost(in).cycles, int64_t(30));
         in.tlmac.reset();
         QVERIFY(!tlmacCost(in).available);
+    }
+
+    void thermometerTermsFoldClampedLevels()
+    {
+        DenseArithmetic d;
+        d.compareBits = 8;
+        d.outputBits = 2;
+        const int64_t never = 127, always = -128;
+        d.compareLevels = { { 5, 9, 20 }, { 5, 9, never }, { always, 9, 20 } };
+        auto terms = [&](int64_t o, int bit) {
+            std::vector<std::pair<int64_t, int64_t>> pairs;
+            for (const ThermometerTerm& t : thermometerTerms(d, o, bit))
+                pairs.emplace_back(t.set, t.clear);
+            return pairs;
+        };
+        using Terms = std::vector<std::pair<int64_t, int64_t>>;
+        // Count 1 or 3: bit 0 is t0 & ~t1, or t2 (t3 does not exist); bit 1 is t1 (t3 again).
+        QCOMPARE(terms(0, 0), (Terms { { 0, 1 }, { 2, -1 } }));
+        QCOMPARE(terms(0, 1), (Terms { { 1, -1 } }));
+        // Level 2 never reached: its term drops out.
+        QCOMPARE(terms(1, 0), (Terms { { 0, 1 } }));
+        // Level 0 always reached: bit 0 is ~t1 | t2.
+        QCOMPARE(terms(2, 0), (Terms { { -1, 1 }, { 2, -1 } }));
+    }
+
+    void denseOutputStageSharesComparatorChunks()
+    {
+        // JSC matmul_1's first output: a 15-bit sum, 63 levels 31.5 apart. Each comparison is 15 bits wide,
+        // three chunks [14:9] [8:3] [2:0] on one CARRY4; the constants take 5, 16 and 2 distinct values there,
+        // so the comparators are 2 * 23 = 46 LUT. The encoder's bits read 63, 31, 15, 7, 3 and 1 comparison bits:
+        // 23 + 11 + 5 + 1 + 1 + 0 = 41. Yosys 0.23 on this output alone: 86 LUT, 63 CARRY4.
+        DenseArithmetic d;
+        d.accBits = 15;
+        d.compareBits = 16;
+        d.outputBits = 6;
+        d.compareSign = { 1 };
+        d.compareLevels.resize(1);
+        for (int64_t k = 0; k < 63; ++k)
+            d.compareLevels[0].push_back(32 * k - 368 + (k % 2 == 0));
+        Resources r = denseOutputResources(d, 1);
+        QCOMPARE(r.lut, int64_t(46 + 41));
+        QCOMPARE(r.carry, int64_t(63));
+        QCOMPARE(r.ff, int64_t(6));
+
+        // TFC matmul_32's first output: an 8-bit sum, levels 6 and 11: two chunks, no carry chain; 6 leaves 7
+        // bits to compare (2 LUT), 11 all 8 (2 LUT); the encoder's bit 0 is one LUT, bit 1 the wire t1.
+        d.accBits = 8;
+        d.compareBits = 9;
+        d.outputBits = 2;
+        d.compareLevels = { { 6, 11 } };
+        r = denseOutputResources(d, 1);
+        QCOMPARE(r.lut, int64_t(5));
+        QCOMPARE(r.carry, int64_t(0));
     }
 
     void estimateAllKeepsOrder()
