@@ -321,13 +321,12 @@ DenseArithmetic denseArithmetic(const DenseSource& source, const std::vector<int
     const std::string& label = source.label;
     DenseArithmetic d;
     d.inputs = inputs;
-    const int64_t maxCode = in.bipolar ? 1 : in.maxInt - in.minInt;
+    const int64_t maxCode = in.maxCode();
     if (maxCode < 1)
         throw Error("layer " + label + ": its input format has a single level");
-    d.inputBits = 0;
-    while ((int64_t(1) << d.inputBits) <= maxCode)
-        ++d.inputBits;
-    d.inputScale = in.bipolar ? 2 : 1;
+    d.inputBits = in.codeBits();
+    // Learned tables hold acc's terms themselves, indexed by the code: S = acc.
+    d.inputScale = in.bipolar && !layer.tables ? 2 : 1;
     const int64_t q0 = in.bipolar ? -1 : in.minInt;
     const int64_t z = layer.padValue;
 
@@ -336,6 +335,12 @@ DenseArithmetic denseArithmetic(const DenseSource& source, const std::vector<int
     for (int64_t o = 0; o < outputs; ++o) {
         int64_t rowSum = 0, neg = 0, pos = 0;
         for (int64_t i = 0; i < inputs; ++i) {
+            if (layer.tables) {
+                const int64_t* table = layer.tables->table(o, i);
+                neg += std::min<int64_t>(0, *std::min_element(table, table + maxCode + 1));
+                pos += std::max<int64_t>(0, *std::max_element(table, table + maxCode + 1));
+                continue;
+            }
             const int64_t w = weights[size_t(o * inputs + i)];
             rowSum += w;
             (w < 0 ? neg : pos) += w * maxCode;
@@ -397,6 +402,7 @@ DenseDatapath denseDatapath(const DenseSource& source, const MapOptions& options
         lo = std::min(lo, v), hi = std::max(hi, v);
     d.weightBits = std::max(1, tlmac::signedBitsFor(lo, hi));
     d.lutInputs = options.tlmac.lutInputs;
+    d.tables = source.layer.tables;
     return d;
 }
 

@@ -69,10 +69,19 @@ std::string layerLabel(const quant::IntGraph& graph, int index)
     return "'" + name + "' (" + ir::toString(layer.kind) + ")";
 }
 
-TemplateKind templateFor(const std::string& name, const MapOptions& options)
+// The layer's own template, else the design's. Learned tables are computed by LUT-Dense only, so they choose it
+// unless the layer's own template says otherwise, which is an error rather than a silent fallback to weights.
+TemplateKind templateFor(const std::string& name, const quant::IntLayer& layer, const std::string& label,
+    const MapOptions& options)
 {
     const auto it = options.layerTemplates.find(name);
-    return it != options.layerTemplates.end() ? it->second : options.defaultTemplate;
+    if (!layer.tables)
+        return it != options.layerTemplates.end() ? it->second : options.defaultTemplate;
+    if (it != options.layerTemplates.end() && it->second != TemplateKind::LutDense)
+        throw Error("layer " + label + " has learned LUT-Dense tables (" + layer.tables->origin
+            + "), which only the lutdense template computes, but its template is set to "
+            + std::string(toString(it->second)));
+    return TemplateKind::LutDense;
 }
 
 // The mapper of each template (arch/map_dense.h); all fill the same HwLayer fields.
@@ -131,7 +140,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
             hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
             hw.module = identifier(hw.name, "layer" + std::to_string(design.layers.size()), taken);
             hw.instance = "u_" + hw.module;
-            hw.kind = templateFor(hw.name, options);
+            hw.kind = templateFor(hw.name, layer, label, options);
             hw.source = int(i);
             if (progress && layer.kind == ir::LayerKind::Conv)
                 progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
@@ -164,7 +173,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
         hw.module = identifier(hw.name, "layer" + std::to_string(design.layers.size()), taken);
         hw.instance = "u_" + hw.module;
-        hw.kind = templateFor(hw.name, options);
+        hw.kind = templateFor(hw.name, layer, label, options);
         hw.source = int(i);
         const int inputHw = hwOf[size_t(producer)];
         if (inputHw >= 0)

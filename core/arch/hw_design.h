@@ -11,10 +11,12 @@
 #include "arch/layer_blocks.h"
 #include "arch/template_kind.h"
 #include "arch/tlmac/plan.h"
+#include "ir/learned_tables.h"
 #include "util/progress.h"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -112,6 +114,7 @@ struct DenseDatapath : DenseArithmetic {
     int groupSize = 3; // unrolled: G weights per looked-up group
     int chunkBits = 0; // LUT-NA: k, bits of an activation chunk
     int lutInputs = 6; // K of the target fabric (table forms are chosen by LUT-K cost)
+    std::shared_ptr<const ir::LearnedTables> tables; // LUT-Dense: learned tables replacing w * code (else null)
 
     int32_t weight(int64_t o, int64_t i) const { return weights[size_t(o * inputs + i)]; }
 };

@@ -56,6 +56,11 @@ std::vector<ThermometerTerm> thermometerTerms(const DenseArithmetic& d, int64_t 
 // LUT-Dense indexes a table by a whole input code: wider codes are refused (2^bits entries per table).
 inline constexpr int kMaxLutDenseInputBits = 10;
 
+// LUT-Dense: the table of pair (output o, input i) over every input code (2^inputBits entries): the learned
+// table, or the exact products w * code (the input scale and offset apply after the sum). Empty for a pair
+// without one (zero weight, pruned learned pair).
+std::vector<int64_t> lutDenseTable(const DenseDatapath& d, int64_t o, int64_t i);
+
 // LUT-NA: chunks an input code is cut into (ceil(inputBits / chunkBits)).
 int lutNaChunks(const DenseDatapath& d);
 

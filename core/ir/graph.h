@@ -2,12 +2,14 @@
 // The network IR after import and clean-up: layers in topological order, per-sample shapes,
 // float parameters with their quantisers. Names are raw model text (untrusted): sanitise where emitted.
 
+#include "ir/learned_tables.h"
 #include "ir/pointwise.h"
 #include "ir/quant_spec.h"
 #include "ir/shape.h"
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +64,9 @@ struct Layer {
     QuantSpec weightQuant; // bits == 0: float weights (needs post-training quantisation)
     std::vector<double> bias; // empty when absent; already passed through its quantiser
     Window window; // Conv, MaxPool, AvgPool
+    // Dense: trained tables that replace the products of the weights (set by a project override; shared
+    // because a graph is copied per override change and the tables can be large).
+    std::shared_ptr<const LearnedTables> learnedTables;
 
     std::vector<int64_t> perm; // Transpose (per-sample axes)
     int axis = 0; // Concat, Softmax (per-sample axis)

@@ -1,5 +1,6 @@
 #include "project/project_file.h"
 
+#include "quant/learned_tables_io.h"
 #include "util/error.h"
 
 #include <cstdio>
@@ -101,7 +102,26 @@ namespace {
         return ec ? path : rel.generic_string();
     }
 
-    quant::LayerOverride readOverride(const Reader& in, const json& value, const std::string& key)
+    // A layer's learned tables: a path to a learned-tables file (relative to the project) or the document inline.
+    void readTables(const Reader& in, const json& value, const std::string& key, const std::string& baseDir,
+        const std::string& label, quant::LayerOverride& o)
+    {
+        try {
+            if (value.is_string()) {
+                o.tablesFile = resolve(value.get<std::string>(), baseDir);
+                o.tables = std::make_shared<const ir::LearnedTables>(quant::loadLearnedTables(o.tablesFile));
+            } else {
+                o.tables = std::make_shared<const ir::LearnedTables>(quant::parseLearnedTables(value, label + ": " + key));
+            }
+        } catch (const Error& e) {
+            if (value.is_string())
+                in.fail(key, e.what());
+            throw;
+        }
+    }
+
+    quant::LayerOverride readOverride(const Reader& in, const json& value, const std::string& key,
+        const std::string& baseDir, const std::string& label)
     {
         in.object(value, key);
         quant::LayerOverride o;
@@ -130,6 +150,8 @@ namespace {
         }
         if (value.contains("groupSize"))
             o.groupSize = in.integer(value["groupSize"], key + ".groupSize", 1, 16);
+        if (value.contains("tables"))
+            readTables(in, value["tables"], key + ".tables", baseDir, label, o);
         return o;
     }
 
@@ -213,7 +235,7 @@ Project parseProject(const std::string& text, const std::string& baseDir, const 
     }
     if (doc.contains("overrides")) {
         for (const auto& [name, value] : in.object(doc["overrides"], "overrides").items()) {
-            const quant::LayerOverride o = readOverride(in, value, "overrides." + name);
+            const quant::LayerOverride o = readOverride(in, value, "overrides." + name, baseDir, label);
             if (!o.empty())
                 p.overrides[name] = o;
         }
@@ -289,6 +311,12 @@ std::string serialiseProject(const Project& project, const std::string& baseDir)
             entry["template"] = std::string(arch::toString(*o.templateKind));
         else
             entry.erase("template");
+        if (!o.tablesFile.empty())
+            entry["tables"] = relativeTo(o.tablesFile, baseDir);
+        else if (o.tables)
+            entry["tables"] = quant::learnedTablesJson(*o.tables);
+        else
+            entry.erase("tables");
         overrides[name] = entry;
     }
     doc["overrides"] = overrides;

@@ -15,6 +15,14 @@ double IntFormat::dequantise(int64_t q, int64_t c) const
     return (double(q) - zeroPointAt(c)) * scaleAt(c);
 }
 
+int IntFormat::codeBits() const
+{
+    int bits = 0;
+    while (bits < 63 && (int64_t(1) << bits) <= maxCode())
+        ++bits;
+    return bits;
+}
+
 int64_t IntFormat::latticeIndex(double value, int64_t c) const
 {
     if (bipolar)

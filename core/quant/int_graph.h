@@ -6,6 +6,7 @@
 #include "ir/graph.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct IntFormat {
     // The unsigned code hardware stores for q (q - minInt; bipolar: 0/1), and back.
     uint64_t codeOf(int64_t q) const { return bipolar ? uint64_t(q > 0) : uint64_t(q - minInt); }
     int64_t valueOf(uint64_t code) const { return bipolar ? (code ? 1 : -1) : int64_t(code) + minInt; }
+    int64_t maxCode() const { return bipolar ? 1 : maxInt - minInt; }
+    int codeBits() const; // bits of a hardware code: the smallest b with 2^b > maxCode()
     double dequantise(int64_t q, int64_t c) const;
     // The integer q whose dequantised value is `value` (a value on this format's lattice, e.g. what a
     // quantiser returned); throws luthier::Error when `value` is off the lattice.
@@ -62,6 +65,9 @@ struct IntLayer {
     int weightBits = 0;
     bool weightSigned = true;
     ir::WeightScheme weightScheme = ir::WeightScheme::Uniform;
+    // Dense with learned tables: acc = sum_i T_oi[code of q_i] replaces sum w * (q - z); `weights` stay the
+    // model's (statistics read them) but compute nothing.
+    std::shared_ptr<const ir::LearnedTables> tables;
     ir::Window window; // Conv, pools
     int64_t padValue = 0; // the integer that represents real 0 in the input (its zero point)
 

@@ -1,5 +1,7 @@
 #include "quant/lower.h"
 
+#include "quant/learned_tables_io.h"
+
 #include "util/error.h"
 
 #include <algorithm>
@@ -268,6 +270,10 @@ private:
                 + "-bit symmetric per output channel (the integer model approximates the float model here)");
         }
 
+        if (l.learnedTables) {
+            finish(l, il, tableAccumulator(l, il, in, outCh), l.epilogue);
+            return;
+        }
         Acc acc(outCh);
         const double sIn = in.scaleAt(0);
         for (int64_t o = 0; o < outCh; ++o) {
@@ -284,6 +290,34 @@ private:
             acc.hi[size_t(o)] = hi;
         }
         finish(l, il, acc, l.epilogue);
+    }
+
+    // Learned LUT-Dense tables: acc = sum_i T_oi[code_i] on the tables' scale (default: the weights' one, so the
+    // exact-product tables reproduce the layer); its range is over the codes the input format reaches.
+    Acc tableAccumulator(const ir::Layer& l, IntLayer& il, const IntFormat& in, int64_t outCh)
+    {
+        const ir::LearnedTables& t = *l.learnedTables;
+        if (l.kind != LayerKind::Dense)
+            fail(l, "learned tables (" + t.origin + ") replace the products of Dense layers only");
+        const int64_t rowSize = int64_t(il.weights.size()) / outCh;
+        checkTablesFit(t, l.name, outCh, rowSize, in.codeBits());
+        il.tables = l.learnedTables;
+        Acc acc(outCh);
+        for (int64_t o = 0; o < outCh; ++o) {
+            acc.scale[size_t(o)] = tableScale(t, l, in.scaleAt(0), o);
+            acc.bias[size_t(o)] = l.bias.empty() ? 0.0 : l.bias[size_t(o)];
+            for (int64_t i = 0; i < rowSize; ++i) {
+                if (!t.has(o, i))
+                    continue;
+                const int64_t* table = t.table(o, i);
+                const auto [lo, hi] = std::minmax_element(table, table + in.maxCode() + 1);
+                acc.lo[size_t(o)] += double(*lo);
+                acc.hi[size_t(o)] += double(*hi);
+            }
+        }
+        m_out.notes.push_back("layer '" + l.name + "' computes learned LUT-Dense tables from " + t.origin
+            + " instead of its weights");
+        return acc;
     }
 
     void lowerAvgPool(const ir::Layer& l, IntLayer& il)

@@ -1,10 +1,12 @@
 #include "quant/overrides.h"
 
+#include "quant/learned_tables_io.h"
 #include "util/error.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 
 namespace luthier::quant {
 
@@ -18,20 +20,6 @@ int parseInt(const std::string& text, const std::string& assignment, int lo, int
         throw Error("override '" + assignment + "': '" + text + "' is not an integer in [" + std::to_string(lo)
             + ", " + std::to_string(hi) + "]");
     return v;
-}
-
-void merge(LayerOverride& into, const LayerOverride& from)
-{
-    if (from.weightBits)
-        into.weightBits = from.weightBits;
-    if (from.activationBits)
-        into.activationBits = from.activationBits;
-    if (from.weightScheme)
-        into.weightScheme = from.weightScheme;
-    if (from.templateKind)
-        into.templateKind = from.templateKind;
-    if (from.groupSize)
-        into.groupSize = from.groupSize;
 }
 
 bool passesValuesThrough(ir::LayerKind kind)
@@ -174,6 +162,24 @@ ir::QuantSpec calibratedQuant(double lo, double hi, int bits, const std::string&
 
 } // namespace
 
+void mergeOverride(LayerOverride& into, const LayerOverride& from)
+{
+    if (from.weightBits)
+        into.weightBits = from.weightBits;
+    if (from.activationBits)
+        into.activationBits = from.activationBits;
+    if (from.weightScheme)
+        into.weightScheme = from.weightScheme;
+    if (from.templateKind)
+        into.templateKind = from.templateKind;
+    if (from.groupSize)
+        into.groupSize = from.groupSize;
+    if (from.tables) {
+        into.tables = from.tables;
+        into.tablesFile = from.tablesFile;
+    }
+}
+
 int activationProducer(const ir::Graph& graph, int index)
 {
     int p = graph.layers[size_t(index)].inputs.empty() ? -1 : graph.layers[size_t(index)].inputs[0];
@@ -205,7 +211,7 @@ Overrides parseAssignments(const std::vector<std::string>& assignments)
         const size_t eq = a.find('=');
         const size_t dot = eq == std::string::npos ? std::string::npos : a.rfind('.', eq);
         if (eq == std::string::npos || dot == std::string::npos || dot == 0)
-            throw Error("override '" + a + "' is not LAYER.KEY=VALUE (keys: wbits, abits, scheme, template, group)");
+            throw Error("override '" + a + "' is not LAYER.KEY=VALUE (keys: wbits, abits, scheme, template, group, tables)");
         const std::string layer = a.substr(0, dot), key = a.substr(dot + 1, eq - dot - 1), value = a.substr(eq + 1);
         LayerOverride& o = result[layer];
         if (key == "wbits") {
@@ -225,8 +231,12 @@ Overrides parseAssignments(const std::vector<std::string>& assignments)
             o.templateKind = arch::templateFromString(value);
             if (!o.templateKind)
                 throw Error("override '" + a + "': template is one of tlmac, unrolled, lut-dense, shift-add, lut-na, dsp");
+        } else if (key == "tables") {
+            o.tables = std::make_shared<const ir::LearnedTables>(loadLearnedTables(value));
+            o.tablesFile = std::filesystem::absolute(value).lexically_normal().string();
         } else {
-            throw Error("override '" + a + "': unknown key '" + key + "' (keys: wbits, abits, scheme, template, group)");
+            throw Error("override '" + a + "': unknown key '" + key
+                + "' (keys: wbits, abits, scheme, template, group, tables)");
         }
     }
     return result;
@@ -241,9 +251,11 @@ Overrides expandOverrides(const ir::Graph& graph, const Overrides& overrides)
             const ir::Layer& l = graph.layers[size_t(i)];
             if (!ir::hasWeights(l.kind))
                 continue;
+            if (all->second.tables)
+                throw Error("learned tables are set on '*': tables belong to one layer, name it");
             LayerOverride o = all->second;
             o.activationBits.reset();
-            merge(result[l.name], o);
+            mergeOverride(result[l.name], o);
             if (all->second.activationBits) {
                 const int p = activationProducer(graph, i);
                 const bool floatModelInput = p >= 0 && graph.layers[size_t(p)].kind == ir::LayerKind::Input
@@ -266,7 +278,7 @@ Overrides expandOverrides(const ir::Graph& graph, const Overrides& overrides)
                     names += (names.empty() ? "" : ", ") + l.name;
             throw Error("override for unknown layer '" + name + "' (layers: " + names + ")");
         }
-        merge(result[name], o);
+        mergeOverride(result[name], o);
     }
     return result;
 }
@@ -290,6 +302,15 @@ ir::Graph applyOverrides(const ir::Graph& graph, const Overrides& overrides, con
             // A pow2 layer holds its container width in QuantSpec::bits; re-quantising it uniformly keeps that.
             requantiseWeights(layer, bits, o.weightScheme.value_or(ir::WeightScheme::Uniform),
                 options.granularity);
+        }
+        if (o.tables) {
+            if (layer.kind != ir::LayerKind::Dense)
+                throw Error(where + " (" + std::string(ir::toString(layer.kind)) + ") cannot take learned tables from "
+                    + o.tables->origin + ": they replace the products of Dense layers");
+            if (!o.tables->layer.empty() && o.tables->layer != layer.name)
+                throw Error(where + ": the learned tables from " + o.tables->origin + " are for layer '"
+                    + o.tables->layer + "'");
+            layer.learnedTables = o.tables;
         }
         if (o.activationBits) {
             bool found = false;

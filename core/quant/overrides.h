@@ -7,6 +7,7 @@
 #include "ir/quant_spec.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,9 +20,19 @@ struct LayerOverride {
     std::optional<ir::WeightScheme> weightScheme;
     std::optional<arch::TemplateKind> templateKind;
     std::optional<int> groupSize;
+    // Learned LUT-Dense tables replacing the layer's products (Dense only; docs/learned-tables.md), and the file
+    // they were read from (absolute; empty when the project holds them inline).
+    std::shared_ptr<const ir::LearnedTables> tables;
+    std::string tablesFile;
 
-    bool empty() const { return !weightBits && !activationBits && !weightScheme && !templateKind && !groupSize; }
+    bool empty() const
+    {
+        return !weightBits && !activationBits && !weightScheme && !templateKind && !groupSize && !tables;
+    }
 };
+
+// Sets every field `from` sets (later choices win).
+void mergeOverride(LayerOverride& into, const LayerOverride& from);
 
 // Keyed by ir::Layer::name (raw model text).
 using Overrides = std::map<std::string, LayerOverride>;
@@ -30,7 +41,8 @@ using Overrides = std::map<std::string, LayerOverride>;
 inline constexpr const char* kAllLayers = "*";
 
 // Parses assignments `LAYER.KEY=VALUE` (the layer name may contain dots: the key is after the last one) with
-// keys wbits, abits, scheme (uniform|pow2), template (tlmac|unrolled|lutdense|shiftadd|lutna|dsp), group.
+// keys wbits, abits, scheme (uniform|pow2), template (tlmac|unrolled|lutdense|shiftadd|lutna|dsp), group,
+// tables (a learned-tables .json file, read here).
 // Later assignments win. Throws luthier::Error quoting the bad assignment.
 Overrides parseAssignments(const std::vector<std::string>& assignments);
 
@@ -65,6 +77,8 @@ struct ApplyOptions {
 //    projection and held as integers sign*2^e on the scale max|w| * 2^-(r-1);
 //  - activation bits change the layer's output quantiser keeping its real range, or add one from
 //    `calibratedRanges`; the lowering then recomputes the thresholds;
+//  - learned tables replace a Dense layer's products (ir::Layer::learnedTables; the document's "layer", when
+//    given, must be this layer);
 //  - template and group size do not change the network (the analysis reads them).
 // Throws luthier::Error naming the layer when an override cannot be applied.
 ir::Graph applyOverrides(const ir::Graph& graph, const Overrides& overrides, const ApplyOptions& options = {});

@@ -1,11 +1,14 @@
 #include "sim/float_executor.h"
 
+#include "quant/learned_tables_io.h"
 #include "quant/lower.h"
+#include "quant/overrides.h"
 #include "sim/parallel.h"
 #include "sim/tensor_ops.h"
 #include "util/error.h"
 
 #include <cmath>
+#include <optional>
 
 namespace luthier::sim {
 
@@ -15,6 +18,7 @@ using Values = std::vector<double>;
 
 struct Prepared {
     std::vector<Values> weights; // per layer (Dense/Conv)
+    std::vector<std::optional<quant::IntFormat>> tableInput; // per Dense layer with learned tables: its input codes
     std::vector<int> lastUse; // last layer index that reads each layer's output
 };
 
@@ -37,6 +41,42 @@ void dense(const ir::Layer& l, const Values& w, const Values& x, Values& y)
                 acc += wr[i] * xr[i];
             y[size_t(p * out + o)] = acc + (l.bias.empty() ? 0.0 : l.bias[size_t(o)]);
         }
+}
+
+// Learned LUT-Dense tables: y[o] = scale[o] * sum_i T_oi[code of x_i] + b[o], the input values being on the
+// lattice of their quantiser `in`.
+void tableDense(const ir::Layer& l, const quant::IntFormat& in, const Values& x, Values& y)
+{
+    const ir::LearnedTables& t = *l.learnedTables;
+    const int64_t rows = int64_t(x.size()) / t.inputs;
+    y.assign(size_t(rows * t.outputs), 0.0);
+    std::vector<int64_t> codes(size_t(t.inputs));
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t i = 0; i < t.inputs; ++i)
+            codes[size_t(i)] = int64_t(in.codeOf(in.latticeIndex(x[size_t(r * t.inputs + i)], 0)));
+        for (int64_t o = 0; o < t.outputs; ++o) {
+            int64_t sum = 0;
+            for (int64_t i = 0; i < t.inputs; ++i)
+                sum += t.table(o, i)[codes[size_t(i)]];
+            y[size_t(r * t.outputs + o)] = quant::tableScale(t, l, in.scaleAt(0), o) * double(sum)
+                + (l.bias.empty() ? 0.0 : l.bias[size_t(o)]);
+        }
+    }
+}
+
+// The integers that index a table layer's tables: its activation producer's quantiser.
+quant::IntFormat tableInputFormat(const ir::Graph& g, int index)
+{
+    const ir::Layer& l = g.layers[size_t(index)];
+    const int p = quant::activationProducer(g, index);
+    const ir::QuantSpec* q = p < 0 ? nullptr : g.layers[size_t(p)].outputQuant();
+    if (!q)
+        unsupported(l, "its learned tables index the input's integer codes, and its input is not quantised");
+    const quant::IntFormat f = quant::formatOf(*q, g.layers[size_t(p)].channelAxis);
+    if (f.perChannel())
+        unsupported(l, "its learned tables need a per-tensor input quantiser");
+    quant::checkTablesFit(*l.learnedTables, l.name, l.weight.shape[0], l.weight.shape[1], f.codeBits());
+    return f;
 }
 
 void conv(const ir::Layer& l, const ir::Shape& inShape, const Values& w, const Values& x, Values& y)
@@ -120,7 +160,10 @@ void runLayer(const ir::Graph& g, int index, const Prepared& prep, std::vector<V
     case ir::LayerKind::Input:
         break; // filled by the caller
     case ir::LayerKind::Dense:
-        dense(l, prep.weights[size_t(index)], input(0), y);
+        if (l.learnedTables)
+            tableDense(l, *prep.tableInput[size_t(index)], input(0), y);
+        else
+            dense(l, prep.weights[size_t(index)], input(0), y);
         break;
     case ir::LayerKind::Conv:
         conv(l, inShape(0), prep.weights[size_t(index)], input(0), y);
@@ -236,9 +279,12 @@ RunResult runFloat(const ir::Graph& g, const Dataset& inputs, const RunOptions& 
             + "' takes " + ir::toString(g.layers[0].outShape));
     Prepared prep;
     prep.weights.resize(g.layers.size());
+    prep.tableInput.resize(g.layers.size());
     prep.lastUse.assign(g.layers.size(), -1);
     for (size_t i = 0; i < g.layers.size(); ++i) {
-        if (ir::hasWeights(g.layers[i].kind))
+        if (g.layers[i].kind == ir::LayerKind::Dense && g.layers[i].learnedTables)
+            prep.tableInput[i] = tableInputFormat(g, int(i));
+        else if (ir::hasWeights(g.layers[i].kind))
             prep.weights[i] = quant::effectiveWeights(g.layers[i]);
         for (int in : g.layers[i].inputs)
             prep.lastUse[size_t(in)] = int(i);

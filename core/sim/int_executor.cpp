@@ -162,6 +162,25 @@ void runDense(const IntLayer& l, const LinearPlan& p, const Ints& x, int64_t sam
     }
 }
 
+// Learned LUT-Dense tables (ir/learned_tables.h): acc_o = sum_i T_oi[code of q_i]; a pruned pair's entries are 0.
+void runTableDense(const IntLayer& l, const IntFormat& in, const Ints& x, Ints& y)
+{
+    const ir::LearnedTables& t = *l.tables;
+    const int64_t rows = int64_t(x.size()) / t.inputs;
+    y.resize(size_t(rows * t.outputs));
+    std::vector<int64_t> codes(size_t(t.inputs));
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t i = 0; i < t.inputs; ++i)
+            codes[size_t(i)] = int64_t(in.codeOf(x[size_t(r * t.inputs + i)]));
+        for (int64_t o = 0; o < t.outputs; ++o) {
+            int64_t acc = 0;
+            for (int64_t i = 0; i < t.inputs; ++i)
+                acc += t.table(o, i)[codes[size_t(i)]];
+            y[size_t(r * t.outputs + o)] = finishAcc(l, acc, o);
+        }
+    }
+}
+
 template <typename T>
 void im2col(const int64_t* x, const Chw& a, const IntLayer& l, int64_t group, int64_t cinG, int64_t kh, int64_t kw,
     const Chw& b, T* col)
@@ -344,7 +363,10 @@ RunResult IntExecutor::run(const Dataset& inputs, const RunOptions& options, Pro
                 }
                 break;
             case LayerKind::Dense:
-                runDense(l, P.linear[i], x(0), n, y, blk);
+                if (l.tables)
+                    runTableDense(l, P.inFormat(l), x(0), y);
+                else
+                    runDense(l, P.linear[i], x(0), n, y, blk);
                 break;
             case LayerKind::Conv: {
                 y.resize(size_t(n * per));
