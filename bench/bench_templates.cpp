@@ -306,8 +306,10 @@ std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
     for (arch::TemplateKind kind : arch::kAllTemplates) {
         const std::string t(arch::toString(kind));
         quant::Overrides pow2;
-        if (kind == arch::TemplateKind::ShiftAdd)
-            pow2[last] = { 4, std::nullopt, ir::WeightScheme::PowerOfTwo, std::nullopt, std::nullopt };
+        if (kind == arch::TemplateKind::ShiftAdd) {
+            pow2[last].weightBits = 4;
+            pow2[last].weightScheme = ir::WeightScheme::PowerOfTwo;
+        }
         options.layerTemplates = { { last, kind } };
         const arch::HwDesign design = arch::mapDesign(quant::lowerToInteger(quant::applyOverrides(imported, pow2)), options);
         const auto dir = std::filesystem::temp_directory_path() / ("luthier_bench_templates_ice40_" + t);
@@ -353,7 +355,8 @@ int main(int argc, char** argv)
     const Options o = parseOptions(argc, argv);
     const std::string shared = LUTHIER_SHARED_DIR;
     quant::Overrides pow2;
-    pow2[quant::kAllLayers] = { 4, std::nullopt, ir::WeightScheme::PowerOfTwo, std::nullopt, std::nullopt };
+    pow2[quant::kAllLayers].weightBits = 4;
+    pow2[quant::kAllLayers].weightScheme = ir::WeightScheme::PowerOfTwo;
     const Model models[] = {
         { "qkeras_jettagging (JSC)", shared + "/models/qkeras_jettagging.onnx",
             shared + "/models/reference/qkeras_jettagging.input.npy",

@@ -183,19 +183,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         }
         if (modelPath.empty())
             throw Error("analyze: give a MODEL or a --project that names one");
-        for (const auto& [name, ov] : quant::parseAssignments(o->sets)) {
-            quant::LayerOverride& into = user[name];
-            if (ov.weightBits)
-                into.weightBits = ov.weightBits;
-            if (ov.activationBits)
-                into.activationBits = ov.activationBits;
-            if (ov.weightScheme)
-                into.weightScheme = ov.weightScheme;
-            if (ov.templateKind)
-                into.templateKind = ov.templateKind;
-            if (ov.groupSize)
-                into.groupSize = ov.groupSize;
-        }
+        for (const auto& [name, ov] : quant::parseAssignments(o->sets))
+            quant::mergeOverride(user[name], ov);
         // Explicit flags win over the project's compiler options.
         if (lutOption->count())
             options.lutInputs = o->lutInputs;

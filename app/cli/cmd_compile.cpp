@@ -62,7 +62,8 @@ void addCompileCommand(CLI::App& app, Context&)
     cmd->add_option("--project", o->project, "A .luthier project: model, per-layer overrides, compiler options, dataset");
     cmd->add_option("-o,--output", o->out, "Design folder to write")->required();
     cmd->add_option("--set", o->sets,
-        "Override LAYER.KEY=VALUE (KEY: wbits, abits, scheme=uniform|pow2, template, group; LAYER '*' = all); "
+        "Override LAYER.KEY=VALUE (KEY: wbits, abits, scheme=uniform|pow2, template, group, tables=FILE.json; "
+        "LAYER '*' = all); "
         "wins over the project");
     cmd->add_option("--inputs", o->inputs, "Float inputs (.npy/.csv) for the golden-model test vectors");
     cmd->add_option("--vectors", o->vectors, "Number of test vectors (default: every input)");
@@ -113,19 +114,8 @@ void addCompileCommand(CLI::App& app, Context&)
         }
         if (modelPath.empty())
             throw Error("compile: give a MODEL or a --project that names one");
-        for (const auto& [name, ov] : quant::parseAssignments(o->sets)) {
-            quant::LayerOverride& into = overrides[name];
-            if (ov.weightBits)
-                into.weightBits = ov.weightBits;
-            if (ov.activationBits)
-                into.activationBits = ov.activationBits;
-            if (ov.weightScheme)
-                into.weightScheme = ov.weightScheme;
-            if (ov.templateKind)
-                into.templateKind = ov.templateKind;
-            if (ov.groupSize)
-                into.groupSize = ov.groupSize;
-        }
+        for (const auto& [name, ov] : quant::parseAssignments(o->sets))
+            quant::mergeOverride(overrides[name], ov);
         const ir::Graph imported = importer::importModel(modelPath);
         const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
         for (const auto& [layer, override] : quant::expandOverrides(imported, overrides))

@@ -21,5 +21,6 @@ void addExploreCommand(CLI::App& app, Context& context);
 void addExportCommand(CLI::App& app, Context& context);
 void addImportReportCommand(CLI::App& app, Context& context);
 void addPlaceCommand(CLI::App& app, Context& context);
+void addTablesCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

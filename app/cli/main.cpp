@@ -25,6 +25,7 @@ int main(int argc, char** argv)
     luthier::cli::addExportCommand(app, context);
     luthier::cli::addImportReportCommand(app, context);
     luthier::cli::addPlaceCommand(app, context);
+    luthier::cli::addTablesCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

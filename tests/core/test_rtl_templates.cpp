@@ -170,8 +170,10 @@ private Q_SLOTS:
             o.layerTemplates["MatMul_3"] = kind;
             const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / ("synth_" + std::string(arch::toString(kind)));
             quant::Overrides pow2; // shift-add needs power-of-two weights; the other templates take the model's
-            if (kind == arch::TemplateKind::ShiftAdd)
-                pow2["MatMul_3"] = { 4, std::nullopt, ir::WeightScheme::PowerOfTwo, std::nullopt, std::nullopt };
+            if (kind == arch::TemplateKind::ShiftAdd) {
+                pow2["MatMul_3"].weightBits = 4;
+                pow2["MatMul_3"].weightScheme = ir::WeightScheme::PowerOfTwo;
+            }
             const Compiled c = compile(kJsc, "", o, dir, pow2);
             verify::SynthOptions s;
             s.layers = { c.design.layers.back().module };
