@@ -5,6 +5,7 @@
 // Verilator runs of learned tables are in test_rtl_templates (TFC mix).
 
 #include "arch/hw_design.h"
+#include "edited_tables.h"
 #include "onnx/importer.h"
 #include "project/project_file.h"
 #include "quant/learned_tables_io.h"
@@ -45,27 +46,6 @@ int layerIndex(const ir::Graph& g, const std::string& name)
         if (g.layers[i].name == name)
             return int(i);
     return -1;
-}
-
-// A non-linear edit of exact tables: g(v) = 2 sign(v) v^2 plus an offset that depends on the code and the output,
-// and some pruned pairs given a table (so pruning is undone too): nothing a weight matrix can express.
-ir::LearnedTables edited(ir::LearnedTables t)
-{
-    for (int64_t o = 0; o < t.outputs; ++o)
-        for (int64_t i = 0; i < t.inputs; ++i) {
-            int64_t* table = t.entries.data() + ((o * t.inputs + i) << t.inputBits);
-            if (!t.has(o, i)) {
-                if ((o + i) % 7 == 0) {
-                    t.present[size_t(o * t.inputs + i)] = 1;
-                    table[1] = 1;
-                }
-                continue;
-            }
-            for (int64_t c = 0; c < t.entriesPerTable(); ++c)
-                table[c] = 2 * table[c] * std::abs(table[c]) + (c + o) % 3;
-        }
-    t.origin = "the test's edited tables";
-    return t;
 }
 
 std::shared_ptr<const ir::LearnedTables> shared(ir::LearnedTables t)
@@ -133,7 +113,7 @@ private Q_SLOTS:
     {
         const quant::IntGraph base = quant::lowerToInteger(m_model);
         const int l44 = layerIndex(m_model, "MatMul_44"), l56 = layerIndex(m_model, "MatMul_56");
-        const ir::LearnedTables t = edited(quant::exactProductTables(base, l56));
+        const ir::LearnedTables t = test::editedTables(quant::exactProductTables(base, l56));
         quant::Overrides overrides;
         overrides["MatMul_56"].tables = shared(t);
         ir::Graph tabled = quant::applyOverrides(m_model, overrides);
@@ -167,7 +147,7 @@ private Q_SLOTS:
         const quant::IntGraph base = quant::lowerToInteger(m_model);
         const int l44 = layerIndex(m_model, "MatMul_44");
         quant::Overrides overrides;
-        overrides["MatMul_44"].tables = shared(edited(quant::exactProductTables(base, l44)));
+        overrides["MatMul_44"].tables = shared(test::editedTables(quant::exactProductTables(base, l44)));
         ir::Graph tabled = quant::applyOverrides(m_model, overrides);
         tabled.outputs = { l44 };
         const quant::IntGraph lowered = quant::lowerToInteger(tabled);
@@ -179,7 +159,7 @@ private Q_SLOTS:
     void documentRoundTrips()
     {
         const quant::IntGraph base = quant::lowerToInteger(m_model);
-        const ir::LearnedTables t = edited(quant::exactProductTables(base, layerIndex(m_model, "MatMul_32")));
+        const ir::LearnedTables t = test::editedTables(quant::exactProductTables(base, layerIndex(m_model, "MatMul_32")));
         const ir::LearnedTables back = quant::parseLearnedTables(quant::learnedTablesJson(t), "doc");
         QCOMPARE(back.entries, t.entries);
         QCOMPARE(back.present, t.present);
@@ -282,11 +262,11 @@ private Q_SLOTS:
     {
         const std::string dir = m_tmp.path().toStdString();
         const quant::IntGraph base = quant::lowerToInteger(m_model);
-        const ir::LearnedTables t = edited(quant::exactProductTables(base, layerIndex(m_model, "MatMul_56")));
+        const ir::LearnedTables t = test::editedTables(quant::exactProductTables(base, layerIndex(m_model, "MatMul_56")));
         std::ofstream(dir + "/t56.json") << quant::learnedTablesJson(t).dump();
         nlohmann::json doc = { { "format", "luthier-project" }, { "version", 1 }, { "model", kTfc },
             { "overrides", { { "MatMul_56", { { "tables", "t56.json" } } },
-                               { "MatMul_44", { { "tables", quant::learnedTablesJson(edited(
+                               { "MatMul_44", { { "tables", quant::learnedTablesJson(test::editedTables(
                                                                 quant::exactProductTables(base, layerIndex(m_model, "MatMul_44")))) } } } } } };
         std::ofstream(dir + "/p.luthier") << doc.dump();
         const project::Project p = project::loadProject(dir + "/p.luthier");

@@ -6,11 +6,14 @@
 //   TFC_2W2A (2000 MNIST digits):  shift-add (its 2-bit weights are 0 or +-2^e) / LUT-Dense / LUT-NA (k = 1) /
 //                                  unrolled + argmax
 //   JSC with the 4-bit power-of-two override: shift-add on every layer, 16 lanes (several output blocks)
+//   TFC_2W2A with learned LUT-Dense tables (docs/learned-tables.md) on its last two layers, DSP before them
 // plus the refusals (shift-add on non-power-of-two weights, LUT-Dense on 16-bit codes) and Yosys on the JSC
 // output layer for every template: DSP48 cells exactly for the DSP template, none elsewhere.
 
 #include "arch/hw_design.h"
+#include "edited_tables.h"
 #include "onnx/importer.h"
+#include "quant/learned_tables_io.h"
 #include "quant/lower.h"
 #include "quant/overrides.h"
 #include "rtl/golden_vectors.h"
@@ -23,6 +26,7 @@
 
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -112,6 +116,44 @@ private Q_SLOTS:
         const Compiled c = compile(kTfc, kTfcInputs, o, dir);
         QCOMPARE(c.design.layers[2].dense->chunkBits, 1);
         QCOMPARE(c.vectors.count(), int64_t(2000));
+        const auto r = verify::verifyDesign(dir, {});
+        QCOMPARE(r.vectors, int64_t(2000));
+        QCOMPARE(r.failed, int64_t(0));
+    }
+
+    void tfcLearnedTablesAreBitExact()
+    {
+        if (!verify::findProgram("verilator"))
+            QSKIP("verilator is not installed");
+        // Tables no weight matrix can express, on a layer whose output is requantised (MatMul_44: thresholds
+        // recomputed on the tables' range) and on the output layer (accumulators compared directly).
+        const ir::Graph imported = importer::importModel(kTfc);
+        const quant::IntGraph base = quant::lowerToInteger(imported);
+        quant::Overrides overrides;
+        for (const char* name : { "MatMul_44", "MatMul_56" }) {
+            int index = 0;
+            while (imported.layers[size_t(index)].name != name)
+                ++index;
+            overrides[name].tables
+                = std::make_shared<const ir::LearnedTables>(test::editedTables(quant::exactProductTables(base, index)));
+        }
+        arch::MapOptions o;
+        o.defaultTemplate = arch::TemplateKind::Dsp; // cheap to build; the tables pick LUT-Dense themselves
+        const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "tfc_learned";
+        const Compiled c = compile(kTfc, kTfcInputs, o, dir, overrides);
+        QCOMPARE(c.design.layers.size(), size_t(4));
+        QVERIFY(c.design.layers[2].kind == arch::TemplateKind::LutDense && c.design.layers[2].dense->tables);
+        QVERIFY(c.design.layers[3].kind == arch::TemplateKind::LutDense && c.design.layers[3].dense->tables);
+        // The expected outputs are the tables', not the weights': most vectors' class scores differ.
+        const rtl::TestVectors weights = rtl::goldenVectors(
+            base, arch::mapDesign(base, o), sim::loadInputs(kTfcInputs, imported.inputShape));
+        QCOMPARE(weights.count(), c.vectors.count());
+        QCOMPARE(weights.outputCount, c.vectors.outputCount);
+        int64_t differing = 0;
+        for (int64_t v = 0; v < c.vectors.count(); ++v)
+            differing += !std::equal(c.vectors.expected.begin() + v * c.vectors.outputCount,
+                c.vectors.expected.begin() + (v + 1) * c.vectors.outputCount, weights.expected.begin() + v * weights.outputCount);
+        QVERIFY2(differing > c.vectors.count() / 2, qPrintable(QString::number(differing)));
         const auto r = verify::verifyDesign(dir, {});
         QCOMPARE(r.vectors, int64_t(2000));
         QCOMPARE(r.failed, int64_t(0));
