@@ -142,7 +142,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
     CLI::App* cmd = app.add_subcommand("analyze", "Per-layer weight statistics and the cost of every hardware template");
     cmd->add_option("model", o->model, "ONNX / QONNX model (optional with --project)");
     cmd->add_option("--set", o->sets,
-        "Override LAYER.KEY=VALUE (KEY: wbits, abits, scheme=uniform|pow2, template, group; LAYER '*' = all)");
+        "Override LAYER.KEY=VALUE (KEY: wbits, abits, scheme=uniform|pow2, template, group, tables=FILE.json; "
+        "LAYER '*' = all)");
     cmd->add_option("--project", o->project, "A .luthier project: model, overrides, K, P and dataset");
     cmd->add_flag("--json", o->json, "Print JSON instead of tables");
     cmd->add_option("--inputs", o->inputs, "Input samples (.npy/.csv) for accuracy and calibration");

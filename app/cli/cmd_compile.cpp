@@ -138,13 +138,17 @@ void addCompileCommand(CLI::App& app, Context&)
 
         std::printf("%s -> %s (top %s, K=%d)\n", graph.name.c_str(), o->out.c_str(), design.top.c_str(),
             options.tlmac.lutInputs);
-        std::printf("%-24s %-9s %6s %6s %8s %8s %5s %8s %8s\n", "layer", "template", "in", "out", "LUT", "FF", "DSP",
+        std::printf("%-24s %-16s %6s %6s %8s %8s %5s %8s %8s\n", "layer", "template", "in", "out", "LUT", "FF", "DSP",
             "latency", "interval");
-        for (const auto& layer : design.layers)
-            std::printf("%-24.24s %-9s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(),
-                layer.argmax ? "argmax" : std::string(arch::toString(layer.kind)).c_str(), (long long)layer.inputCount,
+        for (const auto& layer : design.layers) {
+            std::string kind = layer.argmax ? "argmax" : std::string(arch::toString(layer.kind));
+            if (layer.dense && layer.dense->tables)
+                kind += " learned";
+            std::printf("%-24.24s %-16s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(), kind.c_str(),
+                (long long)layer.inputCount,
                 (long long)layer.outputCount, (long long)layer.estimate.lut, (long long)layer.estimate.ff,
                 (long long)layer.estimate.dsp, (long long)layer.cycles, (long long)layer.interval);
+        }
         bool tlmacHeader = false;
         for (const auto& layer : design.layers) {
             if (!layer.tlmac)

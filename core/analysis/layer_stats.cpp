@@ -75,6 +75,8 @@ void applyLayerChoices(AnalysisOptions& options, const quant::Overrides& overrid
             options.layerGroupSize[name] = *o.groupSize;
         if (o.templateKind)
             options.layerTemplate[name] = *o.templateKind;
+        if (o.tables) // learned tables are LUT-Dense tables: compile maps the layer to nothing else
+            options.layerTemplate[name] = arch::TemplateKind::LutDense;
     }
 }
 
@@ -170,6 +172,10 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
         s.selected = arch::TemplateKind::Dsp;
     }
     s.lutNa = arch::cost::lutNaOptions(in);
+    if (layer.learnedTables)
+        s.notes.push_back("learned tables (" + layer.learnedTables->origin
+            + ") replace the products: the statistics and costs above describe the layer's weights, and `compile` "
+              "gives the tables' own estimate");
     return s;
 }
 
