@@ -273,6 +273,8 @@ QString Document::describeOverrides() const
             fields << QString::fromUtf8(arch::toString(*o.templateKind));
         if (o.groupSize)
             fields << QStringLiteral("G%1").arg(*o.groupSize);
+        if (o.tables)
+            fields << QStringLiteral("learned tables");
         parts << QString::fromStdString(name) + QLatin1Char(' ') + fields.join(QLatin1Char(' '));
     }
     return parts.isEmpty() ? QStringLiteral("model defaults") : parts.join(QStringLiteral(", "));

@@ -178,6 +178,8 @@ QWidget* LayerInspector::buildEditors()
     m_groupSize->setSpecialValueText(tr("default"));
     m_groupSize->setKeyboardTracking(false);
     m_groupSize->setToolTip(tr("G: consecutive weights that form one lookup group"));
+    m_tables = valueLabel(box, "inspectorLearnedTables");
+    m_tables->setWordWrap(true);
     m_reset = new QPushButton(tr("Reset to model"), box);
     m_reset->setObjectName(QStringLiteral("resetOverride"));
     form->addRow(tr("Weight bits"), m_weightBits);
@@ -185,6 +187,7 @@ QWidget* LayerInspector::buildEditors()
     form->addRow(tr("Weight scheme"), m_scheme);
     form->addRow(tr("Template"), m_template);
     form->addRow(tr("Group size"), m_groupSize);
+    form->addRow(tr("Learned tables"), m_tables);
     form->addRow(QString(), m_reset);
 
     const auto optionalInt = [](int v) { return v > 0 ? std::optional<int>(v) : std::nullopt; };
@@ -226,7 +229,7 @@ void LayerInspector::edit(const QString& what, const std::function<void(quant::L
     change(after);
     if (after.weightBits == before.weightBits && after.activationBits == before.activationBits
         && after.weightScheme == before.weightScheme && after.templateKind == before.templateKind
-        && after.groupSize == before.groupSize)
+        && after.groupSize == before.groupSize && after.tables == before.tables)
         return;
     const QString name = QString::fromStdString(m_document->graph()->layers[size_t(m_layer)].name);
     m_document->editLayerOverride(m_layer, after, tr("%1: %2").arg(name, what));
@@ -285,10 +288,15 @@ void LayerInspector::refresh()
         m_activationBits->setValue(o.activationBits.value_or(0));
         m_scheme->setEnabled(weights);
         m_scheme->setCurrentIndex(m_scheme->findData(o.weightScheme ? int(*o.weightScheme) : -1));
-        m_template->setEnabled(weights);
-        m_template->setCurrentIndex(m_template->findData(o.templateKind ? int(*o.templateKind) : -1));
+        // Learned tables are LUT-Dense tables: the layer is mapped with nothing else.
+        m_template->setEnabled(weights && !o.tables);
+        m_template->setCurrentIndex(
+            m_template->findData(o.tables ? int(arch::TemplateKind::LutDense) : o.templateKind ? int(*o.templateKind) : -1));
         m_groupSize->setEnabled(weights);
         m_groupSize->setValue(o.groupSize.value_or(0));
+        m_tables->setText(!o.tables ? tr("none (the weights' products)")
+                : o.tablesFile.empty()   ? tr("inline in the project file")
+                                         : QString::fromStdString(o.tablesFile));
         m_reset->setEnabled(!o.empty());
     }
 

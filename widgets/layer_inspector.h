@@ -59,6 +59,7 @@ private:
     QComboBox* m_scheme;
     QComboBox* m_template;
     QSpinBox* m_groupSize;
+    QLabel* m_tables; // learned LUT-Dense tables from the project (docs/learned-tables.md); set in the file
     QPushButton* m_reset;
     QLabel* m_groups;
     QLabel* m_zeros;

@@ -1,7 +1,8 @@
 // The workbench end to end on the bundled example project (TFC_2W2A + 300 MNIST digits), offscreen:
 // opening, the layer graph, selection, undoable edits that change the cost estimate, save/load, item
-// model invariants, the error path for a corrupt project file, the docked floorplan/jobs/explainer following
-// the selection, and Vivado's numbers read back from a utilisation report into the layer table.
+// model invariants, learned tables from a project file, the error path for a corrupt project file, the docked
+// floorplan/jobs/explainer following the selection, and Vivado's numbers read back from a utilisation report into
+// the layer table.
 
 #include "cost_table_model.h"
 #include "document.h"
@@ -19,8 +20,12 @@
 #include "main_window.h"
 
 #include "onnx/importer.h"
+#include "quant/learned_tables_io.h"
+#include "quant/lower.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QPushButton>
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -243,6 +248,55 @@ private Q_SLOTS:
         QCOMPARE(w.inspector()->findChild<QSpinBox*>(QStringLiteral("weightBits"))->value(), 3);
         QCOMPARE(w.document()->analysis().layers[size_t(layer)].weightBits, 3);
         QVERIFY(!w.isWindowModified());
+    }
+
+    void learnedTablesFromTheProjectShowAndSurviveEdits()
+    {
+        QTemporaryDir dir;
+        const ir::Graph model = importer::importModel(kExampleModel.toStdString());
+        int index = 0;
+        while (model.layers[size_t(index)].name != "MatMul_56")
+            ++index;
+        std::ofstream(dir.filePath(QStringLiteral("l56.json")).toStdString())
+            << quant::learnedTablesJson(quant::exactProductTables(quant::lowerToInteger(model), index)).dump();
+        nlohmann::json doc = nlohmann::json::parse(readText(kExample));
+        doc["model"] = kExampleModel.toStdString();
+        doc.erase("dataset");
+        doc["overrides"] = { { "MatMul_56", { { "tables", "l56.json" } } } };
+        const QString path = dir.filePath(QStringLiteral("p.luthier"));
+        std::ofstream(path.toStdString()) << doc.dump(2);
+
+        MainWindow w;
+        QVERIFY(w.openPath(path));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        QCOMPARE(index, denseLayer(w, 3));
+        w.selectLayer(index);
+        QVERIFY(labelText(w.inspector(), "inspectorLearnedTables").endsWith(QStringLiteral("/l56.json")));
+        // The tables decide the template: the inspector shows lutdense and does not offer another one, and the
+        // analysis counts the layer as lutdense.
+        auto* templateBox = w.inspector()->findChild<QComboBox*>(QStringLiteral("templateKind"));
+        QVERIFY(!templateBox->isEnabled());
+        QCOMPARE(templateBox->currentData().toInt(), int(arch::TemplateKind::LutDense));
+        QVERIFY(w.document()->analysis().layers[size_t(index)].templateKind == arch::TemplateKind::LutDense);
+        QVERIFY(w.document()->undoStack()->count() == 0);
+
+        // Another edit of the layer keeps its tables, and saving writes them back as the same relative path.
+        w.inspector()->findChild<QSpinBox*>(QStringLiteral("groupSize"))->setValue(4);
+        QVERIFY(w.document()->layerOverride(index).tables != nullptr);
+        w.document()->saveAs(path);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const nlohmann::json saved = nlohmann::json::parse(readText(path));
+        QCOMPARE(saved["overrides"]["MatMul_56"]["tables"].get<std::string>(), std::string("l56.json"));
+        QCOMPARE(saved["overrides"]["MatMul_56"]["groupSize"].get<int>(), 4);
+
+        // "Reset to model" drops the tables too (undoably).
+        w.inspector()->findChild<QPushButton*>(QStringLiteral("resetOverride"))->click();
+        QVERIFY(w.document()->layerOverride(index).empty());
+        QVERIFY(labelText(w.inspector(), "inspectorLearnedTables").startsWith(QStringLiteral("none")));
+        QVERIFY(templateBox->isEnabled());
+        w.document()->undoStack()->undo();
+        QVERIFY(w.document()->layerOverride(index).tables != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
     }
 
     void corruptProjectShowsErrorAndKeepsDocument()
