@@ -6,6 +6,7 @@
 
 #include "arch/hw_design.h"
 #include "edited_tables.h"
+#include "error_of.h"
 #include "onnx/importer.h"
 #include "project/project_file.h"
 #include "quant/learned_tables_io.h"
@@ -29,16 +30,6 @@ namespace {
 const std::string kShared = LUTHIER_SHARED_DIR;
 const std::string kTfc = kShared + "/models/TFC_2W2A.onnx";
 const std::string kConvModel = kShared + "/models/conv2d_small_keras.onnx";
-
-template <typename F> std::string errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
-}
 
 int layerIndex(const ir::Graph& g, const std::string& name)
 {
@@ -177,7 +168,7 @@ private Q_SLOTS:
         auto with = [&](const char* key, nlohmann::json value) {
             nlohmann::json d = good;
             d[key] = std::move(value);
-            return errorOf([&] { quant::parseLearnedTables(d, "t.json"); });
+            return test::errorOf([&] { quant::parseLearnedTables(d, "t.json"); });
         };
         QCOMPARE(with("format", "luthier-project"),
             std::string("t.json: not a learned-tables document (\"format\" is not \"luthier-lut-tables\")"));
@@ -196,8 +187,8 @@ private Q_SLOTS:
             std::string("t.json: tables: 16777216 x 2 tables of 2^1 entries are more than the limit of 2^24 entries"));
         nlohmann::json noTables = good;
         noTables.erase("tables");
-        QCOMPARE(errorOf([&] { quant::parseLearnedTables(noTables, "t.json"); }), std::string("t.json: tables: missing"));
-        QCOMPARE(errorOf([&] { quant::loadLearnedTables("/nonexistent/t.json"); }),
+        QCOMPARE(test::errorOf([&] { quant::parseLearnedTables(noTables, "t.json"); }), std::string("t.json: tables: missing"));
+        QCOMPARE(test::errorOf([&] { quant::loadLearnedTables("/nonexistent/t.json"); }),
             std::string("/nonexistent/t.json: cannot open learned tables"));
     }
 
@@ -207,24 +198,24 @@ private Q_SLOTS:
         const auto t56 = shared(quant::exactProductTables(base, layerIndex(m_model, "MatMul_56")));
         quant::Overrides wrongLayer;
         wrongLayer["MatMul_44"].tables = t56;
-        QCOMPARE(errorOf([&] { quant::applyOverrides(m_model, wrongLayer); }),
+        QCOMPARE(test::errorOf([&] { quant::applyOverrides(m_model, wrongLayer); }),
             std::string("layer 'MatMul_44': the learned tables from the exact products of layer 'MatMul_56' are for "
                         "layer 'MatMul_56'"));
         ir::LearnedTables anonymous = *t56;
         anonymous.layer.clear();
         wrongLayer["MatMul_44"].tables = shared(anonymous);
-        QCOMPARE(errorOf([&] { quant::lowerToInteger(quant::applyOverrides(m_model, wrongLayer)); }),
+        QCOMPARE(test::errorOf([&] { quant::lowerToInteger(quant::applyOverrides(m_model, wrongLayer)); }),
             std::string("layer 'MatMul_44': the learned tables from the exact products of layer 'MatMul_56' have "
                         "outputs 10, the layer has 64"));
         quant::Overrides everyLayer;
         everyLayer[quant::kAllLayers].tables = t56;
-        QCOMPARE(errorOf([&] { quant::applyOverrides(m_model, everyLayer); }),
+        QCOMPARE(test::errorOf([&] { quant::applyOverrides(m_model, everyLayer); }),
             std::string("learned tables are set on '*': tables belong to one layer, name it"));
         // Wider input codes after an abits override no longer fit 2-bit tables.
         quant::Overrides wider;
         wider["MatMul_56"].tables = t56;
         wider["MatMul_44"].activationBits = 3;
-        QCOMPARE(errorOf([&] { quant::lowerToInteger(quant::applyOverrides(m_model, wider)); }),
+        QCOMPARE(test::errorOf([&] { quant::lowerToInteger(quant::applyOverrides(m_model, wider)); }),
             std::string("layer 'MatMul_56': the learned tables from the exact products of layer 'MatMul_56' have "
                         "inputBits 2, the layer has 3"));
         // Only LUT-Dense computes tables: they select it, and another template set on the layer is an error.
@@ -236,7 +227,7 @@ private Q_SLOTS:
         options.defaultTemplate = arch::TemplateKind::Dsp;
         QVERIFY(arch::mapDesign(lowered, options).layers.back().kind == arch::TemplateKind::LutDense);
         options.layerTemplates["MatMul_56"] = arch::TemplateKind::Tlmac;
-        QCOMPARE(errorOf([&] { arch::mapDesign(lowered, options); }),
+        QCOMPARE(test::errorOf([&] { arch::mapDesign(lowered, options); }),
             std::string("layer 'MatMul_56' (Dense) has learned LUT-Dense tables (the exact products of layer "
                         "'MatMul_56'), which only the lutdense template computes, but its template is set to tlmac"));
     }
@@ -254,7 +245,7 @@ private Q_SLOTS:
         ir::LearnedTables t;
         t.origin = "t.json";
         o[conv].tables = shared(t);
-        QCOMPARE(errorOf([&] { quant::applyOverrides(cnv, o); }),
+        QCOMPARE(test::errorOf([&] { quant::applyOverrides(cnv, o); }),
             "layer '" + conv + "' (Conv) cannot take learned tables from t.json: they replace the products of Dense layers");
     }
 
@@ -287,11 +278,11 @@ private Q_SLOTS:
         // A missing file and a bad inline table name the project key.
         doc["overrides"]["MatMul_56"]["tables"] = "gone.json";
         std::ofstream(dir + "/bad.luthier") << doc.dump();
-        QCOMPARE(errorOf([&] { project::loadProject(dir + "/bad.luthier"); }),
+        QCOMPARE(test::errorOf([&] { project::loadProject(dir + "/bad.luthier"); }),
             dir + "/bad.luthier: overrides.MatMul_56.tables: " + dir + "/gone.json: cannot open learned tables");
         doc["overrides"]["MatMul_56"]["tables"] = { { "format", "luthier-lut-tables" }, { "version", 1 } };
         std::ofstream(dir + "/bad.luthier") << doc.dump();
-        QCOMPARE(errorOf([&] { project::loadProject(dir + "/bad.luthier"); }),
+        QCOMPARE(test::errorOf([&] { project::loadProject(dir + "/bad.luthier"); }),
             dir + "/bad.luthier: overrides.MatMul_56.tables: outputs: missing");
     }
 

@@ -1,5 +1,6 @@
 // The .luthier project file: round trips, relative paths, unknown keys, and the errors a user sees.
 
+#include "error_of.h"
 #include "project/project_file.h"
 #include "util/error.h"
 
@@ -26,17 +27,6 @@ std::string readText(const std::string& path)
 void writeText(const std::string& path, const std::string& text)
 {
     std::ofstream(path) << text;
-}
-
-// The message of the luthier::Error that `f` throws, or "" when it does not throw one.
-template <typename F> std::string errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 } // namespace
@@ -134,7 +124,7 @@ private Q_SLOTS:
 
     void errorsNameTheProblem()
     {
-        const auto parse = [](const std::string& text) { return errorOf([&] { project::parseProject(text, "/tmp", "p.luthier"); }); };
+        const auto parse = [](const std::string& text) { return test::errorOf([&] { project::parseProject(text, "/tmp", "p.luthier"); }); };
         // Truncated JSON: the message says where.
         QVERIFY(parse(R"({"format": "luthier-project", "version": 1,)").find("p.luthier: not a valid project file (parse error at line 1") == 0);
         QVERIFY(parse(R"({"some": "other json"})").find("not a Luthier project") != std::string::npos);
@@ -155,14 +145,14 @@ private Q_SLOTS:
             R"({"format": "luthier-project", "version": 1, "constraints": {"pblocks": {"c": {"col0": 5, "row0": 0, "col1": 2, "row1": 1}}}})");
         QVERIFY2(rect.find("constraints.pblocks.c: the rectangle's end lies before its start") != std::string::npos, rect.c_str());
 
-        const std::string missing = errorOf([] { project::loadProject("/nonexistent/x.luthier"); });
+        const std::string missing = test::errorOf([] { project::loadProject("/nonexistent/x.luthier"); });
         QVERIFY(missing.find("/nonexistent/x.luthier: cannot open") == 0);
     }
 
     void failedSaveLeavesNoFile()
     {
         project::Project p;
-        const std::string message = errorOf([&] { project::saveProject(p, "/nonexistent-dir/p.luthier"); });
+        const std::string message = test::errorOf([&] { project::saveProject(p, "/nonexistent-dir/p.luthier"); });
         QVERIFY(message.find("cannot write project file") != std::string::npos);
         QVERIFY(!fs::exists("/nonexistent-dir"));
     }
