@@ -60,7 +60,7 @@ void addTablesCommand(CLI::App& app, Context&)
         ir::LearnedTables tables = layer.tables ? *layer.tables : quant::exactProductTables(ints, index);
         tables.layer = o->layer;
         std::ofstream file(o->out, std::ios::binary | std::ios::trunc);
-        file << quant::learnedTablesJson(tables).dump() << "\n";
+        file << quant::learnedTablesText(tables);
         file.close();
         if (!file)
             throw Error(o->out + ": cannot write the tables");

@@ -149,6 +149,26 @@ json learnedTablesJson(const ir::LearnedTables& t)
     return doc;
 }
 
+std::string learnedTablesText(const ir::LearnedTables& t)
+{
+    json doc = learnedTablesJson(t);
+    const json rows = std::move(doc["tables"]);
+    doc.erase("tables");
+    std::string text = doc.dump(2); // "{\n  ...\n}": reopen it to append the tables
+    text.erase(text.find_last_of('}'));
+    while (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    text += ",\n  \"tables\": [";
+    for (size_t o = 0; o < rows.size(); ++o) {
+        text += o ? ",\n    [" : "\n    [";
+        for (size_t i = 0; i < rows[o].size(); ++i)
+            text += (i ? ",\n      " : "\n      ") + rows[o][i].dump();
+        text += "\n    ]";
+    }
+    text += "\n  ]\n}\n";
+    return text;
+}
+
 ir::LearnedTables exactProductTables(const IntGraph& ints, int index)
 {
     if (index < 0 || index >= int(ints.layers.size()))

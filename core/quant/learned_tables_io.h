@@ -28,6 +28,10 @@ ir::LearnedTables loadLearnedTables(const std::string& path);
 // The document for `tables` (pruned pairs as null).
 nlohmann::json learnedTablesJson(const ir::LearnedTables& tables);
 
+// The same document as text laid out for people and diffs: the header keys on one line each, then one table per
+// line, tables[o] blocks in output order.
+std::string learnedTablesText(const ir::LearnedTables& tables);
+
 // Tables equal to Dense layer `index` of `ints` as it is: T_oi[code] = w_oi * (q(code) - z) on the layer's own
 // accumulator scale (written out explicitly), zero weights as pruned pairs. Throws luthier::Error when the layer
 // is not a Dense layer with integer inputs.

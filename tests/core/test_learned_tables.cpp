@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -158,6 +159,11 @@ private Q_SLOTS:
         QCOMPARE(back.scale[0], t.scale[0]);
         QCOMPARE(back.layer, std::string("MatMul_32"));
         QCOMPARE(back.origin, std::string("doc"));
+        // The text a file gets is the same document, one table per line.
+        const std::string text = quant::learnedTablesText(t);
+        QCOMPARE(nlohmann::json::parse(text), quant::learnedTablesJson(t));
+        // "{", 7 header keys, "tables": [, per output "[" + a line per input + "]", then "]" and "}".
+        QCOMPARE(std::count(text.begin(), text.end(), '\n'), std::ptrdiff_t(1 + 7 + 1 + t.outputs * (t.inputs + 2) + 2));
     }
 
     void badDocumentsNameTheKey()
