@@ -299,6 +299,8 @@ private:
         const ir::LearnedTables& t = *l.learnedTables;
         if (l.kind != LayerKind::Dense)
             fail(l, "learned tables (" + t.origin + ") replace the products of Dense layers only");
+        if (in.perChannel()) // one code lattice for every input: the tables are indexed by the code alone
+            fail(l, "learned tables (" + t.origin + ") need a per-tensor input quantiser");
         const int64_t rowSize = int64_t(il.weights.size()) / outCh;
         checkTablesFit(t, l.name, outCh, rowSize, in.codeBits());
         il.tables = l.learnedTables;
