@@ -31,10 +31,14 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
     hw.accumulators.clear();
     for (int p = 0; p < d.parallel; ++p) {
         // On a DSP48 Yosys packs the accumulator into the slice (post-adder and P register) and the registered
-        // code into its A register: no fabric left for them.
-        hw.accumulators.push_back({ p, d.accBits, onDsp ? 0 : d.accBits, onDsp ? 0 : d.accBits });
+        // code into its A register: no fabric left for them. In the fabric, `(first1 ? 0 : acc) + product` is two
+        // LUTs per bit in Yosys 0.23, synth_xilinx and synth_ice40 alike: the carry chain needs the selected
+        // operand itself (CARRY4 DI, SB_CARRY I0), so the clear is a LUT of its own beside the adder's XOR LUT
+        // (a hand-written 8-bit lane: 8 LUT2 + 8 LUT3; without the clear 8 LUT2).
+        const int64_t luts = onDsp ? 0 : 2 * int64_t(d.accBits);
+        hw.accumulators.push_back({ p, d.accBits, luts, onDsp ? 0 : d.accBits });
         if (!onDsp) {
-            r.lut += d.accBits;
+            r.lut += luts;
             r.ff += d.accBits;
             r.carry += (d.accBits + 3) / 4;
         }

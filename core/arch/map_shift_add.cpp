@@ -50,9 +50,12 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
     Resources r;
     hw.accumulators.clear();
     for (int p = 0; p < d.parallel; ++p) {
-        hw.accumulators.push_back({ p, d.accBits, d.accBits, d.accBits });
-        // Shifter: an (maxExponent+1):1 multiplexer per product bit; negate and add share the accumulator's carry chain.
-        r.lut += int64_t(productBits) * tlmac::muxLutsPerBit(maxExponent + 1, k) + productBits + d.accBits;
+        // The accumulator `(first1 ? 0 : acc) + product` is two LUTs per bit in Yosys 0.23 (the clear feeds the
+        // carry chain's operand input, so it is not merged into the adder's XOR LUT; see map_dsp.cpp).
+        const int64_t accLuts = 2 * int64_t(d.accBits);
+        hw.accumulators.push_back({ p, d.accBits, accLuts, d.accBits });
+        // Shifter: an (maxExponent+1):1 multiplexer per product bit, and the negation one LUT per product bit.
+        r.lut += int64_t(productBits) * tlmac::muxLutsPerBit(maxExponent + 1, k) + productBits + accLuts;
         r.ff += d.accBits;
         r.carry += (d.accBits + 3) / 4 + (productBits + 3) / 4;
     }

@@ -4,12 +4,22 @@
 // 2-bit output activations (3 thresholds per output), LUT6, G = 3 (one group per output).
 // Shared numbers: accumulator A = B_w + B_a + ceil(log2 fanIn) = 2 + 2 + 2 = 6 bits; MACs = 6; non-zero weights 5,
 // both outputs have non-zero weights; requant of a parallel output = 3 thresholds * ceil(6/2) = 9 LUTs.
+// Also the compiler's terms for pieces of Yosys' netlist (output stage, folded accumulators), from hand-written
+// modules synthesised with Yosys 0.23, and one small folded layer against Yosys itself.
 
 #include "arch/cost/cost.h"
+#include "arch/hw_design.h"
 #include "arch/map_dense.h"
+#include "quant/int_graph.h"
+#include "rtl/verilog_emitter.h"
+#include "verify/process.h"
+#include "verify/yosys_run.h"
 
 #include <QtTest>
 
+#include <cmath>
+
+using namespace luthier;
 using namespace luthier::arch;
 using namespace luthier::arch::cost;
 
@@ -33,6 +43,40 @@ CostInput smallDense()
     in.uniqueGroups = 2;
     in.uniqueSliceGroups = 2; // the single slice holds both groups
     return in;
+}
+
+quant::IntFormat unsignedFormat(int bits)
+{
+    quant::IntFormat f;
+    f.bits = bits;
+    f.isSigned = false;
+    f.minInt = 0;
+    f.maxInt = (int64_t(1) << bits) - 1;
+    return f;
+}
+
+// 2-bit unsigned inputs -> Dense 24 -> 8 with 2-bit power-of-two weights (so shift-add takes it too) -> raw
+// outputs: the folded lanes with nothing but their accumulators, the weight ROM and the input select around them.
+quant::IntGraph foldedGraph(int weightBits)
+{
+    quant::IntGraph g;
+    g.inputFormat = unsignedFormat(2);
+    quant::IntLayer input;
+    input.kind = ir::LayerKind::Input;
+    input.outShape = { 24 };
+    g.layers.push_back(input);
+    quant::IntLayer l;
+    l.kind = ir::LayerKind::Dense;
+    l.inputs = { 0 };
+    l.outShape = { 8 };
+    l.weightShape = { 8, 24 };
+    l.weightBits = weightBits;
+    const int32_t pattern[] = { 1, -2, 0, -1, 1, 1, -2, 0, -1 };
+    for (int i = 0; i < 8 * 24; ++i)
+        l.weights.push_back(pattern[(i * 7 + i / 24) % 9] * (weightBits > 2 ? 37 : 1));
+    g.layers.push_back(l);
+    g.outputs = { 1 };
+    return g;
 }
 
 } // namespace
@@ -246,6 +290,58 @@ private Q_SLOTS:
         r = denseOutputResources(d, 1);
         QCOMPARE(r.lut, int64_t(5));
         QCOMPARE(r.carry, int64_t(0));
+    }
+
+    void foldedAccumulatorIsTwoLutsPerBit_data()
+    {
+        QTest::addColumn<int>("templateKind");
+        QTest::newRow("dsp") << int(TemplateKind::Dsp);
+        QTest::newRow("shiftadd") << int(TemplateKind::ShiftAdd);
+    }
+
+    void foldedAccumulatorIsTwoLutsPerBit()
+    {
+        // A fabric accumulator `acc <= (first1 ? 0 : acc) + product` is two LUTs per bit in Yosys 0.23: the carry
+        // chain takes the selected operand itself (CARRY4 DI, SB_CARRY I0), so the clear is a LUT beside the
+        // adder's XOR LUT. Hand-written, synth_xilinx: 8 bits 8 LUT2 + 8 LUT3 + 2 CARRY4, 16 bits 16 + 16 + 4;
+        // without the clear 8 LUT2 (synth_ice40: 15 LUT4 for 8 bits). A lane with a 2 x 2-bit LUT multiplier
+        // grows by exactly 4 LUT per 2 accumulator bits (8, 10, 12 bits: 20, 24, 28 LUT).
+        QFETCH(int, templateKind);
+        MapOptions options;
+        options.defaultTemplate = TemplateKind(templateKind);
+        const HwDesign design = mapDesign(foldedGraph(2), options);
+        const HwLayer& layer = design.layers.back();
+        QCOMPARE(layer.accumulators.size(), size_t(8));
+        for (const Accumulator& a : layer.accumulators) {
+            QCOMPARE(a.luts, 2 * int64_t(a.bits));
+            QCOMPARE(a.ffs, int64_t(a.bits));
+        }
+        // A product of 9 bits or more goes on a DSP48, which takes the accumulator too: no fabric.
+        if (TemplateKind(templateKind) == TemplateKind::Dsp) {
+            const HwDesign wide = mapDesign(foldedGraph(8), options);
+            QCOMPARE(wide.layers.back().estimate.dsp, int64_t(8));
+            for (const Accumulator& a : wide.layers.back().accumulators)
+                QCOMPARE(a.luts, int64_t(0));
+        }
+
+        // The whole layer through Yosys synth_xilinx (a few seconds): with one LUT per accumulator bit the
+        // estimate was 20 to 25 % low on such layers (TFC's folded matmul_32/44 and matmul_56).
+        if (!verify::findProgram("yosys"))
+            QSKIP("yosys is not installed");
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const std::filesystem::path dir = tmp.path().toStdString();
+        rtl::writeFiles(dir, rtl::emitDesign(design));
+        verify::SynthOptions synth;
+        synth.layers = { layer.module };
+        const verify::SynthReport report = verify::synthDesign(dir, synth);
+        QCOMPARE(report.layers.size(), size_t(1));
+        const verify::LayerSynthesis& l = report.layers[0];
+        QVERIFY2(l.synthesised(), l.problem.c_str());
+        qInfo("%s: estimate %lld LUT / %lld FF, Yosys %lld LUT / %lld FF", l.module.c_str(), (long long)l.estimateLut,
+            (long long)l.estimateFf, (long long)l.counts.lut, (long long)l.counts.ff);
+        QVERIFY2(std::abs(l.lutErrorPercent()) <= 10.0, qPrintable(QString("LUT error %1 %").arg(l.lutErrorPercent())));
+        QVERIFY(std::abs(double(l.estimateFf - l.counts.ff)) <= 0.05 * double(l.counts.ff));
     }
 
     void estimateAllKeepsOrder()
