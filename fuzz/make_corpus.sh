@@ -84,6 +84,12 @@ cat >"$out/fuzz_project/full.luthier" <<'JSON'
                  "keepOut": [{"col0": 0, "row0": 0, "col1": 3, "row1": 3}]},
  "unknownTopLevel": {"kept": true}}
 JSON
+cat >"$out/fuzz_project/inline_tables.luthier" <<'JSON'
+{"format": "luthier-project", "version": 1, "model": "m.onnx",
+ "overrides": {"fc2": {"tables": {"format": "luthier-lut-tables", "version": 1, "layer": "fc2", "outputs": 2,
+   "inputs": 3, "inputBits": 2, "scale": [0.5, 1.0],
+   "tables": [[[-1, 0, 1, 2], null, [3, 2, 1, 0]], [[0, 0, 0, 0], [1, 1, -1, -1], null]]}}}}
+JSON
 seed fuzz_device "$root"/resources/devices/*.json
 seed fuzz_vivado_report "$root"/tests/data/vivado/*.rpt "$root"/tests/data/vivado/*.xml
 

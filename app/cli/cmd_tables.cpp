@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "onnx/importer.h"
 #include "project/project_file.h"
+#include "quant/exact_product_tables.h"
 #include "quant/learned_tables_io.h"
 #include "quant/lower.h"
 #include "quant/overrides.h"

@@ -1,10 +1,9 @@
 #pragma once
 // The learned-tables JSON document (docs/learned-tables.md): reading it with errors that name the key, writing
-// it, and the tables that reproduce a layer's exact products (the starting point a training script or a
-// teacher edits).
+// it, and checking that it fits a layer.
 
 #include "ir/learned_tables.h"
-#include "quant/int_graph.h"
+#include "ir/graph.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,11 +30,6 @@ nlohmann::json learnedTablesJson(const ir::LearnedTables& tables);
 // The same document as text laid out for people and diffs: the header keys on one line each, then one table per
 // line, tables[o] blocks in output order.
 std::string learnedTablesText(const ir::LearnedTables& tables);
-
-// Tables equal to Dense layer `index` of `ints` as it is: T_oi[code] = w_oi * (q(code) - z) on the layer's own
-// accumulator scale (written out explicitly), zero weights as pruned pairs. Throws luthier::Error when the layer
-// is not a Dense layer with integer inputs.
-ir::LearnedTables exactProductTables(const IntGraph& ints, int index);
 
 // The real value of one unit of output o's sum: the tables' own scale, or the layer's accumulator scale (weight
 // scale of o times the input scale `inputScale`). Throws luthier::Error when the tables give no scale and the

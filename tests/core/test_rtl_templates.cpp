@@ -13,7 +13,7 @@
 #include "arch/hw_design.h"
 #include "edited_tables.h"
 #include "onnx/importer.h"
-#include "quant/learned_tables_io.h"
+#include "quant/exact_product_tables.h"
 #include "quant/lower.h"
 #include "quant/overrides.h"
 #include "rtl/golden_vectors.h"

@@ -20,6 +20,7 @@
 #include "main_window.h"
 
 #include "onnx/importer.h"
+#include "quant/exact_product_tables.h"
 #include "quant/learned_tables_io.h"
 #include "quant/lower.h"
 
