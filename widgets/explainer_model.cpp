@@ -90,7 +90,7 @@ ExplainerSource loadExplainerSource(const std::string& modelPath, const std::str
         const quant::IntLayer& il = ints->layers.at(size_t(l.source));
         source.layerInputs.push_back(goldenIntegers(*ints, il.inputs.at(0), sample));
         source.layerOutputs.push_back(goldenIntegers(*ints, l.source, sample));
-        source.stats.push_back(analysis::analyseLayer(*graph, il.source, analysisOptions));
+        source.stats.push_back(analysis::analyseLayer(*graph, il.source, analysisOptions, nullptr, ints.get()));
     }
     source.graph = std::move(graph);
     source.ints = std::move(ints);

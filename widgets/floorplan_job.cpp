@@ -3,6 +3,7 @@
 #include "floorplan_pblocks.h"
 
 #include "arch/hw_design.h"
+#include "arch/map_choices.h"
 #include "device/device_loader.h"
 #include "onnx/importer.h"
 #include "quant/lower.h"
@@ -74,7 +75,8 @@ PlacedProject placeProject(const project::Project& project, Progress& progress)
     progress.report(0.0, "importing " + project.modelPath);
     const ir::Graph imported = importer::importModel(project.modelPath);
     progress.checkpoint();
-    const ir::Graph graph = quant::applyOverrides(imported, quant::expandOverrides(imported, project.overrides));
+    const quant::Overrides expanded = quant::expandOverrides(imported, project.overrides);
+    const ir::Graph graph = quant::applyOverrides(imported, expanded);
     progress.report(0.05, "lowering to integers");
     const quant::IntGraph ints = quant::lowerToInteger(graph);
     progress.checkpoint();
@@ -82,6 +84,7 @@ PlacedProject placeProject(const project::Project& project, Progress& progress)
     options.tlmac.lutInputs = project.compiler.lutInputs;
     options.tlmac.parallelOutputs = project.compiler.parallelism;
     options.tlmac.effort = project.compiler.annealingEffort;
+    arch::applyLayerChoices(options, expanded);
     SubProgress mapping(progress, 0.1, 0.3);
     const arch::HwDesign design = arch::mapDesign(ints, options, &mapping);
     progress.checkpoint();

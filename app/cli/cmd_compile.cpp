@@ -6,6 +6,7 @@
 // effort and dataset; command-line flags win over it.
 
 #include "arch/hw_design.h"
+#include "arch/map_choices.h"
 #include "commands.h"
 #include "onnx/importer.h"
 #include "place/netlist_io.h"
@@ -118,9 +119,7 @@ void addCompileCommand(CLI::App& app, Context&)
             quant::mergeOverride(overrides[name], ov);
         const ir::Graph imported = importer::importModel(modelPath);
         const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
-        for (const auto& [layer, override] : quant::expandOverrides(imported, overrides))
-            if (override.templateKind)
-                options.layerTemplates[layer] = *override.templateKind;
+        arch::applyLayerChoices(options, quant::expandOverrides(imported, overrides));
         const quant::IntGraph ints = quant::lowerToInteger(graph);
         StderrProgress progress;
         const arch::HwDesign design = arch::mapDesign(ints, options, &progress);

@@ -155,6 +155,7 @@ void addExploreCommand(CLI::App& app, Context&)
         options.parallelism = o->parallel;
         options.defaultTemplate = *kind;
         options.planTlmac = *kind == arch::TemplateKind::Tlmac;
+        options.mapSelectedOnly = true;
         options.tlmac.effort = o->effort;
         options.tlmac.method = arch::tlmac::ClusterMethod::Greedy; // the sweep compares configurations, fast
 

@@ -1,10 +1,14 @@
 #include "analysis/layer_stats.h"
 
 #include "analysis/int_weights.h"
+#include "arch/hw_design.h"
+#include "quant/lower.h"
 #include "util/error.h"
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <optional>
 
 namespace luthier::analysis {
 
@@ -45,6 +49,70 @@ TlmacStats runTlmac(const IntWeights& w, int groupSize, const AnalysisOptions& o
     for (size_t p = 0; p < plan.laneArrays.size(); ++p)
         numbers.muxFanIn.push_back(int64_t(plan.laneArrays[p].size()) + plan.laneUsesZero[p]);
     return t;
+}
+
+// The lowered layer that computes graph layer `index`'s weights, -1 when there is none.
+int loweredIndex(const quant::IntGraph& lowered, int index)
+{
+    for (size_t i = 0; i < lowered.layers.size(); ++i) {
+        const quant::IntLayer& l = lowered.layers[i];
+        if (l.source == index && (l.kind == ir::LayerKind::Dense || l.kind == ir::LayerKind::Conv))
+            return int(i);
+    }
+    return -1;
+}
+
+// Replaces the analytic costs of the templates `wanted` by the compiler's: the template's mapper run on the lowered
+// layer (arch::mapWeightLayer), the estimate `compile` reports and docs/templates.md checks against Yosys. A
+// template the compiler refuses becomes unavailable with its reason. When it refuses every one (a layer it cannot
+// map at all), the analytic costs stay, with a note.
+void useCompilerEstimates(LayerStats& s, const quant::IntGraph& lowered, const AnalysisOptions& options, int groupSize,
+    const std::vector<arch::TemplateKind>& wanted)
+{
+    const int index = loweredIndex(lowered, s.index);
+    if (index < 0) {
+        s.notes.push_back("the lowered graph has no layer for these weights: costs are the analytic model");
+        return;
+    }
+    arch::MapOptions map;
+    map.tlmac = options.tlmac;
+    map.tlmac.lutInputs = options.lutInputs;
+    map.tlmac.groupSize = groupSize;
+    map.tlmac.parallelOutputs = options.parallelism;
+    map.foldedLanes = int(options.parallelism);
+    std::vector<arch::cost::Cost> costs = s.costs;
+    std::string refusal;
+    int mapped = 0;
+    for (arch::cost::Cost& c : costs) {
+        if (std::find(wanted.begin(), wanted.end(), c.kind) == wanted.end())
+            continue;
+        const std::string model = c.available ? "the analytic model says " + std::to_string(c.lut) + " LUT: " + c.formula
+                                               : "the analytic model: " + c.formula;
+        c.fromCompiler = true;
+        try {
+            const arch::HwLayer hw = arch::mapWeightLayer(lowered, index, c.kind, map);
+            c.available = true;
+            c.lut = hw.estimate.lut;
+            c.ff = hw.estimate.ff;
+            c.dsp = hw.estimate.dsp;
+            c.bram = hw.estimate.bram;
+            c.cycles = hw.interval;
+            c.formula = "compiler estimate (" + std::to_string(hw.estimate.carry) + " CARRY4, latency "
+                + std::to_string(hw.cycles) + " cycles); " + model;
+            ++mapped;
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            c.available = false;
+            c.formula = std::string("compile refuses: ") + e.what();
+            refusal = e.what();
+        }
+    }
+    if (mapped == 0 && !refusal.empty()) {
+        s.notes.push_back("costs are the analytic model: the compiler cannot map this layer (" + refusal + ")");
+        return;
+    }
+    s.costs = std::move(costs);
 }
 
 } // namespace
@@ -88,7 +156,8 @@ const arch::cost::Cost& LayerStats::cost(arch::TemplateKind kind) const
     throw Error("layer '" + name + "' has no cost for template " + std::string(arch::toString(kind)));
 }
 
-LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress)
+LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress,
+    const quant::IntGraph* lowered)
 {
     const ir::Layer& layer = graph.layers.at(size_t(index));
     LayerStats s;
@@ -165,7 +234,16 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     }
     s.costs = arch::cost::estimateAll(in);
     const auto chosen = options.layerTemplate.find(layer.name);
-    s.selected = chosen != options.layerTemplate.end() ? chosen->second : options.defaultTemplate;
+    // Learned tables map on LUT-Dense only, as compile chooses for them.
+    s.selected = chosen != options.layerTemplate.end() ? chosen->second
+        : layer.learnedTables                          ? arch::TemplateKind::LutDense
+                                                       : options.defaultTemplate;
+    if (lowered && options.compilerEstimates) {
+        std::vector<arch::TemplateKind> wanted(std::begin(arch::kAllTemplates), std::end(arch::kAllTemplates));
+        if (options.mapSelectedOnly)
+            wanted = { s.selected, arch::TemplateKind::Dsp }; // dsp: what an unavailable choice is counted as
+        useCompilerEstimates(s, *lowered, options, groupSize, wanted);
+    }
     if (!s.cost(s.selected).available) {
         s.notes.push_back(std::string(arch::toString(s.selected)) + " cannot map this layer ("
             + s.cost(s.selected).formula + "): counted as dsp");
@@ -173,9 +251,12 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     }
     s.lutNa = arch::cost::lutNaOptions(in);
     if (layer.learnedTables)
-        s.notes.push_back("learned tables (" + layer.learnedTables->origin
-            + ") replace the products: the statistics and costs above describe the layer's weights, and `compile` "
-              "gives the tables' own estimate");
+        s.notes.push_back("learned tables (" + layer.learnedTables->origin + ") replace the products: "
+            + (s.cost(arch::TemplateKind::LutDense).fromCompiler
+                    ? "the lutdense cost is the compiler's estimate of the tables; the statistics above describe the "
+                      "layer's weights"
+                    : "the statistics and costs above describe the layer's weights, and `compile` gives the tables' "
+                      "own estimate"));
     return s;
 }
 
@@ -207,6 +288,18 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
 {
     ModelStats m;
     m.model = graph.name;
+    std::optional<quant::IntGraph> lowered;
+    if (options.compilerEstimates) {
+        try {
+            lowered = quant::lowerToInteger(graph);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            m.notes.push_back(std::string("costs are the analytic model (docs/statistics.md), not the compiler's "
+                                          "estimate: the model does not lower to integers (")
+                + e.what() + ")");
+        }
+    }
     std::vector<int> weighted;
     for (int i = 0; i < int(graph.layers.size()); ++i)
         if (ir::hasWeights(graph.layers[size_t(i)].kind))
@@ -221,7 +314,7 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
             continue;
         }
         SliceProgress slice(progress, from, to);
-        m.layers.push_back(analyseLayer(graph, weighted[n], options, &slice));
+        m.layers.push_back(analyseLayer(graph, weighted[n], options, &slice, lowered ? &*lowered : nullptr));
     }
     for (arch::TemplateKind kind : arch::kAllTemplates) {
         arch::cost::Cost total;

@@ -7,6 +7,7 @@
 #include "arch/cost/cost.h"
 #include "arch/tlmac/plan.h"
 #include "ir/graph.h"
+#include "quant/int_graph.h"
 #include "quant/overrides.h"
 #include "util/progress.h"
 
@@ -34,6 +35,10 @@ struct AnalysisOptions {
     int defaultActivationBits = 8; // assumed for float hidden activations, with a note
     int inputBits = 16; // assumed for a float model input (the lowering's default inserted input quantiser)
     bool planTlmac = true; // run the TLMAC planner (clustering + routing) for its exact numbers
+    // Map each weight layer on each template with the compiler (arch::mapWeightLayer) and show its estimate instead
+    // of the analytic formula; mapSelectedOnly: on the selected template only (explore's sweeps need no more).
+    bool compilerEstimates = true;
+    bool mapSelectedOnly = false;
     // Method, effort, seed; K, G and P are set from the fields above. Greedy clustering by default: spectral
     // clustering (ClusterMethod::Best runs both and reports both) roughly doubles the time on ResNet-18 for
     // about the same N_arr, and the statistics view has to stay interactive.
@@ -84,7 +89,10 @@ struct ModelStats {
 // Copies the per-layer group sizes and templates of (expanded) overrides into `options`.
 void applyLayerChoices(AnalysisOptions& options, const quant::Overrides& overrides);
 
-LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress = nullptr);
+// `lowered`: the graph lowered to integers (quant::lowerToInteger), which the compiler's estimates need; without it
+// (or with compilerEstimates off) the costs are the analytic formulas.
+LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress = nullptr,
+    const quant::IntGraph* lowered = nullptr);
 ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, Progress& progress);
 
 // The TLMAC planner's view of the same groups the statistics use (rows of kernel width, or the whole fan-in).

@@ -7,7 +7,7 @@ using nlohmann::json;
 json toJson(const arch::cost::Cost& c)
 {
     json j = { { "template", std::string(arch::toString(c.kind)) }, { "available", c.available },
-        { "formula", c.formula } };
+        { "formula", c.formula }, { "basis", c.fromCompiler ? "compiler" : "formula" } };
     if (c.available) {
         j["lut"] = c.lut;
         j["ff"] = c.ff;

@@ -60,6 +60,12 @@ int producerOf(const quant::IntGraph& graph, int index)
     return index;
 }
 
+Error tablesNeedLutDense(const quant::IntLayer& layer, const std::string& label, TemplateKind kind)
+{
+    return Error("layer " + label + " has learned LUT-Dense tables (" + layer.tables->origin
+        + "), which only the lutdense template computes, but its template is set to " + std::string(toString(kind)));
+}
+
 std::string layerLabel(const quant::IntGraph& graph, int index)
 {
     const auto& layer = graph.layers[size_t(index)];
@@ -78,15 +84,41 @@ TemplateKind templateFor(const std::string& name, const quant::IntLayer& layer, 
     if (!layer.tables)
         return it != options.layerTemplates.end() ? it->second : options.defaultTemplate;
     if (it != options.layerTemplates.end() && it->second != TemplateKind::LutDense)
-        throw Error("layer " + label + " has learned LUT-Dense tables (" + layer.tables->origin
-            + "), which only the lutdense template computes, but its template is set to "
-            + std::string(toString(it->second)));
+        throw tablesNeedLutDense(layer, label, it->second);
     return TemplateKind::LutDense;
 }
 
-// The mapper of each template (arch/map_dense.h); all fill the same HwLayer fields.
-void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& options)
+// The options layer `name` maps with: its own group size G, when the project sets one, for every template that
+// groups weights (TLMAC, unrolled).
+MapOptions layerOptions(const std::string& name, const MapOptions& options)
 {
+    const auto it = options.layerGroupSizes.find(name);
+    if (it == options.layerGroupSizes.end())
+        return options;
+    MapOptions own = options;
+    own.tlmac.groupSize = it->second;
+    return own;
+}
+
+// The codes entering Dense layer i, after the checks every template needs.
+const quant::IntFormat& denseInputFormat(const quant::IntGraph& graph, int i, int output, const std::string& label)
+{
+    const quant::IntLayer& layer = graph.layers[size_t(i)];
+    if (layer.inputs.size() != 1)
+        throw Error("RTL mapping: layer " + label + " must have one input");
+    const int producer = producerOf(graph, layer.inputs[0]);
+    const quant::IntFormat* format = producer == 0 ? &graph.inputFormat : graph.layers[size_t(producer)].outFormat();
+    if (!format)
+        throw Error("RTL mapping: the input of layer " + label + " is a raw accumulator, not quantised integers");
+    if (!layer.requant && i != output)
+        throw Error("RTL mapping: layer " + label + " has no output quantiser but is not the model output");
+    return *format;
+}
+
+// The mapper of each template (arch/map_dense.h); all fill the same HwLayer fields.
+void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& designOptions)
+{
+    const MapOptions options = layerOptions(hw.name, designOptions);
     switch (hw.kind) {
     case TemplateKind::Tlmac:
         return mapTlmacDense(hw, source, options);
@@ -160,14 +192,8 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         if (layer.kind != ir::LayerKind::Dense)
             throw Error("RTL mapping: layer " + label + " is not supported yet (supported: Dense, Conv, pooling, Add, "
                 + "Concat, Transpose, Resize, Flatten, Reshape, Softmax)");
-        if (layer.inputs.size() != 1)
-            throw Error("RTL mapping: layer " + label + " must have one input");
+        const quant::IntFormat& format = denseInputFormat(graph, int(i), output, label);
         const int producer = producerOf(graph, layer.inputs[0]);
-        const quant::IntFormat* format = producer == 0 ? &graph.inputFormat : graph.layers[size_t(producer)].outFormat();
-        if (!format)
-            throw Error("RTL mapping: the input of layer " + label + " is a raw accumulator, not quantised integers");
-        if (!layer.requant && int(i) != output)
-            throw Error("RTL mapping: layer " + label + " has no output quantiser but is not the model output");
 
         HwLayer hw;
         hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
@@ -186,7 +212,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         if (progress)
             progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
                 "planning layer " + hw.module);
-        mapDenseLayer(hw, { layer, *format, label }, options);
+        mapDenseLayer(hw, { layer, format, label }, options);
         hwOf[i] = int(design.layers.size());
         design.layers.push_back(std::move(hw));
     }
@@ -224,6 +250,38 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
     if (progress)
         progress->report(1.0, "mapped");
     return design;
+}
+
+HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, TemplateKind kind, const MapOptions& options)
+{
+    if (index <= 0 || size_t(index) >= graph.layers.size() || graph.outputs.size() != 1)
+        throw Error("RTL mapping: layer " + std::to_string(index) + " is not a layer of a one-output graph");
+    const quant::IntLayer& layer = graph.layers[size_t(index)];
+    const std::string label = layerLabel(graph, index);
+    if (layer.kind != ir::LayerKind::Dense && layer.kind != ir::LayerKind::Conv)
+        throw Error("RTL mapping: layer " + label + " has no weights to map on a template");
+    if (layer.tables && kind != TemplateKind::LutDense)
+        throw tablesNeedLutDense(layer, label, kind);
+    HwLayer hw;
+    hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
+    std::set<std::string> taken;
+    hw.module = identifier(hw.name, "layer", taken);
+    hw.instance = "u_" + hw.module;
+    hw.kind = kind;
+    hw.source = index;
+    const int output = producerOf(graph, graph.outputs[0]);
+    if (layer.kind == ir::LayerKind::Dense) {
+        mapDenseLayer(hw, { layer, denseInputFormat(graph, index, output, label), label }, options);
+        return hw;
+    }
+    // A conv reads its input's format and shape only, not the layer that made it: every input stands for the
+    // design input here.
+    const std::vector<int> designInput(graph.layers.size(), -1);
+    const std::vector<HwLayer> none;
+    const GraphContext context { graph, designInput, none, 1 };
+    mapGraphLayer(hw, context, index, index == output, label,
+        [&](HwLayer& h, const DenseSource& s) { mapDenseLayer(h, s, options); });
+    return hw;
 }
 
 } // namespace luthier::arch

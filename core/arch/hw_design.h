@@ -164,6 +164,7 @@ struct MapOptions {
     tlmac::TlmacOptions tlmac;
     TemplateKind defaultTemplate = TemplateKind::Tlmac;
     std::map<std::string, TemplateKind> layerTemplates; // per raw model layer name; wins over the default
+    std::map<std::string, int> layerGroupSizes; // G per raw model layer name (TLMAC, unrolled); wins over tlmac.groupSize
     int foldedLanes = 64; // DSP / shift-add: outputs computed in parallel (clamped to the layer's outputs)
     int pipelineEvery = 2; // unrolled / LUT-Dense / LUT-NA: adder-tree levels between pipeline registers
     int lutNaChunk = 0; // LUT-NA chunk bits k; 0: the cheapest k per layer by the cost model
@@ -188,5 +189,11 @@ struct HwDesign {
 // Maps every layer of the integer graph. Supported now: chains of Dense layers (TLMAC) with
 // Flatten/Reshape/Softmax pass-through; anything else throws luthier::Error naming the layer.
 HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Progress* progress = nullptr);
+
+// Maps weight layer `index` (Dense or Conv) of `graph` alone on template `kind`, with the checks and the mapper
+// mapDesign uses for it: its estimate, cycles and interval are what `compile` reports for the layer in a design.
+// What the statistics show as each template's cost (analysis/layer_stats.h). Throws luthier::Error naming the
+// layer when the template cannot map it.
+HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, TemplateKind kind, const MapOptions& options);
 
 } // namespace luthier::arch

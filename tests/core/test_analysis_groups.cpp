@@ -178,7 +178,9 @@ private Q_SLOTS:
     {
         const ir::Graph g = smallDenseGraph();
         Progress progress;
-        const ModelStats m = analyseGraph(g, AnalysisOptions {}, progress);
+        AnalysisOptions formulas; // the analytic cost models (the compiler's estimates: test_analysis_costs)
+        formulas.compilerEstimates = false;
+        const ModelStats m = analyseGraph(g, formulas, progress);
         QCOMPARE(m.layers.size(), size_t(1));
         const LayerStats& s = m.layers[0];
         QCOMPARE(s.activationBits, 2);
@@ -208,6 +210,7 @@ private Q_SLOTS:
         Progress progress;
         AnalysisOptions options;
         options.tlmac.method = arch::tlmac::ClusterMethod::Greedy;
+        options.compilerEstimates = false; // the cycles below are the formula's D_s x B_a
         const ModelStats m = analyseGraph(g, options, progress);
         QCOMPARE(m.layers.size(), size_t(4));
         const LayerStats& first = m.layers[0];

@@ -162,8 +162,10 @@ private Q_SLOTS:
         QCOMPARE(q->scale[0], 0.2);
         // The analysis sees 4-bit input activations: TLMAC takes 4 cycles per step instead of 2.
         Progress progress;
-        const auto before = analysis::analyseGraph(handGraph(), {}, progress);
-        const auto after = analysis::analyseGraph(g, {}, progress);
+        analysis::AnalysisOptions formulas; // D_s x B_a cycles exactly (the compiler adds pipeline cycles)
+        formulas.compilerEstimates = false;
+        const auto before = analysis::analyseGraph(handGraph(), formulas, progress);
+        const auto after = analysis::analyseGraph(g, formulas, progress);
         QCOMPARE(after.layers[0].activationBits, 4);
         QCOMPARE(after.layers[0].cost(arch::TemplateKind::Tlmac).cycles,
             2 * before.layers[0].cost(arch::TemplateKind::Tlmac).cycles);

@@ -56,6 +56,9 @@ struct Cost {
     double bram = 0; // BRAM36 equivalents (halves are BRAM18)
     int64_t cycles = 0; // per inference (initiation interval of the layer)
     std::string formula;
+    // The compiler's estimate of the mapped layer (analysis/layer_stats.h), the number docs/templates.md checks
+    // against Yosys; false: the analytic formula above, for a layer the compiler cannot lower or map.
+    bool fromCompiler = false;
 };
 
 // LUT-NA: one chunk width k and what it costs per weight.
