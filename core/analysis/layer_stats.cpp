@@ -83,9 +83,20 @@ void useCompilerEstimates(LayerStats& s, const quant::IntGraph& lowered, const A
     std::vector<arch::cost::Cost> costs = s.costs;
     std::string refusal;
     int mapped = 0;
+    // The parallel templates map every (weight, input) product: on a layer of millions of weights that takes
+    // seconds per template and the answer is far beyond any device, so such layers keep the formula.
+    constexpr int64_t kMaxParallelMappedWeights = int64_t(1) << 20;
     for (arch::cost::Cost& c : costs) {
         if (std::find(wanted.begin(), wanted.end(), c.kind) == wanted.end())
             continue;
+        const bool parallel = c.kind == arch::TemplateKind::Unrolled || c.kind == arch::TemplateKind::LutDense
+            || c.kind == arch::TemplateKind::LutNa;
+        if (parallel && s.weights > kMaxParallelMappedWeights) {
+            c.formula = "analytic model (" + std::to_string(s.weights) + " weights: the statistics map parallel "
+                + "templates up to " + std::to_string(kMaxParallelMappedWeights) + "; `compile` gives the estimate): "
+                + c.formula;
+            continue;
+        }
         const std::string model = c.available ? "the analytic model says " + std::to_string(c.lut) + " LUT: " + c.formula
                                                : "the analytic model: " + c.formula;
         c.fromCompiler = true;

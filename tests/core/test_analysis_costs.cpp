@@ -167,6 +167,49 @@ private Q_SLOTS:
             [](const std::string& n) { return n.find("does not lower to integers") != std::string::npos; }));
     }
 
+    void hugeLayersKeepTheFormulaOnParallelTemplates()
+    {
+        // A 1024 -> 1025 Dense layer (1,049,600 int2 weights, just above the bound): the folded templates are the
+        // compiler's estimate, the parallel ones (which would map a table per product) the analytic formula.
+        ir::Graph g;
+        g.name = "huge";
+        ir::Layer input;
+        input.name = "x";
+        input.kind = ir::LayerKind::Input;
+        input.outShape = { 1024 };
+        ir::PointwiseOp quant;
+        quant.kind = ir::PointwiseKind::Quant;
+        quant.quant.bits = 2;
+        quant.quant.isSigned = false;
+        input.epilogue.push_back(quant);
+        ir::Layer dense;
+        dense.name = "fc";
+        dense.kind = ir::LayerKind::Dense;
+        dense.inputs = { 0 };
+        dense.outShape = { 1025 };
+        dense.weight.shape = { 1025, 1024 };
+        dense.weight.data.resize(1025 * 1024);
+        for (size_t i = 0; i < dense.weight.data.size(); ++i)
+            dense.weight.data[i] = float(int(i * 7919 % 3) - 1);
+        dense.weightQuant.bits = 2;
+        dense.weightQuant.scale = { 1.0 };
+        dense.epilogue.push_back(quant);
+        g.layers = { input, dense };
+        g.outputs = { 1 };
+        analysis::AnalysisOptions options = fastAnalysis();
+        options.planTlmac = false;
+        Progress progress;
+        const analysis::ModelStats stats = analysis::analyseGraph(g, options, progress);
+        QCOMPARE(stats.layers.size(), size_t(1));
+        const analysis::LayerStats& s = stats.layers[0];
+        QVERIFY(s.cost(arch::TemplateKind::Dsp).fromCompiler);
+        QVERIFY(s.cost(arch::TemplateKind::Tlmac).fromCompiler);
+        for (arch::TemplateKind kind : { arch::TemplateKind::Unrolled, arch::TemplateKind::LutDense, arch::TemplateKind::LutNa }) {
+            QVERIFY(!s.cost(kind).fromCompiler);
+            QVERIFY(s.cost(kind).formula.find("the statistics map parallel templates up to 1048576") != std::string::npos);
+        }
+    }
+
     void layerGroupSizeReachesTheCompiler()
     {
         // `LAYER.group=2` in a project: compile's TLMAC plan of that layer uses G = 2, the others the default 3, and
