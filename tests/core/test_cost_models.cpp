@@ -18,6 +18,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <fstream>
 
 using namespace luthier;
 using namespace luthier::arch;
@@ -342,6 +343,47 @@ private Q_SLOTS:
             (long long)l.estimateFf, (long long)l.counts.lut, (long long)l.counts.ff);
         QVERIFY2(std::abs(l.lutErrorPercent()) <= 10.0, qPrintable(QString("LUT error %1 %").arg(l.lutErrorPercent())));
         QVERIFY(std::abs(double(l.estimateFf - l.counts.ff)) <= 0.05 * double(l.counts.ff));
+    }
+
+    void ice40MultiplierLuts_data()
+    {
+        QTest::addColumn<int>("weightBits");
+        QTest::addColumn<int>("codeBits");
+        QTest::newRow("4x4") << 4 << 4;
+        QTest::newRow("6x6") << 6 << 6;
+        QTest::newRow("8x4") << 8 << 4;
+    }
+
+    void ice40MultiplierLuts()
+    {
+        // A registered signed weight times an unsigned code, as the DSP template's lane multiplies on K = 4
+        // (synth_ice40 maps no multiplier to a DSP): the estimate is within 10 % of Yosys' LUT4 count.
+        QFETCH(int, weightBits);
+        QFETCH(int, codeBits);
+        if (!verify::findProgram("yosys"))
+            QSKIP("yosys is not installed");
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const std::filesystem::path dir = tmp.path().toStdString();
+        std::ofstream(dir / "mul.v") << "module mul(input clk, input signed [" << weightBits - 1 << ":0] w_in, input ["
+                                     << codeBits - 1 << ":0] c_in, output reg signed [" << weightBits + codeBits
+                                     << ":0] p);\n  reg signed [" << weightBits - 1 << ":0] w;\n  reg ["
+                                     << codeBits - 1 << ":0] c;\n  always @(posedge clk) begin w <= w_in; c <= c_in; "
+                                     << "p <= w * $signed({1'b0, c}); end\nendmodule\n";
+        const verify::ProcessResult r = verify::runProcess(
+            { "yosys", "-q", "-p", "read_verilog mul.v; synth_ice40 -top mul; tee -o stat.txt stat" }, dir,
+            dir / "yosys.log");
+        QCOMPARE(r.exitCode, 0);
+        std::ifstream stat(dir / "stat.txt");
+        std::string word;
+        int64_t luts = -1;
+        while (stat >> word)
+            if (word == "SB_LUT4")
+                stat >> luts;
+        QVERIFY(luts > 0);
+        const int64_t estimate = multiplierLuts(weightBits, codeBits, 4);
+        qInfo("%dx%d: estimate %lld LUT4, Yosys %lld", weightBits, codeBits, (long long)estimate, (long long)luts);
+        QVERIFY(std::abs(double(estimate - luts)) <= 0.10 * double(luts));
     }
 
     void estimateAllKeepsOrder()

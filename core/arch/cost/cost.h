@@ -75,8 +75,9 @@ struct LutNaOption {
 inline constexpr int kDspMinProductBits = 9;
 // Whether synthesis puts a weightBits x inputBits product (signed weight, unsigned code) on a DSP48.
 bool productOnDsp(int weightBits, int inputBits, int lutInputs);
-// LUTs of such a product kept in fabric: about one LUT6 per partial-product bit on synth_xilinx, two LUT4 on
-// synth_ice40 (registered signed x unsigned, measured: 4x4 33 LUT4, 6x6 86, 8x8 158).
+// LUTs of such a product kept in fabric: about one LUT6 per partial-product bit on synth_xilinx; on synth_ice40
+// two LUT4 per bit, about 2.45 from 6-bit weights and 4-bit codes on (registered signed x unsigned, measured on
+// Yosys 0.23 from 2x2 to 8x8; tests/core/test_cost_models.cpp synthesises three of them).
 int64_t multiplierLuts(int weightBits, int inputBits, int lutInputs);
 
 // Shared building blocks (cost_common.cpp).
