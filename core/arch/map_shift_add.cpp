@@ -54,8 +54,11 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
         // carry chain's operand input, so it is not merged into the adder's XOR LUT; see map_dsp.cpp).
         const int64_t accLuts = 2 * int64_t(d.accBits);
         hw.accumulators.push_back({ p, d.accBits, accLuts, d.accBits });
-        // Shifter: an (maxExponent+1):1 multiplexer per product bit, and the negation one LUT per product bit.
-        r.lut += int64_t(productBits) * tlmac::muxLutsPerBit(maxExponent + 1, k) + productBits + accLuts;
+        // Shifter: an (maxExponent+1):1 multiplexer per product bit, and the negation one LUT per product bit. On
+        // K = 4 synth_ice40 keeps Yosys' logarithmic shifter, one LUT4 per exponent bit per product bit (measured on
+        // lone lanes: 6-bit codes with e <= 6 47 LUT4, 8-bit with e <= 7 64; the mux model said 78 and 96).
+        const int64_t shifter = k != 4 ? tlmac::muxLutsPerBit(maxExponent + 1, k) : maxExponent > 0 ? exponentBits : 0;
+        r.lut += int64_t(productBits) * shifter + productBits + accLuts;
         r.ff += d.accBits;
         r.carry += (d.accBits + 3) / 4 + (productBits + 3) / 4;
     }
