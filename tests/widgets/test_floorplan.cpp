@@ -260,6 +260,31 @@ private Q_SLOTS:
         QVERIFY(model.status("no_such_layer").reason.contains(QStringLiteral("names no layer")));
     }
 
+    void placementMapsEachLayersTemplate()
+    {
+        // The project's per-layer template reaches the placed design: MatMul_56 on dsp changes that layer's units
+        // and nothing else (the place job used to map every layer on the default template).
+        project::Project example = project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
+        Progress progress;
+        const PlacedProject tlmac = placeProject(example, progress);
+        example.overrides["MatMul_56"].templateKind = arch::TemplateKind::Dsp;
+        const PlacedProject dsp = placeProject(example, progress);
+        const auto layerLuts = [](const place::Netlist& n, const std::string& layer) {
+            int64_t luts = 0;
+            for (const place::Unit& u : n.units)
+                if (n.layers.at(size_t(u.layer)) == layer)
+                    luts += u.demand.luts;
+            return luts;
+        };
+        const place::Netlist& a = *tlmac.floorplan->netlist;
+        const place::Netlist& b = *dsp.floorplan->netlist;
+        QCOMPARE(a.layers, b.layers);
+        for (const std::string& layer : a.layers) {
+            const bool changed = layerLuts(a, layer) != layerLuts(b, layer);
+            QVERIFY2(changed == (layer == a.layers.back()), layer.c_str());
+        }
+    }
+
     void screenshots()
     {
         // The bundled example placed on its device, and a ResNet-18-sized synthetic design on xcvu13p.
