@@ -5,6 +5,7 @@
 #include "analysis/layer_stats.h"
 #include "arch/hw_design.h"
 #include "arch/map_choices.h"
+#include "dense_graph.h"
 #include "onnx/importer.h"
 #include "quant/exact_product_tables.h"
 #include "quant/lower.h"
@@ -171,31 +172,10 @@ private Q_SLOTS:
     {
         // A 1024 -> 1025 Dense layer (1,049,600 int2 weights, just above the bound): the folded templates are the
         // compiler's estimate, the parallel ones (which would map a table per product) the analytic formula.
-        ir::Graph g;
-        g.name = "huge";
-        ir::Layer input;
-        input.name = "x";
-        input.kind = ir::LayerKind::Input;
-        input.outShape = { 1024 };
-        ir::PointwiseOp quant;
-        quant.kind = ir::PointwiseKind::Quant;
-        quant.quant.bits = 2;
-        quant.quant.isSigned = false;
-        input.epilogue.push_back(quant);
-        ir::Layer dense;
-        dense.name = "fc";
-        dense.kind = ir::LayerKind::Dense;
-        dense.inputs = { 0 };
-        dense.outShape = { 1025 };
-        dense.weight.shape = { 1025, 1024 };
-        dense.weight.data.resize(1025 * 1024);
-        for (size_t i = 0; i < dense.weight.data.size(); ++i)
-            dense.weight.data[i] = float(int(i * 7919 % 3) - 1);
-        dense.weightQuant.bits = 2;
-        dense.weightQuant.scale = { 1.0 };
-        dense.epilogue.push_back(quant);
-        g.layers = { input, dense };
-        g.outputs = { 1 };
+        std::vector<float> weights(1025 * 1024);
+        for (size_t i = 0; i < weights.size(); ++i)
+            weights[i] = float(int(i * 7919 % 3) - 1);
+        const ir::Graph g = test::denseGraph(1024, 1025, std::move(weights), 1.0);
         analysis::AnalysisOptions options = fastAnalysis();
         options.planTlmac = false;
         Progress progress;

@@ -3,6 +3,7 @@
 #include "analysis/group_stats.h"
 #include "analysis/int_weights.h"
 #include "analysis/layer_stats.h"
+#include "dense_graph.h"
 #include "onnx/importer.h"
 
 #include <QtTest>
@@ -12,47 +13,9 @@ using namespace luthier::analysis;
 
 namespace {
 
-ir::QuantSpec uintQuant(int bits)
-{
-    ir::QuantSpec q;
-    q.bits = bits;
-    q.isSigned = false;
-    return q;
-}
-
-ir::PointwiseOp quantOp(const ir::QuantSpec& q)
-{
-    ir::PointwiseOp op;
-    op.kind = ir::PointwiseKind::Quant;
-    op.quant = q;
-    return op;
-}
-
 // Input(3, uint2) -> Dense 3->2 with float weights [[0.5, -1, 0], [0.5, 0.5, -1]] quantised as int2 with scale 0.5,
 // i.e. integers [[1, -2, 0], [1, 1, -2]], output uint2.
-ir::Graph smallDenseGraph()
-{
-    ir::Graph g;
-    g.name = "small";
-    ir::Layer input;
-    input.name = "x";
-    input.kind = ir::LayerKind::Input;
-    input.outShape = { 3 };
-    input.epilogue.push_back(quantOp(uintQuant(2)));
-    ir::Layer dense;
-    dense.name = "fc";
-    dense.kind = ir::LayerKind::Dense;
-    dense.inputs = { 0 };
-    dense.outShape = { 2 };
-    dense.weight.shape = { 2, 3 };
-    dense.weight.data = { 0.5f, -1.0f, 0.0f, 0.5f, 0.5f, -1.0f };
-    dense.weightQuant.bits = 2;
-    dense.weightQuant.scale = { 0.5 };
-    dense.epilogue.push_back(quantOp(uintQuant(2)));
-    g.layers = { input, dense };
-    g.outputs = { 1 };
-    return g;
-}
+ir::Graph smallDenseGraph() { return test::denseGraph(3, 2, { 0.5f, -1.0f, 0.0f, 0.5f, 0.5f, -1.0f }, 0.5); }
 
 IntWeights intWeights(int64_t out, int64_t in, int64_t kh, int64_t kw, std::vector<int32_t> values)
 {
