@@ -66,13 +66,20 @@ Error tablesNeedLutDense(const quant::IntLayer& layer, const std::string& label,
         + "), which only the lutdense template computes, but its template is set to " + std::string(toString(kind)));
 }
 
-std::string layerLabel(const quant::IntGraph& graph, int index)
+// The raw model name of graph layer `index`, empty when the graph has no source layer for it.
+std::string layerName(const quant::IntGraph& graph, int index)
 {
     const auto& layer = graph.layers[size_t(index)];
-    std::string name = graph.source && layer.source >= 0 && size_t(layer.source) < graph.source->layers.size()
+    return graph.source && layer.source >= 0 && size_t(layer.source) < graph.source->layers.size()
         ? graph.source->layers[size_t(layer.source)].name
-        : "layer " + std::to_string(index);
-    return "'" + name + "' (" + ir::toString(layer.kind) + ")";
+        : std::string();
+}
+
+std::string layerLabel(const quant::IntGraph& graph, int index)
+{
+    const std::string name = layerName(graph, index);
+    return "'" + (name.empty() ? "layer " + std::to_string(index) : name) + "' ("
+        + ir::toString(graph.layers[size_t(index)].kind) + ")";
 }
 
 // The layer's own template, else the design's. Learned tables are computed by LUT-Dense only, so they choose it
@@ -113,6 +120,20 @@ const quant::IntFormat& denseInputFormat(const quant::IntGraph& graph, int i, in
     if (!layer.requant && i != output)
         throw Error("RTL mapping: layer " + label + " has no output quantiser but is not the model output");
     return *format;
+}
+
+// A design layer for graph layer `index` on template `kind`: its model name, a unique module name (the fallback
+// when the model gives none) and instance.
+HwLayer namedLayer(const quant::IntGraph& graph, int index, TemplateKind kind, const std::string& fallback,
+    std::set<std::string>& taken)
+{
+    HwLayer hw;
+    hw.name = layerName(graph, index);
+    hw.module = identifier(hw.name, fallback, taken);
+    hw.instance = "u_" + hw.module;
+    hw.kind = kind;
+    hw.source = index;
+    return hw;
 }
 
 // The mapper of each template (arch/map_dense.h); all fill the same HwLayer fields.
@@ -168,12 +189,8 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
             continue;
         }
         if (isGraphLayerKind(layer.kind)) { // convolutions and data-flow blocks, inputs anywhere (arch/map_graph.h)
-            HwLayer hw;
-            hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
-            hw.module = identifier(hw.name, "layer" + std::to_string(design.layers.size()), taken);
-            hw.instance = "u_" + hw.module;
-            hw.kind = templateFor(hw.name, layer, label, options);
-            hw.source = int(i);
+            HwLayer hw = namedLayer(graph, int(i), templateFor(layerName(graph, int(i)), layer, label, options),
+                "layer" + std::to_string(design.layers.size()), taken);
             if (progress && layer.kind == ir::LayerKind::Conv)
                 progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
                     "planning layer " + hw.module);
@@ -195,12 +212,8 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         const quant::IntFormat& format = denseInputFormat(graph, int(i), output, label);
         const int producer = producerOf(graph, layer.inputs[0]);
 
-        HwLayer hw;
-        hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
-        hw.module = identifier(hw.name, "layer" + std::to_string(design.layers.size()), taken);
-        hw.instance = "u_" + hw.module;
-        hw.kind = templateFor(hw.name, layer, label, options);
-        hw.source = int(i);
+        HwLayer hw = namedLayer(graph, int(i), templateFor(layerName(graph, int(i)), layer, label, options),
+            "layer" + std::to_string(design.layers.size()), taken);
         const int inputHw = hwOf[size_t(producer)];
         if (inputHw >= 0)
             hw.inputs.push_back(inputHw);
@@ -262,13 +275,8 @@ HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, TemplateKind kin
         throw Error("RTL mapping: layer " + label + " has no weights to map on a template");
     if (layer.tables && kind != TemplateKind::LutDense)
         throw tablesNeedLutDense(layer, label, kind);
-    HwLayer hw;
-    hw.name = graph.source && layer.source >= 0 ? graph.source->layers[size_t(layer.source)].name : "";
     std::set<std::string> taken;
-    hw.module = identifier(hw.name, "layer", taken);
-    hw.instance = "u_" + hw.module;
-    hw.kind = kind;
-    hw.source = index;
+    HwLayer hw = namedLayer(graph, index, kind, "layer", taken);
     const int output = producerOf(graph, graph.outputs[0]);
     if (layer.kind == ir::LayerKind::Dense) {
         mapDenseLayer(hw, { layer, denseInputFormat(graph, index, output, label), label }, options);
