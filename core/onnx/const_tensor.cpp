@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace luthier::importer {
@@ -11,6 +12,14 @@ double ConstTensor::scalar() const
     if (values.size() != 1)
         throw Error("expected a scalar constant, got shape " + ir::toString(shape));
     return values[0];
+}
+
+std::optional<int64_t> exactInteger(double value)
+{
+    constexpr double kExactLimit = 9007199254740992.0; // 2^53
+    if (!(std::fabs(value) <= kExactLimit) || value != std::floor(value))
+        return std::nullopt;
+    return int64_t(value);
 }
 
 namespace {
@@ -48,7 +57,8 @@ ConstTensor fromTensorProto(const onnx::TensorProto& proto, int64_t maxElements,
     for (int64_t d : proto.dims()) {
         if (d < 0)
             throw Error(where + ": negative dimension " + std::to_string(d));
-        if (d > 0 && count > maxElements / d)
+        // Each dimension is bounded too: after a zero dimension the count stays 0 whatever follows.
+        if (d > maxElements || (d > 0 && count > maxElements / d))
             throw Error(where + ": tensor larger than the limit of " + std::to_string(maxElements) + " elements");
         count *= d;
         t.shape.push_back(d);

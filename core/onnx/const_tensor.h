@@ -29,6 +29,11 @@ struct ConstTensor {
 // Converts an ONNX TensorProto, enforcing an element budget. `where` names the tensor in errors.
 ConstTensor fromTensorProto(const onnx::TensorProto& proto, int64_t maxElements, const std::string& where);
 
+// One entry of a shape-like constant (a Reshape target) as an integer; nullopt when the value is not a whole
+// number or lies beyond +-2^53, where doubles stop holding integers exactly (and a cast beyond int64 would be
+// undefined).
+std::optional<int64_t> exactInteger(double value);
+
 // Along which axis of `shape` does a broadcastable constant of shape `constShape` vary?
 // Returns -1 when it is a scalar (all broadcast), the axis when exactly one dimension > 1 lines up;
 // std::nullopt when it varies along several axes or does not broadcast.

@@ -44,9 +44,11 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
                 fail("Reshape to a scalar is not supported");
             ir::Shape full;
             int inferred = -1;
-            int64_t known = 1;
             for (size_t i = 0; i < shape.values.size(); ++i) {
-                int64_t d = int64_t(shape.values[i]);
+                const std::optional<int64_t> entry = exactInteger(shape.values[i]);
+                if (!entry)
+                    fail("Reshape target dimension " + std::to_string(shape.values[i]) + " is not an integer below 2^53");
+                int64_t d = *entry;
                 if (d == 0)
                     d = i == 0 ? 1 : (i - 1 < in.logical.size() ? in.logical[i - 1] : 0);
                 if (d == -1) {
@@ -56,9 +58,9 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
                 }
                 if (d <= 0)
                     fail("Reshape target dimension " + std::to_string(d) + " is invalid");
-                known *= d;
                 full.push_back(d);
             }
+            const int64_t known = ir::elementCount(full); // saturates, so an absurd target fails the checks below
             const int64_t total = ir::elementCount(in.logical);
             if (inferred >= 0) {
                 if (total % known)
@@ -190,6 +192,11 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
         for (size_t i = 1; i < scales.size(); ++i) {
             if (scales[i] < 1 || scales[i] != std::floor(scales[i]))
                 fail("Resize scale " + std::to_string(scales[i]) + " is not a whole number >= 1 (upsampling only)");
+            // Bounded before the products below are converted to integers; the layer's size check then refuses
+            // any output over the element limit.
+            if (scales[i] > double(m_limits.maxTensorElements))
+                fail("Resize scale " + std::to_string(scales[i]) + " exceeds the limit of "
+                    + std::to_string(m_limits.maxTensorElements) + " elements");
             const int axis = storageAxis(in, int64_t(i));
             l.resizeScales[size_t(axis)] = scales[i];
             logicalOut[i - 1] = int64_t(double(in.logical[i - 1]) * scales[i]);

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numeric>
 
 namespace luthier::importer {
@@ -80,9 +81,11 @@ ir::Shape resolveReshape(const ir::Shape& in, const std::vector<double>& target,
 {
     ir::Shape out;
     int inferred = -1;
-    int64_t known = 1;
     for (size_t i = 0; i < target.size(); ++i) {
-        int64_t d = int64_t(target[i]);
+        const std::optional<int64_t> entry = exactInteger(target[i]);
+        if (!entry)
+            throw Error("Reshape target dimension " + std::to_string(target[i]) + " is not an integer below 2^53");
+        int64_t d = *entry;
         if (d == 0 && !allowZero) {
             if (i >= in.size())
                 throw Error("Reshape copies dimension " + std::to_string(i) + " that the input does not have");
@@ -97,9 +100,9 @@ ir::Shape resolveReshape(const ir::Shape& in, const std::vector<double>& target,
         }
         if (d < 0)
             throw Error("Reshape target dimension " + std::to_string(d) + " is invalid");
-        known *= d;
         out.push_back(d);
     }
+    const int64_t known = ir::elementCount(out); // saturates, so an absurd target fails the checks below
     const int64_t total = ir::elementCount(in);
     if (inferred >= 0) {
         if (known == 0 || total % known)
@@ -184,9 +187,7 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
         } else if (op == "Flatten") {
             r = in(0);
             const int64_t axis = normaliseAxis(intAttribute(node, "axis", 1), r.shape.size() + 1);
-            int64_t outer = 1;
-            for (int64_t i = 0; i < axis; ++i)
-                outer *= r.shape[size_t(i)];
+            const int64_t outer = ir::elementCount(ir::Shape(r.shape.begin(), r.shape.begin() + axis));
             r.shape = { outer, r.size() / std::max<int64_t>(outer, 1) };
         } else if (op == "Transpose") {
             std::vector<int64_t> perm = intsAttribute(node, "perm");
@@ -229,9 +230,12 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
             r.shape[size_t(axis)] = 0;
             for (int i = 0; i < node.input_size(); ++i)
                 r.shape[size_t(axis)] += in(i).shape[size_t(axis)];
-            int64_t outer = 1;
-            for (int64_t i = 0; i < axis; ++i)
-                outer *= first.shape[size_t(i)];
+            int64_t total = 0;
+            for (int i = 0; i < node.input_size(); ++i)
+                total += in(i).size();
+            // All-empty inputs leave nothing to copy, however large their leading dimensions claim to be.
+            const int64_t outer
+                = total == 0 ? 0 : ir::elementCount(ir::Shape(first.shape.begin(), first.shape.begin() + axis));
             for (int64_t o = 0; o < outer; ++o)
                 for (int i = 0; i < node.input_size(); ++i) {
                     const auto& t = in(i);
@@ -242,11 +246,11 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
             const auto& data = in(0);
             const auto& idx = in(1);
             const int64_t axis = normaliseAxis(intAttribute(node, "axis", 0), data.shape.size());
-            int64_t outer = 1, inner = 1;
-            for (int64_t i = 0; i < axis; ++i)
-                outer *= data.shape[size_t(i)];
-            for (size_t i = size_t(axis) + 1; i < data.shape.size(); ++i)
-                inner *= data.shape[i];
+            // Empty data leaves nothing to gather, however large its leading dimensions claim to be.
+            const int64_t outer = data.values.empty()
+                ? 0
+                : ir::elementCount(ir::Shape(data.shape.begin(), data.shape.begin() + axis));
+            const int64_t inner = ir::elementCount(ir::Shape(data.shape.begin() + axis + 1, data.shape.end()));
             const int64_t dim = data.shape[size_t(axis)];
             r.isInteger = data.isInteger;
             r.shape.assign(data.shape.begin(), data.shape.begin() + axis);
@@ -254,11 +258,11 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
             r.shape.insert(r.shape.end(), data.shape.begin() + axis + 1, data.shape.end());
             for (int64_t o = 0; o < outer; ++o)
                 for (double iv : idx.values) {
-                    int64_t k = int64_t(iv);
+                    int64_t k = exactInteger(iv).value_or(std::numeric_limits<int64_t>::max());
                     if (k < 0)
                         k += dim;
                     if (k < 0 || k >= dim)
-                        throw Error("Gather index " + std::to_string(int64_t(iv)) + " out of range");
+                        throw Error("Gather index " + std::to_string(iv) + " out of range");
                     const auto base = data.values.begin() + (o * dim + k) * inner;
                     r.values.insert(r.values.end(), base, base + inner);
                 }

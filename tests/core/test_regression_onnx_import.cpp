@@ -18,6 +18,16 @@
 //   point is a NaN (bytes c3 ff ff ff). Folding it computed x / scale + NaN and converted the NaN to an
 //   integer (UBSan float-cast-overflow at core/ir/quant_spec.cpp:74). Must say the zero point is not finite,
 //   once: the folding code added the file and node to a message that already named them.
+// onnx_reshape_overflow.onnx: x[1,28] -> Reshape to [1, 2^40, 2^40]. The product of the target's dimensions
+//   overflowed int64 (UBSan signed-integer-overflow at core/onnx/convert_shape_ops.cpp:59, found by the fuzzer
+//   with 6502111422497947648 * 28). Must say the reshape changes the element count.
+// onnx_reshape_beyond_int64.onnx: the same with a target dimension of INT64_MAX, which as a double is 2^63
+//   and cast back to int64 is undefined (clang's float-cast-overflow). Must name the dimension.
+// onnx_resize_huge_scale.onnx: x[1,1,2,2] -> Resize (nearest) with scale 1e30 on one axis; 2 * 1e30 cast to
+//   int64 is undefined. Must say the scale exceeds the element limit.
+// onnx_const_reshape_overflow.onnx: a constant [2] reshaped to [-1, 2^40, 2^40] while folding constants, the
+//   same overflow in the folder's resolveReshape (core/onnx/fold_constants.cpp:100).
+// onnx_gather_index_int64_max.onnx: a constant Gather with index INT64_MAX, cast from 2^63 (undefined).
 
 #include "onnx/importer.h"
 #include "test_limits_isolated.h"
@@ -40,6 +50,15 @@ private Q_SLOTS:
         QTest::newRow("NaN quantiser zero point")
             << "onnx_quant_nan_zero_point.onnx"
             << "node 'Quant_2' (qonnx.custom_op.general:Quant): quantiser zero point -nan is not a finite number";
+        QTest::newRow("Reshape target whose product overflows")
+            << "onnx_reshape_overflow.onnx" << "Reshape changes the batch dimension or the element count";
+        QTest::newRow("Reshape target beyond int64")
+            << "onnx_reshape_beyond_int64.onnx" << "is not an integer below 2^53";
+        QTest::newRow("Resize scale 1e30") << "onnx_resize_huge_scale.onnx" << "exceeds the limit of";
+        QTest::newRow("folded Reshape whose product overflows")
+            << "onnx_const_reshape_overflow.onnx" << "node 'Reshape_c' (Reshape): cannot reshape [2]";
+        QTest::newRow("folded Gather index INT64_MAX")
+            << "onnx_gather_index_int64_max.onnx" << "node 'Gather_c' (Gather): Gather index";
     }
 
     void refusedWithError()
