@@ -79,18 +79,41 @@ Resources sumResources(const std::vector<Addend>& addends)
     return r;
 }
 
-Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, int every)
+namespace {
+
+// One sum of the trees (a product sum or an adder): its operands, each an addend and the sum net it is (-1: not a
+// sum), its width as declared in the RTL and whether a register holds it.
+struct SumNet {
+    std::vector<std::pair<Addend, int64_t>> operands;
+    int width = 1;
+    bool registered = false;
+};
+
+int netWidth(int64_t lo, int64_t hi) { return std::max(1, tlmac::signedBitsFor(lo, hi)); }
+
+} // namespace
+
+Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, int every, const ProductSums& productSums)
 {
     size_t widest = 1;
     int64_t nextNode = 0;
+    std::map<int64_t, SumNet> sums; // by net; products come first and every adder after its operands
     for (const auto& t : terms) {
         widest = std::max(widest, t.size());
-        for (const TreeTerm& term : t)
+        for (const TreeTerm& term : t) {
             nextNode = std::max(nextNode, term.product + 1);
+            if (const auto p = productSums.find(term.product); p != productSums.end() && !sums.count(term.product)) {
+                SumNet& sum = sums[term.product];
+                for (const Addend& a : p->second)
+                    sum.operands.push_back({ a, -1 });
+                sum.width = netWidth(term.lo, term.hi);
+            }
+        }
     }
     const int levels = ceilLog2(int64_t(widest));
     // Tree nodes by what they compute (left net, right net or -1, registered): equal nodes are one piece of logic.
     std::map<std::tuple<int64_t, int64_t, bool>, int64_t> nodes;
+    std::map<int64_t, int64_t> readers; // cells reading each net
     Resources r;
     for (const auto& output : terms) {
         std::vector<TreeTerm> level = output.empty() ? std::vector<TreeTerm> { TreeTerm { 0, 0, -1 } } : output;
@@ -111,15 +134,43 @@ Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, in
                 next.push_back({ a.lo + b.lo, a.hi + b.hi, node->second });
                 if (!added)
                     continue;
-                ++nextNode;
-                if (pair)
-                    r += sumResources({ { a.lo, a.hi, 0 }, { b.lo, b.hi, 0 } });
+                SumNet& sum = sums[nextNode++];
+                sum.width = netWidth(a.lo + b.lo, a.hi + b.hi);
+                sum.registered = registered;
+                sum.operands.push_back({ { a.lo, a.hi, 0 }, a.product });
+                ++readers[a.product];
+                if (pair) {
+                    sum.operands.push_back({ { b.lo, b.hi, 0 }, b.product });
+                    ++readers[b.product];
+                }
                 if (registered)
-                    r.ff += std::max(1, tlmac::signedBitsFor(a.lo + b.lo, a.hi + b.hi));
+                    r.ff += sum.width;
             }
             level = std::move(next);
         }
+        ++readers[level[0].product]; // the output stage
     }
+    // alumacc's folding, in net order (operands first): an unregistered sum read by one adder of its own width
+    // becomes part of that adder.
+    std::map<int64_t, std::vector<Addend>> folded;
+    std::set<int64_t> absorbed;
+    for (const auto& [net, sum] : sums) {
+        std::vector<Addend>& addends = folded[net];
+        for (const auto& [addend, from] : sum.operands) {
+            const auto operand = sums.find(from);
+            if (sum.operands.size() >= 2 && operand != sums.end() && !operand->second.registered
+                && operand->second.width == sum.width && readers[from] == 1) {
+                const std::vector<Addend>& inner = folded.at(from);
+                addends.insert(addends.end(), inner.begin(), inner.end());
+                absorbed.insert(from);
+            } else {
+                addends.push_back(addend);
+            }
+        }
+    }
+    for (const auto& [net, addends] : folded)
+        if (!absorbed.count(net))
+            r += sumResources(addends);
     return r;
 }
 
@@ -172,15 +223,14 @@ Resources RegisteredTableBits::resources(int lutInputs) const
 }
 
 void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TreeTerm>>& terms,
-    const RegisteredTableBits& tables, Resources products)
+    const RegisteredTableBits& tables, const ProductSums& productSums)
 {
     size_t widest = 1;
     for (const auto& t : terms)
         widest = std::max(widest, t.size());
     const int stages = adderTreeStages(int64_t(widest), d.pipelineEvery);
-    Resources r = products;
-    r += tables.resources(d.lutInputs);
-    r += adderTreeResources(terms, d.pipelineEvery);
+    Resources r = tables.resources(d.lutInputs);
+    r += adderTreeResources(terms, d.pipelineEvery, productSums);
     r += denseOutputResources(d, d.outputs);
     r.ff += stages + 2; // valid bits
     hw.estimate = r;

@@ -5,6 +5,7 @@
 
 #include "arch/hw_design.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -87,11 +88,17 @@ struct TreeTerm {
     int64_t lo = 0, hi = 0;
     int64_t product = 0;
 };
+// Product nets that are themselves one Verilog sum (LUT-NA's chunk shift-add, unrolled bit-plane shift-add): the
+// addends of each, by product net.
+using ProductSums = std::map<int64_t, std::vector<Addend>>;
 // LUT/FF/carry of the adder trees rtl/parallel_sum.cpp builds from per-output terms (same pairing, registers
-// every `every` levels, every tree as deep as the deepest). Each pair is its own adder: the tree's nodes are
-// separate sized wires, which Yosys does not merge into one multi-operand sum. Nodes of different outputs that
-// add the same nets (or register the same node) are one adder or register: opt_merge shares them.
-Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, int every);
+// every `every` levels, every tree as deep as the deepest), with the product sums they read. Nodes of different
+// outputs that add the same nets (or register the same node) are one adder or register: opt_merge shares them.
+// Yosys' alumacc then folds a sum into the adder that reads it when that adder is its only reader and has its
+// width (an operand that is sign-extended is not the sum's own signal): the folded adder is one multi-operand
+// $macc, costed as such, and the sum it absorbed costs nothing on its own.
+Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, int every,
+    const ProductSums& productSums = {});
 
 // The registers Yosys 0.23 builds around the tables. memory_dff merges the input register x into every table read
 // port (its address comes straight from x), and memory_map then registers each read's data bits; x stays for the
@@ -115,10 +122,10 @@ private:
     std::set<int64_t> inputBits_; // x bits read
 };
 
-// Finishes a parallel layer: adds the trees, output stage and registered table bits to `products` (the product
-// logic), sets estimate, cycles (latency), interval 1 and ports, and moves `d` into the layer.
+// Finishes a parallel layer: the trees with their product sums, the output stage and the registered table bits
+// make the estimate; sets cycles (latency), interval 1 and ports, and moves `d` into the layer.
 void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TreeTerm>>& terms,
-    const RegisteredTableBits& tables, Resources products);
+    const RegisteredTableBits& tables, const ProductSums& productSums);
 
 // The argmax output block after `last` (the design's last layer, lowered from `source`); throws luthier::Error
 // when the integers `last` outputs do not order like the model's real outputs.

@@ -33,7 +33,7 @@ void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& opt
     std::vector<std::vector<TreeTerm>> terms(size_t(d.outputs));
     std::map<std::pair<int64_t, int32_t>, int64_t> products; // (input, weight) -> its product net
     RegisteredTableBits tables;
-    Resources shiftAdds;
+    ProductSums shiftAdds;
     for (int64_t o = 0; o < d.outputs; ++o)
         for (int64_t i = 0; i < d.inputs; ++i) {
             const int32_t w = d.weight(o, i);
@@ -49,7 +49,7 @@ void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& opt
             std::vector<Addend> chunkLookups;
             for (int c = 0; c < chunks; ++c)
                 chunkLookups.push_back({ multiple.lo, multiple.hi, c * k });
-            shiftAdds += sumResources(chunkLookups);
+            shiftAdds[product->second] = chunkLookups;
             std::vector<int64_t> entries;
             for (int64_t v = 0; v <= maxChunk; ++v)
                 entries.push_back(w * v);

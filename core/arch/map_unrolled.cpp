@@ -27,11 +27,9 @@ int64_t inputBit(const DenseDatapath& d, int64_t input, int bit)
     return input < d.inputs ? input * d.inputBits + bit : -1;
 }
 
-// The product's shift-add of its bit-plane lookups (plane b enters shifted by b); a full table needs none.
-Resources planeSumResources(const std::vector<int32_t>& group, bool fullTables, int inputBits)
+// The addends of the product's shift-add of its bit-plane lookups (plane b enters shifted by b).
+std::vector<Addend> planeAddends(const std::vector<int32_t>& group, int inputBits)
 {
-    if (fullTables)
-        return {};
     const auto [lo, hi] = groupRange(group, 1);
     uint64_t zeroBits = ~uint64_t(0);
     for (int64_t e : groupTableEntries(group, 1))
@@ -39,7 +37,7 @@ Resources planeSumResources(const std::vector<int32_t>& group, bool fullTables, 
     std::vector<Addend> planes;
     for (int b = 0; b < inputBits; ++b)
         planes.push_back({ lo, hi, b, zeroBits });
-    return sumResources(planes);
+    return planes;
 }
 
 // The reads rtl/emit_unrolled.cpp emits for one (slice, group) product.
@@ -154,11 +152,13 @@ void mapUnrolledDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
                 terms[size_t(o)].push_back({ lo, hi, firstProduct[size_t(j)] + g });
             }
     RegisteredTableBits tables;
-    Resources planeSums;
+    ProductSums planeSums;
     for (int64_t j = 0; j < u.slices; ++j)
-        for (const auto& group : u.unique[size_t(j)]) {
+        for (size_t g = 0; g < u.unique[size_t(j)].size(); ++g) {
+            const auto& group = u.unique[size_t(j)][g];
             addProductReads(tables, group, j, u.fullTables, d);
-            planeSums += planeSumResources(group, u.fullTables, d.inputBits);
+            if (!u.fullTables) // a full table is the product itself, no sum
+                planeSums[firstProduct[size_t(j)] + int64_t(g)] = planeAddends(group, d.inputBits);
         }
     hw.kind = TemplateKind::Unrolled;
     finishParallelLayer(hw, std::move(d), terms, tables, planeSums);

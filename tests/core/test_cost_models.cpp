@@ -345,6 +345,85 @@ private Q_SLOTS:
         QVERIFY(std::abs(double(l.estimateFf - l.counts.ff)) <= 0.05 * double(l.counts.ff));
     }
 
+    void sumFoldsIntoItsAdderLikeAlumacc_data()
+    {
+        QTest::addColumn<int>("secondWeight");
+        QTest::addColumn<bool>("folds");
+        // Products of 6-bit codes: -23 * code in [-1449, 0] and 22 * code in [0, 1386] are 12 bits each and so is
+        // their sum; -32 * code in [-2016, 0] makes the sum 13 bits, so both products enter it sign-extended.
+        QTest::newRow("same width") << 22 << true;
+        QTest::newRow("sign-extended") << -32 << false;
+    }
+
+    void sumFoldsIntoItsAdderLikeAlumacc()
+    {
+        // LUT-NA with k = 3: each product is the sum of two chunk lookups, and the only adder of the tree adds the
+        // two products. Yosys' alumacc folds a sum into the adder reading it when that is its only reader and the
+        // operand is the sum's own signal (same width): one 4-operand $macc, else three 2-operand $alu.
+        QFETCH(int, secondWeight);
+        QFETCH(bool, folds);
+        quant::IntGraph g;
+        g.inputFormat = unsignedFormat(6);
+        quant::IntLayer input;
+        input.kind = ir::LayerKind::Input;
+        input.outShape = { 2 };
+        g.layers.push_back(input);
+        quant::IntLayer l;
+        l.kind = ir::LayerKind::Dense;
+        l.inputs = { 0 };
+        l.outShape = { 1 };
+        l.weightShape = { 1, 2 };
+        l.weightBits = 7;
+        l.weights = { -23, secondWeight };
+        g.layers.push_back(l);
+        g.outputs = { 1 };
+        MapOptions options;
+        options.defaultTemplate = TemplateKind::LutNa;
+        options.lutNaChunk = 3;
+        options.pipelineEvery = 0;
+        const HwDesign design = mapDesign(g, options);
+        const HwLayer& layer = design.layers.back();
+
+        // The estimate's side: the tree with its product sums costs one sum of the four chunks when folded.
+        const auto chunks = [](int64_t w) {
+            const int64_t lo = std::min<int64_t>(0, 7 * w), hi = std::max<int64_t>(0, 7 * w);
+            return std::vector<Addend> { { lo, hi, 0 }, { lo, hi, 3 } };
+        };
+        const auto range = [](int64_t w) { return std::make_pair(std::min<int64_t>(0, 63 * w), std::max<int64_t>(0, 63 * w)); };
+        const auto [lo0, hi0] = range(-23);
+        const auto [lo1, hi1] = range(secondWeight);
+        const std::vector<std::vector<TreeTerm>> terms { { { lo0, hi0, 0 }, { lo1, hi1, 1 } } };
+        const Resources tree = adderTreeResources(terms, 0, { { 0, chunks(-23) }, { 1, chunks(secondWeight) } });
+        std::vector<Addend> all = chunks(-23);
+        for (const Addend& a : chunks(secondWeight))
+            all.push_back(a);
+        Resources separate = sumResources(chunks(-23));
+        separate += sumResources(chunks(secondWeight));
+        separate += sumResources({ { lo0, hi0, 0 }, { lo1, hi1, 0 } });
+        QCOMPARE(tree.lut, folds ? sumResources(all).lut : separate.lut);
+        QVERIFY(sumResources(all).lut != separate.lut); // the two models differ here, so the comparison means something
+
+        // Yosys' side, on the RTL the compiler emits for this layer.
+        if (!verify::findProgram("yosys"))
+            QSKIP("yosys is not installed");
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const std::filesystem::path dir = tmp.path().toStdString();
+        rtl::writeFiles(dir, rtl::emitDesign(design));
+        const verify::ProcessResult r = verify::runProcess({ "yosys", "-q", "-p",
+                                                               "read_verilog " + layer.module + ".v; synth -top "
+                                                                   + layer.module + " -run begin:fine; tee -o stat.txt stat" },
+            dir, dir / "yosys.log");
+        QCOMPARE(r.exitCode, 0);
+        std::ifstream stat(dir / "stat.txt");
+        std::map<std::string, int64_t> cells;
+        for (std::string word; stat >> word;)
+            if (word == "$macc" || word == "$alu")
+                stat >> cells[word];
+        QCOMPARE(cells["$macc"], folds ? int64_t(1) : int64_t(0));
+        QCOMPARE(cells["$alu"], folds ? int64_t(0) : int64_t(3));
+    }
+
     void ice40ShiftAddIsALogarithmicShifter()
     {
         // Shift-add on K = 4 with weights up to +-2^6 on 6-bit codes: synth_ice40 keeps Yosys' logarithmic shifter
