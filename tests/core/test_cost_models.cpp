@@ -19,6 +19,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
 
 using namespace luthier;
 using namespace luthier::arch;
@@ -56,28 +59,55 @@ quant::IntFormat unsignedFormat(int bits)
     return f;
 }
 
-// 2-bit unsigned inputs -> Dense 24 -> 8 with 2-bit power-of-two weights (so shift-add takes it too) -> raw
-// outputs: the folded lanes with nothing but their accumulators, the weight ROM and the input select around them.
-quant::IntGraph foldedGraph(int weightBits)
+// Unsigned `codeBits`-bit inputs -> Dense with these integer weights (outputs x inputs, row-major) -> raw outputs.
+quant::IntGraph rawDenseGraph(int codeBits, int64_t inputs, int64_t outputs, int weightBits, std::vector<int32_t> weights)
 {
     quant::IntGraph g;
-    g.inputFormat = unsignedFormat(2);
+    g.inputFormat = unsignedFormat(codeBits);
     quant::IntLayer input;
     input.kind = ir::LayerKind::Input;
-    input.outShape = { 24 };
+    input.outShape = { inputs };
     g.layers.push_back(input);
     quant::IntLayer l;
     l.kind = ir::LayerKind::Dense;
     l.inputs = { 0 };
-    l.outShape = { 8 };
-    l.weightShape = { 8, 24 };
+    l.outShape = { outputs };
+    l.weightShape = { outputs, inputs };
     l.weightBits = weightBits;
-    const int32_t pattern[] = { 1, -2, 0, -1, 1, 1, -2, 0, -1 };
-    for (int i = 0; i < 8 * 24; ++i)
-        l.weights.push_back(pattern[(i * 7 + i / 24) % 9] * (weightBits > 2 ? 37 : 1));
+    l.weights = std::move(weights);
     g.layers.push_back(l);
     g.outputs = { 1 };
     return g;
+}
+
+// 2-bit unsigned inputs -> Dense 24 -> 8 with 2-bit power-of-two weights (so shift-add takes it too) -> raw
+// outputs: the folded lanes with nothing but their accumulators, the weight ROM and the input select around them.
+quant::IntGraph foldedGraph(int weightBits)
+{
+    const int32_t pattern[] = { 1, -2, 0, -1, 1, 1, -2, 0, -1 };
+    std::vector<int32_t> weights;
+    for (int i = 0; i < 8 * 24; ++i)
+        weights.push_back(pattern[(i * 7 + i / 24) % 9] * (weightBits > 2 ? 37 : 1));
+    return rawDenseGraph(2, 24, 8, weightBits, std::move(weights));
+}
+
+// Cells by type after the Yosys `script` (which must end in `tee -o stat.txt stat`) runs in `dir`.
+std::map<std::string, int64_t> yosysCellCounts(const std::filesystem::path& dir, const std::string& script)
+{
+    const verify::ProcessResult r = verify::runProcess({ "yosys", "-q", "-p", script }, dir, dir / "yosys.log");
+    if (r.exitCode != 0)
+        throw std::runtime_error("yosys failed, see " + (dir / "yosys.log").string());
+    std::ifstream stat(dir / "stat.txt");
+    std::map<std::string, int64_t> cells;
+    std::string line;
+    while (std::getline(stat, line)) {
+        std::istringstream words(line);
+        std::string type;
+        int64_t count = 0;
+        if (words >> type >> count && (type[0] == '$' || type.rfind("SB_", 0) == 0))
+            cells[type] = count;
+    }
+    return cells;
 }
 
 } // namespace
@@ -362,21 +392,7 @@ private Q_SLOTS:
         // operand is the sum's own signal (same width): one 4-operand $macc, else three 2-operand $alu.
         QFETCH(int, secondWeight);
         QFETCH(bool, folds);
-        quant::IntGraph g;
-        g.inputFormat = unsignedFormat(6);
-        quant::IntLayer input;
-        input.kind = ir::LayerKind::Input;
-        input.outShape = { 2 };
-        g.layers.push_back(input);
-        quant::IntLayer l;
-        l.kind = ir::LayerKind::Dense;
-        l.inputs = { 0 };
-        l.outShape = { 1 };
-        l.weightShape = { 1, 2 };
-        l.weightBits = 7;
-        l.weights = { -23, secondWeight };
-        g.layers.push_back(l);
-        g.outputs = { 1 };
+        const quant::IntGraph g = rawDenseGraph(6, 2, 1, 7, { -23, secondWeight });
         MapOptions options;
         options.defaultTemplate = TemplateKind::LutNa;
         options.lutNaChunk = 3;
@@ -410,16 +426,8 @@ private Q_SLOTS:
         QVERIFY(tmp.isValid());
         const std::filesystem::path dir = tmp.path().toStdString();
         rtl::writeFiles(dir, rtl::emitDesign(design));
-        const verify::ProcessResult r = verify::runProcess({ "yosys", "-q", "-p",
-                                                               "read_verilog " + layer.module + ".v; synth -top "
-                                                                   + layer.module + " -run begin:fine; tee -o stat.txt stat" },
-            dir, dir / "yosys.log");
-        QCOMPARE(r.exitCode, 0);
-        std::ifstream stat(dir / "stat.txt");
-        std::map<std::string, int64_t> cells;
-        for (std::string word; stat >> word;)
-            if (word == "$macc" || word == "$alu")
-                stat >> cells[word];
+        auto cells = yosysCellCounts(
+            dir, "read_verilog " + layer.module + ".v; synth -top " + layer.module + " -run begin:fine; tee -o stat.txt stat");
         QCOMPARE(cells["$macc"], folds ? int64_t(1) : int64_t(0));
         QCOMPARE(cells["$alu"], folds ? int64_t(0) : int64_t(3));
     }
@@ -481,16 +489,7 @@ private Q_SLOTS:
                                      << ":0] p);\n  reg signed [" << weightBits - 1 << ":0] w;\n  reg ["
                                      << codeBits - 1 << ":0] c;\n  always @(posedge clk) begin w <= w_in; c <= c_in; "
                                      << "p <= w * $signed({1'b0, c}); end\nendmodule\n";
-        const verify::ProcessResult r = verify::runProcess(
-            { "yosys", "-q", "-p", "read_verilog mul.v; synth_ice40 -top mul; tee -o stat.txt stat" }, dir,
-            dir / "yosys.log");
-        QCOMPARE(r.exitCode, 0);
-        std::ifstream stat(dir / "stat.txt");
-        std::string word;
-        int64_t luts = -1;
-        while (stat >> word)
-            if (word == "SB_LUT4")
-                stat >> luts;
+        const int64_t luts = yosysCellCounts(dir, "read_verilog mul.v; synth_ice40 -top mul; tee -o stat.txt stat")["SB_LUT4"];
         QVERIFY(luts > 0);
         const int64_t estimate = multiplierLuts(weightBits, codeBits, 4);
         qInfo("%dx%d: estimate %lld LUT4, Yosys %lld", weightBits, codeBits, (long long)estimate, (long long)luts);
