@@ -109,6 +109,14 @@ std::string percent(int64_t estimate, int64_t measured)
     return buffer;
 }
 
+// A directory of this process alone: two benches running at once (or a bench beside a test) must not delete
+// each other's RTL halfway through a Yosys run, which a shared name did.
+std::filesystem::path scratchDir(const std::string& name)
+{
+    return std::filesystem::temp_directory_path()
+        / ("luthier_bench_templates_" + name + "_" + std::to_string(getpid()));
+}
+
 // Synthesises every layer of `design` whose estimate is at most maxLut, one Yosys run per layer and `jobs` at a
 // time; a layer Yosys fails on only marks that layer.
 std::vector<LayerRow> synthesise(const arch::HwDesign& design, const std::string& templ, const Options& o, bool yosys)
@@ -118,7 +126,7 @@ std::vector<LayerRow> synthesise(const arch::HwDesign& design, const std::string
         rows.push_back({ l.module, l.estimate, std::nullopt });
     if (!yosys)
         return rows;
-    const auto dir = std::filesystem::temp_directory_path() / ("luthier_bench_templates_" + templ);
+    const auto dir = scratchDir(templ);
     std::filesystem::remove_all(dir);
     rtl::writeFiles(dir, rtl::emitDesign(design));
     verify::SynthOptions s;
@@ -200,13 +208,15 @@ std::string unrolledJsc(const DesignRow& d)
 {
     std::ostringstream out;
     int64_t yl = 0, yf = 0, el = 0, skippedLut = 0;
-    std::string skipped;
+    std::string skipped, failed;
     for (const auto& l : d.layers) {
         if (l.synthesised()) {
             yl += l.yosys->counts.lut, yf += l.yosys->counts.ff, el += l.estimate.lut;
-        } else {
+        } else if (l.yosys && l.yosys->skipped) {
             skippedLut += l.estimate.lut;
             skipped += (skipped.empty() ? "" : ", ") + l.module;
+        } else if (l.yosys) {
+            failed += (failed.empty() ? "" : ", ") + l.module;
         }
     }
     out << "Every JSC layer on the unrolled template (G = 3, adder-tree pipeline register every 2 levels): latency "
@@ -215,6 +225,8 @@ std::string unrolledJsc(const DesignRow& d)
         << " LUT6 / " << yf << " FF for the synthesised layers (estimated " << el << " for them)";
     if (!skipped.empty())
         out << "; not synthesised: " << skipped << " (estimated " << skippedLut << " LUT6, above MAX_LUT)";
+    if (!failed.empty())
+        out << "; Yosys failed on " << failed << " (see the per-layer table)";
     char accuracy[64];
     std::snprintf(accuracy, sizeof accuracy, "%.2f %%", 100.0 * d.accuracy);
     if (const int64_t slowest = slowestPath(d); slowest > 0)
@@ -312,7 +324,7 @@ std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
         }
         options.layerTemplates = { { last, kind } };
         const arch::HwDesign design = arch::mapDesign(quant::lowerToInteger(quant::applyOverrides(imported, pow2)), options);
-        const auto dir = std::filesystem::temp_directory_path() / ("luthier_bench_templates_ice40_" + t);
+        const auto dir = scratchDir("ice40_" + t);
         std::filesystem::remove_all(dir);
         rtl::writeFiles(dir, rtl::emitDesign(design));
         verify::SynthOptions s;
