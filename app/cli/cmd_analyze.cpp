@@ -6,6 +6,7 @@
 #include "analysis/layer_stats.h"
 #include "analysis/stats_json.h"
 #include "commands.h"
+#include "model_run_options.h"
 #include "onnx/importer.h"
 #include "project/project_file.h"
 #include "quant/ptq.h"
@@ -134,6 +135,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         std::vector<std::string> sets;
         bool json = false;
         int groupSize = 0, lutInputs = 6, parallel = 64, ptqWeightBits = 8, ptqActivationBits = 8, threads = 0;
+        int inputBits = 16, inputFractionBits = 10;
         double effort = 1.0;
         std::string method = "best"; // one model at a time: report greedy and spectral clustering
         bool noTlmac = false;
@@ -162,6 +164,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
     cmd->add_option("--tlmac-method", o->method, "TLMAC clustering: best, greedy, spectral")->capture_default_str();
     cmd->add_flag("--no-tlmac", o->noTlmac, "Skip TLMAC planning (faster; no TLMAC cost)");
     cmd->add_option("--threads", o->threads, "Worker threads of the accuracy runs (0: all cores)");
+    addInputQuantiserOptions(cmd, o->inputBits, o->inputFractionBits);
     cmd->callback([o, lutOption, parallelOption, effortOption] {
         quant::Overrides user;
         std::string modelPath = o->model, inputsPath = o->inputs, labelsPath = o->labels;
@@ -194,6 +197,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         if (effortOption->count())
             options.tlmac.effort = o->effort;
         options.groupSize = o->groupSize;
+        options.inputBits = o->inputBits;
+        options.inputFractionBits = o->inputFractionBits;
         options.defaultActivationBits = o->ptqActivationBits;
         options.planTlmac = !o->noTlmac;
         if (o->method == "greedy")
@@ -225,11 +230,16 @@ void addAnalyzeCommand(CLI::App& app, Context&)
 
         nlohmann::json accuracy;
         if (data && !labels.empty()) {
-            // Baseline: the model as imported (float models with the same post-training defaults, no user choices).
+            // Baseline: the model as imported (float models with the same post-training defaults, no user choices,
+            // the default input quantiser).
             const quant::PreparedGraph baseline
                 = quant::prepareGraph(imported, {}, o->ptqWeightBits, o->ptqActivationBits, ranges);
             const analysis::Accuracy before = analysis::measureAccuracy(baseline.graph, *data, labels, progress, o->threads);
-            const analysis::Accuracy after = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads);
+            quant::LowerOptions lower;
+            lower.inputBits = o->inputBits;
+            lower.inputFractionBits = o->inputFractionBits;
+            const analysis::Accuracy after
+                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, lower);
             accuracy = { { "baseline", analysis::toJson(before) }, { "overridden", analysis::toJson(after) } };
         }
 

@@ -1,6 +1,6 @@
 // luthier-cli compile [MODEL] -o DIR [--project P] [--template T] [--set LAYER.KEY=VALUE] [--inputs FILE]
 // [--vectors N] [--seed S] [--effort E] [--lut-inputs K] [--group G] [--parallel P] [--pipeline L]
-// [--lut-na-chunk k] [--argmax]: import, apply the project's and --set overrides, lower to integers, map every
+// [--lut-na-chunk k] [--argmax] [--input-bits B] [--input-frac F]: import, apply the project's and --set overrides, lower to integers, map every
 // layer onto its template (--template for all layers; a per-layer "template" override wins), write Verilog,
 // ROMs, manifest and golden-model test vectors into DIR. A project supplies the model, overrides, K, P,
 // effort and dataset; command-line flags win over it.
@@ -8,6 +8,7 @@
 #include "arch/hw_design.h"
 #include "arch/map_choices.h"
 #include "commands.h"
+#include "model_run_options.h"
 #include "onnx/importer.h"
 #include "place/netlist_io.h"
 #include "project/project_file.h"
@@ -53,6 +54,7 @@ void addCompileCommand(CLI::App& app, Context&)
         uint64_t seed = 1;
         double effort = 1.0;
         int lutInputs = 6, group = 3, parallel = 64, pipeline = 2, lutNaChunk = 0;
+        quant::LowerOptions lower;
         bool argmax = false;
         std::string templateName = "tlmac";
         std::vector<std::string> sets;
@@ -84,6 +86,7 @@ void addCompileCommand(CLI::App& app, Context&)
     cmd->add_flag("--argmax", o->argmax, "Add the argmax output block: the design outputs the class index");
     cmd->add_option("--lut-na-chunk", o->lutNaChunk, "LUT-NA activation chunk bits k (default: cheapest per layer)")
         ->check(CLI::Range(1, 16));
+    addInputQuantiserOptions(cmd, o->lower.inputBits, o->lower.inputFractionBits);
     cmd->callback([o, cmd] {
         const auto start = std::chrono::steady_clock::now();
         arch::MapOptions options;
@@ -120,7 +123,7 @@ void addCompileCommand(CLI::App& app, Context&)
         const ir::Graph imported = importer::importModel(modelPath);
         const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
         arch::applyLayerChoices(options, quant::expandOverrides(imported, overrides));
-        const quant::IntGraph ints = quant::lowerToInteger(graph);
+        const quant::IntGraph ints = quant::lowerToInteger(graph, o->lower);
         StderrProgress progress;
         const arch::HwDesign design = arch::mapDesign(ints, options, &progress);
         rtl::writeFiles(o->out, rtl::emitDesign(design));

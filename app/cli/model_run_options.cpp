@@ -11,13 +11,18 @@ void addModelInputOptions(CLI::App* cmd, ModelRunOptions& o)
     cmd->add_option("--inputs", o.inputs, "Input samples (.npy or .csv, batch first)")->required();
 }
 
+void addInputQuantiserOptions(CLI::App* cmd, int& bits, int& fractionBits)
+{
+    cmd->add_option("--input-bits", bits, "Bits of the input quantiser inserted when the model has none")
+        ->capture_default_str();
+    cmd->add_option("--input-frac", fractionBits, "Fraction bits of that inserted input quantiser")
+        ->capture_default_str();
+}
+
 void addLoweringOptions(CLI::App* cmd, ModelRunOptions& o)
 {
     cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)");
-    cmd->add_option("--input-bits", o.lower.inputBits, "Bits of the input quantiser inserted when the model has none")
-        ->capture_default_str();
-    cmd->add_option("--input-frac", o.lower.inputFractionBits, "Fraction bits of that inserted input quantiser")
-        ->capture_default_str();
+    addInputQuantiserOptions(cmd, o.lower.inputBits, o.lower.inputFractionBits);
     cmd->add_option("--ptq-weight-bits", o.lower.ptqWeightBits,
         "Post-training quantisation: bits for float weights (0: float weights are an error)");
     cmd->add_option("--ptq-activation-bits", o.ptqActivationBits,

@@ -27,6 +27,9 @@ struct ModelRunOptions {
 // options (last) in --help, as they always have.
 void addModelInputOptions(CLI::App* cmd, ModelRunOptions& options); // MODEL, --inputs
 void addLoweringOptions(CLI::App* cmd, ModelRunOptions& options); // --threads, --input-*, --ptq-*
+// --input-bits and --input-frac alone, for the commands that lower without running (compile, analyze), so that
+// every command takes the inserted input quantiser under the same names.
+void addInputQuantiserOptions(CLI::App* cmd, int& bits, int& fractionBits);
 
 // The integer model and the graph it was lowered from. IntGraph::source points to that graph, which is kept
 // on the heap so that the pointer stays valid when the result is moved.

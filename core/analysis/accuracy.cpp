@@ -1,6 +1,5 @@
 #include "analysis/accuracy.h"
 
-#include "quant/lower.h"
 #include "sim/evaluation.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
@@ -8,9 +7,9 @@
 namespace luthier::analysis {
 
 Accuracy measureAccuracy(const ir::Graph& graph, const sim::Dataset& inputs, const std::vector<int64_t>& labels,
-    Progress& progress, int threads)
+    Progress& progress, int threads, const quant::LowerOptions& lower)
 {
-    const quant::IntGraph ig = quant::lowerToInteger(graph);
+    const quant::IntGraph ig = quant::lowerToInteger(graph, lower);
     sim::RunOptions run;
     run.threads = threads;
     const sim::RunResult f = sim::runFloat(graph, inputs, run, progress);

@@ -3,6 +3,7 @@
 // golden model that hardware computes, so an override's accuracy effect shows next to its LUT cost.
 
 #include "ir/graph.h"
+#include "quant/lower.h"
 #include "sim/dataset.h"
 #include "util/progress.h"
 
@@ -17,9 +18,9 @@ struct Accuracy {
     double agreement = 0; // samples whose float and integer classes agree
 };
 
-// Lowers `graph` to integers (float weights are an error: apply post-training overrides first) and runs both
-// executors with `threads` workers (0: all cores).
+// Lowers `graph` to integers with `lower` (float weights are an error: apply post-training overrides first) and
+// runs both executors with `threads` workers (0: all cores).
 Accuracy measureAccuracy(const ir::Graph& graph, const sim::Dataset& inputs, const std::vector<int64_t>& labels,
-    Progress& progress, int threads = 0);
+    Progress& progress, int threads = 0, const quant::LowerOptions& lower = {});
 
 } // namespace luthier::analysis

@@ -302,7 +302,10 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
     std::optional<quant::IntGraph> lowered;
     if (options.compilerEstimates) {
         try {
-            lowered = quant::lowerToInteger(graph);
+            quant::LowerOptions lower;
+            lower.inputBits = options.inputBits;
+            lower.inputFractionBits = options.inputFractionBits;
+            lowered = quant::lowerToInteger(graph, lower);
         } catch (const Cancelled&) {
             throw;
         } catch (const Error& e) {

@@ -33,7 +33,9 @@ struct AnalysisOptions {
     int lutInputs = 6; // K
     int parallelism = 64; // P: TLMAC parallel outputs and lanes of the folded MAC templates
     int defaultActivationBits = 8; // assumed for float hidden activations, with a note
-    int inputBits = 16; // assumed for a float model input (the lowering's default inserted input quantiser)
+    // The fixed-point quantiser the lowering inserts on a float model input (quant::LowerOptions), so the
+    // compiler estimates here are those of `compile --input-bits B --input-frac F`.
+    int inputBits = 16, inputFractionBits = 10;
     bool planTlmac = true; // run the TLMAC planner (clustering + routing) for its exact numbers
     // Map each weight layer on each template with the compiler (arch::mapWeightLayer) and show its estimate instead
     // of the analytic formula; mapSelectedOnly: on the selected template only (explore's sweeps need no more).

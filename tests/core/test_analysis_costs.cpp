@@ -208,6 +208,32 @@ private Q_SLOTS:
         const analysis::ModelStats stats = analysis::analyseGraph(g, analysisOptions, progress);
         QCOMPARE(stats.layers[1].cost(arch::TemplateKind::Tlmac).lut, design.layers[1].estimate.lut);
     }
+
+    void inputQuantiserReachesTheCompilerEstimate()
+    {
+        // JSC's float input gets the lowering's 16-bit quantiser, too wide for LUT-Dense; with `--input-bits 8` the
+        // analysis shows the same LUT-Dense cost as compile of the 8-bit input layer, and the unrolled cost drops.
+        const ir::Graph g = importer::importModel(kShared + "/models/qkeras_jettagging.onnx");
+        Progress progress;
+        const analysis::ModelStats wide = analysis::analyseGraph(g, fastAnalysis(), progress);
+        QVERIFY(!wide.layers[0].cost(arch::TemplateKind::LutDense).available);
+        analysis::AnalysisOptions narrow = fastAnalysis();
+        narrow.inputBits = 8;
+        narrow.inputFractionBits = 4;
+        const analysis::ModelStats stats = analysis::analyseGraph(g, narrow, progress);
+        QCOMPARE(stats.layers[0].activationBits, 8);
+        quant::LowerOptions lower;
+        lower.inputBits = 8;
+        lower.inputFractionBits = 4;
+        const arch::HwDesign design
+            = arch::mapDesign(quant::lowerToInteger(g, lower), compileOptions(arch::TemplateKind::LutDense));
+        QCOMPARE(design.layers[0].inputBits, int64_t(8));
+        const arch::cost::Cost& lutDense = stats.layers[0].cost(arch::TemplateKind::LutDense);
+        QVERIFY(lutDense.fromCompiler);
+        QCOMPARE(lutDense.lut, design.layers[0].estimate.lut);
+        QVERIFY(stats.layers[0].cost(arch::TemplateKind::Unrolled).lut
+            < wide.layers[0].cost(arch::TemplateKind::Unrolled).lut);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAnalysisCosts)

@@ -7,6 +7,7 @@
 //                                  unrolled + argmax
 //   JSC with the 4-bit power-of-two override: shift-add on every layer, 16 lanes (several output blocks)
 //   TFC_2W2A with learned LUT-Dense tables (docs/learned-tables.md) on its last two layers, DSP before them
+//   JSC on LUT-Dense throughout after lowering its float input to 8-bit codes (--input-bits 8)
 // plus the refusals (shift-add on non-power-of-two weights, LUT-Dense on 16-bit codes) and Yosys on the JSC
 // output layer for every template: DSP48 cells exactly for the DSP template, none elsewhere.
 
@@ -46,11 +47,11 @@ struct Compiled {
 };
 
 Compiled compile(const std::string& model, const std::string& inputs, const arch::MapOptions& options,
-    const std::filesystem::path& dir, const quant::Overrides& overrides = {})
+    const std::filesystem::path& dir, const quant::Overrides& overrides = {}, const quant::LowerOptions& lower = {})
 {
     const ir::Graph imported = importer::importModel(model);
     const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
-    const quant::IntGraph ints = quant::lowerToInteger(graph);
+    const quant::IntGraph ints = quant::lowerToInteger(graph, lower);
     Compiled c { arch::mapDesign(ints, options), {} };
     rtl::writeFiles(dir, rtl::emitDesign(c.design));
     if (!inputs.empty()) {
@@ -199,7 +200,37 @@ private Q_SLOTS:
         o.defaultTemplate = arch::TemplateKind::LutDense;
         const ir::Graph graph = importer::importModel(kJsc); // the IntGraph points into it
         const quant::IntGraph ints = quant::lowerToInteger(graph);
-        QVERIFY_THROWS_EXCEPTION(Error, arch::mapDesign(ints, o)); // the JSC input codes have 16 bits
+        try {
+            arch::mapDesign(ints, o); // the JSC input codes have 16 bits
+            QFAIL("LUT-Dense mapped 16-bit input codes");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("MatMul_0") != std::string::npos, e.what());
+            QVERIFY2(m.find("--input-bits") != std::string::npos, e.what());
+        }
+    }
+
+    void jscLutDenseWithEightBitInputsIsBitExact()
+    {
+        // The lever the refusal names: `compile --input-bits 8 --input-frac 4` lowers JSC's float input to 8-bit
+        // codes, and then every layer maps on LUT-Dense and matches the golden model of that lowering.
+        if (!verify::findProgram("verilator"))
+            QSKIP("verilator is not installed");
+        arch::MapOptions o;
+        o.defaultTemplate = arch::TemplateKind::LutDense;
+        quant::LowerOptions lower;
+        lower.inputBits = 8;
+        lower.inputFractionBits = 4;
+        const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "jsc_lutdense_8bit";
+        const Compiled c = compile(kJsc, kJscInputs, o, dir, {}, lower);
+        QCOMPARE(c.design.inputBits, int64_t(8));
+        for (const arch::HwLayer& l : c.design.layers)
+            QVERIFY(l.kind == arch::TemplateKind::LutDense);
+        const auto r = verify::verifyDesign(dir, {});
+        QCOMPARE(r.vectors, int64_t(1000));
+        QCOMPARE(r.failed, int64_t(0));
+        // One inference per clock once the pipeline is full: 1000 vectors in 1000 cycles plus the latency.
+        QVERIFY2(r.cyclesPerInference() < 1.05, std::to_string(r.cyclesPerInference()).c_str());
     }
 
     void yosysOnTheOutputLayerOfEveryTemplate()
