@@ -135,7 +135,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         std::vector<std::string> sets;
         bool json = false;
         int groupSize = 0, lutInputs = 6, parallel = 64, ptqWeightBits = 8, ptqActivationBits = 8, threads = 0;
-        int inputBits = 16, inputFractionBits = 10;
+        quant::LowerOptions lower; // its input quantiser only: post-training quantisation has the options above
         double effort = 1.0;
         std::string method = "best"; // one model at a time: report greedy and spectral clustering
         bool noTlmac = false;
@@ -164,7 +164,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
     cmd->add_option("--tlmac-method", o->method, "TLMAC clustering: best, greedy, spectral")->capture_default_str();
     cmd->add_flag("--no-tlmac", o->noTlmac, "Skip TLMAC planning (faster; no TLMAC cost)");
     cmd->add_option("--threads", o->threads, "Worker threads of the accuracy runs (0: all cores)");
-    addInputQuantiserOptions(cmd, o->inputBits, o->inputFractionBits);
+    addInputQuantiserOptions(cmd, o->lower.inputBits, o->lower.inputFractionBits);
     cmd->callback([o, lutOption, parallelOption, effortOption] {
         quant::Overrides user;
         std::string modelPath = o->model, inputsPath = o->inputs, labelsPath = o->labels;
@@ -197,8 +197,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         if (effortOption->count())
             options.tlmac.effort = o->effort;
         options.groupSize = o->groupSize;
-        options.inputBits = o->inputBits;
-        options.inputFractionBits = o->inputFractionBits;
+        options.inputBits = o->lower.inputBits;
+        options.inputFractionBits = o->lower.inputFractionBits;
         options.defaultActivationBits = o->ptqActivationBits;
         options.planTlmac = !o->noTlmac;
         if (o->method == "greedy")
@@ -235,11 +235,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
             const quant::PreparedGraph baseline
                 = quant::prepareGraph(imported, {}, o->ptqWeightBits, o->ptqActivationBits, ranges);
             const analysis::Accuracy before = analysis::measureAccuracy(baseline.graph, *data, labels, progress, o->threads);
-            quant::LowerOptions lower;
-            lower.inputBits = o->inputBits;
-            lower.inputFractionBits = o->inputFractionBits;
             const analysis::Accuracy after
-                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, lower);
+                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, o->lower);
             accuracy = { { "baseline", analysis::toJson(before) }, { "overridden", analysis::toJson(after) } };
         }
 

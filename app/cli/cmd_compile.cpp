@@ -1,8 +1,9 @@
 // luthier-cli compile [MODEL] -o DIR [--project P] [--template T] [--set LAYER.KEY=VALUE] [--inputs FILE]
 // [--vectors N] [--seed S] [--effort E] [--lut-inputs K] [--group G] [--parallel P] [--pipeline L]
-// [--lut-na-chunk k] [--argmax] [--input-bits B] [--input-frac F]: import, apply the project's and --set overrides, lower to integers, map every
-// layer onto its template (--template for all layers; a per-layer "template" override wins), write Verilog,
-// ROMs, manifest and golden-model test vectors into DIR. A project supplies the model, overrides, K, P,
+// [--lut-na-chunk k] [--argmax] [--input-bits B] [--input-frac F]: import, apply the project's and --set
+// overrides, lower to integers (a float model input through the B-bit quantiser), map every layer onto its
+// template (--template for all layers; a per-layer "template" override wins), write Verilog, ROMs, manifest
+// and golden-model test vectors into DIR. A project supplies the model, overrides, K, P,
 // effort and dataset; command-line flags win over it.
 
 #include "arch/hw_design.h"

@@ -188,7 +188,8 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
         const bool fromInput = !layer.inputs.empty() && graph.layers[size_t(layer.inputs[0])].kind == ir::LayerKind::Input;
         s.activationBits = fromInput ? options.inputBits : options.defaultActivationBits;
         s.activationAssumed = true;
-        s.notes.push_back("input activations are float: costs assume " + std::to_string(s.activationBits) + " bits");
+        s.notes.push_back("input activations are float: costs assume " + std::to_string(s.activationBits) + " bits"
+            + (fromInput ? std::string(", the input quantiser the lowering inserts (--input-bits)") : std::string()));
     }
     if (const ir::QuantSpec* out = layer.outputQuant())
         s.outputBits = out->bits;
