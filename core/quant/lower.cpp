@@ -196,6 +196,13 @@ private:
     {
         std::vector<ir::PointwiseOp> chain = l.epilogue;
         if (!chainFormat(chain, l.channelAxis)) {
+            // The same bounds an imported Quant node's bit width gets; the fraction bits only place the step.
+            if (m_opt.inputBits < 2 || m_opt.inputBits > 32)
+                throw Error("input quantiser: " + std::to_string(m_opt.inputBits)
+                    + " bits is outside 2..32 (--input-bits)");
+            if (m_opt.inputFractionBits < -32 || m_opt.inputFractionBits > 64)
+                throw Error("input quantiser: " + std::to_string(m_opt.inputFractionBits)
+                    + " fraction bits is outside -32..64 (--input-frac)");
             ir::PointwiseOp q;
             q.kind = ir::PointwiseKind::Quant;
             q.quant.bits = m_opt.inputBits;
@@ -204,8 +211,8 @@ private:
             chain.push_back(q);
             m_out.notes.push_back("model input '" + m_g.inputName + "' has no quantiser: inserted signed "
                 + std::to_string(m_opt.inputBits) + "-bit fixed point with " + std::to_string(m_opt.inputFractionBits)
-                + " fraction bits (step 2^-" + std::to_string(m_opt.inputFractionBits) + ", range ±"
-                + std::to_string(std::ldexp(1.0, m_opt.inputBits - 1 - m_opt.inputFractionBits)) + ")");
+                + " fraction bits (step 2^" + std::to_string(-m_opt.inputFractionBits) + ", range ±2^"
+                + std::to_string(m_opt.inputBits - 1 - m_opt.inputFractionBits) + ")");
         }
         m_out.inputQuantiser = chain;
         m_out.inputChannelAxis = l.channelAxis;

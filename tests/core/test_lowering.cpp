@@ -1,5 +1,6 @@
 // Integer lowering on small graphs whose thresholds and outputs are worked out by hand in the comments.
 
+#include "error_of.h"
 #include "quant/lower.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
@@ -244,6 +245,18 @@ private Q_SLOTS:
         const sim::RunResult q = sim::runInteger(ig, samples({ { 1.0, 1.0 } }));
         QCOMPARE(q.outputs[0].ints[0], int64_t(4096));
         QVERIFY(std::fabs(q.outputs[0].values[0] - 0.4) < 1e-6);
+
+        // Input quantisers an imported Quant node could not have are refused by name, before any shift by them.
+        for (int bits : { 0, 1, 33, 70 }) {
+            options.inputBits = bits;
+            const std::string m = test::errorOf([&] { quant::lowerToInteger(g, options); });
+            QVERIFY2(m.find("--input-bits") != std::string::npos, m.c_str());
+        }
+        options.inputBits = 8;
+        options.inputFractionBits = 65;
+        QVERIFY(test::errorOf([&] { quant::lowerToInteger(g, options); }).find("--input-frac") != std::string::npos);
+        options.inputFractionBits = -3; // a step of 8: legal, for inputs in the thousands
+        QCOMPARE(quant::lowerToInteger(g, options).inputFormat.scale[0], 8.0);
     }
 };
 
