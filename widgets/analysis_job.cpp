@@ -72,6 +72,8 @@ AnalysisSnapshot analyseLayers(const AnalysisInput& input, Progress& progress)
     options.lutInputs = project.compiler.lutInputs;
     options.parallelism = project.compiler.parallelism;
     options.tlmac.effort = project.compiler.annealingEffort;
+    options.inputBits = project.compiler.inputBits;
+    options.inputFractionBits = project.compiler.inputFractionBits;
     analysis::applyLayerChoices(options, expanded);
     try {
         const analysis::ModelStats stats = analysis::analyseGraph(graph, options, progress);
@@ -100,7 +102,8 @@ void evaluateAccuracy(const AnalysisInput& input, AnalysisSnapshot& snapshot, Pr
     try {
         const sim::Dataset inputs = sim::loadInputs(dataset.inputs, snapshot.graph->inputShape);
         const std::vector<int64_t> labels = sim::loadLabels(dataset.labels, inputs.count);
-        const analysis::Accuracy accuracy = analysis::measureAccuracy(*snapshot.graph, inputs, labels, progress);
+        const analysis::Accuracy accuracy = analysis::measureAccuracy(
+            *snapshot.graph, inputs, labels, progress, 0, input.project.compiler.lowering());
         snapshot.accuracy = accuracy.intAccuracy; // what the hardware computes
         snapshot.samples = accuracy.samples;
     } catch (const Cancelled&) {

@@ -78,7 +78,7 @@ PlacedProject placeProject(const project::Project& project, Progress& progress)
     const quant::Overrides expanded = quant::expandOverrides(imported, project.overrides);
     const ir::Graph graph = quant::applyOverrides(imported, expanded);
     progress.report(0.05, "lowering to integers");
-    const quant::IntGraph ints = quant::lowerToInteger(graph);
+    const quant::IntGraph ints = quant::lowerToInteger(graph, project.compiler.lowering());
     progress.checkpoint();
     arch::MapOptions options;
     options.tlmac.lutInputs = project.compiler.lutInputs;

@@ -42,12 +42,6 @@ namespace {
         return new ProcessJob(title, projectKey(project), program, std::move(arguments), std::move(summariser));
     }
 
-    QStringList compilerOptions(const project::Project& project)
-    {
-        return { QStringLiteral("--lut-inputs"), QString::number(project.compiler.lutInputs), QStringLiteral("--parallel"),
-            QString::number(project.compiler.parallelism), QStringLiteral("--effort"), QString::number(project.compiler.annealingEffort) };
-    }
-
 } // namespace
 
 QString projectKey(const project::Project& project)
@@ -115,10 +109,12 @@ QString exploreSummary(const QString& output, int exitCode, JobState&)
 
 Job* makeCompileJob(const project::Project& project, const QString& designDir)
 {
-    QStringList args { QStringLiteral("compile"), path(project.modelPath), QStringLiteral("-o"), designDir };
-    if (!project.dataset.inputs.empty())
-        args << QStringLiteral("--inputs") << path(project.dataset.inputs);
-    args << compilerOptions(project);
+    // The project as it is now, unsaved edits included, beside the design compiled from it: `compile --project`
+    // then maps the per-layer templates, bit-widths and learned tables the workbench shows, and K, P, effort,
+    // input quantiser and dataset come with it. (Passing the model and K/P alone compiled without any override.)
+    const QString snapshot = QDir(designDir).filePath(QStringLiteral("project.luthier"));
+    project::saveProject(project, snapshot.toStdString());
+    const QStringList args { QStringLiteral("compile"), QStringLiteral("--project"), snapshot, QStringLiteral("-o"), designDir };
     return cliJob(QStringLiteral("Compile"), project, args, [](const QString& output, int exitCode, JobState&) {
         static const QRegularExpression total(QStringLiteral("^total: (\\d+) LUT, (\\d+) FF.*?(\\d+) cycles"), QRegularExpression::MultilineOption);
         const QRegularExpressionMatch m = total.match(output);

@@ -3,6 +3,8 @@
 #include "jobs_commands.h"
 #include "jobs_runner.h"
 
+#include "util/error.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -193,7 +195,12 @@ Job* JobsPanel::compile()
         return nullptr;
     }
     QDir().mkpath(designDirectory());
-    return launch(makeCompileJob(p, designDirectory()));
+    try {
+        return launch(makeCompileJob(p, designDirectory()));
+    } catch (const Error& e) {
+        m_notification->setText(tr("Cannot compile: %1").arg(QString::fromStdString(e.what())));
+        return nullptr;
+    }
 }
 
 Job* JobsPanel::place()

@@ -165,13 +165,14 @@ void addAnalyzeCommand(CLI::App& app, Context&)
     cmd->add_flag("--no-tlmac", o->noTlmac, "Skip TLMAC planning (faster; no TLMAC cost)");
     cmd->add_option("--threads", o->threads, "Worker threads of the accuracy runs (0: all cores)");
     addInputQuantiserOptions(cmd, o->lower.inputBits, o->lower.inputFractionBits);
-    cmd->callback([o, lutOption, parallelOption, effortOption] {
+    cmd->callback([o, cmd, lutOption, parallelOption, effortOption] {
         quant::Overrides user;
         std::string modelPath = o->model, inputsPath = o->inputs, labelsPath = o->labels;
         analysis::AnalysisOptions options;
         options.lutInputs = o->lutInputs;
         options.parallelism = o->parallel;
         options.tlmac.effort = o->effort;
+        quant::LowerOptions lower = o->lower;
         if (!o->project.empty()) {
             const project::Project p = project::loadProject(o->project);
             if (modelPath.empty())
@@ -180,6 +181,10 @@ void addAnalyzeCommand(CLI::App& app, Context&)
             options.lutInputs = p.compiler.lutInputs;
             options.parallelism = p.compiler.parallelism;
             options.tlmac.effort = p.compiler.annealingEffort;
+            if (!cmd->count("--input-bits"))
+                lower.inputBits = p.compiler.inputBits;
+            if (!cmd->count("--input-frac"))
+                lower.inputFractionBits = p.compiler.inputFractionBits;
             if (inputsPath.empty() && p.dataset.attached()) {
                 inputsPath = p.dataset.inputs;
                 labelsPath = p.dataset.labels;
@@ -197,8 +202,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         if (effortOption->count())
             options.tlmac.effort = o->effort;
         options.groupSize = o->groupSize;
-        options.inputBits = o->lower.inputBits;
-        options.inputFractionBits = o->lower.inputFractionBits;
+        options.inputBits = lower.inputBits;
+        options.inputFractionBits = lower.inputFractionBits;
         options.defaultActivationBits = o->ptqActivationBits;
         options.planTlmac = !o->noTlmac;
         if (o->method == "greedy")
@@ -236,7 +241,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
                 = quant::prepareGraph(imported, {}, o->ptqWeightBits, o->ptqActivationBits, ranges);
             const analysis::Accuracy before = analysis::measureAccuracy(baseline.graph, *data, labels, progress, o->threads);
             const analysis::Accuracy after
-                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, o->lower);
+                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, lower);
             accuracy = { { "baseline", analysis::toJson(before) }, { "overridden", analysis::toJson(after) } };
         }
 

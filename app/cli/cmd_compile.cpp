@@ -103,6 +103,7 @@ void addCompileCommand(CLI::App& app, Context&)
         options.defaultTemplate = parseTemplate(o->templateName);
         std::string modelPath = o->model, inputs = o->inputs;
         quant::Overrides overrides;
+        quant::LowerOptions lower = o->lower;
         if (!o->project.empty()) {
             const project::Project p = project::loadProject(o->project);
             if (modelPath.empty())
@@ -116,6 +117,10 @@ void addCompileCommand(CLI::App& app, Context&)
                 options.tlmac.parallelOutputs = p.compiler.parallelism;
             if (!cmd->count("--effort"))
                 options.tlmac.effort = p.compiler.annealingEffort;
+            if (!cmd->count("--input-bits"))
+                lower.inputBits = p.compiler.inputBits;
+            if (!cmd->count("--input-frac"))
+                lower.inputFractionBits = p.compiler.inputFractionBits;
         }
         if (modelPath.empty())
             throw Error("compile: give a MODEL or a --project that names one");
@@ -124,7 +129,7 @@ void addCompileCommand(CLI::App& app, Context&)
         const ir::Graph imported = importer::importModel(modelPath);
         const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
         arch::applyLayerChoices(options, quant::expandOverrides(imported, overrides));
-        const quant::IntGraph ints = quant::lowerToInteger(graph, o->lower);
+        const quant::IntGraph ints = quant::lowerToInteger(graph, lower);
         StderrProgress progress;
         const arch::HwDesign design = arch::mapDesign(ints, options, &progress);
         rtl::writeFiles(o->out, rtl::emitDesign(design));

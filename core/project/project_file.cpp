@@ -232,6 +232,11 @@ Project parseProject(const std::string& text, const std::string& baseDir, const 
             p.compiler.annealingEffort = in.number(c["annealingEffort"], "compiler.annealingEffort", 0.0, 1000.0);
         if (c.contains("clockMhz"))
             p.compiler.clockMhz = in.number(c["clockMhz"], "compiler.clockMhz", 1.0, 2000.0);
+        // The bounds the lowering accepts (quant/lower.cpp), so a project that loads also lowers.
+        if (c.contains("inputBits"))
+            p.compiler.inputBits = in.integer(c["inputBits"], "compiler.inputBits", 2, 32);
+        if (c.contains("inputFractionBits"))
+            p.compiler.inputFractionBits = in.integer(c["inputFractionBits"], "compiler.inputFractionBits", -32, 64);
     }
     if (doc.contains("overrides")) {
         for (const auto& [name, value] : in.object(doc["overrides"], "overrides").items()) {
@@ -292,6 +297,8 @@ std::string serialiseProject(const Project& project, const std::string& baseDir)
     compiler["parallelism"] = project.compiler.parallelism;
     compiler["annealingEffort"] = project.compiler.annealingEffort;
     compiler["clockMhz"] = project.compiler.clockMhz;
+    compiler["inputBits"] = project.compiler.inputBits;
+    compiler["inputFractionBits"] = project.compiler.inputFractionBits;
     doc["compiler"] = compiler;
 
     const json oldOverrides = section(doc, "overrides");

@@ -7,6 +7,7 @@
 // know survive a load/save round trip (the document a project was loaded from is kept and updated in
 // place), so a file written by a newer minor tool or edited by hand loses nothing.
 
+#include "quant/lower.h"
 #include "quant/overrides.h"
 
 #include <nlohmann/json.hpp>
@@ -39,7 +40,18 @@ struct CompilerOptions {
     int parallelism = 64; // P: outputs computed in parallel per TLMAC step
     double annealingEffort = 1.0; // scales the number of routing annealing moves (1 = the default 10^5+)
     double clockMhz = 200.0;
+    // The fixed-point quantiser inserted on a float model input (quant::LowerOptions; --input-bits/--input-frac).
+    int inputBits = 16, inputFractionBits = 10;
     bool operator==(const CompilerOptions&) const = default;
+
+    // How the project's model is lowered to integers: the input quantiser above, everything else the default.
+    quant::LowerOptions lowering() const
+    {
+        quant::LowerOptions o;
+        o.inputBits = inputBits;
+        o.inputFractionBits = inputFractionBits;
+        return o;
+    }
 };
 
 struct DatasetPaths {

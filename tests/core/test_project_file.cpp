@@ -43,7 +43,7 @@ private Q_SLOTS:
         p.modelPath = base + "/models/net.onnx";
         p.devicePart = "xc7z020";
         p.dataset = { base + "/data/x.npy", base + "/data/y.npy" };
-        p.compiler = { 4, 32, 2.5, 150.0 };
+        p.compiler = { 4, 32, 2.5, 150.0, 8, 4 };
         p.overrides["fc1"].weightBits = 3;
         p.overrides["fc1"].templateKind = arch::TemplateKind::Unrolled;
         p.overrides["fc2"].activationBits = 4;
@@ -60,6 +60,8 @@ private Q_SLOTS:
         QCOMPARE(q.devicePart, p.devicePart);
         QVERIFY(q.dataset == p.dataset);
         QVERIFY(q.compiler == p.compiler);
+        QCOMPARE(q.compiler.lowering().inputBits, 8);
+        QCOMPARE(q.compiler.lowering().inputFractionBits, 4);
         QVERIFY(q.constraints == p.constraints);
         QCOMPARE(q.overrides.size(), size_t(2));
         QCOMPARE(*q.overrides.at("fc1").weightBits, 3);
@@ -135,6 +137,9 @@ private Q_SLOTS:
         const std::string bits
             = parse(R"({"format": "luthier-project", "version": 1, "overrides": {"fc1": {"weightBits": 40}}})");
         QVERIFY2(bits.find("overrides.fc1.weightBits: 40 is outside 1..16") != std::string::npos, bits.c_str());
+        const std::string inputBits
+            = parse(R"({"format": "luthier-project", "version": 1, "compiler": {"inputBits": 70}})");
+        QVERIFY2(inputBits.find("compiler.inputBits: 70 is outside 2..32") != std::string::npos, inputBits.c_str());
         const std::string type
             = parse(R"({"format": "luthier-project", "version": 1, "overrides": {"fc1": {"weightBits": "three"}}})");
         QVERIFY2(type.find("overrides.fc1.weightBits: expected an integer, found string") != std::string::npos, type.c_str());

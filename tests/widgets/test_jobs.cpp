@@ -9,8 +9,11 @@
 
 #include "project/project_file.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -78,13 +81,24 @@ private Q_SLOTS:
     {
         QTemporaryDir work;
         JobsPanel panel;
-        panel.setProjectProvider(example);
+        // An unsaved per-layer choice, as the statistics view makes one: compile must map what the project says.
+        panel.setProjectProvider([] {
+            project::Project p = example();
+            p.overrides["MatMul_56"].templateKind = arch::TemplateKind::Dsp;
+            return p;
+        });
         panel.setWorkDirectory(work.path());
         Job* compile = panel.compile();
         QVERIFY(compile);
         QVERIFY2(waitFinished(compile, 60000), "compile did not finish in 60 s");
         QVERIFY2(compile->state() == JobState::Succeeded, qPrintable(compile->log()));
         QVERIFY(compile->summary().startsWith(QStringLiteral("compiled:")));
+        QFile manifest(QDir(work.path()).filePath(QStringLiteral("design/manifest.json")));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        const nlohmann::json layers = nlohmann::json::parse(manifest.readAll().toStdString()).at("layers");
+        QCOMPARE(layers.size(), size_t(4));
+        QCOMPARE(layers[0].at("template").get<std::string>(), std::string("tlmac"));
+        QCOMPARE(layers[3].at("template").get<std::string>(), std::string("dsp"));
 
         QSignalSpy notified(&panel, &JobsPanel::notify);
         Job* verify = panel.verify();
