@@ -36,7 +36,7 @@ void mapLutDenseDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
             + std::to_string(d.inputBits) + "-bit codes would need 2^" + std::to_string(d.inputBits)
             + " entries per table (at most " + std::to_string(kMaxLutDenseInputBits) + " bits); map this layer "
             + "with lut-na or unrolled, or lower its input bits (the abits override of the layer before it; for a "
-            + "float model input, --input-bits)");
+            + "float model input, --input-bits or a project's compiler.inputBits)");
     d.pipelineEvery = options.pipelineEvery;
     std::vector<std::vector<TreeTerm>> terms(size_t(d.outputs));
     std::map<std::pair<int64_t, std::vector<int64_t>>, int64_t> reads; // (input, table) -> its read's net
