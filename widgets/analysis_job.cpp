@@ -72,8 +72,7 @@ AnalysisSnapshot analyseLayers(const AnalysisInput& input, Progress& progress)
     options.lutInputs = project.compiler.lutInputs;
     options.parallelism = project.compiler.parallelism;
     options.tlmac.effort = project.compiler.annealingEffort;
-    options.inputBits = project.compiler.inputBits;
-    options.inputFractionBits = project.compiler.inputFractionBits;
+    options.lowering = project.compiler.lowering();
     analysis::applyLayerChoices(options, expanded);
     try {
         const analysis::ModelStats stats = analysis::analyseGraph(graph, options, progress);

@@ -172,7 +172,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         options.lutInputs = o->lutInputs;
         options.parallelism = o->parallel;
         options.tlmac.effort = o->effort;
-        quant::LowerOptions lower = o->lower;
+        options.lowering = o->lower;
         if (!o->project.empty()) {
             const project::Project p = project::loadProject(o->project);
             if (modelPath.empty())
@@ -182,9 +182,9 @@ void addAnalyzeCommand(CLI::App& app, Context&)
             options.parallelism = p.compiler.parallelism;
             options.tlmac.effort = p.compiler.annealingEffort;
             if (!cmd->count("--input-bits"))
-                lower.inputBits = p.compiler.inputBits;
+                options.lowering.inputBits = p.compiler.inputBits;
             if (!cmd->count("--input-frac"))
-                lower.inputFractionBits = p.compiler.inputFractionBits;
+                options.lowering.inputFractionBits = p.compiler.inputFractionBits;
             if (inputsPath.empty() && p.dataset.attached()) {
                 inputsPath = p.dataset.inputs;
                 labelsPath = p.dataset.labels;
@@ -202,8 +202,6 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         if (effortOption->count())
             options.tlmac.effort = o->effort;
         options.groupSize = o->groupSize;
-        options.inputBits = lower.inputBits;
-        options.inputFractionBits = lower.inputFractionBits;
         options.defaultActivationBits = o->ptqActivationBits;
         options.planTlmac = !o->noTlmac;
         if (o->method == "greedy")
@@ -241,7 +239,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
                 = quant::prepareGraph(imported, {}, o->ptqWeightBits, o->ptqActivationBits, ranges);
             const analysis::Accuracy before = analysis::measureAccuracy(baseline.graph, *data, labels, progress, o->threads);
             const analysis::Accuracy after
-                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, lower);
+                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, options.lowering);
             accuracy = { { "baseline", analysis::toJson(before) }, { "overridden", analysis::toJson(after) } };
         }
 

@@ -186,7 +186,7 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
         s.activationBits = a->bits;
     } else {
         const bool fromInput = !layer.inputs.empty() && graph.layers[size_t(layer.inputs[0])].kind == ir::LayerKind::Input;
-        s.activationBits = fromInput ? options.inputBits : options.defaultActivationBits;
+        s.activationBits = fromInput ? options.lowering.inputBits : options.defaultActivationBits;
         s.activationAssumed = true;
         s.notes.push_back("input activations are float: costs assume " + std::to_string(s.activationBits) + " bits"
             + (fromInput ? std::string(", the input quantiser the lowering inserts (--input-bits)") : std::string()));
@@ -303,10 +303,7 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
     std::optional<quant::IntGraph> lowered;
     if (options.compilerEstimates) {
         try {
-            quant::LowerOptions lower;
-            lower.inputBits = options.inputBits;
-            lower.inputFractionBits = options.inputFractionBits;
-            lowered = quant::lowerToInteger(graph, lower);
+            lowered = quant::lowerToInteger(graph, options.lowering);
         } catch (const Cancelled&) {
             throw;
         } catch (const Error& e) {

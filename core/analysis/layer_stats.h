@@ -8,6 +8,7 @@
 #include "arch/tlmac/plan.h"
 #include "ir/graph.h"
 #include "quant/int_graph.h"
+#include "quant/lower.h"
 #include "quant/overrides.h"
 #include "util/progress.h"
 
@@ -33,9 +34,9 @@ struct AnalysisOptions {
     int lutInputs = 6; // K
     int parallelism = 64; // P: TLMAC parallel outputs and lanes of the folded MAC templates
     int defaultActivationBits = 8; // assumed for float hidden activations, with a note
-    // The fixed-point quantiser the lowering inserts on a float model input (quant::LowerOptions), so the
-    // compiler estimates here are those of `compile --input-bits B --input-frac F`.
-    int inputBits = 16, inputFractionBits = 10;
+    // How the graph is lowered for the compiler estimates: its input quantiser (inserted on a float model input)
+    // is that of `compile --input-bits B --input-frac F`, and its bits are the input layer's activation bits.
+    quant::LowerOptions lowering;
     bool planTlmac = true; // run the TLMAC planner (clustering + routing) for its exact numbers
     // Map each weight layer on each template with the compiler (arch::mapWeightLayer) and show its estimate instead
     // of the analytic formula; mapSelectedOnly: on the selected template only (explore's sweeps need no more).

@@ -232,11 +232,12 @@ Project parseProject(const std::string& text, const std::string& baseDir, const 
             p.compiler.annealingEffort = in.number(c["annealingEffort"], "compiler.annealingEffort", 0.0, 1000.0);
         if (c.contains("clockMhz"))
             p.compiler.clockMhz = in.number(c["clockMhz"], "compiler.clockMhz", 1.0, 2000.0);
-        // The bounds the lowering accepts (quant/lower.cpp), so a project that loads also lowers.
         if (c.contains("inputBits"))
-            p.compiler.inputBits = in.integer(c["inputBits"], "compiler.inputBits", 2, 32);
+            p.compiler.inputBits
+                = in.integer(c["inputBits"], "compiler.inputBits", quant::kMinInputBits, quant::kMaxInputBits);
         if (c.contains("inputFractionBits"))
-            p.compiler.inputFractionBits = in.integer(c["inputFractionBits"], "compiler.inputFractionBits", -32, 64);
+            p.compiler.inputFractionBits = in.integer(c["inputFractionBits"], "compiler.inputFractionBits",
+                quant::kMinInputFractionBits, quant::kMaxInputFractionBits);
     }
     if (doc.contains("overrides")) {
         for (const auto& [name, value] : in.object(doc["overrides"], "overrides").items()) {

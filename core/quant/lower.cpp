@@ -196,13 +196,13 @@ private:
     {
         std::vector<ir::PointwiseOp> chain = l.epilogue;
         if (!chainFormat(chain, l.channelAxis)) {
-            // The same bounds an imported Quant node's bit width gets; the fraction bits only place the step.
-            if (m_opt.inputBits < 2 || m_opt.inputBits > 32)
-                throw Error("input quantiser: " + std::to_string(m_opt.inputBits)
-                    + " bits is outside 2..32 (--input-bits)");
-            if (m_opt.inputFractionBits < -32 || m_opt.inputFractionBits > 64)
-                throw Error("input quantiser: " + std::to_string(m_opt.inputFractionBits)
-                    + " fraction bits is outside -32..64 (--input-frac)");
+            if (m_opt.inputBits < kMinInputBits || m_opt.inputBits > kMaxInputBits)
+                throw Error("input quantiser: " + std::to_string(m_opt.inputBits) + " bits is outside "
+                    + std::to_string(kMinInputBits) + ".." + std::to_string(kMaxInputBits) + " (--input-bits)");
+            if (m_opt.inputFractionBits < kMinInputFractionBits || m_opt.inputFractionBits > kMaxInputFractionBits)
+                throw Error("input quantiser: " + std::to_string(m_opt.inputFractionBits) + " fraction bits is outside "
+                    + std::to_string(kMinInputFractionBits) + ".." + std::to_string(kMaxInputFractionBits)
+                    + " (--input-frac)");
             ir::PointwiseOp q;
             q.kind = ir::PointwiseKind::Quant;
             q.quant.bits = m_opt.inputBits;

@@ -9,6 +9,11 @@
 
 namespace luthier::quant {
 
+// Bounds of that inserted input quantiser: the bit widths an imported Quant node may have, and fraction bits that
+// keep its step a finite power of two. The project file checks the same bounds, so a project that loads lowers.
+inline constexpr int kMinInputBits = 2, kMaxInputBits = 32;
+inline constexpr int kMinInputFractionBits = -32, kMaxInputFractionBits = 64;
+
 struct LowerOptions {
     // Models whose input has no quantiser get one: signed fixed point with these bits (recorded in notes).
     int inputBits = 16;

@@ -218,8 +218,8 @@ private Q_SLOTS:
         const analysis::ModelStats wide = analysis::analyseGraph(g, fastAnalysis(), progress);
         QVERIFY(!wide.layers[0].cost(arch::TemplateKind::LutDense).available);
         analysis::AnalysisOptions narrow = fastAnalysis();
-        narrow.inputBits = 8;
-        narrow.inputFractionBits = 4;
+        narrow.lowering.inputBits = 8;
+        narrow.lowering.inputFractionBits = 4;
         const analysis::ModelStats stats = analysis::analyseGraph(g, narrow, progress);
         QCOMPARE(stats.layers[0].activationBits, 8);
         quant::LowerOptions lower;
