@@ -11,6 +11,7 @@
 #include "onnx/importer.h"
 #include "quant/lower.h"
 #include "quant/ptq.h"
+#include "sim/calibration.h"
 #include "resnet18_model.h"
 #include "place/heatmap.h"
 #include "place/netlist.h"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
             for (double& x : images.data)
                 x = pixel(rng);
             Progress quiet;
-            auto ranges = quant::calibrateRanges(imported, images, quiet, images.count);
+            auto ranges = sim::calibrateRanges(imported, images, quiet, images.count);
             quant::Overrides residuals;
             for (size_t i = 0; i < imported.layers.size(); ++i) {
                 const ir::Layer& layer = imported.layers[i];

@@ -307,7 +307,7 @@ std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
     const ir::Graph imported = importer::importModel(jsc.path);
     arch::MapOptions options;
     options.tlmac.lutInputs = 4;
-    options.defaultTemplate = arch::TemplateKind::Dsp;
+    options.defaultTemplate = ir::TemplateKind::Dsp;
     const std::string last = arch::mapDesign(quant::lowerToInteger(imported), options).layers.back().name;
     std::ostringstream out;
     out << "\n### iCE40 (K = 4): the JSC output layer on every template\n\n"
@@ -315,10 +315,10 @@ std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
         << last << "` mapped with K = 4 and synthesised with `synth_ice40` (LUT4 counts), the other layers on "
                    "the DSP template and not synthesised. Shift-add with that layer's 4-bit power-of-two override.\n\n"
                    "| template | est. LUT4 | est. FF | Yosys LUT4 | Yosys FF | LUT err |\n|---|---|---|---|---|---|\n";
-    for (arch::TemplateKind kind : arch::kAllTemplates) {
-        const std::string t(arch::toString(kind));
+    for (ir::TemplateKind kind : ir::kAllTemplates) {
+        const std::string t(ir::toString(kind));
         quant::Overrides pow2;
-        if (kind == arch::TemplateKind::ShiftAdd) {
+        if (kind == ir::TemplateKind::ShiftAdd) {
             pow2[last].weightBits = 4;
             pow2[last].weightScheme = ir::WeightScheme::PowerOfTwo;
         }
@@ -385,9 +385,9 @@ int main(int argc, char** argv)
         const ir::Graph imported = importer::importModel(m.path);
         const sim::Dataset data = sim::loadInputs(m.inputs, imported.inputShape);
         const std::vector<int64_t> labels = sim::loadLabels(m.labels, data.count);
-        for (arch::TemplateKind kind : arch::kAllTemplates) {
-            const std::string t(arch::toString(kind));
-            const bool override = kind == arch::TemplateKind::ShiftAdd && !m.shiftAddOverride.empty();
+        for (ir::TemplateKind kind : ir::kAllTemplates) {
+            const std::string t(ir::toString(kind));
+            const bool override = kind == ir::TemplateKind::ShiftAdd && !m.shiftAddOverride.empty();
             const ir::Graph graph = override ? quant::applyOverrides(imported, m.shiftAddOverride) : imported;
             DesignRow row;
             row.model = m.name;

@@ -8,7 +8,7 @@
 namespace luthier::widgets {
 
 namespace {
-    constexpr int kTemplateCount = int(std::size(arch::kAllTemplates));
+    constexpr int kTemplateCount = int(std::size(ir::kAllTemplates));
 }
 
 CostTableModel::CostTableModel(Document* document, QObject* parent)
@@ -49,12 +49,12 @@ QVariant CostTableModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const LayerMetrics& m = m_document->analysis().layers[size_t(m_layer)];
-    const arch::TemplateKind kind = arch::kAllTemplates[index.row()];
+    const ir::TemplateKind kind = ir::kAllTemplates[index.row()];
     const TemplateCost* c = m.cost(kind); // null when unavailable
     const auto raw = m.costs.find(kind);
     if (role == Qt::DisplayRole) {
         if (index.column() == Template)
-            return QString::fromUtf8(arch::toString(kind));
+            return QString::fromUtf8(ir::toString(kind));
         if (!c)
             return index.column() == Luts ? tr("n/a") : QVariant();
         switch (index.column()) {

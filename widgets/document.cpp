@@ -270,7 +270,7 @@ QString Document::describeOverrides() const
         if (o.weightScheme)
             fields << (*o.weightScheme == ir::WeightScheme::PowerOfTwo ? QStringLiteral("pow2") : QStringLiteral("uniform"));
         if (o.templateKind)
-            fields << QString::fromUtf8(arch::toString(*o.templateKind));
+            fields << QString::fromUtf8(ir::toString(*o.templateKind));
         if (o.groupSize)
             fields << QStringLiteral("G%1").arg(*o.groupSize);
         if (o.tables)

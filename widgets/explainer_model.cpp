@@ -250,7 +250,7 @@ std::vector<Alternative> compareAlternatives(const ExplainerSource& source, int 
     for (int64_t i = 0; i < n; ++i)
         mac.value += il.weights[size_t(o * n + i)] * (q[size_t(i)] - il.padValue);
     mac.operations = std::to_string(n) + " multiplies, " + std::to_string(n - 1) + " additions";
-    mac.layerCost = costText(stats.cost(arch::TemplateKind::Dsp));
+    mac.layerCost = costText(stats.cost(ir::TemplateKind::Dsp));
     mac.note = "one product w * (q - z) per input on a DSP or LUT multiplier";
     out.push_back(mac);
 
@@ -273,7 +273,7 @@ std::vector<Alternative> compareAlternatives(const ExplainerSource& source, int 
     } else {
         shift.note = "these weights are not all 0 or +-2^e; the pow2 weight scheme re-quantises them first";
     }
-    shift.layerCost = costText(stats.cost(arch::TemplateKind::ShiftAdd));
+    shift.layerCost = costText(stats.cost(ir::TemplateKind::ShiftAdd));
     out.push_back(shift);
 
     // LUT-NA: the activation code in k-bit chunks, each selecting v * w from the weight's table.
@@ -293,7 +293,7 @@ std::vector<Alternative> compareAlternatives(const ExplainerSource& source, int 
     lutna.value = int64_t(d.inputScale) * s + d.offset[size_t(o)];
     lutna.operations = std::to_string(n * chunks) + " lookups of 2^" + std::to_string(k) + "-entry tables, "
         + std::to_string(n * chunks - 1) + " additions";
-    lutna.layerCost = costText(stats.cost(arch::TemplateKind::LutNa));
+    lutna.layerCost = costText(stats.cost(ir::TemplateKind::LutNa));
     lutna.note = "weight-stationary tables of v * w; chunk results shift-added";
     out.push_back(lutna);
 
@@ -305,7 +305,7 @@ std::vector<Alternative> compareAlternatives(const ExplainerSource& source, int 
         lookups += int64_t(g.lookups.size());
     tl.operations = std::to_string(lookups) + " table lookups (" + std::to_string(trace.steps.size()) + " groups x "
         + std::to_string(d.inputBits) + " bit-planes), " + std::to_string(std::max<int64_t>(0, lookups - 1)) + " shifted additions";
-    tl.layerCost = costText(stats.cost(arch::TemplateKind::Tlmac));
+    tl.layerCost = costText(stats.cost(ir::TemplateKind::Tlmac));
     tl.note = "arrays shared by every output of the step's cluster";
     out.push_back(tl);
     return out;

@@ -85,8 +85,8 @@ LayerGraphView::LayerGraphView(Document* document, QItemSelectionModel* selectio
     m_metricBox->setObjectName(QStringLiteral("metricBox"));
     m_metricBox->setToolTip(tr("Colour the layers by this metric"));
     m_templateBox->addItem(tr("assigned template"), -1);
-    for (arch::TemplateKind t : arch::kAllTemplates)
-        m_templateBox->addItem(QString::fromUtf8(arch::toString(t)), int(t));
+    for (ir::TemplateKind t : ir::kAllTemplates)
+        m_templateBox->addItem(QString::fromUtf8(ir::toString(t)), int(t));
     m_templateBox->setObjectName(QStringLiteral("metricTemplateBox"));
     m_templateBox->setToolTip(tr("Template whose LUT estimate colours the layers"));
     m_findEdit->setPlaceholderText(tr("Find layer…"));
@@ -126,7 +126,7 @@ LayerGraphView::LayerGraphView(Document* document, QItemSelectionModel* selectio
         [this] { setMetric(Metric(m_metricBox->currentData().toInt())); });
     connect(m_templateBox, &QComboBox::currentIndexChanged, this, [this] {
         const int t = m_templateBox->currentData().toInt();
-        setMetricTemplate(t < 0 ? std::nullopt : std::optional(arch::TemplateKind(t)));
+        setMetricTemplate(t < 0 ? std::nullopt : std::optional(ir::TemplateKind(t)));
     });
     connect(m_findEdit, &QLineEdit::textChanged, this, &LayerGraphView::highlightMatches);
     connect(m_findEdit, &QLineEdit::returnPressed, this, [this] { findNext(m_findEdit->text()); });
@@ -154,7 +154,7 @@ void LayerGraphView::setMetric(Metric metric)
     recolour();
 }
 
-void LayerGraphView::setMetricTemplate(std::optional<arch::TemplateKind> kind)
+void LayerGraphView::setMetricTemplate(std::optional<ir::TemplateKind> kind)
 {
     m_metricTemplate = kind;
     if (const int i = m_templateBox->findData(kind ? int(*kind) : -1); i != m_templateBox->currentIndex())

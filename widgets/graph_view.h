@@ -33,8 +33,8 @@ public:
     Metric metric() const { return m_metric; }
     void setMetric(Metric metric);
     // Template for Metric::Luts; nullopt: each layer's assigned template.
-    std::optional<arch::TemplateKind> metricTemplate() const { return m_metricTemplate; }
-    void setMetricTemplate(std::optional<arch::TemplateKind> kind);
+    std::optional<ir::TemplateKind> metricTemplate() const { return m_metricTemplate; }
+    void setMetricTemplate(std::optional<ir::TemplateKind> kind);
 
     bool layoutPending() const;
     int nodeCount() const { return int(m_nodes.size()); }
@@ -71,7 +71,7 @@ private:
     GraphLegend* m_legend;
     QHash<int, LayerNodeItem*> m_nodes;
     Metric m_metric = Metric::Luts;
-    std::optional<arch::TemplateKind> m_metricTemplate;
+    std::optional<ir::TemplateKind> m_metricTemplate;
     QFutureWatcher<LayoutResult> m_layoutWatcher;
     int m_layoutGeneration = 0; // results of an older request are dropped
     int m_appliedGeneration = 0;

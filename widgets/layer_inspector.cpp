@@ -170,8 +170,8 @@ QWidget* LayerInspector::buildEditors()
     m_template = new QComboBox(box);
     m_template->setObjectName(QStringLiteral("templateKind"));
     m_template->addItem(tr("default (tlmac)"), -1);
-    for (arch::TemplateKind t : arch::kAllTemplates)
-        m_template->addItem(QString::fromUtf8(arch::toString(t)), int(t));
+    for (ir::TemplateKind t : ir::kAllTemplates)
+        m_template->addItem(QString::fromUtf8(ir::toString(t)), int(t));
     m_groupSize = new QSpinBox(box);
     m_groupSize->setObjectName(QStringLiteral("groupSize"));
     m_groupSize->setRange(0, 8);
@@ -212,7 +212,7 @@ QWidget* LayerInspector::buildEditors()
     connect(m_template, &QComboBox::activated, this, [this] {
         const int v = m_template->currentData().toInt();
         edit(tr("template = %1").arg(m_template->currentText()), [&](quant::LayerOverride& o) {
-            o.templateKind = v < 0 ? std::nullopt : std::optional(arch::TemplateKind(v));
+            o.templateKind = v < 0 ? std::nullopt : std::optional(ir::TemplateKind(v));
         });
     });
     connect(m_reset, &QPushButton::clicked, this,
@@ -291,7 +291,7 @@ void LayerInspector::refresh()
         // Learned tables are LUT-Dense tables: the layer is mapped with nothing else.
         m_template->setEnabled(weights && !o.tables);
         m_template->setCurrentIndex(
-            m_template->findData(o.tables ? int(arch::TemplateKind::LutDense) : o.templateKind ? int(*o.templateKind) : -1));
+            m_template->findData(o.tables ? int(ir::TemplateKind::LutDense) : o.templateKind ? int(*o.templateKind) : -1));
         m_groupSize->setEnabled(weights);
         m_groupSize->setValue(o.groupSize.value_or(0));
         m_tables->setText(!o.tables ? tr("none (the weights' products)")
@@ -332,7 +332,7 @@ void LayerInspector::refresh()
 
     const TemplateCost* assigned = m ? m->assignedCost() : nullptr;
     m_costView->setVisible(m && !m->costs.empty());
-    m_costNote->setText(assigned ? tr("%1: %2").arg(QString::fromUtf8(arch::toString(m->templateKind)), QString::fromStdString(assigned->explanation))
+    m_costNote->setText(assigned ? tr("%1: %2").arg(QString::fromUtf8(ir::toString(m->templateKind)), QString::fromStdString(assigned->explanation))
             : weights           ? tr("No cost estimate yet.")
                                 : tr("Costs apply to Dense and Conv layers."));
 }

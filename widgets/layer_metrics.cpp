@@ -2,7 +2,7 @@
 
 namespace luthier::widgets {
 
-const TemplateCost* LayerMetrics::cost(arch::TemplateKind kind) const
+const TemplateCost* LayerMetrics::cost(ir::TemplateKind kind) const
 {
     const auto it = costs.find(kind);
     return it == costs.end() || !it->second.available ? nullptr : &it->second;
@@ -41,7 +41,7 @@ const char* displayName(Metric metric)
 }
 
 std::optional<double> metricValue(
-    const LayerMetrics& layer, Metric metric, std::optional<arch::TemplateKind> templateKind)
+    const LayerMetrics& layer, Metric metric, std::optional<ir::TemplateKind> templateKind)
 {
     switch (metric) {
     case Metric::Luts: {

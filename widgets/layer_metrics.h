@@ -4,7 +4,7 @@
 // accuracy on the attached dataset. Computed off the GUI thread (analysis_job.h) from core stages;
 // the views only read it.
 
-#include "arch/template_kind.h"
+#include "ir/template_kind.h"
 #include "ir/graph.h"
 
 #include <cstdint>
@@ -29,7 +29,7 @@ struct LayerMetrics {
     int weightBits = 0; // effective, after overrides; 0 = float or no weights
     int activationBits = 0; // effective output activation bits; 0 = not quantised
     ir::WeightScheme scheme = ir::WeightScheme::Uniform;
-    arch::TemplateKind templateKind = arch::TemplateKind::Tlmac; // the template this layer is mapped to
+    ir::TemplateKind templateKind = ir::TemplateKind::Tlmac; // the template this layer is mapped to
     int groupSize = 0; // effective G; 0 = no weights
 
     // Weight statistics (layers with quantised weights only).
@@ -40,10 +40,10 @@ struct LayerMetrics {
     std::vector<int64_t> groupFrequencies; // occurrences of each unique group, descending
     bool hasStatistics = false;
 
-    std::map<arch::TemplateKind, TemplateCost> costs; // templates that can implement this layer
+    std::map<ir::TemplateKind, TemplateCost> costs; // templates that can implement this layer
     std::string note; // why statistics or costs are missing, for the inspector
 
-    const TemplateCost* cost(arch::TemplateKind kind) const;
+    const TemplateCost* cost(ir::TemplateKind kind) const;
     const TemplateCost* assignedCost() const { return cost(templateKind); }
     bool hasCosts() const { return !costs.empty(); }
 };
@@ -68,6 +68,6 @@ const char* displayName(Metric metric);
 // The metric's value for one layer; nullopt where it does not apply (no weights, not quantised, no
 // cost). `templateKind` chooses the template for Metric::Luts; nullopt means each layer's assigned one.
 std::optional<double> metricValue(
-    const LayerMetrics& layer, Metric metric, std::optional<arch::TemplateKind> templateKind = std::nullopt);
+    const LayerMetrics& layer, Metric metric, std::optional<ir::TemplateKind> templateKind = std::nullopt);
 
 } // namespace luthier::widgets

@@ -54,7 +54,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
         case Activations:
             return m && m->activationBits > 0 ? QStringLiteral("%1 b").arg(m->activationBits) : QVariant();
         case Template:
-            return m && m->hasWeights ? QString::fromUtf8(arch::toString(m->templateKind)) : QVariant();
+            return m && m->hasWeights ? QString::fromUtf8(ir::toString(m->templateKind)) : QVariant();
         case Luts:
             if (const TemplateCost* c = m ? m->assignedCost() : nullptr)
                 return groupedNumber(c->luts);

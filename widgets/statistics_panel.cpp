@@ -256,10 +256,10 @@ void StatisticsPanel::refreshLutPlot()
     auto* group = new QCPBarsGroup(m_luts);
     group->setSpacingType(QCPBarsGroup::stAbsolute);
     group->setSpacing(1);
-    const double width = 0.8 / double(std::size(arch::kAllTemplates));
+    const double width = 0.8 / double(std::size(ir::kAllTemplates));
     double top = 1.0;
-    for (size_t t = 0; t < std::size(arch::kAllTemplates); ++t) {
-        const arch::TemplateKind kind = arch::kAllTemplates[t];
+    for (size_t t = 0; t < std::size(ir::kAllTemplates); ++t) {
+        const ir::TemplateKind kind = ir::kAllTemplates[t];
         QVector<double> keys, values;
         for (int k = 0; k < rows.size(); ++k)
             if (const TemplateCost* c = layers[size_t(rows[k])].cost(kind); c && c->luts > 0) {
@@ -268,7 +268,7 @@ void StatisticsPanel::refreshLutPlot()
                 top = std::max(top, double(c->luts));
             }
         auto* bars = new QCPBars(m_luts->xAxis, m_luts->yAxis);
-        bars->setName(QString::fromUtf8(arch::toString(kind)));
+        bars->setName(QString::fromUtf8(ir::toString(kind)));
         bars->setData(keys, values, true);
         bars->setWidth(width);
         bars->setBrush(kTemplateColours[t]);

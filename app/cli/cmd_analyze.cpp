@@ -10,6 +10,7 @@
 #include "onnx/importer.h"
 #include "project/project_file.h"
 #include "quant/ptq.h"
+#include "sim/calibration.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -64,7 +65,7 @@ std::string groupText(const std::vector<int32_t>& g)
 
 void printCostRow(const arch::cost::Cost& c, bool selected, bool withFormula)
 {
-    const std::string name = std::string(arch::toString(c.kind)) + (selected ? "*" : "");
+    const std::string name = std::string(ir::toString(c.kind)) + (selected ? "*" : "");
     if (!c.available) {
         std::printf("    %-10s %10s  %s\n", name.c_str(), "n/a", c.formula.c_str());
         return;
@@ -224,7 +225,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         }
         std::map<int, std::pair<double, double>> ranges;
         if (data)
-            ranges = quant::calibrateRanges(imported, *data, progress);
+            ranges = sim::calibrateRanges(imported, *data, progress);
         const quant::PreparedGraph prepared
             = quant::prepareGraph(imported, user, o->ptqWeightBits, o->ptqActivationBits, ranges);
         analysis::applyLayerChoices(options, prepared.applied);
@@ -255,7 +256,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
                 if (ov.weightScheme)
                     e["scheme"] = *ov.weightScheme == ir::WeightScheme::PowerOfTwo ? "pow2" : "uniform";
                 if (ov.templateKind)
-                    e["template"] = std::string(arch::toString(*ov.templateKind));
+                    e["template"] = std::string(ir::toString(*ov.templateKind));
                 if (ov.groupSize)
                     e["group"] = *ov.groupSize;
                 applied[name] = e;

@@ -38,9 +38,9 @@ public:
     ~StderrProgress() override { std::fprintf(stderr, "\r%80s\r", ""); }
 };
 
-arch::TemplateKind parseTemplate(const std::string& name)
+ir::TemplateKind parseTemplate(const std::string& name)
 {
-    if (const auto kind = arch::templateFromString(name))
+    if (const auto kind = ir::templateFromString(name))
         return *kind;
     throw Error("--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na");
 }
@@ -149,7 +149,7 @@ void addCompileCommand(CLI::App& app, Context&)
         std::printf("%-24s %-16s %6s %6s %8s %8s %5s %8s %8s\n", "layer", "template", "in", "out", "LUT", "FF", "DSP",
             "latency", "interval");
         for (const auto& layer : design.layers) {
-            std::string kind = layer.argmax ? "argmax" : std::string(arch::toString(layer.kind));
+            std::string kind = layer.argmax ? "argmax" : std::string(ir::toString(layer.kind));
             if (layer.dense && layer.dense->tables)
                 kind += " learned";
             std::printf("%-24.24s %-16s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(), kind.c_str(),

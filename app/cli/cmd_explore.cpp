@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "onnx/importer.h"
 #include "quant/ptq.h"
+#include "sim/calibration.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -123,7 +124,7 @@ void addExploreCommand(CLI::App& app, Context&)
         else
             for (int b : parseBitList(o->abits, "--abits"))
                 abits.push_back(b);
-        const auto kind = arch::templateFromString(o->templateName);
+        const auto kind = ir::templateFromString(o->templateName);
         if (!kind)
             throw Error("--template: '" + o->templateName + "' is not one of tlmac, unrolled, lutdense, shiftadd, lutna, dsp");
         if (o->scheme != "uniform" && o->scheme != "pow2")
@@ -139,7 +140,7 @@ void addExploreCommand(CLI::App& app, Context&)
             labels.resize(size_t(data.count));
         }
         Progress quiet;
-        const std::map<int, std::pair<double, double>> ranges = quant::calibrateRanges(imported, data, quiet);
+        const std::map<int, std::pair<double, double>> ranges = sim::calibrateRanges(imported, data, quiet);
 
         std::vector<Config> configs;
         for (int w : wbits)
@@ -154,7 +155,7 @@ void addExploreCommand(CLI::App& app, Context&)
         options.lutInputs = o->lutInputs;
         options.parallelism = o->parallel;
         options.defaultTemplate = *kind;
-        options.planTlmac = *kind == arch::TemplateKind::Tlmac;
+        options.planTlmac = *kind == ir::TemplateKind::Tlmac;
         options.mapSelectedOnly = true;
         options.tlmac.effort = o->effort;
         options.tlmac.method = arch::tlmac::ClusterMethod::Greedy; // the sweep compares configurations, fast

@@ -1,6 +1,7 @@
 #include "model_run_options.h"
 
 #include "quant/ptq.h"
+#include "sim/calibration.h"
 #include "util/progress.h"
 
 namespace luthier::cli {
@@ -35,7 +36,7 @@ LoweredModel lowerForRun(const ir::Graph& graph, const sim::Dataset& data, const
     if ((o.lower.ptqWeightBits > 0 || o.ptqActivationBits > 0) && quant::needsPostTraining(graph)) {
         Progress none;
         prepared = quant::prepareGraph(
-            graph, {}, o.lower.ptqWeightBits, o.ptqActivationBits, quant::calibrateRanges(graph, data, none));
+            graph, {}, o.lower.ptqWeightBits, o.ptqActivationBits, sim::calibrateRanges(graph, data, none));
     }
     LoweredModel lowered;
     lowered.graph = std::make_unique<const ir::Graph>(std::move(prepared.graph));

@@ -67,7 +67,7 @@ int loweredIndex(const quant::IntGraph& lowered, int index)
 // template the compiler refuses becomes unavailable with its reason. When it refuses every one (a layer it cannot
 // map at all), the analytic costs stay, with a note.
 void useCompilerEstimates(LayerStats& s, const quant::IntGraph& lowered, const AnalysisOptions& options, int groupSize,
-    const std::vector<arch::TemplateKind>& wanted)
+    const std::vector<ir::TemplateKind>& wanted)
 {
     const int index = loweredIndex(lowered, s.index);
     if (index < 0) {
@@ -89,8 +89,8 @@ void useCompilerEstimates(LayerStats& s, const quant::IntGraph& lowered, const A
     for (arch::cost::Cost& c : costs) {
         if (std::find(wanted.begin(), wanted.end(), c.kind) == wanted.end())
             continue;
-        const bool parallel = c.kind == arch::TemplateKind::Unrolled || c.kind == arch::TemplateKind::LutDense
-            || c.kind == arch::TemplateKind::LutNa;
+        const bool parallel = c.kind == ir::TemplateKind::Unrolled || c.kind == ir::TemplateKind::LutDense
+            || c.kind == ir::TemplateKind::LutNa;
         if (parallel && s.weights > kMaxParallelMappedWeights) {
             c.formula = "analytic model (" + std::to_string(s.weights) + " weights: the statistics map parallel "
                 + "templates up to " + std::to_string(kMaxParallelMappedWeights) + "; `compile` gives the estimate): "
@@ -155,16 +155,16 @@ void applyLayerChoices(AnalysisOptions& options, const quant::Overrides& overrid
         if (o.templateKind)
             options.layerTemplate[name] = *o.templateKind;
         if (o.tables) // learned tables are LUT-Dense tables: compile maps the layer to nothing else
-            options.layerTemplate[name] = arch::TemplateKind::LutDense;
+            options.layerTemplate[name] = ir::TemplateKind::LutDense;
     }
 }
 
-const arch::cost::Cost& LayerStats::cost(arch::TemplateKind kind) const
+const arch::cost::Cost& LayerStats::cost(ir::TemplateKind kind) const
 {
     for (const arch::cost::Cost& c : costs)
         if (c.kind == kind)
             return c;
-    throw Error("layer '" + name + "' has no cost for template " + std::string(arch::toString(kind)));
+    throw Error("layer '" + name + "' has no cost for template " + std::string(ir::toString(kind)));
 }
 
 LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress,
@@ -248,23 +248,23 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     const auto chosen = options.layerTemplate.find(layer.name);
     // Learned tables map on LUT-Dense only, as compile chooses for them.
     s.selected = chosen != options.layerTemplate.end() ? chosen->second
-        : layer.learnedTables                          ? arch::TemplateKind::LutDense
+        : layer.learnedTables                          ? ir::TemplateKind::LutDense
                                                        : options.defaultTemplate;
     if (lowered && options.compilerEstimates) {
-        std::vector<arch::TemplateKind> wanted(std::begin(arch::kAllTemplates), std::end(arch::kAllTemplates));
+        std::vector<ir::TemplateKind> wanted(std::begin(ir::kAllTemplates), std::end(ir::kAllTemplates));
         if (options.mapSelectedOnly)
-            wanted = { s.selected, arch::TemplateKind::Dsp }; // dsp: what an unavailable choice is counted as
+            wanted = { s.selected, ir::TemplateKind::Dsp }; // dsp: what an unavailable choice is counted as
         useCompilerEstimates(s, *lowered, options, groupSize, wanted);
     }
     if (!s.cost(s.selected).available) {
-        s.notes.push_back(std::string(arch::toString(s.selected)) + " cannot map this layer ("
+        s.notes.push_back(std::string(ir::toString(s.selected)) + " cannot map this layer ("
             + s.cost(s.selected).formula + "): counted as dsp");
-        s.selected = arch::TemplateKind::Dsp;
+        s.selected = ir::TemplateKind::Dsp;
     }
     s.lutNa = arch::cost::lutNaOptions(in);
     if (layer.learnedTables)
         s.notes.push_back("learned tables (" + layer.learnedTables->origin + ") replace the products: "
-            + (s.cost(arch::TemplateKind::LutDense).fromCompiler
+            + (s.cost(ir::TemplateKind::LutDense).fromCompiler
                     ? "the lutdense cost is the compiler's estimate of the tables; the statistics above describe the "
                       "layer's weights"
                     : "the statistics and costs above describe the layer's weights, and `compile` gives the tables' "
@@ -328,7 +328,7 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
         SliceProgress slice(progress, from, to);
         m.layers.push_back(analyseLayer(graph, weighted[n], options, &slice, lowered ? &*lowered : nullptr));
     }
-    for (arch::TemplateKind kind : arch::kAllTemplates) {
+    for (ir::TemplateKind kind : ir::kAllTemplates) {
         arch::cost::Cost total;
         total.kind = kind;
         int missing = 0;

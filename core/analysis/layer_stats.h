@@ -29,8 +29,8 @@ inline arch::tlmac::TlmacOptions greedyTlmac()
 struct AnalysisOptions {
     int groupSize = 0; // G for every layer; 0 = default (kernel width for convs 2..K wide, else 3)
     std::map<std::string, int> layerGroupSize; // per-layer G by ir::Layer::name (overrides)
-    arch::TemplateKind defaultTemplate = arch::TemplateKind::Tlmac; // the template a layer is mapped to
-    std::map<std::string, arch::TemplateKind> layerTemplate; // per-layer choice by ir::Layer::name (overrides)
+    ir::TemplateKind defaultTemplate = ir::TemplateKind::Tlmac; // the template a layer is mapped to
+    std::map<std::string, ir::TemplateKind> layerTemplate; // per-layer choice by ir::Layer::name (overrides)
     int lutInputs = 6; // K
     int parallelism = 64; // P: TLMAC parallel outputs and lanes of the folded MAC templates
     int defaultActivationBits = 8; // assumed for float hidden activations, with a note
@@ -73,12 +73,12 @@ struct LayerStats {
     std::vector<std::pair<int64_t, double>> topShares; // (k, share of groups covered by the top-k)
     std::optional<TlmacStats> tlmac;
     arch::cost::CostInput costInput;
-    std::vector<arch::cost::Cost> costs; // kAllTemplates order
+    std::vector<arch::cost::Cost> costs; // ir::kAllTemplates order
     std::vector<arch::cost::LutNaOption> lutNa;
-    arch::TemplateKind selected = arch::TemplateKind::Tlmac; // chosen template (falls back to DSP when unavailable)
+    ir::TemplateKind selected = ir::TemplateKind::Tlmac; // chosen template (falls back to DSP when unavailable)
     std::vector<std::string> notes;
 
-    const arch::cost::Cost& cost(arch::TemplateKind kind) const;
+    const arch::cost::Cost& cost(ir::TemplateKind kind) const;
 };
 
 struct ModelStats {

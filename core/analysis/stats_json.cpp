@@ -6,7 +6,7 @@ using nlohmann::json;
 
 json toJson(const arch::cost::Cost& c)
 {
-    json j = { { "template", std::string(arch::toString(c.kind)) }, { "available", c.available },
+    json j = { { "template", std::string(ir::toString(c.kind)) }, { "available", c.available },
         { "formula", c.formula }, { "basis", c.fromCompiler ? "compiler" : "formula" } };
     if (c.available) {
         j["lut"] = c.lut;
@@ -50,7 +50,7 @@ json toJson(const LayerStats& s)
                 { "uniqueSliceGroups", s.groups.uniqueSliceGroups }, { "topShare", top },
                 { "covering90", s.groups.groupsCovering(0.9) }, { "frequencies", s.groups.frequencies },
                 { "topGroups", s.groups.topGroups } } },
-        { "selectedTemplate", std::string(arch::toString(s.selected)) },
+        { "selectedTemplate", std::string(ir::toString(s.selected)) },
         { "notes", s.notes },
     };
     if (s.tlmac) {

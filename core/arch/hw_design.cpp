@@ -60,7 +60,7 @@ int producerOf(const quant::IntGraph& graph, int index)
     return index;
 }
 
-Error tablesNeedLutDense(const quant::IntLayer& layer, const std::string& label, TemplateKind kind)
+Error tablesNeedLutDense(const quant::IntLayer& layer, const std::string& label, ir::TemplateKind kind)
 {
     return Error("layer " + label + " has learned LUT-Dense tables (" + layer.tables->origin
         + "), which only the lutdense template computes, but its template is set to " + std::string(toString(kind)));
@@ -84,15 +84,15 @@ std::string layerLabel(const quant::IntGraph& graph, int index)
 
 // The layer's own template, else the design's. Learned tables are computed by LUT-Dense only, so they choose it
 // unless the layer's own template says otherwise, which is an error rather than a silent fallback to weights.
-TemplateKind templateFor(const std::string& name, const quant::IntLayer& layer, const std::string& label,
+ir::TemplateKind templateFor(const std::string& name, const quant::IntLayer& layer, const std::string& label,
     const MapOptions& options)
 {
     const auto it = options.layerTemplates.find(name);
     if (!layer.tables)
         return it != options.layerTemplates.end() ? it->second : options.defaultTemplate;
-    if (it != options.layerTemplates.end() && it->second != TemplateKind::LutDense)
+    if (it != options.layerTemplates.end() && it->second != ir::TemplateKind::LutDense)
         throw tablesNeedLutDense(layer, label, it->second);
-    return TemplateKind::LutDense;
+    return ir::TemplateKind::LutDense;
 }
 
 // The options layer `name` maps with: its own group size G, when the project sets one, for every template that
@@ -124,7 +124,7 @@ const quant::IntFormat& denseInputFormat(const quant::IntGraph& graph, int i, in
 
 // A design layer for graph layer `index` on template `kind`: its model name, a unique module name (the fallback
 // when the model gives none) and instance.
-HwLayer namedLayer(const quant::IntGraph& graph, int index, TemplateKind kind, const std::string& fallback,
+HwLayer namedLayer(const quant::IntGraph& graph, int index, ir::TemplateKind kind, const std::string& fallback,
     std::set<std::string>& taken)
 {
     HwLayer hw;
@@ -141,17 +141,17 @@ void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& des
 {
     const MapOptions options = layerOptions(hw.name, designOptions);
     switch (hw.kind) {
-    case TemplateKind::Tlmac:
+    case ir::TemplateKind::Tlmac:
         return mapTlmacDense(hw, source, options);
-    case TemplateKind::Dsp:
+    case ir::TemplateKind::Dsp:
         return mapDspDense(hw, source, options);
-    case TemplateKind::ShiftAdd:
+    case ir::TemplateKind::ShiftAdd:
         return mapShiftAddDense(hw, source, options);
-    case TemplateKind::Unrolled:
+    case ir::TemplateKind::Unrolled:
         return mapUnrolledDense(hw, source, options);
-    case TemplateKind::LutDense:
+    case ir::TemplateKind::LutDense:
         return mapLutDenseDense(hw, source, options);
-    case TemplateKind::LutNa:
+    case ir::TemplateKind::LutNa:
         return mapLutNaDense(hw, source, options);
     }
 }
@@ -265,7 +265,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
     return design;
 }
 
-HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, TemplateKind kind, const MapOptions& options)
+HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, ir::TemplateKind kind, const MapOptions& options)
 {
     if (index <= 0 || size_t(index) >= graph.layers.size() || graph.outputs.size() != 1)
         throw Error("RTL mapping: layer " + std::to_string(index) + " is not a layer of a one-output graph");
@@ -273,7 +273,7 @@ HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, TemplateKind kin
     const std::string label = layerLabel(graph, index);
     if (layer.kind != ir::LayerKind::Dense && layer.kind != ir::LayerKind::Conv)
         throw Error("RTL mapping: layer " + label + " has no weights to map on a template");
-    if (layer.tables && kind != TemplateKind::LutDense)
+    if (layer.tables && kind != ir::TemplateKind::LutDense)
         throw tablesNeedLutDense(layer, label, kind);
     std::set<std::string> taken;
     HwLayer hw = namedLayer(graph, index, kind, "layer", taken);

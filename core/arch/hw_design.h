@@ -9,7 +9,7 @@
 // layer i+1's input registers (HwLayer::inputs).
 
 #include "arch/layer_blocks.h"
-#include "arch/template_kind.h"
+#include "ir/template_kind.h"
 #include "arch/tlmac/plan.h"
 #include "ir/learned_tables.h"
 #include "util/progress.h"
@@ -137,7 +137,7 @@ struct HwLayer {
     std::string name; // raw model layer name (untrusted text; shown, never emitted unescaped)
     std::string module; // Verilog module name (sanitised, unique)
     std::string instance; // instance name in the top
-    TemplateKind kind = TemplateKind::Tlmac;
+    ir::TemplateKind kind = ir::TemplateKind::Tlmac;
     int source = -1; // index into IntGraph::layers
     std::vector<int> inputs; // indices into HwDesign::layers; empty: the design input
 
@@ -162,8 +162,8 @@ struct HwLayer {
 
 struct MapOptions {
     tlmac::TlmacOptions tlmac;
-    TemplateKind defaultTemplate = TemplateKind::Tlmac;
-    std::map<std::string, TemplateKind> layerTemplates; // per raw model layer name; wins over the default
+    ir::TemplateKind defaultTemplate = ir::TemplateKind::Tlmac;
+    std::map<std::string, ir::TemplateKind> layerTemplates; // per raw model layer name; wins over the default
     std::map<std::string, int> layerGroupSizes; // G per raw model layer name (TLMAC, unrolled); wins over tlmac.groupSize
     int foldedLanes = 64; // DSP / shift-add: outputs computed in parallel (clamped to the layer's outputs)
     int pipelineEvery = 2; // unrolled / LUT-Dense / LUT-NA: adder-tree levels between pipeline registers
@@ -194,6 +194,6 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
 // mapDesign uses for it: its estimate, cycles and interval are what `compile` reports for the layer in a design.
 // What the statistics show as each template's cost (analysis/layer_stats.h). Throws luthier::Error naming the
 // layer when the template cannot map it.
-HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, TemplateKind kind, const MapOptions& options);
+HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, ir::TemplateKind kind, const MapOptions& options);
 
 } // namespace luthier::arch

@@ -55,7 +55,7 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
     r.ff += counters + 8;
     r += d.raw ? tlmac::rawOutputResources(d, d.outputs, k) : denseOutputResources(d, d.outputs);
 
-    hw.kind = TemplateKind::Dsp;
+    hw.kind = ir::TemplateKind::Dsp;
     hw.estimate = r;
     hw.cycles = depth + 3;
     hw.interval = depth + 5;

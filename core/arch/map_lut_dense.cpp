@@ -57,7 +57,7 @@ void mapLutDenseDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
                 address.push_back(i * d.inputBits + b);
             tables.addRead(address, read->first.second, tlmac::signedBitsFor(term.lo, term.hi));
         }
-    hw.kind = TemplateKind::LutDense;
+    hw.kind = ir::TemplateKind::LutDense;
     finishParallelLayer(hw, std::move(d), terms, tables, {});
 }
 

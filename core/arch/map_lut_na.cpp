@@ -60,7 +60,7 @@ void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& opt
                 tables.addRead(address, entries, tlmac::signedBitsFor(multiple.lo, multiple.hi));
             }
         }
-    hw.kind = TemplateKind::LutNa;
+    hw.kind = ir::TemplateKind::LutNa;
     finishParallelLayer(hw, std::move(d), terms, tables, shiftAdds);
 }
 

@@ -73,7 +73,7 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
     r.ff += counters + 8;
     r += d.raw ? tlmac::rawOutputResources(d, d.outputs, k) : denseOutputResources(d, d.outputs);
 
-    hw.kind = TemplateKind::ShiftAdd;
+    hw.kind = ir::TemplateKind::ShiftAdd;
     hw.estimate = r;
     hw.cycles = depth + 3;
     hw.interval = depth + 5;

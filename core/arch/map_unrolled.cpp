@@ -160,7 +160,7 @@ void mapUnrolledDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
             if (!u.fullTables) // a full table is the product itself, no sum
                 planeSums[firstProduct[size_t(j)] + int64_t(g)] = planeAddends(group, d.inputBits);
         }
-    hw.kind = TemplateKind::Unrolled;
+    hw.kind = ir::TemplateKind::Unrolled;
     finishParallelLayer(hw, std::move(d), terms, tables, planeSums);
 }
 

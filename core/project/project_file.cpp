@@ -140,11 +140,11 @@ namespace {
         }
         if (value.contains("template")) {
             const std::string s = in.string(value["template"], key + ".template");
-            o.templateKind = arch::templateFromString(s);
+            o.templateKind = ir::templateFromString(s);
             if (!o.templateKind) {
                 std::string known;
-                for (arch::TemplateKind t : arch::kAllTemplates)
-                    known += (known.empty() ? "" : ", ") + std::string(arch::toString(t));
+                for (ir::TemplateKind t : ir::kAllTemplates)
+                    known += (known.empty() ? "" : ", ") + std::string(ir::toString(t));
                 in.fail(key + ".template", "\"" + s + "\" is not one of " + known);
             }
         }
@@ -316,7 +316,7 @@ std::string serialiseProject(const Project& project, const std::string& baseDir)
         else
             entry.erase("weightScheme");
         if (o.templateKind)
-            entry["template"] = std::string(arch::toString(*o.templateKind));
+            entry["template"] = std::string(ir::toString(*o.templateKind));
         else
             entry.erase("template");
         if (!o.tablesFile.empty())

@@ -228,7 +228,7 @@ Overrides parseAssignments(const std::vector<std::string>& assignments)
             else
                 throw Error("override '" + a + "': scheme is uniform or pow2");
         } else if (key == "template") {
-            o.templateKind = arch::templateFromString(value);
+            o.templateKind = ir::templateFromString(value);
             if (!o.templateKind)
                 throw Error("override '" + a + "': template is one of tlmac, unrolled, lut-dense, shift-add, lut-na, dsp");
         } else if (key == "tables") {

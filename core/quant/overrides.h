@@ -2,7 +2,7 @@
 // Per-layer user choices that change the network (DESIGN.md section 2): stored in the project file,
 // applied by applyOverrides() which re-quantises from the model's float weights.
 
-#include "arch/template_kind.h"
+#include "ir/template_kind.h"
 #include "ir/graph.h"
 #include "ir/quant_spec.h"
 
@@ -18,7 +18,7 @@ struct LayerOverride {
     std::optional<int> weightBits;
     std::optional<int> activationBits;
     std::optional<ir::WeightScheme> weightScheme;
-    std::optional<arch::TemplateKind> templateKind;
+    std::optional<ir::TemplateKind> templateKind;
     std::optional<int> groupSize;
     // Learned LUT-Dense tables replacing the layer's products (Dense only; docs/learned-tables.md), and the file
     // they were read from (absolute; empty when the project holds them inline).

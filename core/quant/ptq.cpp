@@ -1,7 +1,5 @@
 #include "quant/ptq.h"
 
-#include "sim/float_executor.h"
-
 #include <algorithm>
 
 namespace luthier::quant {
@@ -49,21 +47,6 @@ Overrides postTrainingOverrides(const ir::Graph& graph, int weightBits, int acti
     for (auto it = result.begin(); it != result.end();)
         it = it->second.empty() ? result.erase(it) : std::next(it);
     return result;
-}
-
-std::map<int, std::pair<double, double>> calibrateRanges(const ir::Graph& graph, const sim::Dataset& data,
-    Progress& progress, int64_t maxSamples)
-{
-    sim::Dataset subset;
-    subset.sampleShape = data.sampleShape;
-    subset.count = std::min(data.count, maxSamples);
-    subset.data.assign(data.data.begin(), data.data.begin() + ptrdiff_t(subset.count * data.sampleSize()));
-    const sim::RunResult run = sim::runFloat(graph, subset, {}, progress);
-    std::map<int, std::pair<double, double>> ranges;
-    for (const sim::LayerRange& r : run.ranges)
-        if (r.layer >= 0)
-            ranges[r.layer] = { r.min, r.max };
-    return ranges;
 }
 
 PreparedGraph prepareGraph(const ir::Graph& imported, const Overrides& user, int ptqWeightBits,

@@ -1,12 +1,11 @@
 #pragma once
 // Post-training quantisation of float models (three_layer_keras, conv2d_small_keras, ...): the overrides that
 // give every float weight layer a weight bit-width and every unquantised activation that feeds a weight layer
-// an activation bit-width, and the calibration run that measures those activations' ranges.
+// an activation bit-width. The calibration run that measures those activations' ranges runs the model, so it
+// lives in sim/calibration.h.
 
 #include "ir/graph.h"
 #include "quant/overrides.h"
-#include "sim/dataset.h"
-#include "util/progress.h"
 
 #include <map>
 #include <string>
@@ -23,10 +22,6 @@ bool needsPostTraining(const ir::Graph& graph);
 // producers of float activations entering weight layers. Entries already in `given` are kept as they are.
 Overrides postTrainingOverrides(const ir::Graph& graph, int weightBits, int activationBits, const Overrides& given = {});
 
-// Output range (min, max) of every layer, measured with the float executor on the first `maxSamples` samples.
-std::map<int, std::pair<double, double>> calibrateRanges(const ir::Graph& graph, const sim::Dataset& data,
-    Progress& progress, int64_t maxSamples = 1024);
-
 struct PreparedGraph {
     ir::Graph graph; // overrides applied
     Overrides applied; // expanded: what was applied per layer, post-training defaults included
@@ -35,7 +30,7 @@ struct PreparedGraph {
 
 // The imported graph with the user's overrides and, for what the model leaves float, post-training defaults
 // (ptqWeightBits / ptqActivationBits). Activation quantisers are only added where `calibratedRanges` (from
-// calibrateRanges on the imported graph) has the layer's range; otherwise those activations stay float and a
+// sim::calibrateRanges on the imported graph) has the layer's range; otherwise those activations stay float and a
 // note says so.
 PreparedGraph prepareGraph(const ir::Graph& imported, const Overrides& user, int ptqWeightBits,
     int ptqActivationBits, const std::map<int, std::pair<double, double>>& calibratedRanges);

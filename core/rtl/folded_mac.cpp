@@ -16,7 +16,7 @@ std::string emitFoldedMac(const arch::HwLayer& layer, const FoldedProduct& produ
     const int IW = bitsFor(N - 1), BW = bitsFor(BLK - 1), AW = bitsFor(DEPTH - 1), PB = product.productBits;
 
     std::ostringstream v;
-    v << "// Layer '" << commentText(layer.name) << "': " << arch::toString(layer.kind) << " dense " << N << " -> "
+    v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> "
       << OUT << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes"
       << (d.inputScale == 2 ? ", bipolar" : "") << ")\n";
     v << "// " << P << " lanes x " << BLK << " blocks, one input per clock: " << product.description << "\n";

@@ -20,7 +20,7 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
     const int every = d.pipelineEvery;
 
     std::ostringstream v;
-    v << "// Layer '" << commentText(layer.name) << "': " << arch::toString(layer.kind) << " dense " << N << " -> "
+    v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> "
       << OUT << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes"
       << (d.inputScale == 2 ? ", bipolar" : "") << "), fully parallel\n";
     v << body.description;

@@ -24,21 +24,21 @@ LayerEmission emitLayer(const arch::HwLayer& layer)
         return emitArgmaxLayer(layer);
     if (layer.dense) {
         switch (layer.kind) {
-        case arch::TemplateKind::Dsp:
+        case ir::TemplateKind::Dsp:
             return emitDspLayer(layer);
-        case arch::TemplateKind::ShiftAdd:
+        case ir::TemplateKind::ShiftAdd:
             return emitShiftAddLayer(layer);
-        case arch::TemplateKind::Unrolled:
+        case ir::TemplateKind::Unrolled:
             return emitUnrolledLayer(layer);
-        case arch::TemplateKind::LutDense:
+        case ir::TemplateKind::LutDense:
             return emitLutDenseLayer(layer);
-        case arch::TemplateKind::LutNa:
+        case ir::TemplateKind::LutNa:
             return emitLutNaLayer(layer);
         default:
             break;
         }
     }
-    throw Error("RTL emission: layer '" + layer.name + "' has no datapath for the " + std::string(arch::toString(layer.kind))
+    throw Error("RTL emission: layer '" + layer.name + "' has no datapath for the " + std::string(ir::toString(layer.kind))
         + " template");
 }
 
@@ -50,10 +50,10 @@ std::string emitTopModule(const arch::HwDesign& design)
 {
     std::ostringstream v;
     std::string templates;
-    for (arch::TemplateKind kind : arch::kAllTemplates)
+    for (ir::TemplateKind kind : ir::kAllTemplates)
         for (const auto& layer : design.layers)
             if ((layer.tlmac || layer.dense) && layer.kind == kind) {
-                templates += (templates.empty() ? "" : ", ") + std::string(arch::toString(kind));
+                templates += (templates.empty() ? "" : ", ") + std::string(ir::toString(kind));
                 break;
             }
     v << "// " << design.top << ": model '" << commentText(design.model) << "' compiled by Luthier (" << templates
@@ -111,7 +111,7 @@ std::vector<EmittedFile> emitDesign(const arch::HwDesign& design)
         for (const auto& port : layer.ports)
             ports.push_back({ { "name", port.name }, { "direction", port.input ? "input" : "output" }, { "width", port.width } });
         layers.push_back({ { "name", layer.name }, { "module", layer.module }, { "instance", layer.instance },
-            { "template", layer.argmax ? std::string("argmax") : std::string(arch::toString(layer.kind)) },
+            { "template", layer.argmax ? std::string("argmax") : std::string(ir::toString(layer.kind)) },
             { "resources",
                 { { "lut", layer.estimate.lut }, { "ff", layer.estimate.ff }, { "carry", layer.estimate.carry },
                     { "dsp", layer.estimate.dsp }, { "bram", layer.estimate.bram } } },

@@ -28,7 +28,7 @@ analysis::AnalysisOptions fastAnalysis()
 }
 
 // What `luthier-cli compile --template KIND` maps with, for the same K, G, P and clustering as fastAnalysis().
-arch::MapOptions compileOptions(arch::TemplateKind kind)
+arch::MapOptions compileOptions(ir::TemplateKind kind)
 {
     arch::MapOptions options;
     options.tlmac = fastAnalysis().tlmac;
@@ -40,7 +40,7 @@ arch::MapOptions compileOptions(arch::TemplateKind kind)
     return options;
 }
 
-std::string compileError(const quant::IntGraph& ints, arch::TemplateKind kind)
+std::string compileError(const quant::IntGraph& ints, ir::TemplateKind kind)
 {
     try {
         arch::mapDesign(ints, compileOptions(kind));
@@ -66,9 +66,9 @@ private:
         const analysis::ModelStats stats = analysis::analyseGraph(g, fastAnalysis(), progress);
         QVERIFY(!stats.layers.empty());
         int refusals = 0;
-        for (size_t k = 0; k < std::size(arch::kAllTemplates); ++k) {
-            const arch::TemplateKind kind = arch::kAllTemplates[k];
-            const std::string kindName(arch::toString(kind));
+        for (size_t k = 0; k < std::size(ir::kAllTemplates); ++k) {
+            const ir::TemplateKind kind = ir::kAllTemplates[k];
+            const std::string kindName(ir::toString(kind));
             const std::string refused = compileError(ints, kind);
             if (!refused.empty()) {
                 ++refusals;
@@ -138,12 +138,12 @@ private Q_SLOTS:
         const analysis::LayerStats& last = stats.layers.back();
         QCOMPARE(last.name, std::string("MatMul_56"));
         const arch::HwLayer lutDense = arch::mapWeightLayer(quant::lowerToInteger(withTables), lowered,
-            arch::TemplateKind::LutDense, compileOptions(arch::TemplateKind::LutDense));
+            ir::TemplateKind::LutDense, compileOptions(ir::TemplateKind::LutDense));
         QVERIFY(lutDense.dense && lutDense.dense->tables);
-        QVERIFY(last.cost(arch::TemplateKind::LutDense).fromCompiler);
-        QCOMPARE(last.cost(arch::TemplateKind::LutDense).lut, lutDense.estimate.lut);
-        for (arch::TemplateKind kind : { arch::TemplateKind::Tlmac, arch::TemplateKind::Unrolled,
-                 arch::TemplateKind::ShiftAdd, arch::TemplateKind::LutNa, arch::TemplateKind::Dsp }) {
+        QVERIFY(last.cost(ir::TemplateKind::LutDense).fromCompiler);
+        QCOMPARE(last.cost(ir::TemplateKind::LutDense).lut, lutDense.estimate.lut);
+        for (ir::TemplateKind kind : { ir::TemplateKind::Tlmac, ir::TemplateKind::Unrolled,
+                 ir::TemplateKind::ShiftAdd, ir::TemplateKind::LutNa, ir::TemplateKind::Dsp }) {
             QVERIFY(!last.cost(kind).available);
             QVERIFY2(last.cost(kind).formula.find("only the lutdense template computes") != std::string::npos,
                 last.cost(kind).formula.c_str());
@@ -182,9 +182,9 @@ private Q_SLOTS:
         const analysis::ModelStats stats = analysis::analyseGraph(g, options, progress);
         QCOMPARE(stats.layers.size(), size_t(1));
         const analysis::LayerStats& s = stats.layers[0];
-        QVERIFY(s.cost(arch::TemplateKind::Dsp).fromCompiler);
-        QVERIFY(s.cost(arch::TemplateKind::Tlmac).fromCompiler);
-        for (arch::TemplateKind kind : { arch::TemplateKind::Unrolled, arch::TemplateKind::LutDense, arch::TemplateKind::LutNa }) {
+        QVERIFY(s.cost(ir::TemplateKind::Dsp).fromCompiler);
+        QVERIFY(s.cost(ir::TemplateKind::Tlmac).fromCompiler);
+        for (ir::TemplateKind kind : { ir::TemplateKind::Unrolled, ir::TemplateKind::LutDense, ir::TemplateKind::LutNa }) {
             QVERIFY(!s.cost(kind).fromCompiler);
             QVERIFY(s.cost(kind).formula.find("the statistics map parallel templates up to 1048576") != std::string::npos);
         }
@@ -198,7 +198,7 @@ private Q_SLOTS:
         Progress progress;
         const std::string name = g.layers[size_t(analysis::analyseGraph(g, fastAnalysis(), progress).layers[1].index)].name;
         const quant::Overrides overrides = quant::expandOverrides(g, quant::parseAssignments({ name + ".group=2" }));
-        arch::MapOptions options = compileOptions(arch::TemplateKind::Tlmac);
+        arch::MapOptions options = compileOptions(ir::TemplateKind::Tlmac);
         arch::applyLayerChoices(options, overrides);
         const arch::HwDesign design = arch::mapDesign(quant::lowerToInteger(g), options);
         QCOMPARE(design.layers[1].tlmac->plan.groupSize, 2);
@@ -206,7 +206,7 @@ private Q_SLOTS:
         analysis::AnalysisOptions analysisOptions = fastAnalysis();
         analysis::applyLayerChoices(analysisOptions, overrides);
         const analysis::ModelStats stats = analysis::analyseGraph(g, analysisOptions, progress);
-        QCOMPARE(stats.layers[1].cost(arch::TemplateKind::Tlmac).lut, design.layers[1].estimate.lut);
+        QCOMPARE(stats.layers[1].cost(ir::TemplateKind::Tlmac).lut, design.layers[1].estimate.lut);
     }
 
     void inputQuantiserReachesTheCompilerEstimate()
@@ -216,7 +216,7 @@ private Q_SLOTS:
         const ir::Graph g = importer::importModel(kShared + "/models/qkeras_jettagging.onnx");
         Progress progress;
         const analysis::ModelStats wide = analysis::analyseGraph(g, fastAnalysis(), progress);
-        QVERIFY(!wide.layers[0].cost(arch::TemplateKind::LutDense).available);
+        QVERIFY(!wide.layers[0].cost(ir::TemplateKind::LutDense).available);
         analysis::AnalysisOptions narrow = fastAnalysis();
         narrow.lowering.inputBits = 8;
         narrow.lowering.inputFractionBits = 4;
@@ -226,13 +226,13 @@ private Q_SLOTS:
         lower.inputBits = 8;
         lower.inputFractionBits = 4;
         const arch::HwDesign design
-            = arch::mapDesign(quant::lowerToInteger(g, lower), compileOptions(arch::TemplateKind::LutDense));
+            = arch::mapDesign(quant::lowerToInteger(g, lower), compileOptions(ir::TemplateKind::LutDense));
         QCOMPARE(design.layers[0].inputBits, int64_t(8));
-        const arch::cost::Cost& lutDense = stats.layers[0].cost(arch::TemplateKind::LutDense);
+        const arch::cost::Cost& lutDense = stats.layers[0].cost(ir::TemplateKind::LutDense);
         QVERIFY(lutDense.fromCompiler);
         QCOMPARE(lutDense.lut, design.layers[0].estimate.lut);
-        QVERIFY(stats.layers[0].cost(arch::TemplateKind::Unrolled).lut
-            < wide.layers[0].cost(arch::TemplateKind::Unrolled).lut);
+        QVERIFY(stats.layers[0].cost(ir::TemplateKind::Unrolled).lut
+            < wide.layers[0].cost(ir::TemplateKind::Unrolled).lut);
     }
 };
 

@@ -158,11 +158,11 @@ private Q_SLOTS:
         QCOMPARE(s.tlmac->lutWidth, int64_t(3));
         QCOMPARE(s.tlmac->muxLuts, int64_t(0));
         // The costs then equal the hand-computed ones of test_cost_models (TLMAC 47 LUTs / 2 cycles, unrolled 30).
-        QCOMPARE(s.cost(arch::TemplateKind::Tlmac).lut, int64_t(47));
-        QCOMPARE(s.cost(arch::TemplateKind::Tlmac).cycles, int64_t(2));
-        QCOMPARE(s.cost(arch::TemplateKind::Unrolled).lut, int64_t(30));
-        QCOMPARE(s.cost(arch::TemplateKind::LutDense).lut, int64_t(42));
-        QCOMPARE(m.totals.size(), std::size(arch::kAllTemplates));
+        QCOMPARE(s.cost(ir::TemplateKind::Tlmac).lut, int64_t(47));
+        QCOMPARE(s.cost(ir::TemplateKind::Tlmac).cycles, int64_t(2));
+        QCOMPARE(s.cost(ir::TemplateKind::Unrolled).lut, int64_t(30));
+        QCOMPARE(s.cost(ir::TemplateKind::LutDense).lut, int64_t(42));
+        QCOMPARE(m.totals.size(), std::size(ir::kAllTemplates));
         QCOMPARE(m.totals[0].lut, int64_t(47));
     }
 
@@ -193,7 +193,7 @@ private Q_SLOTS:
         QCOMPARE(first.tlmac->clusters, int64_t(8));
         QVERIFY(first.tlmac->lutWidth <= 4);
         QVERIFY(first.tlmac->arrays <= first.groups.uniqueGroups);
-        QCOMPARE(first.cost(arch::TemplateKind::Tlmac).cycles, int64_t(524));
+        QCOMPARE(first.cost(ir::TemplateKind::Tlmac).cycles, int64_t(524));
         // The last layer has no output quantiser: raw accumulator, no thresholds.
         QCOMPARE(m.layers[3].outputBits, 0);
         QCOMPARE(m.layers[3].outChannels, int64_t(10));

@@ -326,8 +326,8 @@ private Q_SLOTS:
     void foldedAccumulatorIsTwoLutsPerBit_data()
     {
         QTest::addColumn<int>("templateKind");
-        QTest::newRow("dsp") << int(TemplateKind::Dsp);
-        QTest::newRow("shiftadd") << int(TemplateKind::ShiftAdd);
+        QTest::newRow("dsp") << int(ir::TemplateKind::Dsp);
+        QTest::newRow("shiftadd") << int(ir::TemplateKind::ShiftAdd);
     }
 
     void foldedAccumulatorIsTwoLutsPerBit()
@@ -339,7 +339,7 @@ private Q_SLOTS:
         // grows by exactly 4 LUT per 2 accumulator bits (8, 10, 12 bits: 20, 24, 28 LUT).
         QFETCH(int, templateKind);
         MapOptions options;
-        options.defaultTemplate = TemplateKind(templateKind);
+        options.defaultTemplate = ir::TemplateKind(templateKind);
         const HwDesign design = mapDesign(foldedGraph(2), options);
         const HwLayer& layer = design.layers.back();
         QCOMPARE(layer.accumulators.size(), size_t(8));
@@ -348,7 +348,7 @@ private Q_SLOTS:
             QCOMPARE(a.ffs, int64_t(a.bits));
         }
         // A product of 9 bits or more goes on a DSP48, which takes the accumulator too: no fabric.
-        if (TemplateKind(templateKind) == TemplateKind::Dsp) {
+        if (ir::TemplateKind(templateKind) == ir::TemplateKind::Dsp) {
             const HwDesign wide = mapDesign(foldedGraph(8), options);
             QCOMPARE(wide.layers.back().estimate.dsp, int64_t(8));
             for (const Accumulator& a : wide.layers.back().accumulators)
@@ -394,7 +394,7 @@ private Q_SLOTS:
         QFETCH(bool, folds);
         const quant::IntGraph g = rawDenseGraph(6, 2, 1, 7, { -23, secondWeight });
         MapOptions options;
-        options.defaultTemplate = TemplateKind::LutNa;
+        options.defaultTemplate = ir::TemplateKind::LutNa;
         options.lutNaChunk = 3;
         options.pipelineEvery = 0;
         const HwDesign design = mapDesign(g, options);
@@ -447,7 +447,7 @@ private Q_SLOTS:
         for (size_t i = 0; i < l.weights.size(); ++i)
             l.weights[i] = powers[(i * 7 + i / 24) % 9];
         MapOptions options;
-        options.defaultTemplate = TemplateKind::ShiftAdd;
+        options.defaultTemplate = ir::TemplateKind::ShiftAdd;
         options.tlmac.lutInputs = 4;
         const HwDesign design = mapDesign(g, options);
         QTemporaryDir tmp;
@@ -499,9 +499,9 @@ private Q_SLOTS:
     void estimateAllKeepsOrder()
     {
         const auto costs = estimateAll(smallDense());
-        QCOMPARE(costs.size(), std::size(kAllTemplates));
+        QCOMPARE(costs.size(), std::size(ir::kAllTemplates));
         for (size_t i = 0; i < costs.size(); ++i) {
-            QVERIFY(costs[i].kind == kAllTemplates[i]);
+            QVERIFY(costs[i].kind == ir::kAllTemplates[i]);
             QVERIFY(!costs[i].formula.empty());
         }
     }

@@ -231,9 +231,9 @@ private Q_SLOTS:
         const ir::Graph tabled = quant::applyOverrides(m_model, ok);
         const quant::IntGraph lowered = quant::lowerToInteger(tabled);
         arch::MapOptions options;
-        options.defaultTemplate = arch::TemplateKind::Dsp;
-        QVERIFY(arch::mapDesign(lowered, options).layers.back().kind == arch::TemplateKind::LutDense);
-        options.layerTemplates["MatMul_56"] = arch::TemplateKind::Tlmac;
+        options.defaultTemplate = ir::TemplateKind::Dsp;
+        QVERIFY(arch::mapDesign(lowered, options).layers.back().kind == ir::TemplateKind::LutDense);
+        options.layerTemplates["MatMul_56"] = ir::TemplateKind::Tlmac;
         QCOMPARE(test::errorOf([&] { arch::mapDesign(lowered, options); }),
             std::string("layer 'MatMul_56' (Dense) has learned LUT-Dense tables (the exact products of layer "
                         "'MatMul_56'), which only the lutdense template computes, but its template is set to tlmac"));

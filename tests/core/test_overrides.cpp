@@ -8,6 +8,7 @@
 #include "quant/lower.h"
 #include "quant/overrides.h"
 #include "quant/ptq.h"
+#include "sim/calibration.h"
 #include "sim/dataset.h"
 
 #include <QtTest>
@@ -83,7 +84,7 @@ private Q_SLOTS:
         QVERIFY(o.at("fc.1").weightScheme == ir::WeightScheme::PowerOfTwo);
         QCOMPARE(o.at("conv").activationBits.value(), 4);
         QCOMPARE(o.at("conv").groupSize.value(), 9);
-        QVERIFY(o.at("*").templateKind == arch::TemplateKind::LutNa);
+        QVERIFY(o.at("*").templateKind == ir::TemplateKind::LutNa);
         QVERIFY_THROWS_EXCEPTION(Error, quant::parseAssignments({ "fc.wbits" }));
         QVERIFY_THROWS_EXCEPTION(Error, quant::parseAssignments({ "fc.wbits=0" }));
         QVERIFY_THROWS_EXCEPTION(Error, quant::parseAssignments({ "fc.colour=3" }));
@@ -148,7 +149,7 @@ private Q_SLOTS:
         // The shift-add template accepts these weights.
         Progress progress;
         const analysis::ModelStats stats = analysis::analyseGraph(p, {}, progress);
-        QVERIFY(stats.layers[0].cost(arch::TemplateKind::ShiftAdd).available);
+        QVERIFY(stats.layers[0].cost(ir::TemplateKind::ShiftAdd).available);
         QVERIFY_THROWS_EXCEPTION(Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=1", "fc.1.scheme=pow2" })));
         QVERIFY_THROWS_EXCEPTION(Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=6", "fc.1.scheme=pow2" })));
     }
@@ -167,8 +168,8 @@ private Q_SLOTS:
         const auto before = analysis::analyseGraph(handGraph(), formulas, progress);
         const auto after = analysis::analyseGraph(g, formulas, progress);
         QCOMPARE(after.layers[0].activationBits, 4);
-        QCOMPARE(after.layers[0].cost(arch::TemplateKind::Tlmac).cycles,
-            2 * before.layers[0].cost(arch::TemplateKind::Tlmac).cycles);
+        QCOMPARE(after.layers[0].cost(ir::TemplateKind::Tlmac).cycles,
+            2 * before.layers[0].cost(ir::TemplateKind::Tlmac).cycles);
         // `*.abits` reaches the producer of every weight layer's input: here the model input.
         const ir::Graph all = quant::applyOverrides(handGraph(), quant::parseAssignments({ "*.abits=3" }));
         QCOMPARE(all.layers[0].outputQuant()->bits, 3);
@@ -210,7 +211,7 @@ private Q_SLOTS:
         QVERIFY(quant::needsPostTraining(g));
         sim::Dataset x = sim::loadInputs(kShared + "/models/reference/three_layer_keras.input.npy", g.layers[0].outShape);
         Progress progress;
-        const auto ranges = quant::calibrateRanges(g, x, progress);
+        const auto ranges = sim::calibrateRanges(g, x, progress);
         const quant::PreparedGraph p = quant::prepareGraph(g, {}, 8, 8, ranges);
         QVERIFY(!quant::needsPostTraining(p.graph));
         for (const ir::Layer& l : p.graph.layers)

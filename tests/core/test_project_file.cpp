@@ -45,7 +45,7 @@ private Q_SLOTS:
         p.dataset = { base + "/data/x.npy", base + "/data/y.npy" };
         p.compiler = { 4, 32, 2.5, 150.0, 8, 4 };
         p.overrides["fc1"].weightBits = 3;
-        p.overrides["fc1"].templateKind = arch::TemplateKind::Unrolled;
+        p.overrides["fc1"].templateKind = ir::TemplateKind::Unrolled;
         p.overrides["fc2"].activationBits = 4;
         p.overrides["fc2"].weightScheme = ir::WeightScheme::PowerOfTwo;
         p.overrides["fc2"].groupSize = 2;
@@ -65,7 +65,7 @@ private Q_SLOTS:
         QVERIFY(q.constraints == p.constraints);
         QCOMPARE(q.overrides.size(), size_t(2));
         QCOMPARE(*q.overrides.at("fc1").weightBits, 3);
-        QVERIFY(*q.overrides.at("fc1").templateKind == arch::TemplateKind::Unrolled);
+        QVERIFY(*q.overrides.at("fc1").templateKind == ir::TemplateKind::Unrolled);
         QVERIFY(!q.overrides.at("fc1").activationBits);
         QCOMPARE(*q.overrides.at("fc2").activationBits, 4);
         QVERIFY(*q.overrides.at("fc2").weightScheme == ir::WeightScheme::PowerOfTwo);

@@ -63,7 +63,7 @@ Compiled compile(const std::string& model, const std::string& inputs, const arch
 }
 
 // Why mapDesign refuses JSC (lowered as imported) on `kind` everywhere; "" when it maps.
-std::string jscRefusal(arch::TemplateKind kind)
+std::string jscRefusal(ir::TemplateKind kind)
 {
     arch::MapOptions o;
     o.defaultTemplate = kind;
@@ -72,7 +72,7 @@ std::string jscRefusal(arch::TemplateKind kind)
     return test::errorOf([&] { arch::mapDesign(ints, o); });
 }
 
-arch::MapOptions mix(std::initializer_list<std::pair<const char*, arch::TemplateKind>> layers)
+arch::MapOptions mix(std::initializer_list<std::pair<const char*, ir::TemplateKind>> layers)
 {
     arch::MapOptions o;
     for (const auto& [name, kind] : layers)
@@ -92,16 +92,16 @@ private Q_SLOTS:
     {
         if (!verify::findProgram("verilator"))
             QSKIP("verilator is not installed");
-        using arch::TemplateKind;
-        arch::MapOptions o = mix({ { "MatMul_0", TemplateKind::LutNa }, { "MatMul_1", TemplateKind::Unrolled },
-            { "MatMul_2", TemplateKind::LutDense }, { "MatMul_3", TemplateKind::Dsp } });
+        using ir::TemplateKind;
+        arch::MapOptions o = mix({ { "MatMul_0", ir::TemplateKind::LutNa }, { "MatMul_1", ir::TemplateKind::Unrolled },
+            { "MatMul_2", ir::TemplateKind::LutDense }, { "MatMul_3", ir::TemplateKind::Dsp } });
         o.argmax = true;
         const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "jsc_mix";
         const Compiled c = compile(kJsc, kJscInputs, o, dir);
         QCOMPARE(c.design.layers.size(), size_t(5));
-        QVERIFY(c.design.layers[0].kind == TemplateKind::LutNa);
+        QVERIFY(c.design.layers[0].kind == ir::TemplateKind::LutNa);
         QCOMPARE(c.design.layers[0].dense->chunkBits, 6); // cheapest k for 6-bit weights on LUT6: 16-bit codes in 3 chunks
-        QVERIFY(c.design.layers[3].kind == TemplateKind::Dsp);
+        QVERIFY(c.design.layers[3].kind == ir::TemplateKind::Dsp);
         QVERIFY(c.design.layers[4].argmax);
         // One class index out: 5 classes need 3 bits.
         QCOMPARE(c.design.outputCount, int64_t(1));
@@ -119,9 +119,9 @@ private Q_SLOTS:
     {
         if (!verify::findProgram("verilator"))
             QSKIP("verilator is not installed");
-        using arch::TemplateKind;
-        arch::MapOptions o = mix({ { "MatMul_20", TemplateKind::ShiftAdd }, { "MatMul_32", TemplateKind::LutDense },
-            { "MatMul_44", TemplateKind::LutNa }, { "MatMul_56", TemplateKind::Unrolled } });
+        using ir::TemplateKind;
+        arch::MapOptions o = mix({ { "MatMul_20", ir::TemplateKind::ShiftAdd }, { "MatMul_32", ir::TemplateKind::LutDense },
+            { "MatMul_44", ir::TemplateKind::LutNa }, { "MatMul_56", ir::TemplateKind::Unrolled } });
         o.lutNaChunk = 1;
         o.argmax = true;
         const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "tfc_mix";
@@ -150,12 +150,12 @@ private Q_SLOTS:
                 = std::make_shared<const ir::LearnedTables>(test::editedTables(quant::exactProductTables(base, index)));
         }
         arch::MapOptions o;
-        o.defaultTemplate = arch::TemplateKind::Dsp; // cheap to build; the tables pick LUT-Dense themselves
+        o.defaultTemplate = ir::TemplateKind::Dsp; // cheap to build; the tables pick LUT-Dense themselves
         const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "tfc_learned";
         const Compiled c = compile(kTfc, kTfcInputs, o, dir, overrides);
         QCOMPARE(c.design.layers.size(), size_t(4));
-        QVERIFY(c.design.layers[2].kind == arch::TemplateKind::LutDense && c.design.layers[2].dense->tables);
-        QVERIFY(c.design.layers[3].kind == arch::TemplateKind::LutDense && c.design.layers[3].dense->tables);
+        QVERIFY(c.design.layers[2].kind == ir::TemplateKind::LutDense && c.design.layers[2].dense->tables);
+        QVERIFY(c.design.layers[3].kind == ir::TemplateKind::LutDense && c.design.layers[3].dense->tables);
         // The expected outputs are the tables', not the weights': most vectors' class scores differ.
         const rtl::TestVectors weights = rtl::goldenVectors(
             base, arch::mapDesign(base, o), sim::loadInputs(kTfcInputs, imported.inputShape));
@@ -179,7 +179,7 @@ private Q_SLOTS:
         pow2[quant::kAllLayers].weightScheme = ir::WeightScheme::PowerOfTwo;
         pow2[quant::kAllLayers].weightBits = 4; // n-BQ-NN levels 0, +-2^0 .. +-2^-6 (at most 5 bits)
         arch::MapOptions o;
-        o.defaultTemplate = arch::TemplateKind::ShiftAdd;
+        o.defaultTemplate = ir::TemplateKind::ShiftAdd;
         o.foldedLanes = 16; // 64 outputs in 4 blocks: exercises the per-block sum registers
         const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "jsc_shiftadd";
         const Compiled c = compile(kJsc, kJscInputs, o, dir, pow2);
@@ -191,14 +191,14 @@ private Q_SLOTS:
 
     void shiftAddRefusesOtherWeights()
     {
-        const std::string m = jscRefusal(arch::TemplateKind::ShiftAdd); // 6-bit uniform weights
+        const std::string m = jscRefusal(ir::TemplateKind::ShiftAdd); // 6-bit uniform weights
         QVERIFY2(m.find("MatMul_0") != std::string::npos, m.c_str());
         QVERIFY2(m.find("pow2") != std::string::npos, m.c_str());
     }
 
     void lutDenseRefusesWideCodes()
     {
-        const std::string m = jscRefusal(arch::TemplateKind::LutDense); // the JSC input codes have 16 bits
+        const std::string m = jscRefusal(ir::TemplateKind::LutDense); // the JSC input codes have 16 bits
         QVERIFY2(m.find("MatMul_0") != std::string::npos, m.c_str());
         QVERIFY2(m.find("--input-bits") != std::string::npos, m.c_str());
     }
@@ -210,7 +210,7 @@ private Q_SLOTS:
         if (!verify::findProgram("verilator"))
             QSKIP("verilator is not installed");
         arch::MapOptions o;
-        o.defaultTemplate = arch::TemplateKind::LutDense;
+        o.defaultTemplate = ir::TemplateKind::LutDense;
         quant::LowerOptions lower;
         lower.inputBits = 8;
         lower.inputFractionBits = 4;
@@ -218,7 +218,7 @@ private Q_SLOTS:
         const Compiled c = compile(kJsc, kJscInputs, o, dir, {}, lower);
         QCOMPARE(c.design.inputBits, int64_t(8));
         for (const arch::HwLayer& l : c.design.layers)
-            QVERIFY(l.kind == arch::TemplateKind::LutDense);
+            QVERIFY(l.kind == ir::TemplateKind::LutDense);
         const auto r = verify::verifyDesign(dir, {});
         QCOMPARE(r.vectors, int64_t(1000));
         QCOMPARE(r.failed, int64_t(0));
@@ -230,13 +230,13 @@ private Q_SLOTS:
     {
         if (!verify::findProgram("yosys"))
             QSKIP("yosys is not installed");
-        for (arch::TemplateKind kind : arch::kAllTemplates) {
+        for (ir::TemplateKind kind : ir::kAllTemplates) {
             arch::MapOptions o;
-            o.defaultTemplate = arch::TemplateKind::Dsp; // cheap to emit; only the output layer is synthesised
+            o.defaultTemplate = ir::TemplateKind::Dsp; // cheap to emit; only the output layer is synthesised
             o.layerTemplates["MatMul_3"] = kind;
-            const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / ("synth_" + std::string(arch::toString(kind)));
+            const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / ("synth_" + std::string(ir::toString(kind)));
             quant::Overrides pow2; // shift-add needs power-of-two weights; the other templates take the model's
-            if (kind == arch::TemplateKind::ShiftAdd) {
+            if (kind == ir::TemplateKind::ShiftAdd) {
                 pow2["MatMul_3"].weightBits = 4;
                 pow2["MatMul_3"].weightScheme = ir::WeightScheme::PowerOfTwo;
             }
@@ -247,15 +247,15 @@ private Q_SLOTS:
             QCOMPARE(r.layers.size(), size_t(1));
             const auto& l = r.layers[0];
             qInfo("%s: estimate %lld LUT / %lld FF, Yosys %lld LUT / %lld FF (%+.1f %%)",
-                std::string(arch::toString(kind)).c_str(), (long long)l.estimateLut, (long long)l.estimateFf,
+                std::string(ir::toString(kind)).c_str(), (long long)l.estimateLut, (long long)l.estimateFf,
                 (long long)l.counts.lut, (long long)l.counts.ff, l.lutErrorPercent());
             QVERIFY2(l.problem.empty(), l.problem.c_str());
             QVERIFY(l.counts.lut > 0);
             // The parallel templates' estimates model Yosys' structure term by term (docs/compiler.md, "Resource
             // estimate"): on this layer they are within 25 % in LUTs and 10 % in FFs. The folded templates' bounds
             // are set where they are calibrated.
-            if (kind == arch::TemplateKind::Unrolled || kind == arch::TemplateKind::LutDense
-                || kind == arch::TemplateKind::LutNa) {
+            if (kind == ir::TemplateKind::Unrolled || kind == ir::TemplateKind::LutDense
+                || kind == ir::TemplateKind::LutNa) {
                 QVERIFY2(std::abs(l.lutErrorPercent()) <= 25.0, std::to_string(l.lutErrorPercent()).c_str());
                 const double ffError = 100.0 * double(l.estimateFf - l.counts.ff) / double(l.counts.ff);
                 QVERIFY2(std::abs(ffError) <= 10.0, std::to_string(ffError).c_str());
@@ -263,7 +263,7 @@ private Q_SLOTS:
             const auto dsp = l.counts.cells.find("DSP48E1");
             const int64_t dsps = dsp == l.counts.cells.end() ? 0 : dsp->second;
             // The DSP template's 5 lanes (one per output) each map their 6 x 7-bit product to one DSP48E1.
-            QCOMPARE(dsps, kind == arch::TemplateKind::Dsp ? int64_t(5) : int64_t(0));
+            QCOMPARE(dsps, kind == ir::TemplateKind::Dsp ? int64_t(5) : int64_t(0));
         }
     }
 

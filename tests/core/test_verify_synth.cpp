@@ -37,13 +37,13 @@ private Q_SLOTS:
         QTest::addColumn<int>("lutInputs");
         QTest::addColumn<QString>("flow");
         QTest::addColumn<int>("templateKind");
-        QTest::newRow("tlmac K=6 synth_xilinx") << 6 << "synth_xilinx" << int(arch::TemplateKind::Tlmac);
+        QTest::newRow("tlmac K=6 synth_xilinx") << 6 << "synth_xilinx" << int(ir::TemplateKind::Tlmac);
         // Before the iCE40 terms (4:1 muxes of two LUT4, comparators on SB_CARRY, deduplicated table bits) the
         // estimate was 916 against 664 LUT4 (+38 %).
-        QTest::newRow("tlmac K=4 synth_ice40") << 4 << "synth_ice40" << int(arch::TemplateKind::Tlmac);
+        QTest::newRow("tlmac K=4 synth_ice40") << 4 << "synth_ice40" << int(ir::TemplateKind::Tlmac);
         // Before the DSP48 packing of the accumulators (and the raw offset adder only for the offset's bits) the
         // estimate was 270 against 136 LUT (+98 %). About 5 s of Yosys.
-        QTest::newRow("dsp K=6 synth_xilinx") << 6 << "synth_xilinx" << int(arch::TemplateKind::Dsp);
+        QTest::newRow("dsp K=6 synth_xilinx") << 6 << "synth_xilinx" << int(ir::TemplateKind::Dsp);
     }
 
     void jscOutputLayerWithinFifteenPercent()
@@ -58,7 +58,7 @@ private Q_SLOTS:
         const ir::Graph graph = importer::importModel(std::string(LUTHIER_SHARED_DIR) + "/models/qkeras_jettagging.onnx");
         arch::MapOptions mapOptions;
         mapOptions.tlmac.lutInputs = lutInputs;
-        mapOptions.defaultTemplate = arch::TemplateKind(templateKind);
+        mapOptions.defaultTemplate = ir::TemplateKind(templateKind);
         const arch::HwDesign design = arch::mapDesign(quant::lowerToInteger(graph), mapOptions);
         const std::filesystem::path dir = tmp.path().toStdString();
         rtl::writeFiles(dir, rtl::emitDesign(design));

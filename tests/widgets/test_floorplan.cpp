@@ -267,7 +267,7 @@ private Q_SLOTS:
         project::Project example = project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
         Progress progress;
         const PlacedProject tlmac = placeProject(example, progress);
-        example.overrides["MatMul_56"].templateKind = arch::TemplateKind::Dsp;
+        example.overrides["MatMul_56"].templateKind = ir::TemplateKind::Dsp;
         const PlacedProject dsp = placeProject(example, progress);
         const auto layerLuts = [](const place::Netlist& n, const std::string& layer) {
             int64_t luts = 0;

@@ -84,7 +84,7 @@ private Q_SLOTS:
         // An unsaved per-layer choice, as the statistics view makes one: compile must map what the project says.
         panel.setProjectProvider([] {
             project::Project p = example();
-            p.overrides["MatMul_56"].templateKind = arch::TemplateKind::Dsp;
+            p.overrides["MatMul_56"].templateKind = ir::TemplateKind::Dsp;
             return p;
         });
         panel.setWorkDirectory(work.path());

@@ -277,8 +277,8 @@ private Q_SLOTS:
         // analysis counts the layer as lutdense.
         auto* templateBox = w.inspector()->findChild<QComboBox*>(QStringLiteral("templateKind"));
         QVERIFY(!templateBox->isEnabled());
-        QCOMPARE(templateBox->currentData().toInt(), int(arch::TemplateKind::LutDense));
-        QVERIFY(w.document()->analysis().layers[size_t(index)].templateKind == arch::TemplateKind::LutDense);
+        QCOMPARE(templateBox->currentData().toInt(), int(ir::TemplateKind::LutDense));
+        QVERIFY(w.document()->analysis().layers[size_t(index)].templateKind == ir::TemplateKind::LutDense);
         QVERIFY(w.document()->undoStack()->count() == 0);
 
         // Another edit of the layer keeps its tables, and saving writes them back as the same relative path.

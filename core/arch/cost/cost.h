@@ -3,7 +3,7 @@
 // functions of a CostInput: the numbers the analysis measured on a layer's integer weights. Each returns LUT, FF,
 // DSP, BRAM and cycles per inference with a one-line formula that shows where the numbers come from.
 
-#include "arch/template_kind.h"
+#include "ir/template_kind.h"
 
 #include <cstdint>
 #include <optional>
@@ -50,7 +50,7 @@ struct CostInput {
 };
 
 struct Cost {
-    TemplateKind kind = TemplateKind::Tlmac;
+    ir::TemplateKind kind = ir::TemplateKind::Tlmac;
     bool available = true; // false: the template cannot implement this layer; `formula` says why
     int64_t lut = 0, ff = 0, dsp = 0;
     double bram = 0; // BRAM36 equivalents (halves are BRAM18)
@@ -102,7 +102,7 @@ LutNaOption bestLutNaOption(const CostInput& in);
 Cost lutNaCost(const CostInput& in);
 Cost dspCost(const CostInput& in);
 
-Cost estimate(TemplateKind kind, const CostInput& in);
-std::vector<Cost> estimateAll(const CostInput& in); // in kAllTemplates order
+Cost estimate(ir::TemplateKind kind, const CostInput& in);
+std::vector<Cost> estimateAll(const CostInput& in); // in ir::kAllTemplates order
 
 } // namespace luthier::arch::cost

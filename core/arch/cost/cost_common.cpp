@@ -89,20 +89,20 @@ void addMemory(Cost& cost, int64_t bits, int lutInputs)
         cost.bram += bram36(bits);
 }
 
-Cost estimate(TemplateKind kind, const CostInput& in)
+Cost estimate(ir::TemplateKind kind, const CostInput& in)
 {
     switch (kind) {
-    case TemplateKind::Tlmac:
+    case ir::TemplateKind::Tlmac:
         return tlmacCost(in);
-    case TemplateKind::Unrolled:
+    case ir::TemplateKind::Unrolled:
         return unrolledCost(in);
-    case TemplateKind::LutDense:
+    case ir::TemplateKind::LutDense:
         return lutDenseCost(in);
-    case TemplateKind::ShiftAdd:
+    case ir::TemplateKind::ShiftAdd:
         return shiftAddCost(in);
-    case TemplateKind::LutNa:
+    case ir::TemplateKind::LutNa:
         return lutNaCost(in);
-    case TemplateKind::Dsp:
+    case ir::TemplateKind::Dsp:
         return dspCost(in);
     }
     return Cost {};
@@ -111,7 +111,7 @@ Cost estimate(TemplateKind kind, const CostInput& in)
 std::vector<Cost> estimateAll(const CostInput& in)
 {
     std::vector<Cost> costs;
-    for (TemplateKind kind : kAllTemplates)
+    for (ir::TemplateKind kind : ir::kAllTemplates)
         costs.push_back(estimate(kind, in));
     return costs;
 }

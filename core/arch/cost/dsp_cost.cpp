@@ -12,7 +12,7 @@ namespace luthier::arch::cost {
 Cost dspCost(const CostInput& in)
 {
     Cost c;
-    c.kind = TemplateKind::Dsp;
+    c.kind = ir::TemplateKind::Dsp;
     const int64_t lanes = std::max<int64_t>(1, std::min(in.parallelism, in.macs()));
     const int64_t perLane = int64_t((in.weightBits + 26) / 27) * ((in.activationBits + 17) / 18);
     const int acc = accumulatorBits(in);

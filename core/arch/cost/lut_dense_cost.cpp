@@ -12,7 +12,7 @@ namespace luthier::arch::cost {
 Cost lutDenseCost(const CostInput& in)
 {
     Cost c;
-    c.kind = TemplateKind::LutDense;
+    c.kind = ir::TemplateKind::LutDense;
     const int m = in.activationBits;
     const int n = in.weightBits + in.activationBits;
     // The surrogate is calibrated for LUT6; other fabrics use the plain table size. Kept in tenths of a LUT so

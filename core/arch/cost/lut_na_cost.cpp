@@ -38,7 +38,7 @@ LutNaOption bestLutNaOption(const CostInput& in)
 Cost lutNaCost(const CostInput& in)
 {
     Cost c;
-    c.kind = TemplateKind::LutNa;
+    c.kind = ir::TemplateKind::LutNa;
     const LutNaOption best = bestLutNaOption(in);
     const int acc = accumulatorBits(in);
     const int64_t adders = std::max<int64_t>(0, in.nonZeroWeights - in.outputsWithWeights) * acc;

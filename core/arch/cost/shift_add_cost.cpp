@@ -13,7 +13,7 @@ namespace luthier::arch::cost {
 Cost shiftAddCost(const CostInput& in)
 {
     Cost c;
-    c.kind = TemplateKind::ShiftAdd;
+    c.kind = ir::TemplateKind::ShiftAdd;
     if (!in.powerOfTwoWeights) {
         c.available = false;
         c.formula = "weights are not all 0 or +-2^e (use the pow2 weight scheme)";

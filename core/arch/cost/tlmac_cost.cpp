@@ -13,7 +13,7 @@ namespace luthier::arch::cost {
 Cost tlmacCost(const CostInput& in)
 {
     Cost c;
-    c.kind = TemplateKind::Tlmac;
+    c.kind = ir::TemplateKind::Tlmac;
     if (!in.tlmac) {
         c.available = false;
         c.formula = "no TLMAC plan for this layer";

@@ -28,7 +28,7 @@ int64_t groupTableLuts(const CostInput& in, int sumBits)
 Cost unrolledCost(const CostInput& in)
 {
     Cost c;
-    c.kind = TemplateKind::Unrolled;
+    c.kind = ir::TemplateKind::Unrolled;
     const int acc = accumulatorBits(in);
     const int sumBits = in.weightBits + in.activationBits + ceilLog2(in.groupSize);
     const int64_t perTable = groupTableLuts(in, sumBits);

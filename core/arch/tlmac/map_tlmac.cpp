@@ -13,7 +13,7 @@ void mapTlmacDense(HwLayer& hw, const DenseSource& source, const MapOptions& opt
     static_cast<DenseArithmetic&>(d) = denseArithmetic(source, weights.values, weights.outputs, weights.rowLength);
     d.inputs = weights.rowLength;
     d.plan = tlmac::planLayer(weights, options.tlmac, nullptr);
-    hw.kind = TemplateKind::Tlmac;
+    hw.kind = ir::TemplateKind::Tlmac;
     hw.tlmac = std::move(d);
     tlmac::describeLayer(hw);
     setDensePorts(hw, *hw.tlmac, hw.tlmac->plan.outputs);

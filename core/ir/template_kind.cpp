@@ -1,8 +1,8 @@
-#include "arch/template_kind.h"
+#include "ir/template_kind.h"
 
 #include <string>
 
-namespace luthier::arch {
+namespace luthier::ir {
 
 std::string_view toString(TemplateKind kind)
 {
@@ -35,4 +35,4 @@ std::optional<TemplateKind> templateFromString(std::string_view name)
     return std::nullopt;
 }
 
-} // namespace luthier::arch
+} // namespace luthier::ir

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace luthier::arch {
+namespace luthier::ir {
 
 enum class TemplateKind {
     Tlmac, // folded, bit-serial lookup arrays shared by clustered steps (the main template)
@@ -22,4 +22,4 @@ inline constexpr TemplateKind kAllTemplates[] = { TemplateKind::Tlmac, TemplateK
 std::string_view toString(TemplateKind kind); // "tlmac", "unrolled", "lutdense", "shiftadd", "lutna", "dsp"
 std::optional<TemplateKind> templateFromString(std::string_view name); // ignores '-' and '_'
 
-} // namespace luthier::arch
+} // namespace luthier::ir
