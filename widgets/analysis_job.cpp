@@ -2,6 +2,7 @@
 
 #include "analysis/accuracy.h"
 #include "analysis/layer_stats.h"
+#include "pipeline/pipeline.h"
 #include "quant/overrides.h"
 #include "sim/dataset.h"
 #include "util/error.h"
@@ -52,13 +53,11 @@ namespace {
 AnalysisSnapshot analyseLayers(const AnalysisInput& input, Progress& progress)
 {
     AnalysisSnapshot snapshot;
-    const project::Project& project = input.project;
+    pipeline::Pipeline build(pipeline::fromProject(input.project), input.graph);
     quant::Overrides expanded;
     try {
-        expanded = quant::expandOverrides(*input.graph, project.overrides);
-        snapshot.graph = std::make_shared<const ir::Graph>(quant::applyOverrides(*input.graph, expanded));
-    } catch (const Cancelled&) {
-        throw;
+        snapshot.graph = build.graph(progress);
+        expanded = build.appliedOverrides(progress);
     } catch (const Error& e) {
         snapshot.error = e.what();
         snapshot.graph = input.graph;
@@ -68,19 +67,11 @@ AnalysisSnapshot analyseLayers(const AnalysisInput& input, Progress& progress)
     if (!snapshot.error.empty())
         return snapshot;
 
-    analysis::AnalysisOptions options;
-    options.lutInputs = project.compiler.lutInputs;
-    options.parallelism = project.compiler.parallelism;
-    options.tlmac.effort = project.compiler.annealingEffort;
-    options.lowering = project.compiler.lowering();
-    analysis::applyLayerChoices(options, expanded);
     try {
-        const analysis::ModelStats stats = analysis::analyseGraph(graph, options, progress);
-        for (const analysis::LayerStats& s : stats.layers)
+        const auto stats = build.statistics(progress);
+        for (const analysis::LayerStats& s : stats->layers)
             if (s.index >= 0 && size_t(s.index) < snapshot.layers.size())
                 fillFromStats(s, snapshot.layers[size_t(s.index)]);
-    } catch (const Cancelled&) {
-        throw;
     } catch (const Error& e) {
         snapshot.error = e.what();
     }
@@ -105,8 +96,6 @@ void evaluateAccuracy(const AnalysisInput& input, AnalysisSnapshot& snapshot, Pr
             *snapshot.graph, inputs, labels, progress, 0, input.project.compiler.lowering());
         snapshot.accuracy = accuracy.intAccuracy; // what the hardware computes
         snapshot.samples = accuracy.samples;
-    } catch (const Cancelled&) {
-        throw;
     } catch (const Error& e) {
         snapshot.accuracyNote = e.what();
     }

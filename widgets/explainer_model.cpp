@@ -2,8 +2,7 @@
 
 #include "arch/cost/cost.h"
 #include "device/resources.h"
-#include "onnx/importer.h"
-#include "quant/lower.h"
+#include "pipeline/pipeline.h"
 #include "sim/dataset.h"
 #include "sim/int_executor.h"
 #include "sim/int_kernels.h"
@@ -61,31 +60,26 @@ namespace {
 
 } // namespace
 
-ExplainerSource loadExplainerSource(const std::string& modelPath, const std::string& inputsPath, int64_t sampleIndex,
-    int lutInputs, int groupSize, int parallel)
+ExplainerSource loadExplainerSource(const pipeline::Options& options, int64_t sampleIndex)
 {
     ExplainerSource source;
-    auto graph = std::make_shared<const ir::Graph>(importer::importModel(modelPath));
+    pipeline::Pipeline build(options);
+    Progress none;
+    auto graph = build.graph(none);
     source.modelName = graph->name;
-    auto ints = std::make_shared<const quant::IntGraph>(quant::lowerToInteger(*graph));
-    arch::MapOptions options;
-    options.tlmac.lutInputs = lutInputs;
-    options.tlmac.groupSize = groupSize;
-    options.tlmac.parallelOutputs = parallel;
-    source.design = std::make_shared<const arch::HwDesign>(arch::mapDesign(*ints, options));
-
-    const sim::Dataset all = sim::loadInputs(inputsPath, graph->layers.at(0).outShape);
-    if (sampleIndex < 0 || sampleIndex >= all.count)
-        throw Error(inputsPath + ": sample " + std::to_string(sampleIndex) + " requested, the file holds " + std::to_string(all.count));
+    auto ints = build.ints(none);
+    source.design = build.design(none);
+    const auto all = build.inputs(none);
+    if (!all)
+        throw Error("explainer: the project has no dataset to take a sample from");
+    if (sampleIndex < 0 || sampleIndex >= all->count)
+        throw Error(options.datasetInputs + ": sample " + std::to_string(sampleIndex) + " requested, the file holds " + std::to_string(all->count));
     sim::Dataset sample;
-    sample.sampleShape = all.sampleShape;
+    sample.sampleShape = all->sampleShape;
     sample.count = 1;
-    sample.data.assign(all.sample(sampleIndex), all.sample(sampleIndex) + all.sampleSize());
+    sample.data.assign(all->sample(sampleIndex), all->sample(sampleIndex) + all->sampleSize());
 
-    analysis::AnalysisOptions analysisOptions;
-    analysisOptions.lutInputs = lutInputs;
-    analysisOptions.groupSize = groupSize;
-    analysisOptions.parallelism = parallel;
+    const analysis::AnalysisOptions analysisOptions = build.analysisOptions(none);
     for (const arch::HwLayer& l : source.design->layers) {
         const quant::IntLayer& il = ints->layers.at(size_t(l.source));
         source.layerInputs.push_back(goldenIntegers(*ints, il.inputs.at(0), sample));

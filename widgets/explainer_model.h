@@ -12,6 +12,7 @@
 #include "analysis/layer_stats.h"
 #include "arch/hw_design.h"
 #include "ir/graph.h"
+#include "pipeline/options.h"
 #include "quant/int_graph.h"
 
 #include <cstdint>
@@ -34,10 +35,10 @@ struct ExplainerSource {
     std::vector<analysis::LayerStats> stats; // per design layer: template costs
 };
 
-// Imports, lowers and maps the model (K, G, P as given), then runs sample `sampleIndex` of `inputsPath`
-// (.npy/.csv) through the golden model. Throws luthier::Error for unsupported models or bad inputs.
-ExplainerSource loadExplainerSource(const std::string& modelPath, const std::string& inputsPath, int64_t sampleIndex,
-    int lutInputs = 6, int groupSize = 3, int parallel = 64);
+// Builds the design as the options say (a project's overrides, input quantiser, K, G and P: what compile builds),
+// then runs sample `sampleIndex` of the options' dataset inputs through the golden model. Throws luthier::Error for
+// unsupported models, a missing dataset or bad inputs.
+ExplainerSource loadExplainerSource(const pipeline::Options& options, int64_t sampleIndex);
 
 // One array's table: address = cluster << G | activation bits.
 struct TruthTableRow {

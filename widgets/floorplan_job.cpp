@@ -2,12 +2,8 @@
 
 #include "floorplan_pblocks.h"
 
-#include "arch/hw_design.h"
-#include "arch/map_choices.h"
 #include "device/device_loader.h"
-#include "onnx/importer.h"
-#include "quant/lower.h"
-#include "quant/overrides.h"
+#include "pipeline/pipeline.h"
 #include "util/error.h"
 
 #include <cstdio>
@@ -51,7 +47,7 @@ PlacedProject placeNetlist(std::shared_ptr<const device::Device> device, place::
     options.effort = effort;
     SubProgress placing(progress, 0.3, 0.95);
     auto placement = std::make_shared<const place::Placement>(
-        place::place(*device, *shared, toPlaceConstraints(constraints), options, placing));
+        place::place(*device, *shared, pipeline::placeConstraints(constraints), options, placing));
     progress.checkpoint();
     progress.report(0.96, "heatmaps");
     PlacedProject result;
@@ -72,24 +68,10 @@ PlacedProject placeProject(const project::Project& project, Progress& progress)
 {
     if (project.modelPath.empty())
         throw Error("the project has no model to place");
-    progress.report(0.0, "importing " + project.modelPath);
-    const ir::Graph imported = importer::importModel(project.modelPath);
-    progress.checkpoint();
-    const quant::Overrides expanded = quant::expandOverrides(imported, project.overrides);
-    const ir::Graph graph = quant::applyOverrides(imported, expanded);
-    progress.report(0.05, "lowering to integers");
-    const quant::IntGraph ints = quant::lowerToInteger(graph, project.compiler.lowering());
-    progress.checkpoint();
-    arch::MapOptions options;
-    options.tlmac.lutInputs = project.compiler.lutInputs;
-    options.tlmac.parallelOutputs = project.compiler.parallelism;
-    options.tlmac.effort = project.compiler.annealingEffort;
-    arch::applyLayerChoices(options, expanded);
-    SubProgress mapping(progress, 0.1, 0.3);
-    const arch::HwDesign design = arch::mapDesign(ints, options, &mapping);
-    progress.checkpoint();
-    PlacedProject result = placeNetlist(projectDevice(project), place::buildNetlist(design), project.constraints, progress);
-    result.summary = graph.name + ": " + result.summary;
+    pipeline::Pipeline build(pipeline::fromProject(project));
+    SubProgress mapping(progress, 0.0, 0.3);
+    PlacedProject result = placeNetlist(projectDevice(project), *build.netlist(mapping), project.constraints, progress);
+    result.summary = build.graph(mapping)->name + ": " + result.summary;
     return result;
 }
 

@@ -1,5 +1,6 @@
 #include "floorplan_pblocks.h"
 
+#include "pipeline/pipeline.h"
 #include "place/constraints.h"
 #include "place/region_grid.h"
 #include "util/error.h"
@@ -10,17 +11,6 @@
 #include <sstream>
 
 namespace luthier::widgets {
-
-place::Constraints toPlaceConstraints(const project::Constraints& constraints)
-{
-    place::Constraints c;
-    for (const auto& [name, r] : constraints.pblocks)
-        c.pblocks[name] = { { r.col0, r.row0, r.col1, r.row1 }, false };
-    c.slr = constraints.slr;
-    for (const project::TileRect& r : constraints.keepOut)
-        c.keepOut.push_back({ r.col0, r.row0, r.col1, r.row1 });
-    return c;
-}
 
 PblockModel::PblockModel(QUndoStack* undoStack, QObject* parent)
     : QObject(parent)
@@ -109,7 +99,7 @@ void PblockModel::recheck()
     // The placer's checks list every problem on its own line; each names the pblock in quotes.
     try {
         const int binCols = std::max(1, device.width() / 40), binRows = std::max(1, device.height() / 40);
-        place::RegionGrid(device, *m_data->netlist, toPlaceConstraints(m_constraints), binCols, binRows);
+        place::RegionGrid(device, *m_data->netlist, pipeline::placeConstraints(m_constraints), binCols, binRows);
     } catch (const Error& e) {
         std::istringstream lines(e.what());
         std::string line;

@@ -21,10 +21,6 @@
 
 class QUndoStack;
 
-namespace luthier::place {
-struct Constraints;
-}
-
 namespace luthier::widgets {
 
 struct PblockStatus {
@@ -33,9 +29,6 @@ struct PblockStatus {
     device::Resources capacity; // of the tiles in the rectangle
     device::Resources demand; // of the layer's units (block RAM in RAMB36 equivalents); zero without a netlist
 };
-
-// The placer's form of the project's constraints (no pblock is exclusive: the project file has no flag).
-place::Constraints toPlaceConstraints(const project::Constraints& constraints);
 
 class PblockModel : public QObject {
     Q_OBJECT

@@ -1,7 +1,8 @@
 #include "jobs_commands.h"
 
-#include "place/constraints.h"
 #include "floorplan_pblocks.h"
+#include "pipeline/pipeline.h"
+#include "place/constraints.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -149,7 +150,7 @@ Job* makeExportJob(const project::Project& project, const QString& designDir, co
     const QString constraintsFile = QDir(vivadoDir).filePath(QStringLiteral("constraints.json"));
     QFile file(constraintsFile);
     if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        file.write(QByteArray::fromStdString(place::toJson(toPlaceConstraints(project.constraints)).dump(2)));
+        file.write(QByteArray::fromStdString(place::toJson(pipeline::placeConstraints(project.constraints)).dump(2)));
     QStringList args { QStringLiteral("export"), designDir, QStringLiteral("--vivado"), vivadoDir, QStringLiteral("--constraints"),
         constraintsFile };
     if (!project.devicePart.empty())

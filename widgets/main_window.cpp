@@ -305,10 +305,10 @@ void MainWindow::loadExplainer()
     m_explainerNote->setText(tr("Compiling %1 to TLMAC arrays for the explainer\u2026").arg(QString::fromStdString(m_document->graph()->name)));
     m_explainerPending = true;
     m_explainerWatcher.setFuture(QtConcurrent::run(
-        [model = project.modelPath, inputs = project.dataset.inputs, k = project.compiler.lutInputs, p = project.compiler.parallelism] {
+        [options = pipeline::fromProject(project)] {
             ExplainerLoad load;
             try {
-                load.source = std::make_shared<const ExplainerSource>(loadExplainerSource(model, inputs, 0, k, 3, p));
+                load.source = std::make_shared<const ExplainerSource>(loadExplainerSource(options, 0));
             } catch (const std::exception& e) {
                 load.error = QString::fromUtf8(e.what());
             }

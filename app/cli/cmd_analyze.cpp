@@ -7,10 +7,9 @@
 #include "analysis/stats_json.h"
 #include "commands.h"
 #include "model_run_options.h"
-#include "onnx/importer.h"
+#include "pipeline/pipeline.h"
 #include "project/project_file.h"
-#include "quant/ptq.h"
-#include "sim/calibration.h"
+#include "terminal_progress.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -20,26 +19,10 @@
 #include <memory>
 #include <sstream>
 
-#include <unistd.h>
 
 namespace luthier::cli {
 
 namespace {
-
-class StderrProgress : public Progress {
-public:
-    void report(double fraction, std::string_view message) override
-    {
-        if (!m_tty)
-            return;
-        std::fprintf(stderr, "\r[%3d%%] %-60.60s", int(fraction * 100), std::string(message).c_str());
-        if (fraction >= 1.0)
-            std::fprintf(stderr, "\n");
-    }
-
-private:
-    bool m_tty = isatty(2) != 0;
-};
 
 std::string histogramText(const analysis::WeightHistogram& h)
 {
@@ -167,87 +150,75 @@ void addAnalyzeCommand(CLI::App& app, Context&)
     cmd->add_option("--threads", o->threads, "Worker threads of the accuracy runs (0: all cores)");
     addInputQuantiserOptions(cmd, o->lower.inputBits, o->lower.inputFractionBits);
     cmd->callback([o, cmd, lutOption, parallelOption, effortOption] {
-        quant::Overrides user;
-        std::string modelPath = o->model, inputsPath = o->inputs, labelsPath = o->labels;
-        analysis::AnalysisOptions options;
-        options.lutInputs = o->lutInputs;
-        options.parallelism = o->parallel;
-        options.tlmac.effort = o->effort;
-        options.lowering = o->lower;
-        if (!o->project.empty()) {
-            const project::Project p = project::loadProject(o->project);
-            if (modelPath.empty())
-                modelPath = p.modelPath;
-            user = p.overrides;
-            options.lutInputs = p.compiler.lutInputs;
-            options.parallelism = p.compiler.parallelism;
-            options.tlmac.effort = p.compiler.annealingEffort;
-            if (!cmd->count("--input-bits"))
-                options.lowering.inputBits = p.compiler.inputBits;
-            if (!cmd->count("--input-frac"))
-                options.lowering.inputFractionBits = p.compiler.inputFractionBits;
-            if (inputsPath.empty() && p.dataset.attached()) {
-                inputsPath = p.dataset.inputs;
-                labelsPath = p.dataset.labels;
-            }
+        // The project first, then every flag the user gave on top of it.
+        pipeline::Options options;
+        if (!o->project.empty())
+            options = pipeline::fromProject(project::loadProject(o->project));
+        if (!o->model.empty())
+            options.modelPath = o->model;
+        if (!o->inputs.empty()) {
+            options.datasetInputs = o->inputs;
+            options.datasetLabels = o->labels;
         }
-        if (modelPath.empty())
-            throw Error("analyze: give a MODEL or a --project that names one");
-        for (const auto& [name, ov] : quant::parseAssignments(o->sets))
-            quant::mergeOverride(user[name], ov);
-        // Explicit flags win over the project's compiler options.
-        if (lutOption->count())
+        if (o->project.empty() || lutOption->count())
             options.lutInputs = o->lutInputs;
-        if (parallelOption->count())
+        if (o->project.empty() || parallelOption->count())
             options.parallelism = o->parallel;
-        if (effortOption->count())
-            options.tlmac.effort = o->effort;
+        if (o->project.empty() || effortOption->count())
+            options.effort = o->effort;
+        if (o->project.empty() || cmd->count("--input-bits"))
+            options.lowering.inputBits = o->lower.inputBits;
+        if (o->project.empty() || cmd->count("--input-frac"))
+            options.lowering.inputFractionBits = o->lower.inputFractionBits;
         options.groupSize = o->groupSize;
-        options.defaultActivationBits = o->ptqActivationBits;
-        options.planTlmac = !o->noTlmac;
+        options.lowering.ptqWeightBits = o->ptqWeightBits;
+        options.ptqActivationBits = o->ptqActivationBits;
+        for (const auto& [name, ov] : quant::parseAssignments(o->sets))
+            quant::mergeOverride(options.overrides[name], ov);
+        if (options.modelPath.empty())
+            throw Error("analyze: give a MODEL or a --project that names one");
+
+        TerminalProgress progress;
+        pipeline::Pipeline build(options);
+        analysis::AnalysisOptions analysisOptions = build.analysisOptions(progress);
+        analysisOptions.planTlmac = !o->noTlmac;
         if (o->method == "greedy")
-            options.tlmac.method = arch::tlmac::ClusterMethod::Greedy;
+            analysisOptions.tlmac.method = arch::tlmac::ClusterMethod::Greedy;
         else if (o->method == "spectral")
-            options.tlmac.method = arch::tlmac::ClusterMethod::Spectral;
+            analysisOptions.tlmac.method = arch::tlmac::ClusterMethod::Spectral;
         else if (o->method == "best")
-            options.tlmac.method = arch::tlmac::ClusterMethod::Best;
+            analysisOptions.tlmac.method = arch::tlmac::ClusterMethod::Best;
         else
             throw Error("--tlmac-method: '" + o->method + "' is not best, greedy or spectral");
-
-        StderrProgress progress;
-        const ir::Graph imported = importer::importModel(modelPath);
-        std::optional<sim::Dataset> data;
-        std::vector<int64_t> labels;
-        if (!inputsPath.empty()) {
-            data = sim::loadInputs(inputsPath, imported.layers.at(0).outShape);
-            if (!labelsPath.empty())
-                labels = sim::loadLabels(labelsPath, data->count);
-        }
-        std::map<int, std::pair<double, double>> ranges;
-        if (data)
-            ranges = sim::calibrateRanges(imported, *data, progress);
-        const quant::PreparedGraph prepared
-            = quant::prepareGraph(imported, user, o->ptqWeightBits, o->ptqActivationBits, ranges);
-        analysis::applyLayerChoices(options, prepared.applied);
-        analysis::ModelStats stats = analysis::analyseGraph(prepared.graph, options, progress);
-        stats.notes.insert(stats.notes.begin(), prepared.notes.begin(), prepared.notes.end());
+        // analyze's own clustering method and TLMAC switch sit outside the pipeline's options: only the statistics
+        // depend on them, so they are applied to the analysis directly.
+        analysis::ModelStats stats = analysis::analyseGraph(*build.graph(progress), analysisOptions, progress);
+        const std::vector<std::string>& notes = build.notes(progress);
+        stats.notes.insert(stats.notes.begin(), notes.begin(), notes.end());
 
         nlohmann::json accuracy;
-        if (data && !labels.empty()) {
+        const auto data = build.inputs(progress);
+        if (data && !options.datasetLabels.empty()) {
+            const std::vector<int64_t> labels = sim::loadLabels(options.datasetLabels, data->count);
             // Baseline: the model as imported (float models with the same post-training defaults, no user choices,
             // the default input quantiser).
-            const quant::PreparedGraph baseline
-                = quant::prepareGraph(imported, {}, o->ptqWeightBits, o->ptqActivationBits, ranges);
-            const analysis::Accuracy before = analysis::measureAccuracy(baseline.graph, *data, labels, progress, o->threads);
-            const analysis::Accuracy after
-                = analysis::measureAccuracy(prepared.graph, *data, labels, progress, o->threads, options.lowering);
+            pipeline::Options asImported = options;
+            asImported.overrides.clear();
+            asImported.lowering.inputBits = quant::LowerOptions {}.inputBits;
+            asImported.lowering.inputFractionBits = quant::LowerOptions {}.inputFractionBits;
+            pipeline::Pipeline baseline(asImported, build.imported(progress));
+            const analysis::Accuracy before = analysis::measureAccuracy(
+                *baseline.graph(progress), *data, labels, progress, o->threads, baseline.options().lowering);
+            const analysis::Accuracy after = analysis::measureAccuracy(
+                *build.graph(progress), *data, labels, progress, o->threads, options.lowering);
             accuracy = { { "baseline", analysis::toJson(before) }, { "overridden", analysis::toJson(after) } };
         }
+        const quant::Overrides& appliedOverrides = build.appliedOverrides(progress);
 
         if (o->json) {
             nlohmann::json j = analysis::toJson(stats);
             nlohmann::json applied = nlohmann::json::object();
-            for (const auto& [name, ov] : prepared.applied) {
+            for (const auto& [name, ov] : appliedOverrides) {
                 nlohmann::json e = nlohmann::json::object();
                 if (ov.weightBits)
                     e["wbits"] = *ov.weightBits;
@@ -262,15 +233,15 @@ void addAnalyzeCommand(CLI::App& app, Context&)
                 applied[name] = e;
             }
             j["overrides"] = applied;
-            j["options"] = { { "lutInputs", options.lutInputs }, { "parallelism", options.parallelism },
-                { "groupSize", options.groupSize }, { "tlmacEffort", options.tlmac.effort } };
+            j["options"] = { { "lutInputs", analysisOptions.lutInputs }, { "parallelism", analysisOptions.parallelism },
+                { "groupSize", analysisOptions.groupSize }, { "tlmacEffort", analysisOptions.tlmac.effort } };
             if (!accuracy.is_null())
                 j["accuracy"] = accuracy;
             std::printf("%s\n", j.dump(2).c_str());
             return;
         }
-        std::printf("%s: %zu weight layers, K=%d, P=%d\n", stats.model.c_str(), stats.layers.size(), options.lutInputs,
-            options.parallelism);
+        std::printf("%s: %zu weight layers, K=%d, P=%d\n", stats.model.c_str(), stats.layers.size(),
+            analysisOptions.lutInputs, analysisOptions.parallelism);
         for (const auto& l : stats.layers)
             printLayer(l);
         std::printf("\ntotals (layers one after another; * = selected per layer)\n");

@@ -6,19 +6,12 @@
 // and golden-model test vectors into DIR. A project supplies the model, overrides, K, P,
 // effort and dataset; command-line flags win over it.
 
-#include "arch/hw_design.h"
-#include "arch/map_choices.h"
 #include "commands.h"
 #include "model_run_options.h"
-#include "onnx/importer.h"
-#include "place/netlist_io.h"
+#include "pipeline/design_folder.h"
 #include "project/project_file.h"
-#include "quant/overrides.h"
+#include "terminal_progress.h"
 #include "util/error.h"
-#include "quant/lower.h"
-#include "rtl/golden_vectors.h"
-#include "rtl/verilog_emitter.h"
-#include "sim/dataset.h"
 
 #include <chrono>
 #include <cstdio>
@@ -27,16 +20,6 @@
 namespace luthier::cli {
 
 namespace {
-
-class StderrProgress : public Progress {
-public:
-    void report(double fraction, std::string_view message) override
-    {
-        std::fprintf(stderr, "\r[%3d%%] %-60.*s", int(fraction * 100), int(message.size()), message.data());
-        std::fflush(stderr);
-    }
-    ~StderrProgress() override { std::fprintf(stderr, "\r%80s\r", ""); }
-};
 
 ir::TemplateKind parseTemplate(const std::string& name)
 {
@@ -90,62 +73,44 @@ void addCompileCommand(CLI::App& app, Context&)
     addInputQuantiserOptions(cmd, o->lower.inputBits, o->lower.inputFractionBits);
     cmd->callback([o, cmd] {
         const auto start = std::chrono::steady_clock::now();
-        arch::MapOptions options;
-        options.tlmac.lutInputs = o->lutInputs;
-        options.tlmac.groupSize = o->group;
-        options.tlmac.parallelOutputs = o->parallel;
-        options.tlmac.seed = o->seed;
-        options.tlmac.effort = o->effort;
-        options.foldedLanes = o->parallel;
+        // The project first, then every flag the user gave on top of it.
+        pipeline::Options options;
+        if (!o->project.empty())
+            options = pipeline::fromProject(project::loadProject(o->project));
+        if (!o->model.empty())
+            options.modelPath = o->model;
+        if (!o->inputs.empty())
+            options.datasetInputs = o->inputs;
+        if (o->project.empty() || cmd->count("--lut-inputs"))
+            options.lutInputs = o->lutInputs;
+        if (o->project.empty() || cmd->count("--parallel"))
+            options.parallelism = o->parallel;
+        if (o->project.empty() || cmd->count("--effort"))
+            options.effort = o->effort;
+        if (o->project.empty() || cmd->count("--input-bits"))
+            options.lowering.inputBits = o->lower.inputBits;
+        if (o->project.empty() || cmd->count("--input-frac"))
+            options.lowering.inputFractionBits = o->lower.inputFractionBits;
+        options.groupSize = o->group;
+        options.seed = o->seed;
         options.pipelineEvery = o->pipeline;
         options.lutNaChunk = o->lutNaChunk;
         options.argmax = o->argmax;
         options.defaultTemplate = parseTemplate(o->templateName);
-        std::string modelPath = o->model, inputs = o->inputs;
-        quant::Overrides overrides;
-        quant::LowerOptions lower = o->lower;
-        if (!o->project.empty()) {
-            const project::Project p = project::loadProject(o->project);
-            if (modelPath.empty())
-                modelPath = p.modelPath;
-            if (inputs.empty())
-                inputs = p.dataset.inputs;
-            overrides = p.overrides;
-            if (!cmd->count("--lut-inputs"))
-                options.tlmac.lutInputs = p.compiler.lutInputs;
-            if (!cmd->count("--parallel"))
-                options.tlmac.parallelOutputs = p.compiler.parallelism;
-            if (!cmd->count("--effort"))
-                options.tlmac.effort = p.compiler.annealingEffort;
-            if (!cmd->count("--input-bits"))
-                lower.inputBits = p.compiler.inputBits;
-            if (!cmd->count("--input-frac"))
-                lower.inputFractionBits = p.compiler.inputFractionBits;
-        }
-        if (modelPath.empty())
-            throw Error("compile: give a MODEL or a --project that names one");
         for (const auto& [name, ov] : quant::parseAssignments(o->sets))
-            quant::mergeOverride(overrides[name], ov);
-        const ir::Graph imported = importer::importModel(modelPath);
-        const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
-        arch::applyLayerChoices(options, quant::expandOverrides(imported, overrides));
-        const quant::IntGraph ints = quant::lowerToInteger(graph, lower);
-        StderrProgress progress;
-        const arch::HwDesign design = arch::mapDesign(ints, options, &progress);
-        rtl::writeFiles(o->out, rtl::emitDesign(design));
-        // The exact connectivity for `luthier-cli place` (docs/placement.md).
-        place::writeNetlist(std::filesystem::path(o->out) / place::kNetlistFile, place::buildNetlist(design));
-        int64_t vectors = 0;
-        if (!inputs.empty()) {
-            const sim::Dataset data = sim::loadInputs(inputs, graph.inputShape);
-            const rtl::TestVectors v = rtl::goldenVectors(ints, design, data, o->vectors, &progress);
-            rtl::writeVectors(std::filesystem::path(o->out) / rtl::kVectorsFile, v);
-            vectors = v.count();
-        }
+            quant::mergeOverride(options.overrides[name], ov);
+        if (options.modelPath.empty())
+            throw Error("compile: give a MODEL or a --project that names one");
+
+        const std::string inputs = options.datasetInputs;
+        pipeline::Pipeline build(std::move(options));
+        TerminalProgress progress;
+        const pipeline::WrittenDesign written = pipeline::writeDesignFolder(build, o->out, o->vectors, progress);
+        const arch::HwDesign& design = *written.design;
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-        std::printf("%s -> %s (top %s, K=%d)\n", graph.name.c_str(), o->out.c_str(), design.top.c_str(),
-            options.tlmac.lutInputs);
+        std::printf("%s -> %s (top %s, K=%d)\n", build.graph(progress)->name.c_str(), o->out.c_str(),
+            design.top.c_str(), design.lutInputs);
         std::printf("%-24s %-16s %6s %6s %8s %8s %5s %8s %8s\n", "layer", "template", "in", "out", "LUT", "FF", "DSP",
             "latency", "interval");
         for (const auto& layer : design.layers) {
@@ -177,8 +142,8 @@ void addCompileCommand(CLI::App& app, Context&)
                     "inference every %lld cycles\n",
             (long long)design.estimate.lut, (long long)design.estimate.ff, (long long)design.estimate.carry,
             (long long)design.estimate.dsp, (long long)design.cycles, (long long)design.interval);
-        if (vectors)
-            std::printf("test vectors: %lld from %s (golden model)\n", (long long)vectors, inputs.c_str());
+        if (written.vectors)
+            std::printf("test vectors: %lld from %s (golden model)\n", (long long)written.vectors, inputs.c_str());
         else
             std::printf("no test vectors written: pass --inputs FILE to verify the design\n");
         std::printf("compiled in %.2f s\n", seconds);

@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "model_run_options.h"
-#include "onnx/importer.h"
+#include "pipeline/pipeline.h"
 #include "sim/evaluation.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
@@ -61,12 +61,15 @@ void addEvalCommand(CLI::App& app, Context&)
     cmd->add_option("--json", o->json, "Also write the results as JSON to this file ('-' for stdout)");
     addLoweringOptions(cmd, *o);
     cmd->callback([o] {
-        const ir::Graph graph = importer::importModel(o->model);
-        const sim::Dataset data = sim::loadInputs(o->inputs, graph.layers.at(0).outShape);
+        pipeline::Pipeline build(pipelineOptions(*o));
+        Progress none;
+        const ir::Graph& graph = *build.imported(none);
+        const sim::Dataset& data = *build.inputs(none);
         const std::vector<int64_t> labels = o->labels.empty() ? std::vector<int64_t> {}
                                                               : sim::loadLabels(o->labels, data.count);
-        const LoweredModel lowered = lowerForRun(graph, data, *o);
-        const quant::IntGraph& ig = lowered.ints;
+        const quant::IntGraph& ig = *build.ints(none);
+        std::vector<std::string> notes = build.notes(none); // preparation first, then lowering
+        notes.insert(notes.end(), ig.notes.begin(), ig.notes.end());
         sim::RunOptions run;
         run.threads = o->threads;
         const sim::RunResult f = sim::runFloat(graph, data, run);
@@ -74,10 +77,10 @@ void addEvalCommand(CLI::App& app, Context&)
         const sim::Evaluation e = sim::evaluate(f, q, labels);
         nlohmann::json j = sim::toJson(e);
         j["model"] = graph.name;
-        j["notes"] = ig.notes;
+        j["notes"] = notes;
         if (o->json != "-")
             printEvaluation(graph, e);
-        for (const std::string& note : ig.notes)
+        for (const std::string& note : notes)
             std::fprintf(stderr, "note: %s\n", note.c_str());
         if (o->json == "-") {
             std::printf("%s\n", j.dump(2).c_str());

@@ -7,20 +7,18 @@
 #include "analysis/layer_stats.h"
 #include "commands.h"
 #include "onnx/importer.h"
-#include "quant/ptq.h"
-#include "sim/calibration.h"
+#include "pipeline/pipeline.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 namespace luthier::cli {
 
@@ -131,16 +129,26 @@ void addExploreCommand(CLI::App& app, Context&)
             throw Error("--scheme: '" + o->scheme + "' is not uniform or pow2");
         const ir::WeightScheme scheme = o->scheme == "pow2" ? ir::WeightScheme::PowerOfTwo : ir::WeightScheme::Uniform;
 
-        const ir::Graph imported = importer::importModel(o->model);
-        sim::Dataset data = sim::loadInputs(o->inputs, imported.layers.at(0).outShape);
-        std::vector<int64_t> labels = sim::loadLabels(o->labels, data.count);
-        if (o->samples > 0 && o->samples < data.count) {
-            data.count = o->samples;
-            data.data.resize(size_t(data.count * data.sampleSize()));
-            labels.resize(size_t(data.count));
-        }
+        pipeline::Options base;
+        base.modelPath = o->model;
+        base.datasetInputs = o->inputs;
+        base.datasetLabels = o->labels;
+        base.lutInputs = o->lutInputs;
+        base.parallelism = o->parallel;
+        base.effort = o->effort;
+        base.defaultTemplate = *kind;
         Progress quiet;
-        const std::map<int, std::pair<double, double>> ranges = sim::calibrateRanges(imported, data, quiet);
+        const auto imported = std::make_shared<const ir::Graph>(importer::importModel(o->model));
+        auto samples = std::make_shared<sim::Dataset>(sim::loadInputs(o->inputs, imported->layers.at(0).outShape));
+        std::vector<int64_t> labels = sim::loadLabels(o->labels, samples->count);
+        if (o->samples > 0 && o->samples < samples->count) {
+            samples->count = o->samples;
+            samples->data.resize(size_t(samples->count * samples->sampleSize()));
+            labels.resize(size_t(samples->count));
+        }
+        const sim::Dataset& data = *samples;
+        pipeline::Pipeline sweep(base, imported, std::move(samples));
+        sweep.calibration(quiet); // once, shared by every configuration's pipeline
 
         std::vector<Config> configs;
         for (int w : wbits)
@@ -151,32 +159,30 @@ void addExploreCommand(CLI::App& app, Context&)
                     c.abits = a;
                     configs.push_back(c);
                 }
-        analysis::AnalysisOptions options;
-        options.lutInputs = o->lutInputs;
-        options.parallelism = o->parallel;
-        options.defaultTemplate = *kind;
-        options.planTlmac = *kind == ir::TemplateKind::Tlmac;
-        options.mapSelectedOnly = true;
-        options.tlmac.effort = o->effort;
-        options.tlmac.method = arch::tlmac::ClusterMethod::Greedy; // the sweep compares configurations, fast
 
-        std::atomic<size_t> next { 0 };
         std::mutex printMutex;
         size_t finished = 0;
-        auto worker = [&] {
-            for (size_t i = next++; i < configs.size(); i = next++) {
-                Config& c = configs[i];
+        util::parallelBlocks(int64_t(configs.size()), 1, util::workerCount(o->threads, int64_t(configs.size())), quiet,
+            "exploring", [&](int, int64_t i, int64_t) {
+                Config& c = configs[size_t(i)];
                 try {
-                    quant::Overrides user;
-                    user[quant::kAllLayers].weightBits = c.wbits;
-                    user[quant::kAllLayers].weightScheme = scheme;
+                    pipeline::Options options = base;
+                    options.overrides[quant::kAllLayers].weightBits = c.wbits;
+                    options.overrides[quant::kAllLayers].weightScheme = scheme;
                     if (c.abits)
-                        user[quant::kAllLayers].activationBits = c.abits;
-                    const quant::PreparedGraph p = quant::prepareGraph(imported, user, c.wbits,
-                        c.abits.value_or(o->ptqActivationBits), ranges);
+                        options.overrides[quant::kAllLayers].activationBits = c.abits;
+                    options.lowering.ptqWeightBits = c.wbits;
+                    options.ptqActivationBits = c.abits.value_or(o->ptqActivationBits);
+                    pipeline::Pipeline point = sweep.variant(std::move(options));
                     Progress silent;
-                    c.cost = analysis::analyseGraph(p.graph, options, silent).selectedTotal;
-                    c.accuracy = analysis::measureAccuracy(p.graph, data, labels, silent, 1);
+                    // The sweep compares configurations: the selected template only, greedy clustering, fast.
+                    analysis::AnalysisOptions analysisOptions = point.analysisOptions(silent);
+                    analysisOptions.planTlmac = *kind == ir::TemplateKind::Tlmac;
+                    analysisOptions.mapSelectedOnly = true;
+                    analysisOptions.tlmac.method = arch::tlmac::ClusterMethod::Greedy;
+                    const ir::Graph& graph = *point.graph(silent);
+                    c.cost = analysis::analyseGraph(graph, analysisOptions, silent).selectedTotal;
+                    c.accuracy = analysis::measureAccuracy(graph, data, labels, silent, 1);
                 } catch (const Error& e) {
                     c.error = e.what();
                 }
@@ -188,15 +194,7 @@ void addExploreCommand(CLI::App& app, Context&)
                 else
                     std::fprintf(stderr, "[%zu/%zu] %s: %s\n", finished, configs.size(), configName(c).c_str(),
                         c.error.c_str());
-            }
-        };
-        const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-        const size_t threads = std::min(configs.size(), size_t(o->threads > 0 ? unsigned(o->threads) : hw));
-        std::vector<std::thread> pool;
-        for (size_t t = 0; t < threads; ++t)
-            pool.emplace_back(worker);
-        for (std::thread& t : pool)
-            t.join();
+            });
         markPareto(configs);
 
         if (o->json) {
@@ -213,12 +211,12 @@ void addExploreCommand(CLI::App& app, Context&)
                 }
                 list.push_back(j);
             }
-            nlohmann::json out = { { "model", imported.name }, { "template", o->templateName },
+            nlohmann::json out = { { "model", imported->name }, { "template", o->templateName },
                 { "samples", data.count }, { "configurations", list } };
             std::printf("%s\n", out.dump(2).c_str());
             return;
         }
-        std::printf("%s: %lld samples, LUTs of template %s (* = Pareto front)\n", imported.name.c_str(),
+        std::printf("%s: %lld samples, LUTs of template %s (* = Pareto front)\n", imported->name.c_str(),
             static_cast<long long>(data.count), o->templateName.c_str());
         std::printf("  %-14s %10s %9s %5s %7s %11s %9s %9s\n", "config", "LUT", "FF", "DSP", "BRAM36", "cycles",
             "int acc", "float acc");

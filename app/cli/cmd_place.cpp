@@ -10,12 +10,13 @@
 #include "place/netlist_io.h"
 #include "place/placement_io.h"
 #include "place/placer.h"
+#include "terminal_progress.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -24,26 +25,6 @@ namespace luthier::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-class PlaceProgress : public Progress {
-public:
-    void report(double fraction, std::string_view message) override {
-        std::fprintf(stderr, "\r[%3d%%] %-70.*s", int(fraction * 100), int(std::min<size_t>(message.size(), 70)),
-            message.data());
-        std::fflush(stderr);
-    }
-    ~PlaceProgress() override { std::fprintf(stderr, "\r%80s\r", ""); }
-};
-
-nlohmann::json readManifest(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(file.string() + ": cannot open (is the folder a design compiled with `luthier-cli compile`?)");
-    try {
-        return nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(file.string() + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
-}
 
 void printUsage(const char* what, int64_t used, int64_t available) {
     std::printf("  %-5s %12s / %-12s %6.2f %%\n", what, device::withThousands(used).c_str(),
@@ -78,7 +59,7 @@ void addPlaceCommand(CLI::App& app, Context&) {
     cmd->callback([o] {
         const fs::path dir(o->dir);
         const fs::path manifestFile = dir / "manifest.json";
-        const nlohmann::json manifest = readManifest(manifestFile);
+        const nlohmann::json manifest = util::loadJsonFile(manifestFile, "the design manifest (is the folder a design compiled with `luthier-cli compile`?)");
         std::string part = o->part;
         if (part.empty() && manifest.contains("part") && manifest["part"].is_string())
             part = manifest["part"].get<std::string>();
@@ -110,7 +91,7 @@ void addPlaceCommand(CLI::App& app, Context&) {
         options.anneal = !o->noAnneal;
         place::Placement p;
         {
-            PlaceProgress progress;
+            TerminalProgress progress;
             p = place::place(device, netlist, constraints, options, progress);
         }
 

@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "model_run_options.h"
-#include "onnx/importer.h"
+#include "pipeline/pipeline.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
 #include "sim/npy.h"
@@ -30,8 +30,10 @@ void addRunCommand(CLI::App& app, Context&)
     cmd->add_flag("--float", o->floating, "Run the float reference")->excludes(integer);
     addLoweringOptions(cmd, *o);
     cmd->callback([o] {
-        const ir::Graph graph = importer::importModel(o->model);
-        const sim::Dataset data = sim::loadInputs(o->inputs, graph.layers.at(0).outShape);
+        pipeline::Pipeline build(pipelineOptions(*o));
+        Progress none;
+        const ir::Graph& graph = *build.imported(none);
+        const sim::Dataset& data = *build.inputs(none);
         sim::RunOptions run;
         run.threads = o->threads;
         const auto start = std::chrono::steady_clock::now();
@@ -39,8 +41,9 @@ void addRunCommand(CLI::App& app, Context&)
         if (o->floating) {
             result = sim::runFloat(graph, data, run);
         } else {
-            const LoweredModel lowered = lowerForRun(graph, data, *o);
-            const quant::IntGraph& ig = lowered.ints;
+            const quant::IntGraph& ig = *build.ints(none);
+            for (const std::string& note : build.notes(none))
+                std::fprintf(stderr, "note: %s\n", note.c_str());
             for (const std::string& note : ig.notes)
                 std::fprintf(stderr, "note: %s\n", note.c_str());
             result = sim::runInteger(ig, data, run);

@@ -4,11 +4,10 @@
 // or a project's overrides.L.tables) changes nothing until someone edits or retrains the entries.
 
 #include "commands.h"
-#include "onnx/importer.h"
+#include "pipeline/pipeline.h"
 #include "project/project_file.h"
 #include "quant/exact_product_tables.h"
 #include "quant/learned_tables_io.h"
-#include "quant/lower.h"
 #include "quant/overrides.h"
 #include "util/error.h"
 
@@ -32,20 +31,18 @@ void addTablesCommand(CLI::App& app, Context&)
     cmd->add_option("-o,--output", o->out, "The .json file to write")->required();
     cmd->add_option("--set", o->sets, "Override LAYER.KEY=VALUE as in compile (e.g. L.wbits=3); wins over the project");
     cmd->callback([o] {
-        std::string modelPath = o->model;
-        quant::Overrides overrides;
-        if (!o->project.empty()) {
-            const project::Project p = project::loadProject(o->project);
-            if (modelPath.empty())
-                modelPath = p.modelPath;
-            overrides = p.overrides;
-        }
-        if (modelPath.empty())
+        pipeline::Options options;
+        if (!o->project.empty())
+            options = pipeline::fromProject(project::loadProject(o->project));
+        if (!o->model.empty())
+            options.modelPath = o->model;
+        if (options.modelPath.empty())
             throw Error("tables: give a MODEL or a --project that names one");
         for (const auto& [name, ov] : quant::parseAssignments(o->sets))
-            quant::mergeOverride(overrides[name], ov);
-        const ir::Graph imported = importer::importModel(modelPath);
-        const ir::Graph graph = overrides.empty() ? imported : quant::applyOverrides(imported, overrides);
+            quant::mergeOverride(options.overrides[name], ov);
+        pipeline::Pipeline build(std::move(options));
+        Progress none;
+        const ir::Graph& graph = *build.graph(none);
         int index = -1;
         std::string dense;
         for (size_t i = 0; i < graph.layers.size(); ++i) {
@@ -56,7 +53,7 @@ void addTablesCommand(CLI::App& app, Context&)
         }
         if (index < 0)
             throw Error("tables: model '" + graph.name + "' has no layer '" + o->layer + "' (Dense layers: " + dense + ")");
-        const quant::IntGraph ints = quant::lowerToInteger(graph);
+        const quant::IntGraph& ints = *build.ints(none);
         const quant::IntLayer& layer = ints.layers[size_t(index)];
         ir::LearnedTables tables = layer.tables ? *layer.tables : quant::exactProductTables(ints, index);
         tables.layer = o->layer;

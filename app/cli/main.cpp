@@ -30,15 +30,18 @@ int main(int argc, char** argv)
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const luthier::Cancelled&) {
+        // Only an interrupt cancels a command: reported below.
     } catch (const luthier::Error& e) {
-        // Interrupted, the error is most likely Cancelled or the stopped tool's failure: reported below.
+        // Interrupted, the error is most likely the stopped tool's failure: reported below.
         if (luthier::cli::interruptSignal() == 0) {
             std::cerr << "error: " << e.what() << "\n";
             return 2;
         }
     } catch (const std::exception& e) {
+        // LUTHIER_ASSERT, or anything else no stage turned into an Error: a bug, not the user's input.
         std::cerr << "internal error: " << e.what() << "\n";
-        return 3;
+        return 70;
     }
     if (const int sig = luthier::cli::interruptSignal()) {
         std::cerr << "luthier-cli: stopped by " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << "\n";

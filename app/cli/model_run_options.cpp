@@ -1,8 +1,5 @@
 #include "model_run_options.h"
 
-#include "quant/ptq.h"
-#include "sim/calibration.h"
-#include "util/progress.h"
 
 namespace luthier::cli {
 
@@ -30,19 +27,14 @@ void addLoweringOptions(CLI::App* cmd, ModelRunOptions& o)
         "Post-training quantisation: bits for float hidden activations, ranges calibrated on the inputs");
 }
 
-LoweredModel lowerForRun(const ir::Graph& graph, const sim::Dataset& data, const ModelRunOptions& o)
+pipeline::Options pipelineOptions(const ModelRunOptions& o)
 {
-    quant::PreparedGraph prepared { graph, {}, {} };
-    if ((o.lower.ptqWeightBits > 0 || o.ptqActivationBits > 0) && quant::needsPostTraining(graph)) {
-        Progress none;
-        prepared = quant::prepareGraph(
-            graph, {}, o.lower.ptqWeightBits, o.ptqActivationBits, sim::calibrateRanges(graph, data, none));
-    }
-    LoweredModel lowered;
-    lowered.graph = std::make_unique<const ir::Graph>(std::move(prepared.graph));
-    lowered.ints = quant::lowerToInteger(*lowered.graph, o.lower);
-    lowered.ints.notes.insert(lowered.ints.notes.begin(), prepared.notes.begin(), prepared.notes.end());
-    return lowered;
+    pipeline::Options options;
+    options.modelPath = o.model;
+    options.datasetInputs = o.inputs;
+    options.lowering = o.lower;
+    options.ptqActivationBits = o.ptqActivationBits;
+    return options;
 }
 
 } // namespace luthier::cli

@@ -3,14 +3,11 @@
 // the options that say how a model is lowered to integers (the input quantiser inserted when the model has
 // none, post-training quantisation of float weights and activations).
 
-#include "ir/graph.h"
-#include "quant/int_graph.h"
+#include "pipeline/options.h"
 #include "quant/lower.h"
-#include "sim/dataset.h"
 
 #include <CLI/CLI.hpp>
 
-#include <memory>
 #include <string>
 
 namespace luthier::cli {
@@ -31,16 +28,8 @@ void addLoweringOptions(CLI::App* cmd, ModelRunOptions& options); // --threads, 
 // every command takes the inserted input quantiser under the same names.
 void addInputQuantiserOptions(CLI::App* cmd, int& bits, int& fractionBits);
 
-// The integer model and the graph it was lowered from. IntGraph::source points to that graph, which is kept
-// on the heap so that the pointer stays valid when the result is moved.
-struct LoweredModel {
-    std::unique_ptr<const ir::Graph> graph;
-    quant::IntGraph ints;
-};
-
-// The integer model of `graph` as the options ask: lowered as imported, or after post-training quantisation
-// calibrated on `data` when the options request it and the graph has float parts. Notes from both steps
-// are in the integer model's notes, preparation first.
-LoweredModel lowerForRun(const ir::Graph& graph, const sim::Dataset& data, const ModelRunOptions& options);
+// The pipeline options these flags describe: the model, its inputs as the dataset, the lowering and the
+// post-training quantisation (calibrated on the inputs when the model has float parts).
+pipeline::Options pipelineOptions(const ModelRunOptions& options);
 
 } // namespace luthier::cli

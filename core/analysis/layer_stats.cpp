@@ -111,8 +111,6 @@ void useCompilerEstimates(LayerStats& s, const quant::IntGraph& lowered, const A
             c.formula = "compiler estimate (" + std::to_string(hw.estimate.carry) + " CARRY4, latency "
                 + std::to_string(hw.cycles) + " cycles); " + model;
             ++mapped;
-        } catch (const Cancelled&) {
-            throw;
         } catch (const Error& e) {
             c.available = false;
             c.formula = std::string("compile refuses: ") + e.what();
@@ -145,18 +143,6 @@ arch::tlmac::LayerWeights tlmacWeights(const IntWeights& weights, int groupSize)
         lw.bits = std::max(2, arch::cost::ceilLog2(int64_t(maxAbs) + 1) + 1);
     }
     return lw;
-}
-
-void applyLayerChoices(AnalysisOptions& options, const quant::Overrides& overrides)
-{
-    for (const auto& [name, o] : overrides) {
-        if (o.groupSize)
-            options.layerGroupSize[name] = *o.groupSize;
-        if (o.templateKind)
-            options.layerTemplate[name] = *o.templateKind;
-        if (o.tables) // learned tables are LUT-Dense tables: compile maps the layer to nothing else
-            options.layerTemplate[name] = ir::TemplateKind::LutDense;
-    }
 }
 
 const arch::cost::Cost& LayerStats::cost(ir::TemplateKind kind) const
@@ -304,8 +290,6 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
     if (options.compilerEstimates) {
         try {
             lowered = quant::lowerToInteger(graph, options.lowering);
-        } catch (const Cancelled&) {
-            throw;
         } catch (const Error& e) {
             m.notes.push_back(std::string("costs are the analytic model (docs/statistics.md), not the compiler's "
                                           "estimate: the model does not lower to integers (")

@@ -89,9 +89,6 @@ struct ModelStats {
     std::vector<std::string> notes;
 };
 
-// Copies the per-layer group sizes and templates of (expanded) overrides into `options`.
-void applyLayerChoices(AnalysisOptions& options, const quant::Overrides& overrides);
-
 // `lowered`: the graph lowered to integers (quant::lowerToInteger), which the compiler's estimates need; without it
 // (or with compilerEstimates off) the costs are the analytic formulas.
 LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions& options, Progress* progress = nullptr,

@@ -3,7 +3,7 @@
 #include "quant/learned_tables_io.h"
 #include "quant/lower.h"
 #include "quant/overrides.h"
-#include "sim/parallel.h"
+#include "util/parallel.h"
 #include "sim/tensor_ops.h"
 #include "util/error.h"
 
@@ -301,10 +301,10 @@ RunResult runFloat(const ir::Graph& g, const Dataset& inputs, const RunOptions& 
         t.values.resize(size_t(inputs.count * ir::elementCount(t.shape)));
         result.outputs.push_back(std::move(t));
     }
-    const int workers = workerCount(options.threads, inputs.count);
+    const int workers = util::workerCount(options.threads, inputs.count);
     std::vector<std::vector<LayerRange>> ranges(size_t(workers), std::vector<LayerRange>(g.layers.size()));
     const int64_t block = options.blockSize > 0 ? options.blockSize : 16;
-    parallelBlocks(inputs.count, block, workers, progress, "float model", [&](int worker, int64_t b, int64_t e) {
+    util::parallelBlocks(inputs.count, block, workers, progress, "float model", [&](int worker, int64_t b, int64_t e) {
         std::vector<Values> act(g.layers.size());
         std::vector<LayerRange>& range = ranges[size_t(worker)];
         for (int64_t s = b; s < e; ++s) {

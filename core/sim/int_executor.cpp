@@ -1,7 +1,7 @@
 #include "sim/int_executor.h"
 
 #include "sim/int_kernels.h"
-#include "sim/parallel.h"
+#include "util/parallel.h"
 #include "sim/tensor_ops.h"
 #include "util/error.h"
 
@@ -338,11 +338,11 @@ RunResult IntExecutor::run(const Dataset& inputs, const RunOptions& options, Pro
         t.ints.resize(t.values.size());
         result.outputs.push_back(std::move(t));
     }
-    const int workers = workerCount(options.threads, inputs.count);
+    const int workers = util::workerCount(options.threads, inputs.count);
     std::vector<std::vector<LayerRange>> ranges(size_t(workers), std::vector<LayerRange>(g.layers.size()));
     const int64_t block = options.blockSize > 0 ? options.blockSize : std::clamp<int64_t>((1 << 16) / P.sampleSize, 1, 64);
 
-    parallelBlocks(inputs.count, block, workers, progress, "integer model", [&](int worker, int64_t begin, int64_t end) {
+    util::parallelBlocks(inputs.count, block, workers, progress, "integer model", [&](int worker, int64_t begin, int64_t end) {
         Block blk;
         blk.samples = end - begin;
         blk.act.resize(g.layers.size());

@@ -27,4 +27,8 @@ nlohmann::json parseJson(const std::string& text, const std::string& label) {
     }
 }
 
+nlohmann::json loadJsonFile(const std::filesystem::path& path, const std::string& what) {
+    return parseJson(readTextFile(path, what), path.string());
+}
+
 } // namespace luthier::util

@@ -19,6 +19,10 @@ std::string readTextFile(const std::filesystem::path& path, const std::string& w
 // which nlohmann::json reports as out_of_range rather than parse_error.
 nlohmann::json parseJson(const std::string& text, const std::string& label);
 
+// readTextFile + parseJson: the document in `path`, errors naming the file ("<path>: cannot open <what>",
+// "<path>: not valid JSON (...)"). Every JSON file Luthier reads goes through here.
+nlohmann::json loadJsonFile(const std::filesystem::path& path, const std::string& what);
+
 // Base of a loader's typed accessors: errors read "<label>: <key>: <what>".
 class JsonReader {
 public:

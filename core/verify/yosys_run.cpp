@@ -1,18 +1,17 @@
 #include "verify/yosys_run.h"
 
 #include "util/error.h"
+#include "util/parallel.h"
 #include "verify/process.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 namespace luthier::verify {
 
@@ -169,27 +168,14 @@ SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& op
 
     const auto workDir = std::filesystem::absolute(options.workDir.empty() ? dir / "yosys" : options.workDir);
     std::filesystem::create_directories(workDir);
-    std::atomic<size_t> next { 0 };
-    std::atomic<size_t> done { 0 };
-    std::atomic<bool> cancelled { false };
-    auto worker = [&] {
-        for (size_t i = next++; i < report.layers.size() && !cancelled; i = next++) {
-            LayerSynthesis& s = report.layers[i];
+    Progress none;
+    Progress& tracker = progress ? *progress : none;
+    util::parallelBlocks(int64_t(report.layers.size()), 1, std::max(1, options.jobs), tracker, "synthesising",
+        [&](int, int64_t i, int64_t) {
+            LayerSynthesis& s = report.layers[size_t(i)];
             if (!s.skipped)
                 synthesiseLayer(s, dir, workDir, report.flow, options.memoryLimitGb, progress);
-            if (progress && progress->cancelled())
-                cancelled = true;
-            else if (progress)
-                progress->report(double(++done) / double(report.layers.size()), "synthesised " + s.module);
-        }
-    };
-    std::vector<std::thread> threads;
-    for (int t = 0; t < std::max(1, options.jobs); ++t)
-        threads.emplace_back(worker);
-    for (auto& t : threads)
-        t.join();
-    if (cancelled)
-        throw Cancelled();
+        });
     return report;
 }
 

@@ -4,9 +4,9 @@
 
 #include "analysis/layer_stats.h"
 #include "arch/hw_design.h"
-#include "arch/map_choices.h"
 #include "dense_graph.h"
 #include "onnx/importer.h"
+#include "pipeline/pipeline.h"
 #include "quant/exact_product_tables.h"
 #include "quant/lower.h"
 #include "quant/overrides.h"
@@ -192,20 +192,21 @@ private Q_SLOTS:
 
     void layerGroupSizeReachesTheCompiler()
     {
-        // `LAYER.group=2` in a project: compile's TLMAC plan of that layer uses G = 2, the others the default 3, and
-        // the analysis reports the same plan's cost.
+        // `LAYER.group=2` in a project: the pipeline's compile options plan that layer with G = 2, the others with
+        // the default 3, and its statistics report the same plan's cost.
         const ir::Graph g = importer::importModel(kShared + "/models/TFC_2W2A.onnx");
         Progress progress;
         const std::string name = g.layers[size_t(analysis::analyseGraph(g, fastAnalysis(), progress).layers[1].index)].name;
-        const quant::Overrides overrides = quant::expandOverrides(g, quant::parseAssignments({ name + ".group=2" }));
-        arch::MapOptions options = compileOptions(ir::TemplateKind::Tlmac);
-        arch::applyLayerChoices(options, overrides);
-        const arch::HwDesign design = arch::mapDesign(quant::lowerToInteger(g), options);
+        pipeline::Options options;
+        options.modelPath = kShared + "/models/TFC_2W2A.onnx";
+        options.overrides = quant::parseAssignments({ name + ".group=2" });
+        pipeline::Pipeline build(options);
+        arch::MapOptions map = build.mapOptions(progress);
+        map.tlmac.method = fastAnalysis().tlmac.method; // the statistics' clustering, so the two plans are the same
+        const arch::HwDesign design = arch::mapDesign(*build.ints(progress), map);
         QCOMPARE(design.layers[1].tlmac->plan.groupSize, 2);
         QCOMPARE(design.layers[0].tlmac->plan.groupSize, 3);
-        analysis::AnalysisOptions analysisOptions = fastAnalysis();
-        analysis::applyLayerChoices(analysisOptions, overrides);
-        const analysis::ModelStats stats = analysis::analyseGraph(g, analysisOptions, progress);
+        const analysis::ModelStats& stats = *build.statistics(progress);
         QCOMPARE(stats.layers[1].cost(ir::TemplateKind::Tlmac).lut, design.layers[1].estimate.lut);
     }
 

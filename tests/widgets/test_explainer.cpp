@@ -22,6 +22,14 @@ namespace {
 const char* kModel = LUTHIER_SHARED_DIR "/models/qkeras_jettagging.onnx";
 const char* kInputs = LUTHIER_SHARED_DIR "/models/reference/qkeras_jettagging.input.npy";
 
+pipeline::Options explainerOptions()
+{
+    pipeline::Options options;
+    options.modelPath = kModel;
+    options.datasetInputs = kInputs;
+    return options;
+}
+
 } // namespace
 
 class TestExplainer : public QObject {
@@ -32,7 +40,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_source = std::make_shared<const ExplainerSource>(loadExplainerSource(kModel, kInputs, 0));
+        m_source = std::make_shared<const ExplainerSource>(loadExplainerSource(explainerOptions(), 0));
         QVERIFY(!m_source->design->layers.empty());
         QVERIFY(m_source->design->layers[0].tlmac);
     }

@@ -1,13 +1,14 @@
-#include "sim/parallel.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
-namespace luthier::sim {
+namespace luthier::util {
 
 int workerCount(int threads, int64_t items)
 {
@@ -21,12 +22,13 @@ void parallelBlocks(int64_t items, int64_t blockSize, int workers, Progress& pro
     blockSize = std::max<int64_t>(1, blockSize);
     const int64_t blocks = (items + blockSize - 1) / blockSize;
     std::atomic<int64_t> next { 0 }, done { 0 };
+    std::atomic<bool> failed { false }; // read by every worker between blocks; `error` only under the mutex
     std::exception_ptr error;
     std::mutex errorMutex;
     auto run = [&](int worker) {
         try {
             for (int64_t b; (b = next.fetch_add(1)) < blocks;) {
-                if (progress.cancelled() || error)
+                if (progress.cancelled() || failed.load())
                     return;
                 work(worker, b * blockSize, std::min(items, (b + 1) * blockSize));
                 const int64_t finished = done.fetch_add(1) + 1;
@@ -37,11 +39,17 @@ void parallelBlocks(int64_t items, int64_t blockSize, int workers, Progress& pro
             std::lock_guard lock(errorMutex);
             if (!error)
                 error = std::current_exception();
+            failed.store(true);
         }
     };
     std::vector<std::thread> pool;
-    for (int w = 1; w < workers; ++w)
-        pool.emplace_back(run, w);
+    for (int w = 1; w < workers; ++w) {
+        try {
+            pool.emplace_back(run, w);
+        } catch (const std::system_error&) {
+            break; // out of threads (ulimit -u, memory): the workers already running and the caller share the work
+        }
+    }
     run(0);
     for (std::thread& t : pool)
         t.join();
@@ -50,4 +58,4 @@ void parallelBlocks(int64_t items, int64_t blockSize, int workers, Progress& pro
     progress.checkpoint();
 }
 
-} // namespace luthier::sim
+} // namespace luthier::util
