@@ -113,7 +113,9 @@ Job* makeCompileJob(const project::Project& project, const QString& designDir)
     // The project as it is now, unsaved edits included, beside the design compiled from it: `compile --project`
     // then maps the per-layer templates, bit-widths and learned tables the workbench shows, and K, P, effort,
     // input quantiser and dataset come with it. (Passing the model and K/P alone compiled without any override.)
-    const QString snapshot = QDir(designDir).filePath(QStringLiteral("project.luthier"));
+    // It sits next to the folder, not in it: compile replaces the design folder as a whole.
+    const QString snapshot = QDir::cleanPath(designDir) + QStringLiteral(".luthier");
+    QDir().mkpath(QFileInfo(snapshot).absolutePath());
     project::saveProject(project, snapshot.toStdString());
     const QStringList args { QStringLiteral("compile"), QStringLiteral("--project"), snapshot, QStringLiteral("-o"), designDir };
     return cliJob(QStringLiteral("Compile"), project, args, [](const QString& output, int exitCode, JobState&) {

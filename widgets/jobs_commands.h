@@ -20,8 +20,8 @@ QString projectKey(const project::Project& project);
 // luthier-cli beside the running executable, in $LUTHIER_CLI, or on PATH; empty when none is found.
 QString cliProgram();
 
-// `designDir`: the folder compile writes and verify/synth/export read. Compile writes the project snapshot it
-// compiles into it first (project.luthier; throws luthier::Error when it cannot).
+// `designDir`: the folder compile writes and verify/synth/export read. Compile first writes the project snapshot
+// it compiles beside it (DIR.luthier; throws luthier::Error when it cannot).
 Job* makeCompileJob(const project::Project& project, const QString& designDir);
 Job* makeVerifyJob(const project::Project& project, const QString& designDir);
 Job* makeSynthJob(const project::Project& project, const QString& designDir);

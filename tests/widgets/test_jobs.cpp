@@ -5,6 +5,7 @@
 
 #include "jobs_commands.h"
 #include "jobs_panel.h"
+#include "job_wait.h"
 #include "jobs_runner.h"
 
 #include "project/project_file.h"
@@ -33,15 +34,6 @@ project::Project example()
     return project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
 }
 
-bool waitFinished(Job* job, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!job->finished() && clock.elapsed() < timeoutMs)
-        QTest::qWait(20);
-    return job->finished();
-}
-
 } // namespace
 
 class TestJobs : public QObject {
@@ -49,9 +41,7 @@ class TestJobs : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString cli = QStringLiteral(LUTHIER_BINARY_DIR "/bin/luthier-cli");
-        QVERIFY2(QFileInfo(cli).isExecutable(), "build luthier-cli in the same tree first");
-        qputenv("LUTHIER_CLI", cli.toUtf8());
+        QVERIFY2(test::useBuiltCli(), "build luthier-cli in the same tree first");
     }
 
     void summariesReadTheCliOutput()
@@ -90,7 +80,7 @@ private Q_SLOTS:
         panel.setWorkDirectory(work.path());
         Job* compile = panel.compile();
         QVERIFY(compile);
-        QVERIFY2(waitFinished(compile, 60000), "compile did not finish in 60 s");
+        QVERIFY2(test::waitFinished(compile, 60000), "compile did not finish in 60 s");
         QVERIFY2(compile->state() == JobState::Succeeded, qPrintable(compile->log()));
         QVERIFY(compile->summary().startsWith(QStringLiteral("compiled:")));
         QFile manifest(QDir(work.path()).filePath(QStringLiteral("design/manifest.json")));
@@ -103,7 +93,7 @@ private Q_SLOTS:
         QSignalSpy notified(&panel, &JobsPanel::notify);
         Job* verify = panel.verify();
         QVERIFY(verify);
-        QVERIFY2(waitFinished(verify, 180000), "verify did not finish in 180 s");
+        QVERIFY2(test::waitFinished(verify, 180000), "verify did not finish in 180 s");
         QVERIFY2(verify->state() == JobState::Succeeded, qPrintable(verify->log()));
         // The example's dataset has 300 digits; every one must match the golden model bit for bit.
         QCOMPARE(verify->summary(), QStringLiteral("verified 300/300 vectors bit-exact"));
@@ -142,7 +132,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         job->cancel();
-        QVERIFY(waitFinished(job, 3000));
+        QVERIFY(test::waitFinished(job, 3000));
         const qint64 ms = clock.elapsed();
         QVERIFY2(ms < 1000, qPrintable(QStringLiteral("took %1 ms").arg(ms)));
         QVERIFY(job->state() == JobState::Cancelled);
@@ -168,7 +158,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         job->cancel();
-        QVERIFY(waitFinished(job, 2000));
+        QVERIFY(test::waitFinished(job, 2000));
         QVERIFY(clock.elapsed() < 1000);
         QVERIFY(job->state() == JobState::Cancelled);
     }
@@ -181,7 +171,7 @@ private Q_SLOTS:
         panel.projectChanged();
         Job* place = panel.place();
         QVERIFY(place);
-        QVERIFY(waitFinished(place, 60000));
+        QVERIFY(test::waitFinished(place, 60000));
         QVERIFY2(place->state() == JobState::Succeeded, qPrintable(place->log()));
         QVERIFY(!place->stale());
         // An edit after the job started: its result no longer describes the project.

@@ -14,6 +14,7 @@
 #include "graph_items.h"
 #include "graph_view.h"
 #include "jobs_panel.h"
+#include "job_wait.h"
 #include "jobs_runner.h"
 #include "layer_inspector.h"
 #include "layer_table_model.h"
@@ -86,15 +87,6 @@ std::string readText(const QString& path)
     std::ostringstream s;
     s << f.rdbuf();
     return s.str();
-}
-
-bool waitFinished(const Job* job, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!job->finished() && clock.elapsed() < timeoutMs)
-        QTest::qWait(20);
-    return job->finished();
 }
 
 } // namespace
@@ -374,7 +366,7 @@ private Q_SLOTS:
         QCOMPARE(w.jobs()->designDirectory(), dir.filePath(QStringLiteral("tfc.build/design")));
         Job* compile = w.jobs()->compile();
         QVERIFY(compile);
-        QVERIFY2(waitFinished(compile, 120000), "compile did not finish in 120 s");
+        QVERIFY2(test::waitFinished(compile, 120000), "compile did not finish in 120 s");
         QVERIFY2(compile->state() == JobState::Succeeded, qPrintable(compile->log()));
 
         const nlohmann::json manifest = nlohmann::json::parse(readText(w.jobs()->designDirectory() + QStringLiteral("/manifest.json")));
