@@ -200,8 +200,8 @@ def main():
         if replaced:
             out, i = [], 0
             while i < len(lines):
-                if i in replaced:
-                    end, actual = replaced[i]
+                if i in replaced:  # popped: an empty block starts at its closing fence (end == start)
+                    end, actual = replaced.pop(i)
                     out += actual
                     i = end
                 else:
