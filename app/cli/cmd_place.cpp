@@ -10,7 +10,9 @@
 #include "place/netlist_io.h"
 #include "place/placement_io.h"
 #include "place/placer.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/staged_folder.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -77,6 +79,7 @@ void addPlaceCommand(CLI::App& app, Context&) {
     cmd->add_option("--device-dir", o->deviceDirs, "Extra folder with device JSON files");
     cmd->callback([o] {
         const fs::path dir(o->dir);
+        util::checkFolder(dir); // refuses a folder whose files do not match its completion record
         const fs::path manifestFile = dir / "manifest.json";
         const nlohmann::json manifest = readManifest(manifestFile);
         std::string part = o->part;
@@ -163,6 +166,7 @@ void addPlaceCommand(CLI::App& app, Context&) {
                     std::printf("wrote %s\n", dumpFile.c_str());
                 }
         }
+        util::flushStdout();
     });
 }
 

@@ -3,11 +3,13 @@
 #include "rtl/emit_dataflow.h"
 #include "rtl/layer_emitters.h"
 #include "rtl/verilog_text.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 
 namespace luthier::rtl {
@@ -49,6 +51,7 @@ std::string emitLayerModule(const arch::HwLayer& layer) { return emitLayer(layer
 std::string emitTopModule(const arch::HwDesign& design)
 {
     std::ostringstream v;
+    v.exceptions(std::ios::badbit); // out of memory is an error, never a silently shortened module
     std::string templates;
     for (ir::TemplateKind kind : ir::kAllTemplates)
         for (const auto& layer : design.layers)
@@ -154,13 +157,8 @@ void writeFiles(const std::filesystem::path& dir, const std::vector<EmittedFile>
     std::filesystem::create_directories(dir, ec);
     if (ec)
         throw Error("cannot create the design folder " + dir.string() + ": " + ec.message());
-    for (const auto& file : files) {
-        const auto path = dir / file.name;
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << file.contents;
-        if (!out)
-            throw Error("cannot write " + path.string());
-    }
+    for (const auto& file : files)
+        util::writeFileAtomic(dir / file.name, file.contents);
 }
 
 } // namespace luthier::rtl
