@@ -15,6 +15,7 @@
 #include "project/project_file.h"
 #include "quant/overrides.h"
 #include "util/error.h"
+#include "util/staged_folder.h"
 #include "quant/lower.h"
 #include "rtl/golden_vectors.h"
 #include "rtl/verilog_emitter.h"
@@ -90,6 +91,7 @@ void addCompileCommand(CLI::App& app, Context&)
     addInputQuantiserOptions(cmd, o->lower.inputBits, o->lower.inputFractionBits);
     cmd->callback([o, cmd] {
         const auto start = std::chrono::steady_clock::now();
+        util::StagedFolder folder(o->out); // -o checked and locked first; written aside, swapped in at the end
         arch::MapOptions options;
         options.tlmac.lutInputs = o->lutInputs;
         options.tlmac.groupSize = o->group;
@@ -132,16 +134,17 @@ void addCompileCommand(CLI::App& app, Context&)
         const quant::IntGraph ints = quant::lowerToInteger(graph, lower);
         StderrProgress progress;
         const arch::HwDesign design = arch::mapDesign(ints, options, &progress);
-        rtl::writeFiles(o->out, rtl::emitDesign(design));
+        rtl::writeFiles(folder.path(), rtl::emitDesign(design));
         // The exact connectivity for `luthier-cli place` (docs/placement.md).
-        place::writeNetlist(std::filesystem::path(o->out) / place::kNetlistFile, place::buildNetlist(design));
+        place::writeNetlist(folder.path() / place::kNetlistFile, place::buildNetlist(design));
         int64_t vectors = 0;
         if (!inputs.empty()) {
             const sim::Dataset data = sim::loadInputs(inputs, graph.inputShape);
             const rtl::TestVectors v = rtl::goldenVectors(ints, design, data, o->vectors, &progress);
-            rtl::writeVectors(std::filesystem::path(o->out) / rtl::kVectorsFile, v);
+            rtl::writeVectors(folder.path() / rtl::kVectorsFile, v);
             vectors = v.count();
         }
+        folder.commit();
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
         std::printf("%s -> %s (top %s, K=%d)\n", graph.name.c_str(), o->out.c_str(), design.top.c_str(),
