@@ -44,6 +44,35 @@ LayerEmission emitLayer(const arch::HwLayer& layer)
         + " template");
 }
 
+// arch names each module after its layer and steers clear of Verilog-2001's keywords, but the tools read
+// Verilog-2005 and SystemVerilog, which reserve more: a layer called "wor", "table" or "logic" gave RTL that
+// no tool accepts (issue 29). Such a module gets "_l" appended, as arch does, unique within the design.
+std::optional<arch::HwDesign> withLegalModuleNames(const arch::HwDesign& design)
+{
+    bool reserved = false;
+    for (const auto& layer : design.layers)
+        reserved = reserved || isReservedWord(layer.module);
+    if (!reserved)
+        return std::nullopt;
+    std::set<std::string> taken { design.top };
+    for (const auto& layer : design.layers) {
+        taken.insert(layer.module);
+        if (layer.conv)
+            taken.insert(layer.conv->coreModule);
+    }
+    arch::HwDesign renamed = design;
+    for (auto& layer : renamed.layers) {
+        if (!isReservedWord(layer.module))
+            continue;
+        std::string name = layer.module + "_l";
+        for (int n = 2; taken.count(name); ++n)
+            name = layer.module + "_l" + std::to_string(n);
+        taken.insert(name);
+        layer.module = name;
+    }
+    return renamed;
+}
+
 } // namespace
 
 std::string emitLayerModule(const arch::HwLayer& layer) { return emitLayer(layer).verilog; }
@@ -97,8 +126,10 @@ std::string emitTopModule(const arch::HwDesign& design)
     return v.str();
 }
 
-std::vector<EmittedFile> emitDesign(const arch::HwDesign& design)
+std::vector<EmittedFile> emitDesign(const arch::HwDesign& original)
 {
+    const std::optional<arch::HwDesign> renamed = withLegalModuleNames(original);
+    const arch::HwDesign& design = renamed ? *renamed : original;
     std::vector<EmittedFile> files;
     nlohmann::json layers = nlohmann::json::array();
     nlohmann::json fileList = nlohmann::json::array();
