@@ -112,7 +112,8 @@ Job* makeCompileJob(const project::Project& project, const QString& designDir)
     // The project as it is now, unsaved edits included, beside the design compiled from it: `compile --project`
     // then maps the per-layer templates, bit-widths and learned tables the workbench shows, and K, P, effort,
     // input quantiser and dataset come with it. (Passing the model and K/P alone compiled without any override.)
-    const QString snapshot = QDir(designDir).filePath(QStringLiteral("project.luthier"));
+    // Beside the folder, not in it: compile replaces the whole folder (util/staged_folder.h).
+    const QString snapshot = designDir + QStringLiteral(".luthier");
     project::saveProject(project, snapshot.toStdString());
     const QStringList args { QStringLiteral("compile"), QStringLiteral("--project"), snapshot, QStringLiteral("-o"), designDir };
     return cliJob(QStringLiteral("Compile"), project, args, [](const QString& output, int exitCode, JobState&) {
@@ -146,7 +147,8 @@ Job* makeExploreJob(const project::Project& project, const QString& weightBits)
 Job* makeExportJob(const project::Project& project, const QString& designDir, const QString& vivadoDir)
 {
     QDir().mkpath(vivadoDir);
-    const QString constraintsFile = QDir(vivadoDir).filePath(QStringLiteral("constraints.json"));
+    // Beside the folder, not in it: export replaces the whole folder (util/staged_folder.h).
+    const QString constraintsFile = vivadoDir + QStringLiteral(".constraints.json");
     QFile file(constraintsFile);
     if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         file.write(QByteArray::fromStdString(place::toJson(toPlaceConstraints(project.constraints)).dump(2)));
