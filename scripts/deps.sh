@@ -9,6 +9,8 @@ packages=(
   verilator yosys tcl xvfb xauth imagemagick
   clang-16 libclang-rt-16-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
   file lintian appstream desktop-file-utils  # tests/packaging: cpack's shlibdeps, package checks
+  clang-format clang-tidy  # scripts/lint.sh
+  python3 graphviz  # scripts/docs_examples.py, scripts/stage-graph.sh (dot, tred)
 )
 missing=()
 for p in "${packages[@]}"; do

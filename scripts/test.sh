@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-stages="${LUTHIER_TEST_STAGES:-default asan fuzz}"
+stages="${LUTHIER_TEST_STAGES:-default lint asan fuzz}"
 fuzz_seconds="${LUTHIER_FUZZ_SECONDS:-20}"
 
 scripts/deps.sh
@@ -37,6 +37,7 @@ default_stage() {
 }
 
 run_stage default default_stage "$@"
+run_stage lint scripts/lint.sh
 # test_verify_models spends its time in Verilator's (uninstrumented) harness builds and already ran in stage
 # 1; test_regression_external_tools still verifies a model through the sanitized core.
 run_stage asan scripts/asan.sh --core -E '^test_verify_models$'

@@ -3,6 +3,7 @@
 #include "document.h"
 
 #include "project/project_file.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <QDir>
@@ -11,7 +12,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLockFile>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QUuid>
 
@@ -23,14 +23,17 @@ namespace {
 
 constexpr const char* kMetadataFormat = "luthier-recovery";
 
-// Atomic like every save: a crash while writing leaves the previous copy, never half a file.
+// Atomic like every save (util/atomic_file.h, not QSaveFile: see Document::saveAs): a crash or a full disk
+// while writing leaves the previous copy, never half a file.
 bool writeAtomically(const QString& path, const QByteArray& data, QString* error)
 {
-    QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly) && file.write(data) == data.size() && file.commit())
+    try {
+        util::writeFileAtomic(path.toStdString(), std::string_view(data.constData(), size_t(data.size())));
         return true;
-    *error = path + QStringLiteral(": ") + file.errorString();
-    return false;
+    } catch (const Error& e) {
+        *error = QString::fromUtf8(e.what());
+        return false;
+    }
 }
 
 QString withoutSuffix(const QString& recoveryFile)

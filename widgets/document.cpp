@@ -4,10 +4,10 @@
 #include "undo_commands.h"
 
 #include "onnx/importer.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QStringList>
 #include <QUndoStack>
 #include <QtConcurrent/QtConcurrentRun>
@@ -73,10 +73,13 @@ void Document::saveAs(const QString& path)
 {
     const QFileInfo info(path);
     const std::string text = project::serialiseProject(m_project, info.absolutePath().toStdString());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size())
-        || !file.commit())
-        throw Error(path.toStdString() + ": cannot save the project: " + file.errorString().toStdString());
+    // Not QSaveFile: opened buffered (as it was here), a full disk shows only in commit(), which on Qt 6.4
+    // still renames the short temporary over the project. The core writer checks every write and fsync.
+    try {
+        util::writeFileAtomic(path.toStdString(), text);
+    } catch (const Error& e) {
+        throw Error(path.toStdString() + ": cannot save the project: " + e.what());
+    }
     const bool renamed = m_filePath != info.absoluteFilePath();
     m_filePath = info.absoluteFilePath();
     m_undoStack->setClean();

@@ -113,7 +113,7 @@ Job* makeCompileJob(const project::Project& project, const QString& designDir)
     // The project as it is now, unsaved edits included, beside the design compiled from it: `compile --project`
     // then maps the per-layer templates, bit-widths and learned tables the workbench shows, and K, P, effort,
     // input quantiser and dataset come with it. (Passing the model and K/P alone compiled without any override.)
-    // It sits next to the folder, not in it: compile replaces the design folder as a whole.
+    // Beside the folder, not in it: compile replaces the whole folder (util/staged_folder.h).
     const QString snapshot = QDir::cleanPath(designDir) + QStringLiteral(".luthier");
     QDir().mkpath(QFileInfo(snapshot).absolutePath());
     project::saveProject(project, snapshot.toStdString());
@@ -149,7 +149,8 @@ Job* makeExploreJob(const project::Project& project, const QString& weightBits)
 Job* makeExportJob(const project::Project& project, const QString& designDir, const QString& vivadoDir)
 {
     QDir().mkpath(vivadoDir);
-    const QString constraintsFile = QDir(vivadoDir).filePath(QStringLiteral("constraints.json"));
+    // Beside the folder, not in it: export replaces the whole folder (util/staged_folder.h).
+    const QString constraintsFile = vivadoDir + QStringLiteral(".constraints.json");
     QFile file(constraintsFile);
     if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         file.write(QByteArray::fromStdString(place::toJson(pipeline::placeConstraints(project.constraints)).dump(2)));

@@ -7,12 +7,12 @@
 #include "sim/evaluation.h"
 #include "sim/float_executor.h"
 #include "sim/int_executor.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 
 namespace luthier::cli {
@@ -82,13 +82,11 @@ void addEvalCommand(CLI::App& app, Context&)
             printEvaluation(graph, e);
         for (const std::string& note : notes)
             std::fprintf(stderr, "note: %s\n", note.c_str());
-        if (o->json == "-") {
-            std::printf("%s\n", j.dump(2).c_str());
-        } else if (!o->json.empty()) {
-            std::ofstream out(o->json);
-            if (!(out << j.dump(2) << "\n"))
-                throw Error(o->json + ": cannot write");
-        }
+        if (o->json == "-")
+            util::writeStdout(j.dump(2) + "\n");
+        else if (!o->json.empty())
+            util::writeFileAtomic(o->json, j.dump(2) + "\n");
+        util::flushStdout();
     });
 }
 

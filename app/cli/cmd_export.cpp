@@ -10,7 +10,9 @@
 #include "export/vivado_parts.h"
 #include "place/constraints.h"
 #include "project/project_file.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/staged_folder.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -36,6 +38,7 @@ void addExportCommand(CLI::App& app, Context&) {
     cmd->add_option("--io-delay", o->ioDelay, "Input/output delay as a fraction of the clock period")
         ->check(CLI::Range(0.0, 0.9));
     cmd->callback([o] {
+        util::checkFolder(o->design); // refuses a folder whose files do not match its completion record
         const exporter::DesignManifest design = exporter::loadDesignManifest(o->design);
         place::Constraints placeConstraints;
         std::string part = o->part;
@@ -90,6 +93,7 @@ void addExportCommand(CLI::App& app, Context&) {
             std::printf("note: %s\n", note.c_str());
         std::printf("wrote %s\nnext: cd into it and run `make synth` then `make impl` (needs Vivado; see README.md)\n",
             o->vivado.c_str());
+        util::flushStdout();
     });
 }
 

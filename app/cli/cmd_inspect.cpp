@@ -3,11 +3,11 @@
 #include "commands.h"
 #include "ir/summary.h"
 #include "onnx/importer.h"
+#include "util/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <iostream>
 #include <memory>
 
 namespace luthier::cli {
@@ -56,9 +56,10 @@ void addInspectCommand(CLI::App& app, Context&)
     cmd->callback([options] {
         const ir::Graph graph = importer::importModel(options->model);
         if (options->json)
-            std::cout << ir::summaryJson(graph).dump(2) << "\n";
+            util::writeStdout(ir::summaryJson(graph).dump(2) + "\n");
         else
             printTable(graph);
+        util::flushStdout();
     });
 }
 

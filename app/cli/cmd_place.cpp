@@ -11,8 +11,10 @@
 #include "place/placement_io.h"
 #include "place/placer.h"
 #include "terminal_progress.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/staged_folder.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -58,6 +60,7 @@ void addPlaceCommand(CLI::App& app, Context&) {
     cmd->add_option("--device-dir", o->deviceDirs, "Extra folder with device JSON files");
     cmd->callback([o] {
         const fs::path dir(o->dir);
+        util::checkFolder(dir); // refuses a folder whose files do not match its completion record
         const fs::path manifestFile = dir / "manifest.json";
         const nlohmann::json manifest = util::loadJsonFile(manifestFile, "the design manifest (is the folder a design compiled with `luthier-cli compile`?)");
         std::string part = o->part;
@@ -144,6 +147,7 @@ void addPlaceCommand(CLI::App& app, Context&) {
                     std::printf("wrote %s\n", dumpFile.c_str());
                 }
         }
+        util::flushStdout();
     });
 }
 

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "interrupt.h"
 #include "util/error.h"
+#include "util/staged_folder.h"
 #include "verify/yosys_run.h"
 
 #include <algorithm>
@@ -37,6 +38,7 @@ void addSynthCommand(CLI::App& app, Context&)
         options.jobs = o->jobs;
         options.maxEstimateLut = o->maxLut;
         options.memoryLimitGb = o->memoryLimitGb;
+        util::checkFolder(o->dir); // refuses a folder whose files do not match its completion record
         InterruptibleProgress progress; // Ctrl-C stops the Yosys processes
         const verify::SynthReport r = verify::synthDesign(o->dir, options, &progress);
         std::printf("Yosys %s, per layer (estimate vs synthesis)\n", r.flow.c_str());

@@ -9,10 +9,10 @@
 #include "quant/exact_product_tables.h"
 #include "quant/learned_tables_io.h"
 #include "quant/overrides.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 
 namespace luthier::cli {
@@ -57,11 +57,7 @@ void addTablesCommand(CLI::App& app, Context&)
         const quant::IntLayer& layer = ints.layers[size_t(index)];
         ir::LearnedTables tables = layer.tables ? *layer.tables : quant::exactProductTables(ints, index);
         tables.layer = o->layer;
-        std::ofstream file(o->out, std::ios::binary | std::ios::trunc);
-        file << quant::learnedTablesText(tables);
-        file.close();
-        if (!file)
-            throw Error(o->out + ": cannot write the tables");
+        util::writeFileAtomic(o->out, quant::learnedTablesText(tables));
         int64_t present = 0;
         for (uint8_t p : tables.present)
             present += p;
@@ -69,6 +65,7 @@ void addTablesCommand(CLI::App& app, Context&)
             (long long)present, (long long)tables.outputs, (long long)tables.inputs, tables.inputBits,
             layer.tables ? ("learned, from " + layer.tables->origin).c_str() : "the layer's exact products",
             o->out.c_str());
+        util::flushStdout();
     });
 }
 

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "interrupt.h"
+#include "util/staged_folder.h"
 #include "verify/verilator_run.h"
 
 #include <cstdio>
@@ -31,6 +32,7 @@ void addVerifyCommand(CLI::App& app, Context& context)
         options.maxVectors = o->vectors;
         options.maxMismatches = o->mismatches;
         options.optimiseSimulation = o->optimise;
+        util::checkFolder(o->dir); // refuses a folder whose files do not match its completion record
         InterruptibleProgress progress; // Ctrl-C stops Verilator's build (make, g++) or the harness
         const verify::VerifyReport r = verify::verifyDesign(o->dir, options, &progress);
         std::printf("%s: %lld vectors, %lld passed, %lld failed\n", r.top.c_str(), (long long)r.vectors,

@@ -59,6 +59,13 @@ fs::path checkedRelativeFile(
     std::error_code ec;
     if (!fs::is_regular_file(dir / relative, ec))
         reader.fail(key, "file '" + text + "' does not exist in " + dir.string());
+    // Not through a symbolic link: the exporter copies these files, and a link could name any file.
+    fs::path inside = dir;
+    for (const fs::path& part : relative) {
+        inside /= part;
+        if (fs::is_symlink(fs::symlink_status(inside, ec)))
+            reader.fail(key, "'" + text + "' is a symbolic link (or lies under one); design files must be real files");
+    }
     return relative;
 }
 

@@ -1,9 +1,10 @@
 #include "export/vivado_export.h"
 
 #include "export/tcl_text.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/staged_folder.h"
 
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -17,16 +18,17 @@ void writeText(const fs::path& outDir, const fs::path& relative, const std::stri
     const fs::path path = outDir / relative;
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw Error("cannot write " + path.string());
+    util::writeFileAtomic(path, text);
     result.written.push_back(relative);
 }
 
 void copyFile(const fs::path& from, const fs::path& outDir, const fs::path& relative, VivadoExport& result) {
     const fs::path to = outDir / relative;
     std::error_code ec;
+    // A link in a design folder could pull any file of the machine into the export (design_manifest.cpp
+    // refuses links among the listed files; this holds for manifest.json too).
+    if (fs::is_symlink(fs::symlink_status(from, ec)))
+        throw Error("cannot copy " + from.string() + ": it is a symbolic link, not a file of the design");
     fs::create_directories(to.parent_path(), ec);
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
     if (ec) throw Error("cannot copy " + from.string() + " to " + to.string() + ": " + ec.message());
@@ -64,8 +66,9 @@ VivadoExport writeVivadoProject(const DesignManifest& design, const std::vector<
     std::error_code ec;
     if (fs::exists(outDir, ec) && !fs::is_directory(outDir, ec))
         throw Error("export folder " + outDir.string() + " exists and is not a folder");
-    fs::create_directories(outDir, ec);
-    if (ec) throw Error("cannot create export folder " + outDir.string() + ": " + ec.message());
+    // Built aside and swapped in whole: a stopped or failed export leaves the previous folder as it was.
+    util::StagedFolder staged(outDir);
+    const fs::path& stage = staged.path();
 
     VivadoExport result;
     result.outDir = outDir;
@@ -82,20 +85,21 @@ VivadoExport writeVivadoProject(const DesignManifest& design, const std::vector<
         if (const auto [it, inserted] = byName.emplace(name, relative); !inserted)
             throw Error("two design files are both called '" + name + "' (" + it->second.string() + ", "
                 + relative.string() + "); rtl/ keeps file names flat");
-        copyFile(design.dir / relative, outDir, fs::path("rtl") / name, result);
+        copyFile(design.dir / relative, stage, fs::path("rtl") / name, result);
         rtlFiles.push_back(name);
         progress.report(0.8 * double(i + 1) / double(design.files.size()), "copying RTL");
     }
-    copyFile(design.dir / kManifestFile, outDir, kManifestFile, result);
+    copyFile(design.dir / kManifestFile, stage, kManifestFile, result);
 
     const bool hasPblocks = !pblocks.empty();
-    writeText(outDir, fs::path("constraints") / "clock.xdc", clockXdc(design, options), result);
+    writeText(stage, fs::path("constraints") / "clock.xdc", clockXdc(design, options), result);
     writeText(
-        outDir, fs::path("constraints") / "pblocks.xdc", pblocksXdc(design, pblocks, options.pblockNotes), result);
-    writeText(outDir, "create_project.tcl", createProjectTcl(design, options, rtlFiles, result.projectName), result);
-    writeText(outDir, "build.tcl", buildTcl(design, options, rtlFiles, result.projectName, hasPblocks), result);
-    writeText(outDir, "Makefile", makefileText(result.projectName), result);
-    writeText(outDir, "README.md", readmeText(design, options, pblocks, result.projectName), result);
+        stage, fs::path("constraints") / "pblocks.xdc", pblocksXdc(design, pblocks, options.pblockNotes), result);
+    writeText(stage, "create_project.tcl", createProjectTcl(design, options, rtlFiles, result.projectName), result);
+    writeText(stage, "build.tcl", buildTcl(design, options, rtlFiles, result.projectName, hasPblocks), result);
+    writeText(stage, "Makefile", makefileText(result.projectName), result);
+    writeText(stage, "README.md", readmeText(design, options, pblocks, result.projectName), result);
+    staged.commit();
     progress.report(1.0, "export written");
     return result;
 }

@@ -40,8 +40,9 @@ struct VivadoExport {
 };
 
 // Throws luthier::Error when OUT exists as a file, options are invalid, a pblock names an instance the
-// manifest does not have, or a file cannot be written. Existing files in OUT are overwritten; others are
-// left alone.
+// manifest does not have, or a file cannot be written. OUT is built aside and swapped in whole
+// (util/staged_folder.h): it is either the previous export or the new one, never a mix; a second export into
+// OUT at the same time fails at once.
 VivadoExport writeVivadoProject(const DesignManifest& design, const std::vector<PblockSpec>& pblocks,
     const VivadoOptions& options, const std::filesystem::path& outDir, Progress& progress);
 

@@ -2,11 +2,13 @@
 
 #include "place/netlist_io.h"
 #include "rtl/verilog_emitter.h"
+#include "util/staged_folder.h"
 
 namespace luthier::pipeline {
 
 WrittenDesign writeDesignFolder(Pipeline& build, const std::filesystem::path& dir, int64_t maxVectors, Progress& progress)
 {
+    util::StagedFolder folder(dir); // checked and locked before any work; written aside, swapped in whole
     WrittenDesign written;
     written.design = build.design(progress);
     const auto netlist = build.netlist(progress);
@@ -14,13 +16,14 @@ WrittenDesign writeDesignFolder(Pipeline& build, const std::filesystem::path& di
     const std::vector<rtl::EmittedFile> files = rtl::emitDesign(*written.design);
     progress.checkpoint();
 
-    rtl::writeFiles(dir, files);
+    rtl::writeFiles(folder.path(), files);
     // The exact connectivity for `luthier-cli place` (docs/placement.md).
-    place::writeNetlist(dir / place::kNetlistFile, *netlist);
+    place::writeNetlist(folder.path() / place::kNetlistFile, *netlist);
     if (vectors) {
-        rtl::writeVectors(dir / rtl::kVectorsFile, *vectors);
+        rtl::writeVectors(folder.path() / rtl::kVectorsFile, *vectors);
         written.vectors = vectors->count();
     }
+    folder.commit();
     return written;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The design folder `compile` writes (docs/compiler.md): the Verilog, ROMs and manifest of the design, the
-// placement netlist for `place`, and the golden-model test vectors for `verify`. Everything is computed before
-// the first file is written, so a model that fails to map or a dataset that does not fit leaves the folder as
-// it was.
+// placement netlist for `place`, and the golden-model test vectors for `verify`. The folder is a transaction
+// (util/staged_folder.h): locked and checked first, everything computed before the first file is written, the
+// files written beside it and swapped in whole, so a model that fails to map, a dataset that does not fit, a
+// full disk or a kill leaves the old folder as it was.
 
 #include "pipeline/pipeline.h"
 

@@ -1,10 +1,10 @@
 #include "place/heatmap.h"
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <numeric>
 
 namespace luthier::place {
@@ -105,18 +105,16 @@ Heatmap heatmap(
 }
 
 void writeCsv(const Heatmap& map, const std::filesystem::path& file) {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(file.string() + ": cannot write heatmap '" + map.name + "'");
-    out << "x,y,value\n";
+    util::AtomicFile out(file);
+    out.write("x,y,value\n");
     char buffer[64];
     for (int y = 0; y < map.height; ++y)
         for (int x = 0; x < map.width; ++x) {
             // %.6g keeps the file compact and exact enough for plots; 0 stays "0".
             std::snprintf(buffer, sizeof buffer, "%d,%d,%.6g\n", x, y, map.at(x, y));
-            out << buffer;
+            out.write(buffer);
         }
-    out.flush();
-    if (!out) throw Error(file.string() + ": writing heatmap '" + map.name + "' failed");
+    out.commit();
 }
 
 } // namespace luthier::place

@@ -1,5 +1,6 @@
 #include "place/netlist_io.h"
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <fstream>
@@ -91,10 +92,7 @@ Netlist netlistFromJson(const json& doc, const std::string& label) {
 }
 
 void writeNetlist(const std::filesystem::path& file, const Netlist& netlist) {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << toJson(netlist).dump(1) << "\n";
-    out.flush();
-    if (!out) throw Error(file.string() + ": cannot write the netlist");
+    util::writeFileAtomic(file, toJson(netlist).dump(1) + "\n");
 }
 
 Netlist loadNetlist(const std::filesystem::path& file) {

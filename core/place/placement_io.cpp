@@ -1,5 +1,6 @@
 #include "place/placement_io.h"
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <fstream>
@@ -130,10 +131,7 @@ Placement placementFromJson(const json& doc, const Netlist& netlist, const std::
 
 void writePlacement(const std::filesystem::path& file, const device::Device& device, const Netlist& netlist,
     const Placement& placement) {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << toJson(device, netlist, placement).dump(1) << "\n";
-    out.flush();
-    if (!out) throw Error(file.string() + ": cannot write the placement");
+    util::writeFileAtomic(file, toJson(device, netlist, placement).dump(1) + "\n");
 }
 
 Placement loadPlacement(const std::filesystem::path& file, const Netlist& netlist) {

@@ -1,13 +1,12 @@
 #include "project/project_file.h"
 
 #include "quant/learned_tables_io.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/input_file.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace luthier::project {
 
@@ -350,35 +349,20 @@ std::string serialiseProject(const Project& project, const std::string& baseDir)
 
 Project loadProject(const std::string& path)
 {
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
-        throw Error(path + ": cannot open project file");
-    std::ostringstream text;
-    text << file.rdbuf();
-    if (file.bad())
-        throw Error(path + ": read error");
+    // A project is a few kilobytes; 64 MiB leaves room for any number of overrides and constraints.
+    const std::string text = util::readInputFile(path, "project file", uint64_t(64) << 20);
     const std::string baseDir = fs::absolute(fs::path(path)).parent_path().string();
-    return parseProject(text.str(), baseDir, path);
+    return parseProject(text, baseDir, path);
 }
 
 void saveProject(const Project& project, const std::string& path)
 {
     const fs::path target = fs::absolute(fs::path(path));
     const std::string text = serialiseProject(project, target.parent_path().string());
-    const fs::path temp = target.string() + ".tmp-" + std::to_string(::getpid());
-    std::FILE* f = std::fopen(temp.c_str(), "wb");
-    if (!f)
-        throw Error(path + ": cannot write project file (cannot create " + temp.string() + ")");
-    // The data must be on disk before the rename replaces the old file, or a crash could leave neither.
-    const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0
-        && ::fsync(::fileno(f)) == 0;
-    const bool closed = std::fclose(f) == 0;
-    std::error_code ec;
-    if (written && closed)
-        fs::rename(temp, target, ec);
-    if (!written || !closed || ec) {
-        fs::remove(temp, ec);
-        throw Error(path + ": cannot write project file");
+    try {
+        util::writeFileAtomic(target, text);
+    } catch (const Error& e) {
+        throw Error(path + ": cannot write project file: " + e.what());
     }
 }
 

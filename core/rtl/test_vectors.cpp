@@ -1,5 +1,6 @@
 #include "rtl/test_vectors.h"
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <fstream>
@@ -9,7 +10,7 @@ namespace luthier::rtl {
 
 void writeVectors(const std::filesystem::path& file, const TestVectors& vectors)
 {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    util::AtomicStream out(file);
     out << "luthier-vectors 1\n" << vectors.count() << " " << vectors.inputCount << " " << vectors.outputCount << "\n";
     for (int64_t v = 0; v < vectors.count(); ++v) {
         for (int64_t i = 0; i < vectors.inputCount; ++i)
@@ -19,8 +20,7 @@ void writeVectors(const std::filesystem::path& file, const TestVectors& vectors)
             out << (o ? " " : "") << vectors.expected[size_t(v * vectors.outputCount + o)];
         out << "\n";
     }
-    if (!out)
-        throw Error("cannot write test vectors " + file.string());
+    out.commit();
 }
 
 namespace {

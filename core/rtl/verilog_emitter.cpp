@@ -3,11 +3,13 @@
 #include "rtl/emit_dataflow.h"
 #include "rtl/layer_emitters.h"
 #include "rtl/verilog_text.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 
 namespace luthier::rtl {
@@ -42,6 +44,35 @@ LayerEmission emitLayer(const arch::HwLayer& layer)
         + " template");
 }
 
+// arch names each module after its layer and steers clear of Verilog-2001's keywords, but the tools read
+// Verilog-2005 and SystemVerilog, which reserve more: a layer called "wor", "table" or "logic" gave RTL that
+// no tool accepts (issue 29). Such a module gets "_l" appended, as arch does, unique within the design.
+std::optional<arch::HwDesign> withLegalModuleNames(const arch::HwDesign& design)
+{
+    bool reserved = false;
+    for (const auto& layer : design.layers)
+        reserved = reserved || isReservedWord(layer.module);
+    if (!reserved)
+        return std::nullopt;
+    std::set<std::string> taken { design.top };
+    for (const auto& layer : design.layers) {
+        taken.insert(layer.module);
+        if (layer.conv)
+            taken.insert(layer.conv->coreModule);
+    }
+    arch::HwDesign renamed = design;
+    for (auto& layer : renamed.layers) {
+        if (!isReservedWord(layer.module))
+            continue;
+        std::string name = layer.module + "_l";
+        for (int n = 2; taken.count(name); ++n)
+            name = layer.module + "_l" + std::to_string(n);
+        taken.insert(name);
+        layer.module = name;
+    }
+    return renamed;
+}
+
 } // namespace
 
 std::string emitLayerModule(const arch::HwLayer& layer) { return emitLayer(layer).verilog; }
@@ -49,6 +80,7 @@ std::string emitLayerModule(const arch::HwLayer& layer) { return emitLayer(layer
 std::string emitTopModule(const arch::HwDesign& design)
 {
     std::ostringstream v;
+    v.exceptions(std::ios::badbit); // out of memory is an error, never a silently shortened module
     std::string templates;
     for (ir::TemplateKind kind : ir::kAllTemplates)
         for (const auto& layer : design.layers)
@@ -94,8 +126,10 @@ std::string emitTopModule(const arch::HwDesign& design)
     return v.str();
 }
 
-std::vector<EmittedFile> emitDesign(const arch::HwDesign& design)
+std::vector<EmittedFile> emitDesign(const arch::HwDesign& original)
 {
+    const std::optional<arch::HwDesign> renamed = withLegalModuleNames(original);
+    const arch::HwDesign& design = renamed ? *renamed : original;
     std::vector<EmittedFile> files;
     nlohmann::json layers = nlohmann::json::array();
     nlohmann::json fileList = nlohmann::json::array();
@@ -154,13 +188,8 @@ void writeFiles(const std::filesystem::path& dir, const std::vector<EmittedFile>
     std::filesystem::create_directories(dir, ec);
     if (ec)
         throw Error("cannot create the design folder " + dir.string() + ": " + ec.message());
-    for (const auto& file : files) {
-        const auto path = dir / file.name;
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << file.contents;
-        if (!out)
-            throw Error("cannot write " + path.string());
-    }
+    for (const auto& file : files)
+        util::writeFileAtomic(dir / file.name, file.contents);
 }
 
 } // namespace luthier::rtl

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace luthier::rtl {
@@ -36,6 +37,8 @@ void tableConstant(std::ostringstream& v, const std::string& name, const std::ve
 // The expression reading entry `address` (a Verilog expression of the table's address bits) of tableConstant.
 std::string tableRead(const std::string& name, const std::string& address);
 std::string describeEstimate(const arch::Resources& r);
+// A Verilog-2005 or SystemVerilog keyword ("wor", "table", "logic", ...), which cannot name a module.
+bool isReservedWord(std::string_view name);
 // Model names are untrusted: keep comment text printable and free of comment terminators.
 std::string commentText(const std::string& raw);
 // "module NAME (clk, rst, in_valid, in_ready, in_data[inBits], out_valid, out_ready, out_data[outBits]);"

@@ -1,9 +1,9 @@
 #include "sim/csv.h"
 
 #include "util/error.h"
+#include "util/input_file.h"
 
 #include <charconv>
-#include <fstream>
 #include <sstream>
 
 namespace luthier::sim {
@@ -83,12 +83,8 @@ CsvTable parseCsv(const std::string& text, const std::string& label)
 
 CsvTable readCsv(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw Error(path + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parseCsv(ss.str(), path);
+    // 4 GiB of text is far beyond any dataset a CSV holds in practice and still fits in memory.
+    return parseCsv(util::readInputFile(path, "the CSV table", uint64_t(1) << 32), path);
 }
 
 } // namespace luthier::sim

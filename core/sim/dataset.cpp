@@ -42,7 +42,9 @@ Dataset loadInputs(const std::string& path, const ir::Shape& sampleShape)
     if (per <= 0)
         throw Error(path + ": the model's input shape " + ir::toString(sampleShape) + " is empty");
     const int64_t total = int64_t(t.values.size());
-    if (total == 0 || total % per != 0)
+    // Rows are samples: 16 rows of 17 values are not 17 samples of 16 (issue 29). One sample may come flat.
+    const bool rowsAreSamples = !t.shape.empty() && t.shape[0] > 0 && total == t.shape[0] * per;
+    if (total == 0 || !(rowsAreSamples || total == per))
         throw Error(path + ": array of shape " + ir::toString(t.shape) + " is not a batch of model inputs of shape "
             + ir::toString(sampleShape) + " (" + std::to_string(per) + " values each)");
     for (double v : t.values)

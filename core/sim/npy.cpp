@@ -1,10 +1,11 @@
 #include "sim/npy.h"
 
+#include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/input_file.h"
 
 #include <bit>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <sstream>
 
@@ -279,12 +280,9 @@ NpyArray parseNpy(const std::string& bytes, const std::string& label, const NpyL
 
 NpyArray readNpy(const std::string& path, const NpyLimits& limits)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parseNpy(ss.str(), path, limits);
+    // Elements of at most 8 bytes plus a header of at most 4 GiB (version 2): anything larger cannot parse.
+    const uint64_t maxBytes = uint64_t(std::max<int64_t>(limits.maxElements, 0)) * 8 + (uint64_t(1) << 32);
+    return parseNpy(util::readInputFile(path, "the .npy array", maxBytes), path, limits);
 }
 
 namespace {
@@ -321,12 +319,7 @@ std::string encode(const std::vector<int64_t>& shape, const std::vector<T>& data
 
 void writeFile(const std::string& path, const std::string& bytes)
 {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw Error(path + ": cannot open for writing");
-    out.write(bytes.data(), std::streamsize(bytes.size()));
-    if (!out)
-        throw Error(path + ": write failed");
+    util::writeFileAtomic(path, bytes);
 }
 
 } // namespace
