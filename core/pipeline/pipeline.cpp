@@ -33,11 +33,20 @@ namespace {
         return c;
     }
 
+    // What no stage checks before it has spent its time: refused up front, naming the flag and the project key.
+    void checkOptions(const Options& o)
+    {
+        if (!(o.effort > 0.0 && o.effort <= 1000.0)) // also NaN, which every range check lets through
+            throw Error("annealing effort " + std::to_string(o.effort)
+                + " is not a number above 0 and at most 1000 (--effort, or compiler.annealingEffort in the project)");
+    }
+
 } // namespace
 
 Pipeline::Pipeline(Options options)
     : m_options(std::move(options))
 {
+    checkOptions(m_options);
 }
 
 Pipeline::Pipeline(Options options, std::shared_ptr<const ir::Graph> imported, std::shared_ptr<const sim::Dataset> inputs)
@@ -46,6 +55,7 @@ Pipeline::Pipeline(Options options, std::shared_ptr<const ir::Graph> imported, s
     , m_inputs(std::move(inputs))
     , m_inputsLoaded(m_inputs != nullptr)
 {
+    checkOptions(m_options);
 }
 
 Pipeline Pipeline::variant(Options options) const

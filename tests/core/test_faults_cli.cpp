@@ -142,6 +142,19 @@ private Q_SLOTS:
         QVERIFY2(err.contains(QStringLiteral("error: standard output: No space left on device")), qPrintable(err));
     }
 
+    void notANumberIsRefusedBeforeAnyWork()
+    {
+        // CLI11's range check lets NaN through (every comparison with NaN is false); the pipeline refuses it, and
+        // before the design folder exists.
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "design";
+        const Run r = run({ QStringLiteral("compile"), kModel, QStringLiteral("-o"), QString::fromStdString(out.string()),
+            QStringLiteral("--effort"), QStringLiteral("nan") });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("annealing effort nan")), qPrintable(r.err));
+        QVERIFY(!fs::exists(out));
+    }
+
     void killedCompileLeavesTheOldOrTheNewDesign()
     {
         std::array<Snapshot, 2> complete;
