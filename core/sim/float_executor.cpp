@@ -286,15 +286,7 @@ RunResult runFloat(const ir::Graph& g, const Dataset& inputs, const RunOptions& 
     for (int out : g.outputs)
         prep.lastUse[size_t(out)] = int(g.layers.size());
 
-    RunResult result;
-    result.count = inputs.count;
-    for (int out : g.outputs) {
-        OutputTensor t;
-        t.layer = out;
-        t.shape = g.layers[size_t(out)].outShape;
-        t.values.resize(size_t(inputs.count * ir::elementCount(t.shape)));
-        result.outputs.push_back(std::move(t));
-    }
+    RunResult result = zeroedResult(g, inputs.count, false);
     const int workers = util::workerCount(options.threads, inputs.count);
     std::vector<std::vector<LayerRange>> ranges(size_t(workers), std::vector<LayerRange>(g.layers.size()));
     const int64_t block = options.blockSize > 0 ? options.blockSize : 16;

@@ -322,16 +322,7 @@ RunResult IntExecutor::run(const Dataset& inputs, const RunOptions& options, Pro
         throw Error("inputs have " + std::to_string(inputs.sampleSize()) + " values per sample, the model takes "
             + ir::toString(g.layers[0].outShape));
 
-    RunResult result;
-    result.count = inputs.count;
-    for (int out : g.outputs) {
-        OutputTensor t;
-        t.layer = out;
-        t.shape = g.layers[size_t(out)].outShape;
-        t.values.resize(size_t(inputs.count * ir::elementCount(t.shape)));
-        t.ints.resize(t.values.size());
-        result.outputs.push_back(std::move(t));
-    }
+    RunResult result = zeroedResult(g, inputs.count, true);
     const int workers = util::workerCount(options.threads, inputs.count);
     std::vector<std::vector<LayerRange>> ranges(size_t(workers), std::vector<LayerRange>(g.layers.size()));
     const int64_t block = options.blockSize > 0 ? options.blockSize : std::clamp<int64_t>((1 << 16) / P.sampleSize, 1, 64);
