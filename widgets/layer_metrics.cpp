@@ -1,5 +1,7 @@
 #include "layer_metrics.h"
 
+#include "util/enum_names.h"
+
 namespace luthier::widgets {
 
 const TemplateCost* LayerMetrics::cost(ir::TemplateKind kind) const
@@ -25,19 +27,13 @@ int64_t AnalysisSnapshot::totalLuts() const
     return total;
 }
 
+constexpr util::EnumName<Metric> kMetricNames[]
+    = { { Metric::Luts, "LUTs" }, { Metric::UniqueGroups, "Unique weight groups" },
+          { Metric::WeightBits, "Weight bits" }, { Metric::ActivationBits, "Activation bits" } };
+
 const char* displayName(Metric metric)
 {
-    switch (metric) {
-    case Metric::Luts:
-        return "LUTs";
-    case Metric::UniqueGroups:
-        return "Unique weight groups";
-    case Metric::WeightBits:
-        return "Weight bits";
-    case Metric::ActivationBits:
-        return "Activation bits";
-    }
-    return "?";
+    return util::nameOf(kMetricNames, metric);
 }
 
 std::optional<double> metricValue(

@@ -4,6 +4,7 @@
 #include "arch/hw_design.h"
 #include "quant/lower.h"
 #include "util/error.h"
+#include "util/slice_progress.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -257,30 +258,6 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
                       "own estimate"));
     return s;
 }
-
-namespace {
-
-// Forwards a layer's progress into its slice of the whole model's progress.
-class SliceProgress : public Progress {
-public:
-    SliceProgress(Progress& outer, double from, double to)
-        : m_outer(outer)
-        , m_from(from)
-        , m_to(to)
-    {
-    }
-    void report(double fraction, std::string_view message) override
-    {
-        m_outer.report(m_from + (m_to - m_from) * fraction, message);
-    }
-    bool cancelled() const override { return m_outer.cancelled(); }
-
-private:
-    Progress& m_outer;
-    double m_from, m_to;
-};
-
-} // namespace
 
 ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, Progress& progress)
 {

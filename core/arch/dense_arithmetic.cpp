@@ -1,5 +1,5 @@
 #include "arch/map_dense.h"
-
+#include "arch/tlmac/layer_units.h"
 #include "arch/tlmac/plan.h"
 #include "quant/int_graph.h"
 #include "util/error.h"
@@ -237,6 +237,31 @@ void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::ve
     hw.cycles = stages + 1;
     hw.interval = 1;
     hw.accumulators.clear();
+    setDensePorts(hw, d, d.outputs);
+    hw.dense = std::move(d);
+}
+
+void finishFoldedLayer(HwLayer& hw, ir::TemplateKind kind, DenseDatapath d, Resources lanes,
+    const tlmac::FoldedRom& rom, int wordBits, int codeRegisterBits) {
+    const int k = d.lutInputs;
+    const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
+    Resources r = lanes;
+    hw.roms = { { "weights", depth, int64_t(d.parallel) * wordBits, "", rom.luts } };
+    r.lut += rom.luts + int64_t(d.inputBits) * tlmac::caseMuxLutsPerBit(d.inputs, k);
+    r.bram += rom.brams;
+    // Weight words (in block RAM the RAM's output register), input register, registered code.
+    r.ff += rom.registerBits + d.inputs * d.inputBits + codeRegisterBits;
+    if (blocks > 1) r.ff += d.outputs * d.accBits;
+    const int64_t counters
+        = tlmac::unsignedBitsFor(d.inputs) + tlmac::unsignedBitsFor(blocks) + tlmac::unsignedBitsFor(depth);
+    r.lut += 2 * counters;
+    r.ff += counters + 8;
+    r += d.raw ? tlmac::rawOutputResources(d, d.outputs, k) : denseOutputResources(d, d.outputs);
+
+    hw.kind = kind;
+    hw.estimate = r;
+    hw.cycles = depth + 3;
+    hw.interval = depth + 5;
     setDensePorts(hw, d, d.outputs);
     hw.dense = std::move(d);
 }

@@ -18,6 +18,10 @@ struct IntFormat;
 
 namespace luthier::arch {
 
+namespace tlmac {
+struct FoldedRom;
+}
+
 // What every dense mapper receives: the layer, the format of the integers entering it, and its label for errors
 // ("'fc1' (Dense)").
 struct DenseSource {
@@ -126,6 +130,13 @@ private:
 // make the estimate; sets cycles (latency), interval 1 and ports, and moves `d` into the layer.
 void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::vector<TreeTerm>>& terms,
     const RegisteredTableBits& tables, const ProductSums& productSums);
+
+// Finishes a folded layer (DSP MAC, shift-add; rtl/folded_mac.cpp) around its P lanes, whose cost `lanes`
+// holds: adds the weight ROM of `wordBits` per lane, the input case-mux and register, the registered code
+// (`codeRegisterBits`, 0 where a DSP slice holds it), the output buffer, the counters and the output stage; sets
+// kind, estimate, roms, cycles, interval and ports, and moves `d` into the layer.
+void finishFoldedLayer(HwLayer& hw, ir::TemplateKind kind, DenseDatapath d, Resources lanes,
+    const tlmac::FoldedRom& rom, int wordBits, int codeRegisterBits);
 
 // The argmax output block after `last` (the design's last layer, lowered from `source`); throws luthier::Error
 // when the integers `last` outputs do not order like the model's real outputs.

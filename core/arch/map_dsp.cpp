@@ -17,7 +17,6 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
     DenseDatapath d = denseDatapath(source, options);
     d.parallel = int(std::clamp<int64_t>(options.foldedLanes, 1, d.outputs));
     const int k = options.tlmac.lutInputs;
-    const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
 
     Resources r;
     const bool onDsp = cost::productOnDsp(d.weightBits, d.inputBits, k);
@@ -43,24 +42,8 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
             r.carry += (d.accBits + 3) / 4;
         }
     }
-    hw.roms = { { "weights", depth, int64_t(d.parallel) * d.weightBits, "", rom.luts } };
-    r.lut += rom.luts + int64_t(d.inputBits) * tlmac::caseMuxLutsPerBit(d.inputs, k);
-    r.bram += rom.brams;
-    // Weight words (in block RAM the RAM's output register), input register, registered code.
-    r.ff += rom.registerBits + d.inputs * d.inputBits + (onDsp ? 0 : d.inputBits);
-    if (blocks > 1)
-        r.ff += d.outputs * d.accBits;
-    const int64_t counters = tlmac::unsignedBitsFor(d.inputs) + tlmac::unsignedBitsFor(blocks) + tlmac::unsignedBitsFor(depth);
-    r.lut += 2 * counters;
-    r.ff += counters + 8;
-    r += d.raw ? tlmac::rawOutputResources(d, d.outputs, k) : denseOutputResources(d, d.outputs);
-
-    hw.kind = ir::TemplateKind::Dsp;
-    hw.estimate = r;
-    hw.cycles = depth + 3;
-    hw.interval = depth + 5;
-    setDensePorts(hw, d, d.outputs);
-    hw.dense = std::move(d);
+    const int wordBits = d.weightBits, codeRegisterBits = onDsp ? 0 : d.inputBits;
+    finishFoldedLayer(hw, ir::TemplateKind::Dsp, std::move(d), r, rom, wordBits, codeRegisterBits);
 }
 
 } // namespace luthier::arch

@@ -33,7 +33,6 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
     }
     d.parallel = int(std::clamp<int64_t>(options.foldedLanes, 1, d.outputs));
     const int k = options.tlmac.lutInputs;
-    const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
     const int exponentBits = tlmac::unsignedBitsFor(maxExponent);
     const int wordBits = 2 + exponentBits; // {non-zero, negative, exponent}
     const int productBits = d.inputBits + maxExponent + 1;
@@ -62,23 +61,8 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
         r.ff += d.accBits;
         r.carry += (d.accBits + 3) / 4 + (productBits + 3) / 4;
     }
-    hw.roms = { { "weights", depth, int64_t(d.parallel) * wordBits, "", rom.luts } };
-    r.lut += rom.luts + int64_t(d.inputBits) * tlmac::caseMuxLutsPerBit(d.inputs, k);
-    r.bram += rom.brams;
-    r.ff += rom.registerBits + d.inputs * d.inputBits + d.inputBits; // weight words, input register, registered code
-    if (blocks > 1)
-        r.ff += d.outputs * d.accBits;
-    const int64_t counters = tlmac::unsignedBitsFor(d.inputs) + tlmac::unsignedBitsFor(blocks) + tlmac::unsignedBitsFor(depth);
-    r.lut += 2 * counters;
-    r.ff += counters + 8;
-    r += d.raw ? tlmac::rawOutputResources(d, d.outputs, k) : denseOutputResources(d, d.outputs);
-
-    hw.kind = ir::TemplateKind::ShiftAdd;
-    hw.estimate = r;
-    hw.cycles = depth + 3;
-    hw.interval = depth + 5;
-    setDensePorts(hw, d, d.outputs);
-    hw.dense = std::move(d);
+    const int codeRegisterBits = d.inputBits;
+    finishFoldedLayer(hw, ir::TemplateKind::ShiftAdd, std::move(d), r, rom, wordBits, codeRegisterBits);
 }
 
 } // namespace luthier::arch

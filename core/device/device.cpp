@@ -1,5 +1,6 @@
 #include "device/device.h"
 
+#include "util/enum_names.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -21,18 +22,11 @@ std::string toString(const Resources& r) {
         + withThousands(r.brams) + " BRAM";
 }
 
+constexpr util::EnumName<TileKind> kTileKindNames[]
+    = { { TileKind::Clb, "CLB" }, { TileKind::Dsp, "DSP" }, { TileKind::Bram, "BRAM" }, { TileKind::Io, "IO" } };
+
 std::string_view toString(TileKind kind) {
-    switch (kind) {
-    case TileKind::Clb:
-        return "CLB";
-    case TileKind::Dsp:
-        return "DSP";
-    case TileKind::Bram:
-        return "BRAM";
-    case TileKind::Io:
-        return "IO";
-    }
-    return "?";
+    return util::nameOf(kTileKindNames, kind);
 }
 
 Device::Device(DeviceInfo info)

@@ -1,40 +1,18 @@
 #include "ir/graph.h"
 
+#include "util/enum_names.h"
+
 namespace luthier::ir {
+
+constexpr util::EnumName<LayerKind> kLayerKindNames[] = { { LayerKind::Input, "Input" }, { LayerKind::Dense, "Dense" },
+    { LayerKind::Conv, "Conv" }, { LayerKind::MaxPool, "MaxPool" }, { LayerKind::AvgPool, "AvgPool" },
+    { LayerKind::GlobalAvgPool, "GlobalAvgPool" }, { LayerKind::Add, "Add" }, { LayerKind::Concat, "Concat" },
+    { LayerKind::Pointwise, "Pointwise" }, { LayerKind::Flatten, "Flatten" }, { LayerKind::Reshape, "Reshape" },
+    { LayerKind::Transpose, "Transpose" }, { LayerKind::Resize, "Resize" }, { LayerKind::Softmax, "Softmax" } };
 
 const char* toString(LayerKind kind)
 {
-    switch (kind) {
-    case LayerKind::Input:
-        return "Input";
-    case LayerKind::Dense:
-        return "Dense";
-    case LayerKind::Conv:
-        return "Conv";
-    case LayerKind::MaxPool:
-        return "MaxPool";
-    case LayerKind::AvgPool:
-        return "AvgPool";
-    case LayerKind::GlobalAvgPool:
-        return "GlobalAvgPool";
-    case LayerKind::Add:
-        return "Add";
-    case LayerKind::Concat:
-        return "Concat";
-    case LayerKind::Pointwise:
-        return "Pointwise";
-    case LayerKind::Flatten:
-        return "Flatten";
-    case LayerKind::Reshape:
-        return "Reshape";
-    case LayerKind::Transpose:
-        return "Transpose";
-    case LayerKind::Resize:
-        return "Resize";
-    case LayerKind::Softmax:
-        return "Softmax";
-    }
-    return "?";
+    return util::nameOf(kLayerKindNames, kind);
 }
 
 bool hasWeights(LayerKind kind) { return kind == LayerKind::Dense || kind == LayerKind::Conv; }

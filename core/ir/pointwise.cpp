@@ -1,5 +1,7 @@
 #include "ir/pointwise.h"
 
+#include "util/enum_names.h"
+
 #include <algorithm>
 
 namespace luthier::ir {
@@ -34,25 +36,14 @@ double PointwiseOp::apply(double x, int64_t c) const
     return x;
 }
 
+constexpr util::EnumName<PointwiseKind> kPointwiseNames[] = { { PointwiseKind::Affine, "affine" },
+    { PointwiseKind::Relu, "relu" }, { PointwiseKind::LeakyRelu, "leaky_relu" }, { PointwiseKind::Clip, "clip" },
+    { PointwiseKind::Quant, "quant" }, { PointwiseKind::Quantize, "quantize_linear" },
+    { PointwiseKind::Dequantize, "dequantize_linear" } };
+
 const char* PointwiseOp::name() const
 {
-    switch (kind) {
-    case PointwiseKind::Affine:
-        return "affine";
-    case PointwiseKind::Relu:
-        return "relu";
-    case PointwiseKind::LeakyRelu:
-        return "leaky_relu";
-    case PointwiseKind::Clip:
-        return "clip";
-    case PointwiseKind::Quant:
-        return "quant";
-    case PointwiseKind::Quantize:
-        return "quantize_linear";
-    case PointwiseKind::Dequantize:
-        return "dequantize_linear";
-    }
-    return "?";
+    return util::nameOf(kPointwiseNames, kind);
 }
 
 double applyAll(const std::vector<PointwiseOp>& ops, double x, int64_t c)

@@ -1,5 +1,7 @@
 #include "ir/quant_spec.h"
 
+#include "util/enum_names.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -44,25 +46,17 @@ double roundWith(RoundingMode mode, double v)
     return v;
 }
 
+constexpr util::EnumName<RoundingMode> kRoundingNames[] = { { RoundingMode::HalfEven, "ROUND" },
+    { RoundingMode::HalfUp, "HALF_UP" }, { RoundingMode::HalfDown, "HALF_DOWN" }, { RoundingMode::Ceil, "CEIL" },
+    { RoundingMode::Floor, "FLOOR" }, { RoundingMode::Up, "UP" }, { RoundingMode::Down, "DOWN" } };
+
 const char* toString(RoundingMode mode)
 {
-    switch (mode) {
-    case RoundingMode::HalfEven:
-        return "ROUND";
-    case RoundingMode::HalfUp:
-        return "HALF_UP";
-    case RoundingMode::HalfDown:
-        return "HALF_DOWN";
-    case RoundingMode::Ceil:
-        return "CEIL";
-    case RoundingMode::Floor:
-        return "FLOOR";
-    case RoundingMode::Up:
-        return "UP";
-    case RoundingMode::Down:
-        return "DOWN";
-    }
-    return "?";
+    return util::nameOf(kRoundingNames, mode);
+}
+
+std::optional<RoundingMode> roundingFromString(std::string_view name) {
+    return util::valueOf(kRoundingNames, name);
 }
 
 int64_t QuantSpec::toInt(double x, int64_t channel) const

@@ -4,7 +4,9 @@
 // A 1-bit signed quantiser and BipolarQuant are bipolar: out = x >= 0 ? +scale : -scale, ints {-1, +1}.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace luthier::ir {
@@ -43,6 +45,7 @@ struct QuantSpec {
 };
 
 double roundWith(RoundingMode mode, double v);
-const char* toString(RoundingMode mode);
+const char* toString(RoundingMode mode); // QONNX's rounding_mode names: "ROUND", "HALF_UP", ...
+std::optional<RoundingMode> roundingFromString(std::string_view name); // the names toString gives
 
 } // namespace luthier::ir

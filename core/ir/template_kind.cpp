@@ -1,26 +1,20 @@
 #include "ir/template_kind.h"
 
+#include "util/enum_names.h"
+
+#include <iterator>
 #include <string>
 
 namespace luthier::ir {
 
+constexpr util::EnumName<TemplateKind> kTemplateNames[] = { { TemplateKind::Tlmac, "tlmac" },
+    { TemplateKind::Unrolled, "unrolled" }, { TemplateKind::LutDense, "lutdense" },
+    { TemplateKind::ShiftAdd, "shiftadd" }, { TemplateKind::LutNa, "lutna" }, { TemplateKind::Dsp, "dsp" } };
+static_assert(std::size(kTemplateNames) == std::size(kAllTemplates), "every template needs its name");
+
 std::string_view toString(TemplateKind kind)
 {
-    switch (kind) {
-    case TemplateKind::Tlmac:
-        return "tlmac";
-    case TemplateKind::Unrolled:
-        return "unrolled";
-    case TemplateKind::LutDense:
-        return "lutdense";
-    case TemplateKind::ShiftAdd:
-        return "shiftadd";
-    case TemplateKind::LutNa:
-        return "lutna";
-    case TemplateKind::Dsp:
-        return "dsp";
-    }
-    return "?";
+    return util::nameOf(kTemplateNames, kind);
 }
 
 std::optional<TemplateKind> templateFromString(std::string_view name)
@@ -29,10 +23,7 @@ std::optional<TemplateKind> templateFromString(std::string_view name)
     for (char ch : name)
         if (ch != '-' && ch != '_')
             key += ch;
-    for (TemplateKind kind : kAllTemplates)
-        if (toString(kind) == key)
-            return kind;
-    return std::nullopt;
+    return util::valueOf(kTemplateNames, key);
 }
 
 } // namespace luthier::ir

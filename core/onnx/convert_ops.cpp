@@ -25,20 +25,9 @@ bool isQonnxDomain(const std::string& d)
 
 ir::RoundingMode roundingFromString(const std::string& s, const std::string& where)
 {
-    if (s == "ROUND" || s == "HALF_EVEN")
+    if (s == "HALF_EVEN") // an alias of ROUND that some exporters write
         return ir::RoundingMode::HalfEven;
-    if (s == "HALF_UP")
-        return ir::RoundingMode::HalfUp;
-    if (s == "HALF_DOWN")
-        return ir::RoundingMode::HalfDown;
-    if (s == "CEIL")
-        return ir::RoundingMode::Ceil;
-    if (s == "FLOOR")
-        return ir::RoundingMode::Floor;
-    if (s == "UP")
-        return ir::RoundingMode::Up;
-    if (s == "DOWN")
-        return ir::RoundingMode::Down;
+    if (const std::optional<ir::RoundingMode> mode = ir::roundingFromString(s)) return *mode;
     throw Error(where + ": unknown rounding_mode '" + s + "'");
 }
 

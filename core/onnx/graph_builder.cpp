@@ -121,20 +121,26 @@ int GraphBuilder::storageAxis(const Value& v, int64_t onnxAxis) const
     return kHwcToChw[perSample];
 }
 
-Value GraphBuilder::toLogicalLayout(const Value& v)
-{
-    if (!v.chw)
-        return v;
+namespace {
+// The Transpose of layer `input` into `outShape` that a layout change below inserts.
+ir::Layer layoutTranspose(int input, std::string name, std::vector<int64_t> perm, ir::Shape outShape) {
     ir::Layer t;
-    t.name = m_result.layers[size_t(v.layer)].name + "/to_channels_last";
+    t.name = std::move(name);
     t.opType = "Transpose";
     t.kind = ir::LayerKind::Transpose;
-    t.inputs = { v.layer };
-    t.perm = { 1, 2, 0 };
-    t.outShape = v.logical;
+    t.inputs = { input };
+    t.perm = std::move(perm);
+    t.outShape = std::move(outShape);
+    return t;
+}
+} // namespace
+
+Value GraphBuilder::toLogicalLayout(const Value& v) {
+    if (!v.chw) return v;
+    ir::Layer t
+        = layoutTranspose(v.layer, m_result.layers[size_t(v.layer)].name + "/to_channels_last", { 1, 2, 0 }, v.logical);
     t.channelAxis = 2;
-    Value out = activation(addLayer(std::move(t)));
-    return out;
+    return activation(addLayer(std::move(t)));
 }
 
 Value GraphBuilder::toChw(const Value& v)
@@ -143,14 +149,9 @@ Value GraphBuilder::toChw(const Value& v)
         return v;
     if (v.logical.size() != 3)
         fail("channels-last op needs a 4-D input, got per-sample shape " + ir::toString(v.logical));
-    ir::Layer t;
-    t.name = m_result.layers[size_t(v.layer)].name + "/to_channels_first";
-    t.opType = "Transpose";
-    t.kind = ir::LayerKind::Transpose;
-    t.inputs = { v.layer };
-    t.perm = { 2, 0, 1 };
-    t.outShape = { v.logical[2], v.logical[0], v.logical[1] };
-    Value out = activation(addLayer(std::move(t)));
+    Value out
+        = activation(addLayer(layoutTranspose(v.layer, m_result.layers[size_t(v.layer)].name + "/to_channels_first",
+            { 2, 0, 1 }, { v.logical[2], v.logical[0], v.logical[1] })));
     out.logical = v.logical;
     out.chw = true;
     return out;

@@ -1,6 +1,7 @@
 #include "place/netlist.h"
 
 #include "arch/hw_design.h"
+#include "util/enum_names.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -11,20 +12,11 @@
 
 namespace luthier::place {
 
+constexpr util::EnumName<UnitKind> kUnitKindNames[] = { { UnitKind::LutArrays, "arrays" }, { UnitKind::MuxBank, "mux" },
+    { UnitKind::Accumulators, "acc" }, { UnitKind::Memory, "memory" }, { UnitKind::Control, "control" } };
+
 std::string_view toString(UnitKind kind) {
-    switch (kind) {
-    case UnitKind::LutArrays:
-        return "arrays";
-    case UnitKind::MuxBank:
-        return "mux";
-    case UnitKind::Accumulators:
-        return "acc";
-    case UnitKind::Memory:
-        return "memory";
-    case UnitKind::Control:
-        return "control";
-    }
-    return "?";
+    return util::nameOf(kUnitKindNames, kind);
 }
 
 device::Resources Netlist::total() const {

@@ -120,14 +120,8 @@ void avgPool(const ir::Layer& l, const ir::Shape& inShape, const Values& x, Valu
         for (int64_t oy = 0; oy < b.h; ++oy)
             for (int64_t ox = 0; ox < b.w; ++ox) {
                 double sum = 0;
-                for (int64_t ky = 0; ky < win.kernel[0]; ++ky) {
-                    const int64_t iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
-                    for (int64_t kx = 0; kx < win.kernel[1]; ++kx) {
-                        const int64_t ix = ox * win.stride[1] - win.padBegin[1] + kx * win.dilation[1];
-                        if (iy >= 0 && iy < a.h && ix >= 0 && ix < a.w)
-                            sum += x[size_t((c * a.h + iy) * a.w + ix)];
-                    }
-                }
+                forEachWindowTap(
+                    win, a, oy, ox, [&](int64_t iy, int64_t ix) { sum += x[size_t((c * a.h + iy) * a.w + ix)]; });
                 y[size_t((c * b.h + oy) * b.w + ox)] = sum / double(poolCount(win, a, oy, ox));
             }
 }
@@ -292,15 +286,7 @@ RunResult runFloat(const ir::Graph& g, const Dataset& inputs, const RunOptions& 
     for (int out : g.outputs)
         prep.lastUse[size_t(out)] = int(g.layers.size());
 
-    RunResult result;
-    result.count = inputs.count;
-    for (int out : g.outputs) {
-        OutputTensor t;
-        t.layer = out;
-        t.shape = g.layers[size_t(out)].outShape;
-        t.values.resize(size_t(inputs.count * ir::elementCount(t.shape)));
-        result.outputs.push_back(std::move(t));
-    }
+    RunResult result = zeroedResult(g, inputs.count, false);
     const int workers = util::workerCount(options.threads, inputs.count);
     std::vector<std::vector<LayerRange>> ranges(size_t(workers), std::vector<LayerRange>(g.layers.size()));
     const int64_t block = options.blockSize > 0 ? options.blockSize : 16;

@@ -232,14 +232,8 @@ void runAvgPool(const IntLayer& l, const ir::Shape& inShape, const int64_t* x, i
         for (int64_t oy = 0; oy < b.h; ++oy)
             for (int64_t ox = 0; ox < b.w; ++ox) {
                 int64_t sum = 0;
-                for (int64_t ky = 0; ky < win.kernel[0]; ++ky) {
-                    const int64_t iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
-                    for (int64_t kx = 0; kx < win.kernel[1]; ++kx) {
-                        const int64_t ix = ox * win.stride[1] - win.padBegin[1] + kx * win.dilation[1];
-                        if (iy >= 0 && iy < a.h && ix >= 0 && ix < a.w)
-                            sum += x[(c * a.h + iy) * a.w + ix] - l.padValue;
-                    }
-                }
+                forEachWindowTap(
+                    win, a, oy, ox, [&](int64_t iy, int64_t ix) { sum += x[(c * a.h + iy) * a.w + ix] - l.padValue; });
                 *y++ = finishAcc(l, sum, c);
             }
 }
@@ -328,16 +322,7 @@ RunResult IntExecutor::run(const Dataset& inputs, const RunOptions& options, Pro
         throw Error("inputs have " + std::to_string(inputs.sampleSize()) + " values per sample, the model takes "
             + ir::toString(g.layers[0].outShape));
 
-    RunResult result;
-    result.count = inputs.count;
-    for (int out : g.outputs) {
-        OutputTensor t;
-        t.layer = out;
-        t.shape = g.layers[size_t(out)].outShape;
-        t.values.resize(size_t(inputs.count * ir::elementCount(t.shape)));
-        t.ints.resize(t.values.size());
-        result.outputs.push_back(std::move(t));
-    }
+    RunResult result = zeroedResult(g, inputs.count, true);
     const int workers = util::workerCount(options.threads, inputs.count);
     std::vector<std::vector<LayerRange>> ranges(size_t(workers), std::vector<LayerRange>(g.layers.size()));
     const int64_t block = options.blockSize > 0 ? options.blockSize : std::clamp<int64_t>((1 << 16) / P.sampleSize, 1, 64);

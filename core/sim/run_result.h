@@ -41,4 +41,20 @@ struct RunResult {
     std::vector<LayerRange> ranges; // one per layer
 };
 
+// The result the executors fill in: `count` samples of zeros in each output of `graph` (an ir::Graph or an
+// IntGraph), with integers too when `withInts`.
+template <typename Graph> RunResult zeroedResult(const Graph& graph, int64_t count, bool withInts) {
+    RunResult result;
+    result.count = count;
+    for (int out : graph.outputs) {
+        OutputTensor t;
+        t.layer = out;
+        t.shape = graph.layers[size_t(out)].outShape;
+        t.values.resize(size_t(count * ir::elementCount(t.shape)));
+        if (withInts) t.ints.resize(t.values.size());
+        result.outputs.push_back(std::move(t));
+    }
+    return result;
+}
+
 } // namespace luthier::sim

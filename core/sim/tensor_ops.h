@@ -98,6 +98,19 @@ void concat(const std::vector<const T*>& ins, const std::vector<ir::Shape>& shap
         }
 }
 
+// Calls tap(iy, ix) for every position of the window at output (oy, ox) that lies inside `in` (padding is
+// skipped), row by row.
+template <typename Tap> void forEachWindowTap(const ir::Window& win, const Chw& in, int64_t oy, int64_t ox, Tap&& tap) {
+    for (int64_t ky = 0; ky < win.kernel[0]; ++ky) {
+        const int64_t iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
+        if (iy < 0 || iy >= in.h) continue;
+        for (int64_t kx = 0; kx < win.kernel[1]; ++kx) {
+            const int64_t ix = ox * win.stride[1] - win.padBegin[1] + kx * win.dilation[1];
+            if (ix >= 0 && ix < in.w) tap(iy, ix);
+        }
+    }
+}
+
 // Max pooling over {C,H,W}; padded positions are ignored (ONNX pads with -inf).
 template <typename T>
 void maxPool(const T* in, const ir::Shape& inShape, const ir::Window& win, const ir::Shape& outShape, T* out)
@@ -108,20 +121,11 @@ void maxPool(const T* in, const ir::Shape& inShape, const ir::Window& win, const
             for (int64_t ox = 0; ox < b.w; ++ox) {
                 bool any = false;
                 T best {};
-                for (int64_t ky = 0; ky < win.kernel[0]; ++ky) {
-                    const int64_t iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
-                    if (iy < 0 || iy >= a.h)
-                        continue;
-                    for (int64_t kx = 0; kx < win.kernel[1]; ++kx) {
-                        const int64_t ix = ox * win.stride[1] - win.padBegin[1] + kx * win.dilation[1];
-                        if (ix < 0 || ix >= a.w)
-                            continue;
-                        const T v = in[(c * a.h + iy) * a.w + ix];
-                        if (!any || v > best)
-                            best = v;
-                        any = true;
-                    }
-                }
+                forEachWindowTap(win, a, oy, ox, [&](int64_t iy, int64_t ix) {
+                    const T v = in[(c * a.h + iy) * a.w + ix];
+                    if (!any || v > best) best = v;
+                    any = true;
+                });
                 *out++ = best;
             }
 }

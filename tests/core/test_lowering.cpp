@@ -1,5 +1,6 @@
 // Integer lowering on small graphs whose thresholds and outputs are worked out by hand in the comments.
 
+#include "dense_graph.h"
 #include "error_of.h"
 #include "quant/lower.h"
 #include "sim/float_executor.h"
@@ -40,27 +41,17 @@ ir::PointwiseOp affineOp(double mul, double add)
 
 ir::Layer inputLayer(int64_t n, const std::vector<ir::PointwiseOp>& epilogue)
 {
-    ir::Layer l;
-    l.name = "x";
-    l.kind = ir::LayerKind::Input;
-    l.outShape = { n };
-    l.epilogue = epilogue;
-    return l;
+    return ::test::layer("x", ir::LayerKind::Input, {}, { n }, epilogue);
 }
 
 ir::Layer denseLayer(const std::string& name, int64_t out, int64_t in, std::vector<float> w, const ir::QuantSpec& wq,
     const std::vector<ir::PointwiseOp>& epilogue)
 {
-    ir::Layer l;
-    l.name = name;
+    ir::Layer l = ::test::layer(name, ir::LayerKind::Dense, { 0 }, { out }, epilogue);
     l.opType = "MatMul";
-    l.kind = ir::LayerKind::Dense;
-    l.inputs = { 0 };
-    l.outShape = { out };
     l.weight.shape = { out, in };
     l.weight.data = std::move(w);
     l.weightQuant = wq;
-    l.epilogue = epilogue;
     return l;
 }
 
@@ -138,19 +129,9 @@ private Q_SLOTS:
         ir::Graph g;
         g.name = "add";
         g.layers.push_back(inputLayer(1, { quantOp(quantSpec(4, false, 0.25)) }));
-        ir::Layer requant;
-        requant.name = "requant";
-        requant.kind = ir::LayerKind::Pointwise;
-        requant.inputs = { 0 };
-        requant.outShape = { 1 };
-        requant.epilogue = { quantOp(quantSpec(4, false, 0.75)) };
-        g.layers.push_back(requant);
-        ir::Layer add;
-        add.name = "add";
-        add.kind = ir::LayerKind::Add;
-        add.inputs = { 0, 1 };
-        add.outShape = { 1 };
-        g.layers.push_back(add);
+        g.layers.push_back(
+            ::test::layer("requant", ir::LayerKind::Pointwise, { 0 }, { 1 }, { quantOp(quantSpec(4, false, 0.75)) }));
+        g.layers.push_back(::test::layer("add", ir::LayerKind::Add, { 0, 1 }, { 1 }));
         g.outputs = { 2 };
         const quant::IntGraph ig = quant::lowerToInteger(g);
         QCOMPARE(ig.layers[2].multipliers, (std::vector<int64_t> { 1, 3 }));
@@ -171,18 +152,9 @@ private Q_SLOTS:
         ir::Layer in = inputLayer(4, { quantOp(quantSpec(4, false, 1.0)) });
         in.outShape = { 1, 2, 2 };
         g.layers.push_back(in);
-        ir::Layer gap;
-        gap.name = "gap";
-        gap.kind = ir::LayerKind::GlobalAvgPool;
-        gap.inputs = { 0 };
-        gap.outShape = { 1 };
-        gap.epilogue = { quantOp(quantSpec(4, false, 1.0)) };
-        g.layers.push_back(gap);
-        ir::Layer mp;
-        mp.name = "max";
-        mp.kind = ir::LayerKind::MaxPool;
-        mp.inputs = { 0 };
-        mp.outShape = { 1, 1, 1 };
+        g.layers.push_back(
+            ::test::layer("gap", ir::LayerKind::GlobalAvgPool, { 0 }, { 1 }, { quantOp(quantSpec(4, false, 1.0)) }));
+        ir::Layer mp = ::test::layer("max", ir::LayerKind::MaxPool, { 0 }, { 1, 1, 1 });
         mp.window.kernel = { 2, 2 };
         mp.window.stride = { 2, 2 };
         g.layers.push_back(mp);
@@ -249,12 +221,13 @@ private Q_SLOTS:
         // Input quantisers an imported Quant node could not have are refused by name, before any shift by them.
         for (int bits : { 0, 1, 33, 70 }) {
             options.inputBits = bits;
-            const std::string m = test::errorOf([&] { quant::lowerToInteger(g, options); });
+            const std::string m = luthier::test::errorOf([&] { quant::lowerToInteger(g, options); });
             QVERIFY2(m.find("--input-bits") != std::string::npos, m.c_str());
         }
         options.inputBits = 8;
         options.inputFractionBits = 65;
-        QVERIFY(test::errorOf([&] { quant::lowerToInteger(g, options); }).find("--input-frac") != std::string::npos);
+        QVERIFY(luthier::test::errorOf([&] { quant::lowerToInteger(g, options); }).find("--input-frac")
+            != std::string::npos);
         options.inputFractionBits = -3; // a step of 8: legal, for inputs in the thousands
         QCOMPARE(quant::lowerToInteger(g, options).inputFormat.scale[0], 8.0);
     }

@@ -93,6 +93,8 @@ double bram36(int64_t bits); // BRAM36 equivalents, in BRAM18 halves, 0 for no b
 // Adds a memory of `bits` to a cost: distributed RAM (2^K bits per LUT) up to 16 LUTs' worth, else block RAM.
 void addMemory(Cost& cost, int64_t bits, int lutInputs);
 
+Cost unavailableCost(ir::TemplateKind kind, std::string why); // available = false, `why` as the formula
+
 Cost tlmacCost(const CostInput& in);
 Cost unrolledCost(const CostInput& in);
 Cost lutDenseCost(const CostInput& in);

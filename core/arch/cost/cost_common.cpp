@@ -1,9 +1,9 @@
 #include "arch/cost/cost.h"
-
 #include "arch/tlmac/plan.h"
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace luthier::arch::cost {
 
@@ -89,22 +89,32 @@ void addMemory(Cost& cost, int64_t bits, int lutInputs)
         cost.bram += bram36(bits);
 }
 
+Cost unavailableCost(ir::TemplateKind kind, std::string why) {
+    Cost c;
+    c.kind = kind;
+    c.available = false;
+    c.formula = std::move(why);
+    return c;
+}
+
+namespace {
+
+struct TemplateCostModel {
+    ir::TemplateKind kind;
+    Cost (*cost)(const CostInput&);
+};
+constexpr TemplateCostModel kCostModels[]
+    = { { ir::TemplateKind::Tlmac, tlmacCost }, { ir::TemplateKind::Unrolled, unrolledCost },
+          { ir::TemplateKind::LutDense, lutDenseCost }, { ir::TemplateKind::ShiftAdd, shiftAddCost },
+          { ir::TemplateKind::LutNa, lutNaCost }, { ir::TemplateKind::Dsp, dspCost } };
+static_assert(std::size(kCostModels) == std::size(ir::kAllTemplates), "every template needs its cost model");
+
+} // namespace
+
 Cost estimate(ir::TemplateKind kind, const CostInput& in)
 {
-    switch (kind) {
-    case ir::TemplateKind::Tlmac:
-        return tlmacCost(in);
-    case ir::TemplateKind::Unrolled:
-        return unrolledCost(in);
-    case ir::TemplateKind::LutDense:
-        return lutDenseCost(in);
-    case ir::TemplateKind::ShiftAdd:
-        return shiftAddCost(in);
-    case ir::TemplateKind::LutNa:
-        return lutNaCost(in);
-    case ir::TemplateKind::Dsp:
-        return dspCost(in);
-    }
+    for (const TemplateCostModel& model : kCostModels)
+        if (model.kind == kind) return model.cost(in);
     return Cost {};
 }
 

@@ -12,13 +12,11 @@ namespace luthier::arch::cost {
 
 Cost shiftAddCost(const CostInput& in)
 {
+    if (!in.powerOfTwoWeights)
+        return unavailableCost(
+            ir::TemplateKind::ShiftAdd, "weights are not all 0 or +-2^e (use the pow2 weight scheme)");
     Cost c;
     c.kind = ir::TemplateKind::ShiftAdd;
-    if (!in.powerOfTwoWeights) {
-        c.available = false;
-        c.formula = "weights are not all 0 or +-2^e (use the pow2 weight scheme)";
-        return c;
-    }
     const int shifts = ceilLog2(int64_t(in.maxAbsWeight) + 1); // exponents 0 .. log2(max|w|)
     const int productBits = in.activationBits + std::max(0, shifts - 1);
     const int64_t lanes = std::max<int64_t>(1, std::min(in.parallelism, in.macs()));

@@ -12,13 +12,9 @@ namespace luthier::arch::cost {
 
 Cost tlmacCost(const CostInput& in)
 {
+    if (!in.tlmac) return unavailableCost(ir::TemplateKind::Tlmac, "no TLMAC plan for this layer");
     Cost c;
     c.kind = ir::TemplateKind::Tlmac;
-    if (!in.tlmac) {
-        c.available = false;
-        c.formula = "no TLMAC plan for this layer";
-        return c;
-    }
     const TlmacNumbers& t = *in.tlmac;
     const int acc = accumulatorBits(in);
     const int64_t tables = t.arrays * t.lutsPerArray;
