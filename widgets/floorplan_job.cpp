@@ -5,34 +5,11 @@
 #include "device/device_loader.h"
 #include "pipeline/pipeline.h"
 #include "util/error.h"
+#include "util/slice_progress.h"
 
 #include <cstdio>
 
 namespace luthier::widgets {
-
-namespace {
-
-    // Progress of a sub-stage mapped into [from, to] of the parent's bar; cancel is shared.
-    class SubProgress : public Progress {
-    public:
-        SubProgress(Progress& parent, double from, double to)
-            : m_parent(parent)
-            , m_from(from)
-            , m_to(to)
-        {
-        }
-        void report(double fraction, std::string_view message) override
-        {
-            m_parent.report(m_from + (m_to - m_from) * fraction, message);
-        }
-        bool cancelled() const override { return m_parent.cancelled(); }
-
-    private:
-        Progress& m_parent;
-        double m_from, m_to;
-    };
-
-} // namespace
 
 std::shared_ptr<const device::Device> projectDevice(const project::Project& project)
 {
@@ -45,7 +22,7 @@ PlacedProject placeNetlist(std::shared_ptr<const device::Device> device, place::
     auto shared = std::make_shared<const place::Netlist>(std::move(netlist));
     place::PlaceOptions options;
     options.effort = effort;
-    SubProgress placing(progress, 0.3, 0.95);
+    SliceProgress placing(progress, 0.3, 0.95);
     auto placement = std::make_shared<const place::Placement>(
         place::place(*device, *shared, pipeline::placeConstraints(constraints), options, placing));
     progress.checkpoint();
@@ -69,7 +46,7 @@ PlacedProject placeProject(const project::Project& project, Progress& progress)
     if (project.modelPath.empty())
         throw Error("the project has no model to place");
     pipeline::Pipeline build(pipeline::fromProject(project));
-    SubProgress mapping(progress, 0.0, 0.3);
+    SliceProgress mapping(progress, 0.0, 0.3);
     PlacedProject result = placeNetlist(projectDevice(project), *build.netlist(mapping), project.constraints, progress);
     result.summary = build.graph(mapping)->name + ": " + result.summary;
     return result;

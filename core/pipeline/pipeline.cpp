@@ -161,19 +161,19 @@ std::shared_ptr<const quant::IntGraph> Pipeline::ints(Progress& progress)
 
 analysis::AnalysisOptions Pipeline::analysisOptions(Progress& progress)
 {
+    const LayerChoices choices = layerChoices(appliedOverrides(progress));
     analysis::AnalysisOptions o;
-    o.lutInputs = m_options.lutInputs;
-    o.parallelism = m_options.parallelism;
-    o.tlmac.effort = m_options.effort;
+    o.tlmac.effort = m_options.effort; // K, G and P of the TLMAC plan come from the fields below
     o.tlmac.seed = m_options.seed;
+    o.lutInputs = m_options.lutInputs;
+    o.groupSize = m_options.groupSize;
+    o.parallelism = m_options.parallelism;
     o.lowering = m_options.lowering;
     if (m_options.ptqActivationBits > 0)
         o.defaultActivationBits = m_options.ptqActivationBits;
-    o.groupSize = m_options.groupSize;
     o.defaultTemplate = m_options.defaultTemplate;
-    LayerChoices choices = layerChoices(appliedOverrides(progress));
-    o.layerTemplate = std::move(choices.templates);
-    o.layerGroupSize = std::move(choices.groupSizes);
+    o.layerTemplate = choices.templates;
+    o.layerGroupSize = choices.groupSizes;
     return o;
 }
 
@@ -190,21 +190,20 @@ std::shared_ptr<const analysis::ModelStats> Pipeline::statistics(Progress& progr
 
 arch::MapOptions Pipeline::mapOptions(Progress& progress)
 {
+    const LayerChoices choices = layerChoices(appliedOverrides(progress));
     arch::MapOptions o;
-    o.tlmac.lutInputs = m_options.lutInputs;
-    if (m_options.groupSize > 0)
-        o.tlmac.groupSize = m_options.groupSize;
-    o.tlmac.parallelOutputs = m_options.parallelism;
-    o.tlmac.seed = m_options.seed;
-    o.tlmac.effort = m_options.effort;
-    o.foldedLanes = m_options.parallelism;
+    o.tlmac = { .lutInputs = m_options.lutInputs,
+        .groupSize = m_options.groupSize > 0 ? m_options.groupSize : arch::tlmac::TlmacOptions {}.groupSize,
+        .parallelOutputs = m_options.parallelism,
+        .seed = m_options.seed,
+        .effort = m_options.effort };
+    o.defaultTemplate = m_options.defaultTemplate;
+    o.layerTemplates = choices.templates;
+    o.layerGroupSizes = choices.groupSizes;
+    o.foldedLanes = m_options.parallelism; // the DSP and shift-add lanes follow P like TLMAC's outputs
     o.pipelineEvery = m_options.pipelineEvery;
     o.lutNaChunk = m_options.lutNaChunk;
     o.argmax = m_options.argmax;
-    o.defaultTemplate = m_options.defaultTemplate;
-    LayerChoices choices = layerChoices(appliedOverrides(progress));
-    o.layerTemplates = std::move(choices.templates);
-    o.layerGroupSizes = std::move(choices.groupSizes);
     return o;
 }
 

@@ -1,10 +1,9 @@
 #include "place/constraints.h"
 
 #include "util/error.h"
+#include "util/json_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace luthier::place {
 
@@ -76,16 +75,7 @@ Constraints parseConstraints(const json& section, const std::string& label) {
 }
 
 Constraints loadConstraints(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw Error(path + ": cannot open constraints file");
-    std::ostringstream text;
-    text << file.rdbuf();
-    json doc;
-    try {
-        doc = json::parse(text.str());
-    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
-        throw Error(path + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
+    const json doc = util::loadJsonFile(path, "constraints file");
     // A whole .luthier project works too: use its constraints section.
     if (doc.is_object() && doc.contains("constraints") && doc.contains("format"))
         return parseConstraints(doc["constraints"], path);

@@ -2,10 +2,9 @@
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace luthier::place {
 
@@ -96,17 +95,7 @@ void writeNetlist(const std::filesystem::path& file, const Netlist& netlist) {
 }
 
 Netlist loadNetlist(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(file.string() + ": cannot open netlist");
-    std::ostringstream text;
-    text << in.rdbuf();
-    json doc;
-    try {
-        doc = json::parse(text.str());
-    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
-        throw Error(file.string() + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
-    return netlistFromJson(doc, file.string());
+    return netlistFromJson(util::loadJsonFile(file, "netlist"), file.string());
 }
 
 } // namespace luthier::place

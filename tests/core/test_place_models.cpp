@@ -10,6 +10,7 @@
 #include "place/placer.h"
 #include "quant/lower.h"
 #include "quant/ptq.h"
+#include "sim/calibration.h"
 #include "sim/dataset.h"
 
 #include <QtTest/QtTest>
@@ -29,7 +30,7 @@ ir::Graph loadModel(const std::string& name)
         return imported;
     const sim::Dataset data = sim::loadInputs(kShared + "/models/reference/" + name + ".input.npy", imported.inputShape);
     Progress none;
-    return quant::prepareGraph(imported, {}, 4, 4, quant::calibrateRanges(imported, data, none)).graph;
+    return quant::prepareGraph(imported, {}, 4, 4, sim::calibrateRanges(imported, data, none)).graph;
 }
 
 // What `luthier-cli compile` writes next to the RTL, read back as `luthier-cli place` reads it.

@@ -10,6 +10,7 @@
 #include "onnx/importer.h"
 #include "quant/lower.h"
 #include "quant/ptq.h"
+#include "sim/calibration.h"
 #include "rtl/emit_dataflow.h"
 #include "rtl/golden_vectors.h"
 #include "rtl/verilog_emitter.h"
@@ -36,7 +37,7 @@ ir::Graph quantisedConv2d(sim::Dataset& data)
     const ir::Graph imported = importer::importModel(kShared + "/models/conv2d_small_keras.onnx");
     data = sim::loadInputs(kShared + "/models/reference/conv2d_small_keras.input.npy", imported.inputShape);
     Progress none;
-    const auto ranges = quant::calibrateRanges(imported, data, none);
+    const auto ranges = sim::calibrateRanges(imported, data, none);
     return quant::prepareGraph(imported, {}, 4, 4, ranges).graph;
 }
 
