@@ -79,9 +79,10 @@ private Q_SLOTS:
         }
     }
 
-    // docs/compiler.md works this one by hand: rows 5x0+5x1, 5x0+5x1+x2, 5x0+x2 are 4, 5 and 3 digit terms (9 adders
-    // unshared). x0 + x1 occurs four times (at shifts 0 and 2 in rows 0 and 1) and becomes n3; then n3 + (n3 << 2)
-    // occurs twice and becomes n4 = y0; y1 = n4 + x2; row 2 shares nothing and takes two adders: 5 in all, depth 3.
+    // docs/compiler.md works this one by hand. Rows 5x0+5x1, 5x0+5x1+x2, 5x0+x2 are 4, 5 and 3 CSD terms (9 adders
+    // unshared). Column stage: column 0 (5,5,5) is column 1 (5,5,0) plus (0,0,5), 1 adder + 2 digits instead of 6
+    // digits, so X1 = x0 + x1 (n3) and y = 5 X1, 5 X1 + x2, 5 x0 + x2. Then X1 + (X1 << 2) occurs twice and becomes
+    // n4 = y0; y1 = n4 + x2; row 2 shares nothing and takes two adders: 5 in all, depth 3.
     void handWorkedThreeByThree()
     {
         const std::vector<int64_t> w { 5, 5, 0, 5, 5, 1, 5, 0, 1 };

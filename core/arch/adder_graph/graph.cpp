@@ -4,6 +4,8 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <bit>
+#include <functional>
 #include <map>
 #include <queue>
 #include <string>
@@ -72,6 +74,44 @@ int treeDepth(const std::vector<int>& depths)
     while ((uint64_t(1) << (D + 40 - top)) < sum)
         ++D;
     return D;
+}
+
+// Signed digits of w (csd(w).size()): the non-adjacent form has a digit wherever w and 3w differ above bit 0.
+int digitCount(int64_t w)
+{
+    const uint64_t m = uint64_t(w < 0 ? -w : w);
+    return std::popcount(m ^ (3 * m));
+}
+
+// da4ml's first stage: column c is written as column p plus a difference (y = sum_c col_c x_c = sum_c d_c X_c with
+// d_c = col_c - col_p and X_c the sum of x over c's subtree), when the difference's digits plus the adder for X
+// cost less than the column's own digits. The parents form a minimum spanning tree (Prim) over the columns and a
+// virtual zero column (-1), edge cost the digits of the difference (+1 for the adder between real columns).
+std::vector<int32_t> columnTree(const std::vector<int64_t>& w, int64_t rows, int64_t cols)
+{
+    const auto cost = [&](int64_t c, int64_t p) {
+        int64_t digits = p >= 0 ? 1 : 0;
+        for (int64_t r = 0; r < rows; ++r)
+            digits += digitCount(w[size_t(r * cols + c)] - (p >= 0 ? w[size_t(r * cols + p)] : 0));
+        return digits;
+    };
+    std::vector<int32_t> parent(static_cast<size_t>(cols), -1);
+    std::vector<int64_t> best(static_cast<size_t>(cols));
+    std::vector<bool> inTree(static_cast<size_t>(cols), false);
+    for (int64_t c = 0; c < cols; ++c)
+        best[size_t(c)] = cost(c, -1);
+    for (int64_t added = 0; added < cols; ++added) {
+        int64_t next = -1;
+        for (int64_t c = 0; c < cols; ++c)
+            if (!inTree[size_t(c)] && (next < 0 || best[size_t(c)] < best[size_t(next)]))
+                next = c;
+        inTree[size_t(next)] = true;
+        for (int64_t c = 0; c < cols; ++c)
+            if (!inTree[size_t(c)])
+                if (const int64_t via = cost(c, next); via < best[size_t(c)])
+                    best[size_t(c)] = via, parent[size_t(c)] = int32_t(next);
+    }
+    return parent;
 }
 
 class Builder {
@@ -326,12 +366,43 @@ Graph build(const std::vector<int64_t>& weights, int64_t rows, int64_t cols, int
         if (w <= -(int64_t(1) << 30) || w >= (int64_t(1) << 30))
             throw Error("adder graph: weight " + std::to_string(w) + " is not below 2^30 in magnitude");
     Builder builder(cols, inputLo, inputHi);
+    const int maxDepth = options.maxDepth > 0 ? std::max(options.maxDepth, minimumDepth(weights, rows, cols)) : 0;
+    // Without a depth bound, similar columns are first rewritten as differences (columnTree); the chains of
+    // subtree sums that makes would break a bound.
+    std::vector<int32_t> parent(static_cast<size_t>(cols), -1);
+    if (maxDepth == 0)
+        parent = columnTree(weights, rows, cols);
+    // X_i, the sum of x over column i's subtree, children first (a child's index can be above its parent's).
+    std::vector<std::vector<int32_t>> children(static_cast<size_t>(cols));
+    for (int64_t c = 0; c < cols; ++c)
+        if (parent[size_t(c)] >= 0)
+            children[size_t(parent[size_t(c)])].push_back(int32_t(c));
+    std::vector<int32_t> subtree(static_cast<size_t>(cols), -1);
+    const std::function<int32_t(int32_t)> sumOf = [&](int32_t c) {
+        std::vector<Term> parts { { c, 0, 1 } };
+        for (int32_t child : children[size_t(c)])
+            parts.push_back({ sumOf(child), 0, 1 });
+        while (parts.size() > 1) {
+            std::sort(parts.begin(), parts.end(), [&](const Term& t, const Term& u) {
+                return std::make_pair(builder.depth(t.node), t.node) < std::make_pair(builder.depth(u.node), u.node);
+            });
+            const Term sum = builder.combine(parts[0], parts[1]);
+            parts.erase(parts.begin(), parts.begin() + 2);
+            parts.push_back(sum);
+        }
+        return subtree[size_t(c)] = parts[0].node;
+    };
+    for (int64_t c = 0; c < cols; ++c)
+        if (parent[size_t(c)] < 0)
+            sumOf(int32_t(c));
     std::vector<std::vector<Term>> terms(static_cast<size_t>(rows));
     for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols; ++c)
-            for (const Digit& digit : csd(weights[size_t(r * cols + c)]))
-                terms[size_t(r)].push_back({ int32_t(c), digit.shift, digit.sign });
-    const int maxDepth = options.maxDepth > 0 ? std::max(options.maxDepth, minimumDepth(weights, rows, cols)) : 0;
+        for (int64_t c = 0; c < cols; ++c) {
+            const int64_t p = parent[size_t(c)];
+            const int64_t d = weights[size_t(r * cols + c)] - (p >= 0 ? weights[size_t(r * cols + p)] : 0);
+            for (const Digit& digit : csd(d))
+                terms[size_t(r)].push_back({ subtree[size_t(c)], digit.shift, digit.sign });
+        }
     Eliminator(builder, terms, maxDepth).run();
 
     // What is left of each row: add the two shallowest terms until one remains (the least depth, treeDepth).
