@@ -55,6 +55,7 @@ void addCompileCommand(CLI::App& app, Context&)
         uint64_t seed = 1;
         double effort = 1.0;
         int lutInputs = 6, group = 3, parallel = 64, pipeline = 2, lutNaChunk = 0;
+        int adderDepth = 0;
         quant::LowerOptions lower;
         bool argmax = false;
         std::string templateName = "tlmac";
@@ -84,6 +85,8 @@ void addCompileCommand(CLI::App& app, Context&)
            "Adder-tree levels between pipeline registers (unrolled, lut-dense, lut-na; 0: none)")
         ->check(CLI::Range(0, 64))
         ->capture_default_str();
+    cmd->add_option("--adder-depth", o->adderDepth, "Adder-graph template: most adders from input to output (0: no bound)")
+        ->check(CLI::Range(0, 64));
     cmd->add_flag("--argmax", o->argmax, "Add the argmax output block: the design outputs the class index");
     cmd->add_option("--lut-na-chunk", o->lutNaChunk, "LUT-NA activation chunk bits k (default: cheapest per layer)")
         ->check(CLI::Range(1, 16));
@@ -99,6 +102,7 @@ void addCompileCommand(CLI::App& app, Context&)
         options.foldedLanes = o->parallel;
         options.pipelineEvery = o->pipeline;
         options.lutNaChunk = o->lutNaChunk;
+        options.adderDepth = o->adderDepth;
         options.argmax = o->argmax;
         options.defaultTemplate = parseTemplate(o->templateName);
         std::string modelPath = o->model, inputs = o->inputs;

@@ -19,6 +19,8 @@ std::string_view toString(TemplateKind kind)
         return "lutna";
     case TemplateKind::Dsp:
         return "dsp";
+    case TemplateKind::AdderGraph:
+        return "addergraph";
     }
     return "?";
 }

@@ -104,6 +104,8 @@ Cost estimate(ir::TemplateKind kind, const CostInput& in)
         return lutNaCost(in);
     case ir::TemplateKind::Dsp:
         return dspCost(in);
+    case ir::TemplateKind::AdderGraph:
+        return adderGraphCost(in);
     }
     return Cost {};
 }
