@@ -5,12 +5,28 @@
 
 #include "arch/adder_graph/layer.h"
 #include "arch/map_dense.h"
+#include "util/error.h"
+
+#include <string>
 
 namespace luthier::arch {
+
+namespace {
+
+// Sharing counts every pair of terms in a row and rescans the rows per shared pattern: TFC's 784 x 64 layer (50,176
+// weights) takes about 25 s, a random dense matrix of that size minutes. Larger layers are refused (the statistics
+// then show the template unavailable) rather than left running.
+constexpr int64_t kMaxAdderGraphWeights = int64_t(1) << 16;
+
+} // namespace
 
 void mapAdderGraphDense(HwLayer& hw, const DenseSource& source, const MapOptions& options)
 {
     DenseDatapath d = denseDatapath(source, options);
+    if (int64_t(d.weights.size()) > kMaxAdderGraphWeights)
+        throw Error("layer " + source.label + ": the adder-graph template shares subexpressions over at most "
+            + std::to_string(kMaxAdderGraphWeights) + " weights per layer (it has " + std::to_string(d.weights.size())
+            + "); map this layer with another template");
     d.pipelineEvery = options.pipelineEvery;
     d.adderDepth = options.adderDepth;
     const adder_graph::Graph g = adder_graph::layerGraph(d);
