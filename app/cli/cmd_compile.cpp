@@ -25,7 +25,7 @@ ir::TemplateKind parseTemplate(const std::string& name)
 {
     if (const auto kind = ir::templateFromString(name))
         return *kind;
-    throw Error("--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na");
+    throw Error("--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph");
 }
 
 } // namespace
@@ -38,6 +38,7 @@ void addCompileCommand(CLI::App& app, Context&)
         uint64_t seed = 1;
         double effort = 1.0;
         int lutInputs = 6, group = 3, parallel = 64, pipeline = 2, lutNaChunk = 0;
+        int adderDepth = 0;
         quant::LowerOptions lower;
         bool argmax = false;
         std::string templateName = "tlmac";
@@ -60,13 +61,15 @@ void addCompileCommand(CLI::App& app, Context&)
     cmd->add_option("--group", o->group, "Weight group size G");
     cmd->add_option("--parallel", o->parallel, "Parallel outputs P per step (TLMAC) / MAC lanes (dsp, shift-add)");
     cmd->add_option("--template", o->templateName,
-        "Template of every layer: tlmac, dsp, shift-add, unrolled, lut-dense, lut-na (a project's per-layer "
+        "Template of every layer: tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph (a project's per-layer "
         "template wins)")
         ->capture_default_str();
     cmd->add_option("--pipeline", o->pipeline,
-           "Adder-tree levels between pipeline registers (unrolled, lut-dense, lut-na; 0: none)")
+           "Adder levels between pipeline registers (unrolled, lut-dense, lut-na, adder-graph; 0: none)")
         ->check(CLI::Range(0, 64))
         ->capture_default_str();
+    cmd->add_option("--adder-depth", o->adderDepth, "Adder-graph template: most adders from input to output (0: no bound)")
+        ->check(CLI::Range(0, 64));
     cmd->add_flag("--argmax", o->argmax, "Add the argmax output block: the design outputs the class index");
     cmd->add_option("--lut-na-chunk", o->lutNaChunk, "LUT-NA activation chunk bits k (default: cheapest per layer)")
         ->check(CLI::Range(1, 16));
@@ -95,6 +98,7 @@ void addCompileCommand(CLI::App& app, Context&)
         options.seed = o->seed;
         options.pipelineEvery = o->pipeline;
         options.lutNaChunk = o->lutNaChunk;
+        options.adderDepth = o->adderDepth;
         options.argmax = o->argmax;
         options.defaultTemplate = parseTemplate(o->templateName);
         for (const auto& [name, ov] : quant::parseAssignments(o->sets))

@@ -85,17 +85,23 @@ void useCompilerEstimates(LayerStats& s, const quant::IntGraph& lowered, const A
     std::string refusal;
     int mapped = 0;
     // The parallel templates map every (weight, input) product: on a layer of millions of weights that takes
-    // seconds per template and the answer is far beyond any device, so such layers keep the formula.
+    // seconds per template and the answer is far beyond any device, so such layers keep the formula. The adder
+    // graph's sharing search grows with the square of a row (TFC's 784 x 64 layer takes ~25 s), and the workbench
+    // analyses on every edit, so it is mapped on small layers only.
     constexpr int64_t kMaxParallelMappedWeights = int64_t(1) << 20;
+    constexpr int64_t kMaxAdderGraphMappedWeights = int64_t(1) << 13;
     for (arch::cost::Cost& c : costs) {
         if (std::find(wanted.begin(), wanted.end(), c.kind) == wanted.end())
             continue;
         const bool parallel = c.kind == ir::TemplateKind::Unrolled || c.kind == ir::TemplateKind::LutDense
             || c.kind == ir::TemplateKind::LutNa;
-        if (parallel && s.weights > kMaxParallelMappedWeights) {
-            c.formula = "analytic model (" + std::to_string(s.weights) + " weights: the statistics map parallel "
-                + "templates up to " + std::to_string(kMaxParallelMappedWeights) + "; `compile` gives the estimate): "
-                + c.formula;
+        const int64_t limit = c.kind == ir::TemplateKind::AdderGraph ? kMaxAdderGraphMappedWeights
+            : parallel                                                ? kMaxParallelMappedWeights
+                                                                      : INT64_MAX;
+        if (s.weights > limit) {
+            c.formula = "analytic model (" + std::to_string(s.weights) + " weights: the statistics map the "
+                + std::string(ir::toString(c.kind)) + " template up to " + std::to_string(limit)
+                + "; `compile` gives the estimate): " + c.formula;
             continue;
         }
         const std::string model = c.available ? "the analytic model says " + std::to_string(c.lut) + " LUT: " + c.formula

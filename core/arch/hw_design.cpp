@@ -153,6 +153,8 @@ void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& des
         return mapLutDenseDense(hw, source, options);
     case ir::TemplateKind::LutNa:
         return mapLutNaDense(hw, source, options);
+    case ir::TemplateKind::AdderGraph:
+        return mapAdderGraphDense(hw, source, options);
     }
 }
 

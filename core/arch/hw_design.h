@@ -111,6 +111,7 @@ struct DenseDatapath : DenseArithmetic {
     int weightBits = 0; // signed two's complement width holding every weight
     int parallel = 1; // folded templates (DSP, shift-add): lanes, each one output per block
     int pipelineEvery = 0; // parallel templates: adder-tree levels between pipeline registers (0: none)
+    int adderDepth = 0; // adder graph: bound on adders from input to output (0: none)
     int groupSize = 3; // unrolled: G weights per looked-up group
     int chunkBits = 0; // LUT-NA: k, bits of an activation chunk
     int lutInputs = 6; // K of the target fabric (table forms are chosen by LUT-K cost)
@@ -168,6 +169,7 @@ struct MapOptions {
     int foldedLanes = 64; // DSP / shift-add: outputs computed in parallel (clamped to the layer's outputs)
     int pipelineEvery = 2; // unrolled / LUT-Dense / LUT-NA: adder-tree levels between pipeline registers
     int lutNaChunk = 0; // LUT-NA chunk bits k; 0: the cheapest k per layer by the cost model
+    int adderDepth = 0; // adder graph: bound on adders from input to output (0: none)
     bool argmax = false; // append the argmax output block: the design outputs the class index
 };
 

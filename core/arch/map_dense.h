@@ -44,6 +44,7 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
 void mapUnrolledDense(HwLayer& hw, const DenseSource& source, const MapOptions& options);
 void mapLutDenseDense(HwLayer& hw, const DenseSource& source, const MapOptions& options);
 void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& options);
+void mapAdderGraphDense(HwLayer& hw, const DenseSource& source, const MapOptions& options);
 
 // LUT/FF/carry of the shared output stage (rtl/dense_outputs.h) and the output register: constant comparators
 // and a count per output, or the raw scale-and-offset adder.

@@ -9,7 +9,8 @@ namespace luthier::ir {
 
 constexpr util::EnumName<TemplateKind> kTemplateNames[] = { { TemplateKind::Tlmac, "tlmac" },
     { TemplateKind::Unrolled, "unrolled" }, { TemplateKind::LutDense, "lutdense" },
-    { TemplateKind::ShiftAdd, "shiftadd" }, { TemplateKind::LutNa, "lutna" }, { TemplateKind::Dsp, "dsp" } };
+    { TemplateKind::ShiftAdd, "shiftadd" }, { TemplateKind::LutNa, "lutna" }, { TemplateKind::Dsp, "dsp" },
+    { TemplateKind::AdderGraph, "addergraph" } };
 static_assert(std::size(kTemplateNames) == std::size(kAllTemplates), "every template needs its name");
 
 std::string_view toString(TemplateKind kind)

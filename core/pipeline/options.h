@@ -32,6 +32,7 @@ struct Options {
     uint64_t seed = 1; // clustering and annealing
     int pipelineEvery = 2; // adder-tree levels between pipeline registers (unrolled, LUT-Dense, LUT-NA)
     int lutNaChunk = 0; // LUT-NA chunk bits; 0: the cheapest per layer
+    int adderDepth = 0; // adder-graph: most adders from an input to an output; 0: no bound
     bool argmax = false; // append the argmax block
     std::string datasetInputs, datasetLabels; // test vectors, calibration and accuracy; may be empty
     std::string devicePart; // placement target; empty: the default part

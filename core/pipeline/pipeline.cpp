@@ -203,6 +203,7 @@ arch::MapOptions Pipeline::mapOptions(Progress& progress)
     o.foldedLanes = m_options.parallelism; // the DSP and shift-add lanes follow P like TLMAC's outputs
     o.pipelineEvery = m_options.pipelineEvery;
     o.lutNaChunk = m_options.lutNaChunk;
+    o.adderDepth = m_options.adderDepth;
     o.argmax = m_options.argmax;
     return o;
 }

@@ -25,6 +25,7 @@ LayerEmission emitShiftAddLayer(const arch::HwLayer& layer);
 LayerEmission emitUnrolledLayer(const arch::HwLayer& layer);
 LayerEmission emitLutDenseLayer(const arch::HwLayer& layer);
 LayerEmission emitLutNaLayer(const arch::HwLayer& layer);
+LayerEmission emitAdderGraphLayer(const arch::HwLayer& layer);
 LayerEmission emitArgmaxLayer(const arch::HwLayer& layer);
 
 } // namespace luthier::rtl

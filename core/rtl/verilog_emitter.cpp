@@ -36,6 +36,8 @@ LayerEmission emitLayer(const arch::HwLayer& layer)
             return emitLutDenseLayer(layer);
         case ir::TemplateKind::LutNa:
             return emitLutNaLayer(layer);
+        case ir::TemplateKind::AdderGraph:
+            return emitAdderGraphLayer(layer);
         default:
             break;
         }

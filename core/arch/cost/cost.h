@@ -103,6 +103,7 @@ std::vector<LutNaOption> lutNaOptions(const CostInput& in); // k = 1 .. n_a
 LutNaOption bestLutNaOption(const CostInput& in);
 Cost lutNaCost(const CostInput& in);
 Cost dspCost(const CostInput& in);
+Cost adderGraphCost(const CostInput& in);
 
 Cost estimate(ir::TemplateKind kind, const CostInput& in);
 std::vector<Cost> estimateAll(const CostInput& in); // in ir::kAllTemplates order

@@ -106,7 +106,8 @@ struct TemplateCostModel {
 constexpr TemplateCostModel kCostModels[]
     = { { ir::TemplateKind::Tlmac, tlmacCost }, { ir::TemplateKind::Unrolled, unrolledCost },
           { ir::TemplateKind::LutDense, lutDenseCost }, { ir::TemplateKind::ShiftAdd, shiftAddCost },
-          { ir::TemplateKind::LutNa, lutNaCost }, { ir::TemplateKind::Dsp, dspCost } };
+          { ir::TemplateKind::LutNa, lutNaCost }, { ir::TemplateKind::Dsp, dspCost },
+          { ir::TemplateKind::AdderGraph, adderGraphCost } };
 static_assert(std::size(kCostModels) == std::size(ir::kAllTemplates), "every template needs its cost model");
 
 } // namespace
