@@ -1,8 +1,10 @@
 // Verification speed (issue 23): compiles four designs and verifies each with Verilator, printing per design
-// the harness build time, simulated cycles per second (per core: cycles over the harness's CPU time), vectors
-// per second (wall clock, all shards), and the peak RSS of the build and of the simulation.
+// the harness build time (wall clock and CPU), simulated cycles per second (per core: cycles over the harness's
+// CPU time), vectors per second (wall clock, all shards), the whole verify's wall time, and the peak RSS of
+// the build (its largest process) and of the simulation.
 // Usage: bench_verify [--jobs N] [--vectors N] [--only NAME]
-//   qkeras_jettagging tlmac and lut-na on its 1,000 reference inputs, and two MLPs with random weights on
+//   qkeras_jettagging tlmac (as verify builds it for 1,000 vectors, and with --optimise-simulation) and lut-na
+//   on its 1,000 reference inputs, and two MLPs with random weights on
 //   random inputs: 3-bit 490-256-256-256-12 with per-channel weight scales, 2-bit 600-64-64-64-1 (tlmac).
 // Targets: JSC tlmac >= 1,000,000 cycles/s per core, JSC lut-na >= 100,000 vectors/s per core, and the
 // 490-256-256-256-12 MLP's 500 vectors in under 60 s including the build on 2 cores, peak RSS under 2 GB.
@@ -92,6 +94,7 @@ struct Case {
     ir::Graph graph;
     sim::Dataset inputs;
     arch::MapOptions map;
+    bool optimise = false; // verify --optimise-simulation: the per-clock code at -O2 instead of -O1
 };
 
 void run(const Case& c, const std::filesystem::path& root, int jobs, int64_t vectors)
@@ -108,15 +111,16 @@ void run(const Case& c, const std::filesystem::path& root, int jobs, int64_t vec
     verify::VerifyOptions options;
     options.jobs = jobs;
     options.shards = jobs;
+    options.optimiseSimulation = c.optimise;
     const auto t1 = std::chrono::steady_clock::now();
     const verify::VerifyReport r = verify::verifyDesign(dir, options);
     const double verifySeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     const double mb = 1.0 / (1024.0 * 1024.0);
-    std::printf("%-24s %7lld %5s %8.1f %7.1f %11.0f %10.0f %8.1f %9.0f %8.0f\n", c.name.c_str(),
-        (long long)r.vectors, r.ok() ? "pass" : "FAIL", r.cyclesPerInference(), r.buildSeconds,
+    std::printf("%-20s %7lld %4s %8.1f %7.1f %7.1f %13.0f %10.0f %8.1f %8.0f %6.0f\n", c.name.c_str(),
+        (long long)r.vectors, r.ok() ? "pass" : "FAIL", r.cyclesPerInference(), r.buildSeconds, r.buildCpuSeconds,
         r.cyclesPerCpuSecond(), r.vectorsPerSecond(), verifySeconds, double(r.buildPeakRssBytes) * mb,
         double(r.simulationPeakRssBytes) * mb);
-    std::printf("%-24s (design compiled in %.1f s: %lld LUT estimated)\n", "",
+    std::printf("%-20s (design compiled in %.1f s: %lld LUT estimated)\n", "",
         compileSeconds, (long long)design.estimate.lut);
     std::fflush(stdout);
 }
@@ -149,6 +153,7 @@ int main(int argc, char** argv)
         lutna.defaultTemplate = ir::TemplateKind::LutNa;
         std::vector<Case> cases;
         cases.push_back({ "jsc_tlmac", jsc, jscInputs, {} });
+        cases.push_back({ "jsc_tlmac_O2", jsc, jscInputs, {}, true });
         cases.push_back({ "jsc_lutna", jsc, jscInputs, lutna });
         const ir::Graph big = randomMlp("mlp_490_256x3_12", { 490, 256, 256, 256, 12 }, 3, 1);
         cases.push_back({ big.name, big, randomInputs(big, mlpVectors, 2), {} });
@@ -159,8 +164,8 @@ int main(int argc, char** argv)
         std::printf("bench_verify: %d harness processes and build jobs; cycles/s per core = simulated cycles / "
                     "harness CPU seconds; vectors/s on the wall clock\n",
             jobs);
-        std::printf("%-24s %7s %5s %8s %7s %11s %10s %8s %9s %8s\n", "design", "vectors", "", "cyc/inf", "build s",
-            "cycles/s/core", "vectors/s", "total s", "build MB", "sim MB");
+        std::printf("%-20s %7s %4s %8s %7s %7s %13s %10s %8s %8s %6s\n", "design", "vectors", "", "cyc/inf", "build s",
+            "cpu s", "cycles/s/core", "vectors/s", "total s", "build MB", "sim MB");
         for (const Case& c : cases)
             if (only.empty() || c.name == only)
                 run(c, root, jobs, c.name.rfind("mlp", 0) == 0 ? mlpVectors : -1);

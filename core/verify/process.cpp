@@ -37,16 +37,19 @@ bool hasExited(pid_t pid, const std::string& name)
 }
 
 // Kills whatever is left of the group (children the tool started and did not wait for), then reaps the
-// leader, which must have exited or been killed already. Returns its wait status; `peakRss` (when given)
-// gets the largest resident set of the leader and of the descendants it waited for.
-int killGroupAndReap(pid_t pid, int64_t* peakRss = nullptr)
+// leader, which must have exited or been killed already. Returns its wait status; `result` (when given) gets
+// the largest resident set and the CPU time of the leader and of the descendants it waited for.
+int killGroupAndReap(pid_t pid, ProcessResult* result = nullptr)
 {
     ::kill(-pid, SIGKILL);
     int status = 0;
     rusage usage {};
     while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) { }
-    if (peakRss)
-        *peakRss = int64_t(usage.ru_maxrss) * 1024; // Linux reports kilobytes
+    if (result) {
+        result->peakRssBytes = int64_t(usage.ru_maxrss) * 1024; // Linux reports kilobytes
+        result->cpuSeconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + 1e-6 * double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+    }
     return status;
 }
 
@@ -156,7 +159,7 @@ std::vector<ProcessResult> waitForTools(std::vector<pid_t>& pids, const std::vec
         for (size_t i = 0; i < pids.size(); ++i) {
             if (pids[i] == 0 || !hasExited(pids[i], specs[i].argv[0]))
                 continue;
-            const int status = killGroupAndReap(pids[i], &results[i].peakRssBytes);
+            const int status = killGroupAndReap(pids[i], &results[i]);
             pids[i] = 0;
             --remaining;
             results[i].exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

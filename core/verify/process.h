@@ -17,6 +17,7 @@ struct ProcessResult {
     int exitCode = -1; // -1: killed by a signal or cancelled
     std::string output; // stdout and stderr, interleaved
     int64_t peakRssBytes = 0; // the largest resident set of the tool or any process it waited for
+    double cpuSeconds = 0; // user + system time of the tool and of the processes it waited for
 };
 
 // One tool to run: its argument vector, working folder and log file (see runProcess).

@@ -360,6 +360,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
     const auto built = runProcess(build, workDir, buildDir / "build.log", progress);
     report.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - buildStart).count();
     report.buildPeakRssBytes = built.peakRssBytes;
+    report.buildCpuSeconds = built.cpuSeconds;
     if (built.exitCode != 0)
         throw Error("Verilator build failed (exit " + std::to_string(built.exitCode) + "), see "
             + (buildDir / "build.log").string() + ":\n" + tail(built.output, 20));

@@ -41,6 +41,7 @@ struct VerifyReport {
     int64_t latencyCycles = 0; // first input accepted -> first output valid
     double simulationSeconds = 0, buildSeconds = 0; // wall clock (shards: the slowest one)
     double simulationCpuSeconds = 0; // CPU time of the simulation loops, summed over shards
+    double buildCpuSeconds = 0; // CPU time of Verilator, make and the compilers
     int64_t buildPeakRssBytes = 0, simulationPeakRssBytes = 0; // largest process (a compiler, a harness)
     std::string top;
 
