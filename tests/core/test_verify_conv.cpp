@@ -13,6 +13,7 @@
 #include "rtl/emit_dataflow.h"
 #include "rtl/golden_vectors.h"
 #include "rtl/verilog_emitter.h"
+#include "sim/calibration.h"
 #include "sim/dataset.h"
 #include "verify/process.h"
 #include "verify/verilator_run.h"
@@ -36,7 +37,7 @@ ir::Graph quantisedConv2d(sim::Dataset& data)
     const ir::Graph imported = importer::importModel(kShared + "/models/conv2d_small_keras.onnx");
     data = sim::loadInputs(kShared + "/models/reference/conv2d_small_keras.input.npy", imported.inputShape);
     Progress none;
-    const auto ranges = quant::calibrateRanges(imported, data, none);
+    const auto ranges = sim::calibrateRanges(imported, data, none);
     return quant::prepareGraph(imported, {}, 4, 4, ranges).graph;
 }
 

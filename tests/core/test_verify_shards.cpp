@@ -113,6 +113,22 @@ private Q_SLOTS:
         QVERIFY(clean.simulationCpuSeconds > 0);
         QVERIFY(clean.buildPeakRssBytes > 0);
 
+        // Cancelled once the shards start: verify stops them all and throws Cancelled, not a report.
+        struct CancelAtSimulation : Progress {
+            void report(double, std::string_view message) override
+            {
+                if (message == "simulating")
+                    cancel();
+            }
+        } cancelling;
+        bool cancelled = false;
+        try {
+            verify::verifyDesign(dir, options, &cancelling);
+        } catch (const Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+
         // Flip bit 0 of the entry {cluster c, activation bits 011} of an array that stores a group: the outputs
         // of the lanes reading it change whenever that entry is read.
         const auto& layer = design.layers.back();
