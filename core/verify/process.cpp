@@ -37,12 +37,19 @@ bool hasExited(pid_t pid, const std::string& name)
 }
 
 // Kills whatever is left of the group (children the tool started and did not wait for), then reaps the
-// leader, which must have exited or been killed already. Returns its wait status.
-int killGroupAndReap(pid_t pid)
+// leader, which must have exited or been killed already. Returns its wait status; `result` (when given) gets
+// the largest resident set and the CPU time of the leader and of the descendants it waited for.
+int killGroupAndReap(pid_t pid, ProcessResult* result = nullptr)
 {
     ::kill(-pid, SIGKILL);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+    rusage usage {};
+    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) { }
+    if (result) {
+        result->peakRssBytes = int64_t(usage.ru_maxrss) * 1024; // Linux reports kilobytes
+        result->cpuSeconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + 1e-6 * double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+    }
     return status;
 }
 
@@ -74,8 +81,11 @@ std::optional<std::filesystem::path> findProgram(const std::string& name)
     return std::nullopt;
 }
 
-ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
-    const std::filesystem::path& logFile, Progress* progress, uint64_t addressSpaceLimit)
+namespace {
+
+// Starts argv[0] as runProcess describes and returns its pid (the id of its process group too).
+pid_t spawnTool(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
+    const std::filesystem::path& logFile, uint64_t addressSpaceLimit)
 {
     if (argv.empty())
         throw Error("runProcess: empty command");
@@ -125,29 +135,87 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesy
             throw Error("cannot limit the memory of " + argv[0] + ": " + std::strerror(error));
         }
     }
+    return pid;
+}
 
-    try {
-        while (!hasExited(pid, argv[0])) {
-            if (progress && progress->cancelled()) {
-                stopGroup(pid, argv[0]);
-                throw Cancelled();
-            }
-            std::this_thread::sleep_for(kPollInterval);
+// Waits for every tool in `pids` (an entry becomes 0 once reaped), stopping all of them on cancel.
+std::vector<ProcessResult> waitForTools(std::vector<pid_t>& pids, const std::vector<ProcessSpec>& specs,
+    Progress* progress)
+{
+    std::vector<ProcessResult> results(pids.size());
+    size_t remaining = pids.size();
+    while (remaining > 0) {
+        if (progress && progress->cancelled()) {
+            for (pid_t pid : pids)
+                if (pid > 0)
+                    ::kill(-pid, SIGTERM); // every group at once; each then gets its grace period
+            for (size_t i = 0; i < pids.size(); ++i)
+                if (pids[i] > 0) {
+                    stopGroup(pids[i], specs[i].argv[0]);
+                    pids[i] = 0;
+                }
+            throw Cancelled();
         }
+        for (size_t i = 0; i < pids.size(); ++i) {
+            if (pids[i] == 0 || !hasExited(pids[i], specs[i].argv[0]))
+                continue;
+            const int status = killGroupAndReap(pids[i], &results[i]);
+            pids[i] = 0;
+            --remaining;
+            results[i].exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            std::ifstream log(specs[i].logFile, std::ios::binary);
+            std::ostringstream text;
+            text << log.rdbuf();
+            results[i].output = text.str();
+        }
+        if (remaining > 0)
+            std::this_thread::sleep_for(kPollInterval);
+    }
+    return results;
+}
+
+// Kills and reaps every tool not yet reaped (a failure while starting or watching them).
+void killAll(const std::vector<pid_t>& pids)
+{
+    for (pid_t pid : pids)
+        if (pid > 0)
+            killGroupAndReap(pid);
+}
+
+std::vector<ProcessResult> runAndWait(std::vector<pid_t>& pids, const std::vector<ProcessSpec>& specs,
+    Progress* progress)
+{
+    try {
+        return waitForTools(pids, specs, progress);
     } catch (const Cancelled&) {
         throw;
     } catch (...) {
-        killGroupAndReap(pid); // waitid failed: do not leave the tool running unwatched
+        killAll(pids); // waitid failed: do not leave the tools running unwatched
         throw;
     }
-    const int status = killGroupAndReap(pid);
-    ProcessResult result;
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream log(logFile, std::ios::binary);
-    std::ostringstream text;
-    text << log.rdbuf();
-    result.output = text.str();
-    return result;
+}
+
+} // namespace
+
+ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
+    const std::filesystem::path& logFile, Progress* progress, uint64_t addressSpaceLimit)
+{
+    const std::vector<ProcessSpec> specs { { argv, workDir, logFile } };
+    std::vector<pid_t> pids { spawnTool(argv, workDir, logFile, addressSpaceLimit) };
+    return runAndWait(pids, specs, progress).front();
+}
+
+std::vector<ProcessResult> runProcesses(const std::vector<ProcessSpec>& specs, Progress* progress)
+{
+    std::vector<pid_t> pids;
+    try {
+        for (const auto& spec : specs)
+            pids.push_back(spawnTool(spec.argv, spec.workDir, spec.logFile, 0));
+    } catch (...) {
+        killAll(pids);
+        throw;
+    }
+    return runAndWait(pids, specs, progress);
 }
 
 } // namespace luthier::verify

@@ -16,6 +16,14 @@ namespace luthier::verify {
 struct ProcessResult {
     int exitCode = -1; // -1: killed by a signal or cancelled
     std::string output; // stdout and stderr, interleaved
+    int64_t peakRssBytes = 0; // the largest resident set of the tool or any process it waited for
+    double cpuSeconds = 0; // user + system time of the tool and of the processes it waited for
+};
+
+// One tool to run: its argument vector, working folder and log file (see runProcess).
+struct ProcessSpec {
+    std::vector<std::string> argv;
+    std::filesystem::path workDir, logFile;
 };
 
 // How long a cancelled tool's process group has between SIGTERM and SIGKILL.
@@ -29,6 +37,10 @@ inline constexpr std::chrono::seconds kCancelGracePeriod { 2 };
 // tool instead of the machine running out of memory.
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
     const std::filesystem::path& logFile, Progress* progress = nullptr, uint64_t addressSpaceLimit = 0);
+
+// Runs all `specs` at once (each as runProcess does) and returns when all have exited, results in order.
+// Cancel stops every group still running before Cancelled is thrown.
+std::vector<ProcessResult> runProcesses(const std::vector<ProcessSpec>& specs, Progress* progress = nullptr);
 
 // Full path of an executable on PATH (or the path itself when it contains '/' and is executable).
 std::optional<std::filesystem::path> findProgram(const std::string& name);

@@ -1,7 +1,8 @@
 #pragma once
 // Bit-exact verification of a compiled design folder (DESIGN.md section 7): generates a C++ harness
 // (VerilatedContext; VlWide for ports wider than 64 bits; raw outputs sign-extended), builds it with
-// `verilator --cc --exe --build`, streams DIR/vectors.txt through the top and compares every output.
+// `verilator --cc --exe --build`, streams DIR/vectors.txt (packed once into the build folder's vectors.bin)
+// through the top and compares every output, in one harness process or in shards running side by side.
 
 #include "util/progress.h"
 
@@ -17,10 +18,11 @@ struct VerifyOptions {
     int maxMismatches = 10; // mismatches listed in the report (all are counted)
     std::filesystem::path buildDir; // empty: DIR/verilator
     int jobs = 2; // compiler jobs for the harness build
-    // The generated C++ compiles 2-3 times faster unoptimised, and simulates 4-6 times slower: JSC's
-    // harness builds in ~18 s of CPU instead of ~48 s and runs 1,000 vectors in 2.9 s instead of 0.5 s; TFC
-    // runs 14 vectors/s instead of 66. So up to kUnoptimisedVectorLimit vectors the harness is compiled
-    // at -O0, beyond that (or with optimiseSimulation) at Verilator's default -Os.
+    // Harness processes the vectors are split across (contiguous ranges, each from reset); the report merges them.
+    int shards = 1;
+    // The per-clock code compiles at -O1 up to kUnoptimisedVectorLimit vectors and at -O2 beyond that (or with
+    // optimiseSimulation); the run-once code (constructors, the constant pool: about half the C++) always at
+    // -O0. docs/compiler.md ("Verification speed") has the measurements behind the levels.
     bool optimiseSimulation = false;
 };
 
@@ -37,12 +39,17 @@ struct VerifyReport {
     std::vector<Mismatch> mismatches; // the first maxMismatches
     int64_t cycles = 0; // simulated clock cycles for all vectors (streamed back to back)
     int64_t latencyCycles = 0; // first input accepted -> first output valid
-    double simulationSeconds = 0, buildSeconds = 0;
+    double simulationSeconds = 0, buildSeconds = 0; // wall clock (shards: the slowest one)
+    double simulationCpuSeconds = 0; // CPU time of the simulation loops, summed over shards
+    double buildCpuSeconds = 0; // CPU time of Verilator, make and the compilers
+    int64_t buildPeakRssBytes = 0, simulationPeakRssBytes = 0; // largest process (a compiler, a harness)
     std::string top;
 
     bool ok() const { return vectors > 0 && failed == 0; }
     double cyclesPerInference() const { return vectors ? double(cycles) / double(vectors) : 0.0; }
     double vectorsPerSecond() const { return simulationSeconds > 0 ? double(vectors) / simulationSeconds : 0.0; }
+    // Per core: what one harness simulates in a second of CPU time, whatever else the machine runs.
+    double cyclesPerCpuSecond() const { return simulationCpuSeconds > 0 ? double(cycles) / simulationCpuSeconds : 0.0; }
 };
 
 // The harness source for a top module with the given port widths.

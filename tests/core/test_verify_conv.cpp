@@ -14,6 +14,7 @@
 #include "rtl/emit_dataflow.h"
 #include "rtl/golden_vectors.h"
 #include "rtl/verilog_emitter.h"
+#include "sim/calibration.h"
 #include "sim/dataset.h"
 #include "verify/process.h"
 #include "verify/verilator_run.h"
