@@ -25,6 +25,11 @@ void writeVectors(const std::filesystem::path& file, const TestVectors& vectors)
 
 namespace {
 
+// The header line of a vectors file: how many vectors, and the codes per vector on each side.
+struct VectorsHeader {
+    int64_t count = 0, inputCount = 0, outputCount = 0;
+};
+
 VectorsHeader readHeader(std::istream& in, const std::filesystem::path& file)
 {
     std::string magic;
@@ -45,12 +50,6 @@ std::ifstream openVectors(const std::filesystem::path& file)
 }
 
 } // namespace
-
-VectorsHeader readVectorsHeader(const std::filesystem::path& file)
-{
-    std::ifstream in = openVectors(file);
-    return readHeader(in, file);
-}
 
 TestVectors readVectors(const std::filesystem::path& file)
 {

@@ -22,14 +22,7 @@ struct TestVectors {
     int64_t count() const { return inputCount ? int64_t(inputs.size()) / inputCount : 0; }
 };
 
-// The header line of a vectors file: how many vectors, and the codes per vector on each side.
-struct VectorsHeader {
-    int64_t count = 0, inputCount = 0, outputCount = 0;
-};
-
 void writeVectors(const std::filesystem::path& file, const TestVectors& vectors);
-// Reads only the header (verify sizes its harness build by the count without parsing every vector).
-VectorsHeader readVectorsHeader(const std::filesystem::path& file);
 // Throws luthier::Error naming the file and line on malformed input.
 TestVectors readVectors(const std::filesystem::path& file);
 
