@@ -91,6 +91,12 @@ private:
                 QVERIFY(s != stats.layers.end());
                 const arch::cost::Cost& c = s->cost(kind);
                 const std::string where = model + " " + s->name + " " + kindName;
+                if (kind == ir::TemplateKind::AdderGraph && s->weights > 8192) {
+                    // The statistics keep the formula there (hugeLayersKeepTheFormulaOnParallelTemplates).
+                    QVERIFY2(!c.fromCompiler, where.c_str());
+                    total += c.lut;
+                    continue;
+                }
                 QVERIFY2(c.available && c.fromCompiler, where.c_str());
                 QVERIFY2(c.lut == hw.estimate.lut, (where + ": " + std::to_string(c.lut) + " LUT, compile "
                                                        + std::to_string(hw.estimate.lut)).c_str());

@@ -147,7 +147,7 @@ private Q_SLOTS:
         // The first dense layer maps 784 inputs to 64 outputs: weights {out, in}, 64 x 784 = 50 176 MACs.
         QVERIFY(labelText(w.inspector(), "inspectorWeightShape").startsWith(QStringLiteral("64\u00d7784")));
         QCOMPARE(labelText(w.inspector(), "inspectorMacs"), QStringLiteral("50\u2009176"));
-        QCOMPARE(w.inspector()->costModel()->rowCount(), 6); // one row per template
+        QCOMPARE(w.inspector()->costModel()->rowCount(), 7); // one row per template (DESIGN.md's six and the adder graph)
 
         // Selecting elsewhere (the layer list) moves the graph selection too.
         const int other = denseLayer(w, 2);
