@@ -41,9 +41,12 @@ int main(int argc, char** argv)
     const double perN = budget / 8;
     std::mt19937_64 rng(2025);
     std::uniform_int_distribution<int64_t> weight(129, 255);
-    std::printf("bench_adder_graph: %.0f s budget, depth bound %s\n\n", budget, bound ? std::to_string(bound).c_str() : "none");
-    std::printf("|  N | trials | adders | depth | CPU ms | da4ml adders | da4ml depth | da4ml ms | adders vs da4ml |\n");
-    std::printf("|---:|-------:|-------:|------:|-------:|-------------:|------------:|---------:|----------------:|\n");
+    std::printf(
+        "bench_adder_graph: %.0f s budget, depth bound %s\n\n", budget, bound ? std::to_string(bound).c_str() : "none");
+    std::printf(
+        "|  N | trials | adders | depth | CPU ms | da4ml adders | da4ml depth | da4ml ms | adders vs da4ml |\n");
+    std::printf(
+        "|---:|-------:|-------:|------:|-------:|-------------:|------------:|---------:|----------------:|\n");
     for (int n = 2; n <= 16; n += 2) {
         int64_t trials = 0, adders = 0, depth = 0;
         double ms = 0;

@@ -1,26 +1,28 @@
 // Times import + analysis (weight statistics, TLMAC planning, every template's cost) of a generated ResNet-18-shaped
 // QONNX model (3-bit weights and activations, ImageNet shapes) and of every shared model, on one core.
-// Target: ResNet-18 import + analyse in under 5 s. Usage: bench_analyze [--effort E] [--best (greedy and spectral clustering)] [--no-tlmac]
-
-#include "resnet18_model.h"
+// Target: ResNet-18 import + analyse in under 5 s. Usage: bench_analyze [--effort E] [--best (greedy and spectral
+// clustering)] [--no-tlmac]
 
 #include "analysis/layer_stats.h"
 #include "onnx/importer.h"
 #include "quant/ptq.h"
+#include "resnet18_model.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
-
 #include <time.h>
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double seconds(Clock::time_point since)
+{
+    return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 // CPU time of this process: the machine is shared, so wall time alone overstates the cost under load.
 double cpuSeconds()
@@ -53,7 +55,8 @@ void benchModel(const std::string& path, const luthier::analysis::AnalysisOption
                 "%6.3f s (cpu %6.3f) | total %6.3f s (cpu %6.3f) | TLMAC %lld LUT\n",
         std::filesystem::path(path).filename().string().c_str(), stats.layers.size(), static_cast<long long>(weights),
         static_cast<long long>(groups), static_cast<long long>(unique), importSeconds, importCpu, analyseSeconds,
-        analyseCpu, importSeconds + analyseSeconds, importCpu + analyseCpu, static_cast<long long>(stats.totals[0].lut));
+        analyseCpu, importSeconds + analyseSeconds, importCpu + analyseCpu,
+        static_cast<long long>(stats.totals[0].lut));
 }
 
 } // namespace
@@ -82,8 +85,7 @@ int main(int argc, char** argv)
     try {
         benchModel(resnet, options);
         for (const auto& entry : std::filesystem::directory_iterator(std::string(LUTHIER_SHARED_DIR) + "/models"))
-            if (entry.path().extension() == ".onnx")
-                benchModel(entry.path().string(), options);
+            if (entry.path().extension() == ".onnx") benchModel(entry.path().string(), options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 2;

@@ -40,15 +40,14 @@ int main(int argc, char** argv)
     const ir::Graph graph = importer::importModel(path.string());
     const double import = since(t);
     std::printf("ResNet-18 (3-bit Laplace weights): generate %.2f s, import %.2f s\n", generate, import);
-    std::printf("%-26s %6s %6s %6s %7s %7s %7s %8s %13s %8s %8s %8s %8s\n", "layer", "G", "steps", "uniq",
-        "greedy", "spectr", "arrays", "LUT", "wires", "clus s", "anneal s", "emit s", "total s");
+    std::printf("%-26s %6s %6s %6s %7s %7s %7s %8s %13s %8s %8s %8s %8s\n", "layer", "G", "steps", "uniq", "greedy",
+        "spectr", "arrays", "LUT", "wires", "clus s", "anneal s", "emit s", "total s");
 
     double clusterTotal = 0, annealTotal = 0, emitTotal = 0;
     int64_t lutTotal = 0;
     const auto start = std::chrono::steady_clock::now();
     for (const auto& layer : graph.layers) {
-        if (layer.kind != ir::LayerKind::Dense && layer.kind != ir::LayerKind::Conv)
-            continue;
+        if (layer.kind != ir::LayerKind::Dense && layer.kind != ir::LayerKind::Conv) continue;
         const std::string& name = layer.name;
         const auto t0 = std::chrono::steady_clock::now();
         const analysis::IntWeights w = analysis::integerWeights(layer);

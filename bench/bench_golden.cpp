@@ -72,24 +72,21 @@ double timeOrt(const std::string& name, const std::string& inputs)
 {
     const char* env = std::getenv("ORT_MODULE");
     const fs::path module = env ? fs::path(env) : kOrtDir / "node_modules" / "onnxruntime-node";
-    if (!fs::exists(module) || std::system("node --version > /dev/null 2>&1") != 0)
-        return -1;
+    if (!fs::exists(module) || std::system("node --version > /dev/null 2>&1") != 0) return -1;
     fs::create_directories(kOrtDir);
     const fs::path stdModel = kOrtDir / (name + ".std.onnx");
     if (!fs::exists(stdModel)) {
         // The rewriter needs Python with onnx and numpy (Debian: python3-onnx).
         const std::string cmd = "/usr/bin/python3 " + kShared + "/tools/qonnx_to_std.py " + kShared + "/models/" + name
             + ".onnx " + stdModel.string() + " > /dev/null 2>&1";
-        if (std::system(cmd.c_str()) != 0 || !fs::exists(stdModel))
-            return -1;
+        if (std::system(cmd.c_str()) != 0 || !fs::exists(stdModel)) return -1;
     }
     const fs::path script = kOrtDir / "time_ort.js";
     std::ofstream(script) << kOrtScript;
-    const std::string cmd = "ORT_MODULE=" + module.string() + " node " + script.string() + " " + stdModel.string() + " "
-        + inputs;
+    const std::string cmd
+        = "ORT_MODULE=" + module.string() + " node " + script.string() + " " + stdModel.string() + " " + inputs;
     FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe)
-        return -1;
+    if (!pipe) return -1;
     char line[128] = {};
     const bool ok = std::fgets(line, sizeof line, pipe) != nullptr;
     return pclose(pipe) == 0 && ok ? std::atof(line) : -1;
@@ -110,8 +107,8 @@ void bench(const std::string& name, const std::string& inputs)
         std::printf("%-20s ONNX Runtime 1 thread: %12.0f samples/s   ratio golden/ORT (1 thread): %.2f\n", name.c_str(),
             ort, one / ort);
     else
-        std::printf("%-20s ONNX Runtime not available (see the comment at the top of bench_golden.cpp)\n",
-            name.c_str());
+        std::printf(
+            "%-20s ONNX Runtime not available (see the comment at the top of bench_golden.cpp)\n", name.c_str());
 }
 
 } // namespace

@@ -9,14 +9,14 @@
 #include "arch/hw_design.h"
 #include "device/device_loader.h"
 #include "onnx/importer.h"
-#include "quant/lower.h"
-#include "quant/ptq.h"
-#include "sim/calibration.h"
-#include "resnet18_model.h"
 #include "place/heatmap.h"
 #include "place/netlist.h"
 #include "place/placer.h"
 #include "place/synthetic.h"
+#include "quant/lower.h"
+#include "quant/ptq.h"
+#include "resnet18_model.h"
+#include "sim/calibration.h"
 
 #include <algorithm>
 #include <chrono>
@@ -27,7 +27,8 @@
 #include <random>
 #include <string>
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     using namespace luthier;
     std::string part = "xcvu13p";
     place::PlaceOptions options;
@@ -52,8 +53,9 @@ int main(int argc, char** argv) {
         else if (arg == "--small")
             small = true;
         else {
-            std::fprintf(stderr, "usage: bench_place [--part P] [--effort E] [--map-effort M] [--unit-luts L] [--seed S] "
-                                 "[--small] [--heatmaps DIR]\n");
+            std::fprintf(stderr,
+                "usage: bench_place [--part P] [--effort E] [--map-effort M] [--unit-luts L] [--seed S] "
+                "[--small] [--heatmaps DIR]\n");
             return 2;
         }
     }
@@ -80,13 +82,13 @@ int main(int argc, char** argv) {
             quant::Overrides residuals;
             for (size_t i = 0; i < imported.layers.size(); ++i) {
                 const ir::Layer& layer = imported.layers[i];
-                if (layer.kind != ir::LayerKind::Conv || layer.outputQuant() || !ranges.count(int(i)))
-                    continue;
+                if (layer.kind != ir::LayerKind::Conv || layer.outputQuant() || !ranges.count(int(i))) continue;
                 residuals[layer.name].activationBits = 4;
                 // Widen the range to +-7 * 2^k: the 4-bit scale becomes 2^k, and the Add can align it exactly
                 // with the model's activation scale 0.25.
                 auto& [lo, hi] = ranges[int(i)];
-                const double step = std::exp2(std::ceil(std::log2(std::max({ std::fabs(lo), std::fabs(hi), 1e-6 }) / 7)));
+                const double step
+                    = std::exp2(std::ceil(std::log2(std::max({ std::fabs(lo), std::fabs(hi), 1e-6 }) / 7)));
                 lo = -7 * step, hi = 7 * step;
             }
             const ir::Graph graph = quant::prepareGraph(imported, residuals, 3, 3, ranges).graph;
@@ -99,8 +101,10 @@ int main(int argc, char** argv) {
                 design.layers.size(), (long long)design.estimate.lut);
             for (const arch::HwLayer& l : design.layers)
                 std::printf("  %-28.28s %-14s %10lld LUT %9lld FF %8.1f BRAM %12lld cycles\n", l.module.c_str(),
-                    l.block ? l.block->what : l.conv ? "conv" : "dense", (long long)l.estimate.lut,
-                    (long long)l.estimate.ff, l.estimate.bram, (long long)l.cycles);
+                    l.block      ? l.block->what
+                        : l.conv ? "conv"
+                                 : "dense",
+                    (long long)l.estimate.lut, (long long)l.estimate.ff, l.estimate.bram, (long long)l.cycles);
         }
         const auto tn = std::chrono::steady_clock::now();
         place::NetlistOptions units;

@@ -28,8 +28,6 @@
 #include "util/error.h"
 #include "verify/verilator_run.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -37,6 +35,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <unistd.h>
 
 using namespace luthier;
 
@@ -65,14 +64,12 @@ quant::Overrides randomOverrides(const ir::Graph& graph, std::mt19937_64& rng, s
     summary.clear();
     for (const ir::Layer& layer : graph.layers) {
         quant::LayerOverride o;
-        if (ir::hasWeights(layer.kind))
-            o.weightBits = bits(rng);
-        if (layer.outputQuant())
-            o.activationBits = bits(rng);
-        if (o.empty())
-            continue;
-        summary += (summary.empty() ? "" : " ") + std::string("w") + (o.weightBits ? std::to_string(*o.weightBits) : "-")
-            + "a" + (o.activationBits ? std::to_string(*o.activationBits) : "-");
+        if (ir::hasWeights(layer.kind)) o.weightBits = bits(rng);
+        if (layer.outputQuant()) o.activationBits = bits(rng);
+        if (o.empty()) continue;
+        summary += (summary.empty() ? "" : " ") + std::string("w")
+            + (o.weightBits ? std::to_string(*o.weightBits) : "-") + "a"
+            + (o.activationBits ? std::to_string(*o.activationBits) : "-");
         overrides[layer.name] = o;
     }
     return overrides;
@@ -92,7 +89,8 @@ int main(int argc, char** argv)
     const auto designDir = work / "design";
 
     const ir::Graph graph = importer::importModel(shared + "/models/qkeras_jettagging.onnx");
-    const sim::Dataset inputs = sim::loadInputs(shared + "/models/reference/qkeras_jettagging.input.npy", graph.inputShape);
+    const sim::Dataset inputs
+        = sim::loadInputs(shared + "/models/reference/qkeras_jettagging.input.npy", graph.inputShape);
     std::mt19937_64 rng(seed);
     verify::VerifyOptions verifyOptions;
     verifyOptions.buildDir = work / "verilator";
@@ -133,8 +131,7 @@ int main(int argc, char** argv)
         seconds += s;
         const long rss = residentKb();
         std::printf("cycle %3d  %-28s %-38s %6.1f s  RSS %ld KiB\n", cycle + 1, bits.c_str(), outcome.c_str(), s, rss);
-        if (cycle + 1 == warmUp)
-            rssWarm = rss;
+        if (cycle + 1 == warmUp) rssWarm = rss;
         if ((cycle + 1) % 20 == 0)
             std::printf("RSS after %d cycles: %ld KiB (%d passed, %d failed, %d errors)\n", cycle + 1, rss, passed,
                 failed, errors);

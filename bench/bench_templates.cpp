@@ -27,8 +27,6 @@
 #include "verify/process.h"
 #include "verify/yosys_run.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -39,6 +37,7 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 using namespace luthier;
 
@@ -94,10 +93,8 @@ Options parseOptions(int argc, char** argv)
             positional.push_back(a);
         }
     }
-    if (positional.size() > 0)
-        o.maxLut = std::atoll(positional[0].c_str());
-    if (positional.size() > 1)
-        o.jobs = std::atoi(positional[1].c_str());
+    if (positional.size() > 0) o.maxLut = std::atoll(positional[0].c_str());
+    if (positional.size() > 1) o.jobs = std::atoi(positional[1].c_str());
     return o;
 }
 
@@ -124,8 +121,7 @@ std::vector<LayerRow> synthesise(const arch::HwDesign& design, const std::string
     std::vector<LayerRow> rows;
     for (const auto& l : design.layers)
         rows.push_back({ l.module, l.estimate, std::nullopt });
-    if (!yosys)
-        return rows;
+    if (!yosys) return rows;
     const auto dir = scratchDir(templ);
     std::filesystem::remove_all(dir);
     rtl::writeFiles(dir, rtl::emitDesign(design));
@@ -143,8 +139,7 @@ std::vector<LayerRow> synthesise(const arch::HwDesign& design, const std::string
 // "3.21 ns (311 MHz)": a critical path in cell delays alone and the Fmax bound it gives; "-" without one.
 std::string pathText(int64_t ps)
 {
-    if (ps <= 0)
-        return "-";
+    if (ps <= 0) return "-";
     char text[64];
     std::snprintf(text, sizeof text, "%.2f ns (%.0f MHz)", double(ps) / 1000.0, 1e6 / double(ps));
     return text;
@@ -155,15 +150,13 @@ int64_t slowestPath(const DesignRow& d)
 {
     int64_t slowest = 0;
     for (const auto& l : d.layers)
-        if (l.synthesised())
-            slowest = std::max(slowest, l.yosys->criticalPathPs);
+        if (l.synthesised()) slowest = std::max(slowest, l.yosys->criticalPathPs);
     return slowest;
 }
 
 std::string summaryRow(const DesignRow& d)
 {
-    if (!d.refused.empty())
-        return "| " + d.model + " | " + d.templ + " | refused: " + d.refused + " ||||||||||\n";
+    if (!d.refused.empty()) return "| " + d.model + " | " + d.templ + " | refused: " + d.refused + " ||||||||||\n";
     int64_t yl = 0, yf = 0, el = 0, synthesised = 0;
     for (const auto& l : d.layers)
         if (l.synthesised()) {
@@ -172,12 +165,11 @@ std::string summaryRow(const DesignRow& d)
         }
     char line[512];
     std::snprintf(line, sizeof line,
-        "| %s | %s | %lld | %lld | %lld | %s | %s | %s | %lld/%zu | %s | %lld | %lld | %.2f %% |\n",
-        d.model.c_str(), d.templ.c_str(), (long long)d.estimate.lut, (long long)d.estimate.ff,
-        (long long)d.estimate.dsp, synthesised ? std::to_string(yl).c_str() : "-",
-        synthesised ? std::to_string(yf).c_str() : "-", synthesised ? percent(el, yl).c_str() : "-",
-        (long long)synthesised, d.layers.size(), pathText(slowestPath(d)).c_str(), (long long)d.interval,
-        (long long)d.cycles, 100.0 * d.accuracy);
+        "| %s | %s | %lld | %lld | %lld | %s | %s | %s | %lld/%zu | %s | %lld | %lld | %.2f %% |\n", d.model.c_str(),
+        d.templ.c_str(), (long long)d.estimate.lut, (long long)d.estimate.ff, (long long)d.estimate.dsp,
+        synthesised ? std::to_string(yl).c_str() : "-", synthesised ? std::to_string(yf).c_str() : "-",
+        synthesised ? percent(el, yl).c_str() : "-", (long long)synthesised, d.layers.size(),
+        pathText(slowestPath(d)).c_str(), (long long)d.interval, (long long)d.cycles, 100.0 * d.accuracy);
     return line;
 }
 
@@ -191,8 +183,8 @@ std::string layerRows(const DesignRow& d)
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%.0f", l.yosys->seconds);
             out << l.yosys->counts.lut << " | " << l.yosys->counts.ff << " | "
-                << percent(l.estimate.lut, l.yosys->counts.lut) << " | " << pathText(l.yosys->criticalPathPs)
-                << " | " << seconds << " |\n";
+                << percent(l.estimate.lut, l.yosys->counts.lut) << " | " << pathText(l.yosys->criticalPathPs) << " | "
+                << seconds << " |\n";
         } else if (l.yosys) {
             out << l.yosys->problem << " |||||\n";
         } else {
@@ -221,12 +213,11 @@ std::string unrolledJsc(const DesignRow& d)
     }
     out << "Every JSC layer on the unrolled template (G = 3, adder-tree pipeline register every 2 levels): latency "
         << d.cycles << " cycles, one inference per " << d.interval << " cycle(s); estimated " << d.estimate.lut
-        << " LUT6 / " << d.estimate.ff << " FF / " << d.estimate.dsp << " DSP. Yosys synth_xilinx: " << yl
-        << " LUT6 / " << yf << " FF for the synthesised layers (estimated " << el << " for them)";
+        << " LUT6 / " << d.estimate.ff << " FF / " << d.estimate.dsp << " DSP. Yosys synth_xilinx: " << yl << " LUT6 / "
+        << yf << " FF for the synthesised layers (estimated " << el << " for them)";
     if (!skipped.empty())
         out << "; not synthesised: " << skipped << " (estimated " << skippedLut << " LUT6, above MAX_LUT)";
-    if (!failed.empty())
-        out << "; Yosys failed on " << failed << " (see the per-layer table)";
+    if (!failed.empty()) out << "; Yosys failed on " << failed << " (see the per-layer table)";
     char accuracy[64];
     std::snprintf(accuracy, sizeof accuracy, "%.2f %%", 100.0 * d.accuracy);
     if (const int64_t slowest = slowestPath(d); slowest > 0)
@@ -264,14 +255,14 @@ std::string provenance(const Options& o, bool yosys, double seconds)
     }
     std::ostringstream out;
     out << "Generated by `" << o.command << "` (build tree, RelWithDebInfo) on " << host << " (" << cpu << ", "
-        << std::thread::hardware_concurrency() << " hardware threads), " << date << ", " << version
-        << ", " << o.jobs << " Yosys job(s) at a time, each limited to " << o.memoryGb
-        << " GB of address space. Bench time " << long(seconds) << " s.\n";
+        << std::thread::hardware_concurrency() << " hardware threads), " << date << ", " << version << ", " << o.jobs
+        << " Yosys job(s) at a time, each limited to " << o.memoryGb << " GB of address space. Bench time "
+        << long(seconds) << " s.\n";
     return out.str();
 }
 
-std::string markdown(const std::vector<DesignRow>& rows, const std::string& ice40, const Options& o, bool yosys,
-    double seconds)
+std::string markdown(
+    const std::vector<DesignRow>& rows, const std::string& ice40, const Options& o, bool yosys, double seconds)
 {
     std::ostringstream out;
     out << kBegin << "\n\n" << provenance(o, yosys, seconds) << "\n";
@@ -282,9 +273,11 @@ std::string markdown(const std::vector<DesignRow>& rows, const std::string& ice4
         out << summaryRow(d);
     out << "\nYosys LUT/FF and LUT err = (estimate - Yosys) / Yosys cover the synthesised layers only (\"Yosys "
            "layers\"); a layer whose estimate is above MAX_LUT = "
-        << o.maxLut << " is not synthesised and is listed as such below. cycles/inference is the initiation "
-                       "interval when streaming, latency the cycles from input to output. The cell path is Yosys `sta` on the "
-           "synthesised netlist with its Xilinx cell models' delays (Artix-7, from Project X-Ray), the slowest layer's: "
+        << o.maxLut
+        << " is not synthesised and is listed as such below. cycles/inference is the initiation "
+           "interval when streaming, latency the cycles from input to output. The cell path is Yosys `sta` on the "
+           "synthesised netlist with its Xilinx cell models' delays (Artix-7, from Project X-Ray), the slowest "
+           "layer's: "
            "cell delays and setup only, no routing, so the MHz is an upper bound on Fmax, not a timing closure.\n\n";
     out << "### Per layer\n\n| model | template | layer | est. LUT | est. FF | Yosys LUT | Yosys FF | LUT err | "
            "cell path | Yosys s |\n|---|---|---|---|---|---|---|---|---|---|\n";
@@ -302,8 +295,7 @@ std::string markdown(const std::vector<DesignRow>& rows, const std::string& ice4
 // override.
 std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
 {
-    if (!yosys)
-        return "";
+    if (!yosys) return "";
     const ir::Graph imported = importer::importModel(jsc.path);
     arch::MapOptions options;
     options.tlmac.lutInputs = 4;
@@ -312,9 +304,10 @@ std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
     std::ostringstream out;
     out << "\n### iCE40 (K = 4): the JSC output layer on every template\n\n"
            "Layer `"
-        << last << "` mapped with K = 4 and synthesised with `synth_ice40` (LUT4 counts), the other layers on "
-                   "the DSP template and not synthesised. Shift-add with that layer's 4-bit power-of-two override.\n\n"
-                   "| template | est. LUT4 | est. FF | Yosys LUT4 | Yosys FF | LUT err |\n|---|---|---|---|---|---|\n";
+        << last
+        << "` mapped with K = 4 and synthesised with `synth_ice40` (LUT4 counts), the other layers on "
+           "the DSP template and not synthesised. Shift-add with that layer's 4-bit power-of-two override.\n\n"
+           "| template | est. LUT4 | est. FF | Yosys LUT4 | Yosys FF | LUT err |\n|---|---|---|---|---|---|\n";
     for (ir::TemplateKind kind : ir::kAllTemplates) {
         const std::string t(ir::toString(kind));
         quant::Overrides pow2;
@@ -323,7 +316,8 @@ std::string ice40OutputLayer(const Model& jsc, const Options& o, bool yosys)
             pow2[last].weightScheme = ir::WeightScheme::PowerOfTwo;
         }
         options.layerTemplates = { { last, kind } };
-        const arch::HwDesign design = arch::mapDesign(quant::lowerToInteger(quant::applyOverrides(imported, pow2)), options);
+        const arch::HwDesign design
+            = arch::mapDesign(quant::lowerToInteger(quant::applyOverrides(imported, pow2)), options);
         const auto dir = scratchDir("ice40_" + t);
         std::filesystem::remove_all(dir);
         rtl::writeFiles(dir, rtl::emitDesign(design));
@@ -380,8 +374,7 @@ int main(int argc, char** argv)
     const auto start = std::chrono::steady_clock::now();
     std::vector<DesignRow> rows;
     for (const Model& m : models) {
-        if (std::string(m.name).find(o.only) == std::string::npos)
-            continue;
+        if (std::string(m.name).find(o.only) == std::string::npos) continue;
         const ir::Graph imported = importer::importModel(m.path);
         const sim::Dataset data = sim::loadInputs(m.inputs, imported.inputShape);
         const std::vector<int64_t> labels = sim::loadLabels(m.labels, data.count);
@@ -419,7 +412,6 @@ int main(int argc, char** argv)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string text = markdown(rows, ice40, o, yosys, seconds);
     std::printf("\n%s", text.c_str());
-    if (!o.output.empty())
-        writeInto(o.output, text);
+    if (!o.output.empty()) writeInto(o.output, text);
     return 0;
 }

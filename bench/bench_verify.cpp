@@ -120,8 +120,8 @@ void run(const Case& c, const std::filesystem::path& root, int jobs, int64_t vec
         (long long)r.vectors, r.ok() ? "pass" : "FAIL", r.cyclesPerInference(), r.buildSeconds, r.buildCpuSeconds,
         r.cyclesPerCpuSecond(), r.vectorsPerSecond(), verifySeconds, double(r.buildPeakRssBytes) * mb,
         double(r.simulationPeakRssBytes) * mb);
-    std::printf("%-20s (design compiled in %.1f s: %lld LUT estimated)\n", "",
-        compileSeconds, (long long)design.estimate.lut);
+    std::printf(
+        "%-20s (design compiled in %.1f s: %lld LUT estimated)\n", "", compileSeconds, (long long)design.estimate.lut);
     std::fflush(stdout);
 }
 
@@ -167,8 +167,7 @@ int main(int argc, char** argv)
         std::printf("%-20s %7s %4s %8s %7s %7s %13s %10s %8s %8s %6s\n", "design", "vectors", "", "cyc/inf", "build s",
             "cpu s", "cycles/s/core", "vectors/s", "total s", "build MB", "sim MB");
         for (const Case& c : cases)
-            if (only.empty() || c.name == only)
-                run(c, root, jobs, c.name.rfind("mlp", 0) == 0 ? mlpVectors : -1);
+            if (only.empty() || c.name == only) run(c, root, jobs, c.name.rfind("mlp", 0) == 0 ? mlpVectors : -1);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_verify: %s\n", e.what());
         return 1;

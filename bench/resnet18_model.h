@@ -6,11 +6,10 @@
 // Brevitas/QONNX export them.
 // The weights are random: the model is for timing and statistics at real sizes, not for accuracy.
 
-#include <onnx/onnx_pb.h>
-
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <onnx/onnx_pb.h>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -44,7 +43,8 @@ public:
         qonnxOpset->set_domain("qonnx.custom_op.general");
         qonnxOpset->set_version(1);
         m_graph = m_model.mutable_graph();
-        m_graph->set_name("resnet18_w" + std::to_string(options.weightBits) + "a" + std::to_string(options.activationBits));
+        m_graph->set_name(
+            "resnet18_w" + std::to_string(options.weightBits) + "a" + std::to_string(options.activationBits));
     }
 
     onnx::ModelProto build()
@@ -54,7 +54,8 @@ public:
         std::string x = quantAct("global_in", m_opt.inputBits, true, 1.0 / 64.0);
         x = conv(x, 3, 64, 7, 2, 3);
         x = quantAct(relu(batchNorm(x, 64)), m_opt.activationBits, false, 0.25);
-        x = node("MaxPool", { x }, { ints("kernel_shape", { 3, 3 }), ints("strides", { 2, 2 }), ints("pads", { 1, 1, 1, 1 }) });
+        x = node("MaxPool", { x },
+            { ints("kernel_shape", { 3, 3 }), ints("strides", { 2, 2 }), ints("pads", { 1, 1, 1, 1 }) });
         int channels = 64;
         for (int stage = 0; stage < 4; ++stage) {
             const int out = 64 << stage;
@@ -64,8 +65,7 @@ public:
                 y = quantAct(relu(batchNorm(y, out)), m_opt.activationBits, false, 0.25);
                 y = batchNorm(conv(y, out, out, 3, 1, 1), out);
                 std::string shortcut = x;
-                if (stride != 1 || channels != out)
-                    shortcut = batchNorm(conv(x, channels, out, 1, stride, 0), out);
+                if (stride != 1 || channels != out) shortcut = batchNorm(conv(x, channels, out, 1, stride, 0), out);
                 x = quantAct(relu(node("Add", { y, shortcut }, {})), m_opt.activationBits, false, 0.25);
                 channels = out;
             }
@@ -186,7 +186,8 @@ private:
     {
         const std::string w = quantWeight(int64_t(in) * k * k, { out, in, k, k });
         return node("Conv", { x, w },
-            { ints("kernel_shape", { k, k }), ints("strides", { stride, stride }), ints("pads", { pad, pad, pad, pad }) });
+            { ints("kernel_shape", { k, k }), ints("strides", { stride, stride }),
+                ints("pads", { pad, pad, pad, pad }) });
     }
 
     std::string batchNorm(const std::string& x, int channels)
@@ -236,8 +237,7 @@ inline void writeResnet18(const std::string& path, const Resnet18Options& option
 {
     const onnx::ModelProto model = makeResnet18(options);
     std::ofstream out(path, std::ios::binary);
-    if (!out || !model.SerializeToOstream(&out))
-        throw std::runtime_error(path + ": cannot write the ResNet-18 model");
+    if (!out || !model.SerializeToOstream(&out)) throw std::runtime_error(path + ": cannot write the ResNet-18 model");
 }
 
 } // namespace luthier::bench

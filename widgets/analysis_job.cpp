@@ -11,42 +11,40 @@ namespace luthier::widgets {
 
 namespace {
 
-    // What the graph itself says about a layer: enough to colour by bit-widths when analysis fails.
-    void fillFromGraph(const ir::Graph& graph, const quant::Overrides& overrides, AnalysisSnapshot& snapshot)
-    {
-        snapshot.layers.assign(graph.layers.size(), {});
-        for (size_t i = 0; i < graph.layers.size(); ++i) {
-            const ir::Layer& layer = graph.layers[i];
-            LayerMetrics& m = snapshot.layers[i];
-            const auto o = overrides.find(layer.name);
-            m.hasWeights = ir::hasWeights(layer.kind);
-            if (m.hasWeights) {
-                m.weightBits = layer.weightQuant.bits;
-                m.scheme = layer.weightQuant.scheme;
-                if (o != overrides.end() && o->second.templateKind)
-                    m.templateKind = *o->second.templateKind;
-            }
-            if (const ir::QuantSpec* q = layer.outputQuant())
-                m.activationBits = q->bits;
+// What the graph itself says about a layer: enough to colour by bit-widths when analysis fails.
+void fillFromGraph(const ir::Graph& graph, const quant::Overrides& overrides, AnalysisSnapshot& snapshot)
+{
+    snapshot.layers.assign(graph.layers.size(), {});
+    for (size_t i = 0; i < graph.layers.size(); ++i) {
+        const ir::Layer& layer = graph.layers[i];
+        LayerMetrics& m = snapshot.layers[i];
+        const auto o = overrides.find(layer.name);
+        m.hasWeights = ir::hasWeights(layer.kind);
+        if (m.hasWeights) {
+            m.weightBits = layer.weightQuant.bits;
+            m.scheme = layer.weightQuant.scheme;
+            if (o != overrides.end() && o->second.templateKind) m.templateKind = *o->second.templateKind;
         }
+        if (const ir::QuantSpec* q = layer.outputQuant()) m.activationBits = q->bits;
     }
+}
 
-    void fillFromStats(const analysis::LayerStats& s, LayerMetrics& m)
-    {
-        m.weightBits = s.weightBits;
-        m.templateKind = s.selected;
-        m.groupSize = s.groups.groupSize;
-        m.weightHistogram = s.histogram.counts;
-        m.zeroFraction = s.histogram.zeroFraction();
-        m.totalGroups = s.groups.totalGroups;
-        m.uniqueGroups = s.groups.uniqueGroups;
-        m.groupFrequencies = s.groups.frequencies;
-        m.hasStatistics = true;
-        for (const arch::cost::Cost& c : s.costs)
-            m.costs[c.kind] = { c.available, c.lut, c.ff, c.dsp, c.bram, c.cycles, c.formula };
-        for (const std::string& note : s.notes)
-            m.note += (m.note.empty() ? "" : "\n") + note;
-    }
+void fillFromStats(const analysis::LayerStats& s, LayerMetrics& m)
+{
+    m.weightBits = s.weightBits;
+    m.templateKind = s.selected;
+    m.groupSize = s.groups.groupSize;
+    m.weightHistogram = s.histogram.counts;
+    m.zeroFraction = s.histogram.zeroFraction();
+    m.totalGroups = s.groups.totalGroups;
+    m.uniqueGroups = s.groups.uniqueGroups;
+    m.groupFrequencies = s.groups.frequencies;
+    m.hasStatistics = true;
+    for (const arch::cost::Cost& c : s.costs)
+        m.costs[c.kind] = { c.available, c.lut, c.ff, c.dsp, c.bram, c.cycles, c.formula };
+    for (const std::string& note : s.notes)
+        m.note += (m.note.empty() ? "" : "\n") + note;
+}
 
 } // namespace
 
@@ -64,8 +62,7 @@ AnalysisSnapshot analyseLayers(const AnalysisInput& input, Progress& progress)
     }
     const ir::Graph& graph = *snapshot.graph;
     fillFromGraph(graph, expanded, snapshot);
-    if (!snapshot.error.empty())
-        return snapshot;
+    if (!snapshot.error.empty()) return snapshot;
 
     try {
         const auto stats = build.statistics(progress);

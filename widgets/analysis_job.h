@@ -3,9 +3,8 @@
 // (1) weight statistics and template costs per layer, (2) accuracy on the attached dataset. Plain
 // functions over copies of the inputs, so they run on a worker thread while the user keeps editing.
 
-#include "layer_metrics.h"
-
 #include "ir/graph.h"
+#include "layer_metrics.h"
 #include "project/project_file.h"
 #include "util/progress.h"
 

@@ -1,7 +1,6 @@
 #include "autosave.h"
 
 #include "document.h"
-
 #include "project/project_file.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -14,7 +13,6 @@
 #include <QLockFile>
 #include <QStandardPaths>
 #include <QUuid>
-
 #include <algorithm>
 
 namespace luthier::widgets {
@@ -74,13 +72,13 @@ QList<RecoveryFile> findRecoveryFiles(const QString& directory)
                 r.displayName = meta.value(QStringLiteral("displayName")).toString(r.displayName);
                 const QDateTime saved
                     = QDateTime::fromString(meta.value(QStringLiteral("savedAt")).toString(), Qt::ISODateWithMs);
-                if (saved.isValid())
-                    r.savedAt = saved.toLocalTime();
+                if (saved.isValid()) r.savedAt = saved.toLocalTime();
             }
         }
         found.append(r);
     }
-    std::sort(found.begin(), found.end(), [](const RecoveryFile& a, const RecoveryFile& b) { return a.savedAt > b.savedAt; });
+    std::sort(
+        found.begin(), found.end(), [](const RecoveryFile& a, const RecoveryFile& b) { return a.savedAt > b.savedAt; });
     return found;
 }
 
@@ -105,18 +103,22 @@ AutosaveController::AutosaveController(Document* document, QObject* parent)
     m_timer.setInterval(60 * 1000);
     connect(&m_timer, &QTimer::timeout, this, &AutosaveController::writeNow);
     connect(m_document, &Document::modifiedChanged, this, &AutosaveController::onModifiedChanged);
-    if (m_document->isModified())
-        m_timer.start();
+    if (m_document->isModified()) m_timer.start();
 }
 
-AutosaveController::~AutosaveController() { removeCopy(); }
+AutosaveController::~AutosaveController()
+{
+    removeCopy();
+}
 
-void AutosaveController::setIntervalSeconds(int seconds) { m_timer.setInterval(std::max(seconds, 1) * 1000); }
+void AutosaveController::setIntervalSeconds(int seconds)
+{
+    m_timer.setInterval(std::max(seconds, 1) * 1000);
+}
 
 void AutosaveController::setDirectory(const QString& directory)
 {
-    if (directory == m_directory)
-        return;
+    if (directory == m_directory) return;
     removeCopy();
     m_directory = directory;
 }
@@ -128,29 +130,25 @@ QString AutosaveController::filePath(const QString& suffix) const
 
 bool AutosaveController::writeNow()
 {
-    if (!m_document->isModified())
-        return true;
+    if (!m_document->isModified()) return true;
     QString error;
     try {
         // Relative to the recovery folder: the copy is a project that opens on its own, too.
         const std::string text = project::serialiseProject(m_document->project(), m_directory.toStdString());
-        if (m_written && text == m_lastText)
-            return true;
+        if (m_written && text == m_lastText) return true;
         if (!QDir().mkpath(m_directory)) {
             error = m_directory + QStringLiteral(": cannot create the recovery folder");
         } else {
             if (!m_lock) {
                 auto lock = std::make_unique<QLockFile>(filePath(QStringLiteral(".lock")));
                 lock->setStaleLockTime(0); // held for the whole session, however long
-                if (lock->tryLock(0))
-                    m_lock = std::move(lock);
+                if (lock->tryLock(0)) m_lock = std::move(lock);
             }
             QJsonObject meta;
             meta.insert(QStringLiteral("format"), QLatin1String(kMetadataFormat));
             meta.insert(QStringLiteral("originalPath"), m_document->filePath());
             meta.insert(QStringLiteral("displayName"), m_document->displayName());
-            meta.insert(
-                QStringLiteral("savedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+            meta.insert(QStringLiteral("savedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
             if (!m_lock)
                 error = filePath(QStringLiteral(".lock")) + QStringLiteral(": cannot lock the recovery copy");
             else if (writeAtomically(filePath(QStringLiteral(".luthier")), QByteArray::fromStdString(text), &error)
@@ -173,15 +171,13 @@ bool AutosaveController::writeNow()
 void AutosaveController::restore(const RecoveryFile& recovery)
 {
     restoreRecovery(*m_document, recovery);
-    if (writeNow())
-        discardRecovery(recovery);
+    if (writeNow()) discardRecovery(recovery);
 }
 
 void AutosaveController::onModifiedChanged(bool modified)
 {
     if (modified) {
-        if (!m_timer.isActive())
-            m_timer.start();
+        if (!m_timer.isActive()) m_timer.start();
         return;
     }
     m_timer.stop();

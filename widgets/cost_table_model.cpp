@@ -8,7 +8,7 @@
 namespace luthier::widgets {
 
 namespace {
-    constexpr int kTemplateCount = int(std::size(ir::kAllTemplates));
+constexpr int kTemplateCount = int(std::size(ir::kAllTemplates));
 }
 
 CostTableModel::CostTableModel(Document* document, QObject* parent)
@@ -40,23 +40,26 @@ void CostTableModel::reload()
     }
 }
 
-int CostTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
+int CostTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
 
-int CostTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int CostTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant CostTableModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const LayerMetrics& m = m_document->analysis().layers[size_t(m_layer)];
     const ir::TemplateKind kind = ir::kAllTemplates[index.row()];
     const TemplateCost* c = m.cost(kind); // null when unavailable
     const auto raw = m.costs.find(kind);
     if (role == Qt::DisplayRole) {
-        if (index.column() == Template)
-            return QString::fromUtf8(ir::toString(kind));
-        if (!c)
-            return index.column() == Luts ? tr("n/a") : QVariant();
+        if (index.column() == Template) return QString::fromUtf8(ir::toString(kind));
+        if (!c) return index.column() == Luts ? tr("n/a") : QVariant();
         switch (index.column()) {
         case Luts:
             return groupedNumber(c->luts);
@@ -70,10 +73,8 @@ QVariant CostTableModel::data(const QModelIndex& index, int role) const
             return groupedNumber(c->cycles);
         }
     }
-    if (role == Qt::ToolTipRole && raw != m.costs.end())
-        return QString::fromStdString(raw->second.explanation);
-    if (role == Qt::TextAlignmentRole && index.column() != Template)
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && raw != m.costs.end()) return QString::fromStdString(raw->second.explanation);
+    if (role == Qt::TextAlignmentRole && index.column() != Template) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::FontRole && kind == m.templateKind) {
         QFont font;
         font.setBold(true);
@@ -84,8 +85,7 @@ QVariant CostTableModel::data(const QModelIndex& index, int role) const
 
 QVariant CostTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     static const char* const names[] = { "Template", "LUTs", "FFs", "DSPs", "BRAM", "Cycles" };
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }

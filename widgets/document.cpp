@@ -1,9 +1,8 @@
 #include "document.h"
 
 #include "analysis_job.h"
-#include "undo_commands.h"
-
 #include "onnx/importer.h"
+#include "undo_commands.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -25,30 +24,32 @@ Document::Document(QObject* parent)
 
 Document::~Document()
 {
-    if (m_progress)
-        m_progress->cancel();
+    if (m_progress) m_progress->cancel();
     m_watcher.waitForFinished();
 }
 
 QString Document::displayName() const
 {
-    if (!m_filePath.isEmpty())
-        return QFileInfo(m_filePath).fileName();
-    if (m_graph)
-        return QString::fromStdString(m_graph->name) + QStringLiteral(" (unsaved)");
+    if (!m_filePath.isEmpty()) return QFileInfo(m_filePath).fileName();
+    if (m_graph) return QString::fromStdString(m_graph->name) + QStringLiteral(" (unsaved)");
     return QStringLiteral("Untitled");
 }
 
-bool Document::isModified() const { return m_unsaved || !m_undoStack->isClean(); }
+bool Document::isModified() const
+{
+    return m_unsaved || !m_undoStack->isClean();
+}
 
-void Document::newProject() { install(project::Project {}, nullptr, QString(), false); }
+void Document::newProject()
+{
+    install(project::Project {}, nullptr, QString(), false);
+}
 
 void Document::openProject(const QString& path)
 {
     project::Project p = project::loadProject(path.toStdString());
     std::shared_ptr<const ir::Graph> graph;
-    if (!p.modelPath.empty())
-        graph = std::make_shared<const ir::Graph>(importer::importModel(p.modelPath));
+    if (!p.modelPath.empty()) graph = std::make_shared<const ir::Graph>(importer::importModel(p.modelPath));
     install(std::move(p), std::move(graph), QFileInfo(path).absoluteFilePath(), false);
 }
 
@@ -63,10 +64,9 @@ void Document::importModel(const QString& modelPath)
 void Document::restoreProject(project::Project p, const QString& originalPath)
 {
     std::shared_ptr<const ir::Graph> graph;
-    if (!p.modelPath.empty())
-        graph = std::make_shared<const ir::Graph>(importer::importModel(p.modelPath));
-    install(std::move(p), std::move(graph), originalPath.isEmpty() ? QString() : QFileInfo(originalPath).absoluteFilePath(),
-        true);
+    if (!p.modelPath.empty()) graph = std::make_shared<const ir::Graph>(importer::importModel(p.modelPath));
+    install(std::move(p), std::move(graph),
+        originalPath.isEmpty() ? QString() : QFileInfo(originalPath).absoluteFilePath(), true);
 }
 
 void Document::saveAs(const QString& path)
@@ -84,14 +84,12 @@ void Document::saveAs(const QString& path)
     m_filePath = info.absoluteFilePath();
     m_undoStack->setClean();
     setUnsaved(false);
-    if (renamed)
-        Q_EMIT filePathChanged();
+    if (renamed) Q_EMIT filePathChanged();
 }
 
 void Document::setConstraints(const project::Constraints& constraints)
 {
-    if (m_project.constraints == constraints)
-        return;
+    if (m_project.constraints == constraints) return;
     m_project.constraints = constraints;
     Q_EMIT constraintsChanged();
 }
@@ -102,8 +100,7 @@ void Document::importVivadoReport(const QString& reportPath, const QString& desi
     const exporter::DesignManifest design = exporter::loadDesignManifest(designDirectory.toStdString());
     std::map<std::string, exporter::LayerUtilization> byLayer;
     for (exporter::LayerUtilization& l : exporter::matchLayers(report, design))
-        if (l.vivado)
-            byLayer.emplace(l.layer.name, std::move(l));
+        if (l.vivado) byLayer.emplace(l.layer.name, std::move(l));
     if (byLayer.empty())
         throw Error(reportPath.toStdString() + ": no instance of the design in " + designDirectory.toStdString()
             + " (top " + design.top + ") is in this report; was it written for another design?");
@@ -120,18 +117,15 @@ const exporter::LayerUtilization* Document::vivadoUtilization(const std::string&
 
 int Document::layerIndex(const std::string& name) const
 {
-    if (!m_graph)
-        return -1;
+    if (!m_graph) return -1;
     for (size_t i = 0; i < m_graph->layers.size(); ++i)
-        if (m_graph->layers[i].name == name)
-            return int(i);
+        if (m_graph->layers[i].name == name) return int(i);
     return -1;
 }
 
 quant::LayerOverride Document::layerOverride(int layer) const
 {
-    if (!m_graph || layer < 0 || layer >= int(m_graph->layers.size()))
-        return {};
+    if (!m_graph || layer < 0 || layer >= int(m_graph->layers.size())) return {};
     const auto it = m_project.overrides.find(m_graph->layers[size_t(layer)].name);
     return it == m_project.overrides.end() ? quant::LayerOverride {} : it->second;
 }
@@ -168,7 +162,8 @@ void Document::setDataset(const project::DatasetPaths& dataset)
     startAnalysis();
 }
 
-void Document::install(project::Project project, std::shared_ptr<const ir::Graph> graph, const QString& path, bool unsaved)
+void Document::install(
+    project::Project project, std::shared_ptr<const ir::Graph> graph, const QString& path, bool unsaved)
 {
     m_project = std::move(project);
     m_graph = std::move(graph);
@@ -181,8 +176,7 @@ void Document::install(project::Project project, std::shared_ptr<const ir::Graph
     m_filePath = path;
     m_unsaved = unsaved;
     Q_EMIT documentReset();
-    if (pathChanged)
-        Q_EMIT filePathChanged();
+    if (pathChanged) Q_EMIT filePathChanged();
     Q_EMIT modifiedChanged(isModified());
     Q_EMIT exploredChanged();
     startAnalysis();
@@ -190,8 +184,7 @@ void Document::install(project::Project project, std::shared_ptr<const ir::Graph
 
 void Document::setUnsaved(bool unsaved)
 {
-    if (m_unsaved == unsaved)
-        return;
+    if (m_unsaved == unsaved) return;
     m_unsaved = unsaved;
     Q_EMIT modifiedChanged(isModified());
 }
@@ -236,13 +229,12 @@ void Document::startAnalysis()
 
 void Document::onAnalysisResult(int index)
 {
-    if (m_restartPending || m_progress->cancelled())
-        return;
+    if (m_restartPending || m_progress->cancelled()) return;
     m_analysis = m_watcher.resultAt(index);
     if (m_analysis.accuracy && m_analysis.hasCosts()) {
         const QString description = describeOverrides();
-        const bool seen = std::any_of(m_explored.begin(), m_explored.end(),
-            [&](const ExploredPoint& p) { return p.description == description; });
+        const bool seen = std::any_of(
+            m_explored.begin(), m_explored.end(), [&](const ExploredPoint& p) { return p.description == description; });
         if (!seen) {
             m_explored.push_back({ m_analysis.totalLuts(), *m_analysis.accuracy, description });
             Q_EMIT exploredChanged();
@@ -266,18 +258,14 @@ QString Document::describeOverrides() const
     QStringList parts;
     for (const auto& [name, o] : m_project.overrides) {
         QStringList fields;
-        if (o.weightBits)
-            fields << QStringLiteral("w%1").arg(*o.weightBits);
-        if (o.activationBits)
-            fields << QStringLiteral("a%1").arg(*o.activationBits);
+        if (o.weightBits) fields << QStringLiteral("w%1").arg(*o.weightBits);
+        if (o.activationBits) fields << QStringLiteral("a%1").arg(*o.activationBits);
         if (o.weightScheme)
-            fields << (*o.weightScheme == ir::WeightScheme::PowerOfTwo ? QStringLiteral("pow2") : QStringLiteral("uniform"));
-        if (o.templateKind)
-            fields << QString::fromUtf8(ir::toString(*o.templateKind));
-        if (o.groupSize)
-            fields << QStringLiteral("G%1").arg(*o.groupSize);
-        if (o.tables)
-            fields << QStringLiteral("learned tables");
+            fields << (*o.weightScheme == ir::WeightScheme::PowerOfTwo ? QStringLiteral("pow2")
+                                                                       : QStringLiteral("uniform"));
+        if (o.templateKind) fields << QString::fromUtf8(ir::toString(*o.templateKind));
+        if (o.groupSize) fields << QStringLiteral("G%1").arg(*o.groupSize);
+        if (o.tables) fields << QStringLiteral("learned tables");
         parts << QString::fromStdString(name) + QLatin1Char(' ') + fields.join(QLatin1Char(' '));
     }
     return parts.isEmpty() ? QStringLiteral("model defaults") : parts.join(QStringLiteral(", "));

@@ -3,17 +3,15 @@
 // background analysis that keeps statistics, costs and accuracy in step with the edits. Views observe
 // its signals; only undo commands change overrides, so every change can be undone.
 
-#include "layer_metrics.h"
-
 #include "export/utilization_report.h"
 #include "ir/graph.h"
+#include "layer_metrics.h"
 #include "project/project_file.h"
 #include "util/progress.h"
 
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
-
 #include <map>
 #include <memory>
 #include <string>

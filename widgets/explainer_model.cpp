@@ -14,49 +14,47 @@ namespace luthier::widgets {
 
 namespace {
 
-    // The golden model's integers at one layer for one sample: the graph run with that layer as its output.
-    std::vector<int64_t> goldenIntegers(const quant::IntGraph& ints, int layer, const sim::Dataset& sample)
-    {
-        if (layer == 0) {
-            sim::IntExecutor executor(ints);
-            return executor.quantiseInput(sample.sample(0));
-        }
-        quant::IntGraph truncated = ints;
-        truncated.outputs = { layer };
-        sim::RunOptions options;
-        options.threads = 1;
-        return sim::runInteger(truncated, sample, options).outputs.at(0).ints;
+// The golden model's integers at one layer for one sample: the graph run with that layer as its output.
+std::vector<int64_t> goldenIntegers(const quant::IntGraph& ints, int layer, const sim::Dataset& sample)
+{
+    if (layer == 0) {
+        sim::IntExecutor executor(ints);
+        return executor.quantiseInput(sample.sample(0));
     }
+    quant::IntGraph truncated = ints;
+    truncated.outputs = { layer };
+    sim::RunOptions options;
+    options.threads = 1;
+    return sim::runInteger(truncated, sample, options).outputs.at(0).ints;
+}
 
-    const quant::IntFormat& inputFormatOf(const quant::IntGraph& ints, const quant::IntLayer& layer)
-    {
-        int p = layer.inputs.at(0);
-        while (p > 0 && !ints.layers[size_t(p)].outFormat())
-            p = ints.layers[size_t(p)].inputs.at(0);
-        if (p <= 0)
-            return ints.inputFormat;
-        return *ints.layers[size_t(p)].outFormat();
-    }
+const quant::IntFormat& inputFormatOf(const quant::IntGraph& ints, const quant::IntLayer& layer)
+{
+    int p = layer.inputs.at(0);
+    while (p > 0 && !ints.layers[size_t(p)].outFormat())
+        p = ints.layers[size_t(p)].inputs.at(0);
+    if (p <= 0) return ints.inputFormat;
+    return *ints.layers[size_t(p)].outFormat();
+}
 
-    std::string costText(const arch::cost::Cost& c)
-    {
-        if (!c.available)
-            return "not available: " + c.formula;
-        char text[160];
-        std::snprintf(text, sizeof text, "%s LUT, %s FF, %lld DSP, %.1f BRAM36, %lld cycles", device::withThousands(c.lut).c_str(),
-            device::withThousands(c.ff).c_str(), (long long)c.dsp, c.bram, (long long)c.cycles);
-        return text;
-    }
+std::string costText(const arch::cost::Cost& c)
+{
+    if (!c.available) return "not available: " + c.formula;
+    char text[160];
+    std::snprintf(text, sizeof text, "%s LUT, %s FF, %lld DSP, %.1f BRAM36, %lld cycles",
+        device::withThousands(c.lut).c_str(), device::withThousands(c.ff).c_str(), (long long)c.dsp, c.bram,
+        (long long)c.cycles);
+    return text;
+}
 
-    const arch::HwLayer& tlmacLayer(const ExplainerSource& source, int layer)
-    {
-        if (!source.design || layer < 0 || layer >= int(source.design->layers.size()))
-            throw Error("explainer: no design layer " + std::to_string(layer));
-        const arch::HwLayer& l = source.design->layers[size_t(layer)];
-        if (!l.tlmac)
-            throw Error("explainer: layer '" + l.name + "' is not a TLMAC layer");
-        return l;
-    }
+const arch::HwLayer& tlmacLayer(const ExplainerSource& source, int layer)
+{
+    if (!source.design || layer < 0 || layer >= int(source.design->layers.size()))
+        throw Error("explainer: no design layer " + std::to_string(layer));
+    const arch::HwLayer& l = source.design->layers[size_t(layer)];
+    if (!l.tlmac) throw Error("explainer: layer '" + l.name + "' is not a TLMAC layer");
+    return l;
+}
 
 } // namespace
 
@@ -70,10 +68,10 @@ ExplainerSource loadExplainerSource(const pipeline::Options& options, int64_t sa
     auto ints = build.ints(none);
     source.design = build.design(none);
     const auto all = build.inputs(none);
-    if (!all)
-        throw Error("explainer: the project has no dataset to take a sample from");
+    if (!all) throw Error("explainer: the project has no dataset to take a sample from");
     if (sampleIndex < 0 || sampleIndex >= all->count)
-        throw Error(options.datasetInputs + ": sample " + std::to_string(sampleIndex) + " requested, the file holds " + std::to_string(all->count));
+        throw Error(options.datasetInputs + ": sample " + std::to_string(sampleIndex) + " requested, the file holds "
+            + std::to_string(all->count));
     sim::Dataset sample;
     sample.sampleShape = all->sampleShape;
     sample.count = 1;
@@ -119,8 +117,7 @@ ArrayView describeArray(const arch::HwLayer& layer, int array)
         v.rows.push_back(row);
         for (int bit = 0; bit < plan.lutWidth; ++bit) {
             const bool stored = hw.init.at(size_t(bit)).at(address / 64) >> (address % 64) & 1u;
-            if (stored != bool(uint64_t(row.value) >> bit & 1u))
-                v.initMatchesTable = false;
+            if (stored != bool(uint64_t(row.value) >> bit & 1u)) v.initMatchesTable = false;
         }
     }
     for (int bit = 0; bit < plan.lutWidth; ++bit) {
@@ -131,8 +128,7 @@ ArrayView describeArray(const arch::HwLayer& layer, int array)
             std::snprintf(text, sizeof text, "%016llX", (unsigned long long)words[w]);
             hex += text;
         }
-        if (entries < 64)
-            hex = hex.substr(hex.size() - entries / 4);
+        if (entries < 64) hex = hex.substr(hex.size() - entries / 4);
         v.initHex.push_back(std::to_string(entries) + "'h" + hex);
     }
     return v;
@@ -149,8 +145,8 @@ DotProductTrace traceDotProduct(const ExplainerSource& source, int layer, int64_
     const quant::IntFormat& in = inputFormatOf(*source.ints, il);
     const std::vector<int64_t>& q = source.layerInputs.at(size_t(layer));
     if (int64_t(q.size()) != d.inputs)
-        throw Error("explainer: layer '" + hw.name + "' has " + std::to_string(d.inputs) + " inputs, the golden model gave "
-            + std::to_string(q.size()));
+        throw Error("explainer: layer '" + hw.name + "' has " + std::to_string(d.inputs)
+            + " inputs, the golden model gave " + std::to_string(q.size()));
 
     DotProductTrace t;
     t.output = output;
@@ -173,7 +169,8 @@ DotProductTrace traceDotProduct(const ExplainerSource& source, int layer, int64_
         if (u >= 0 && u != plan.zeroGroup) {
             g.array = plan.arrayOf[size_t(int64_t(g.cluster) * int64_t(plan.uniqueGroups.size()) + u)];
             if (plan.uniqueGroups[size_t(u)] != g.weights && t.mismatch.empty())
-                t.mismatch = "step " + std::to_string(g.step) + " routes lane " + std::to_string(lane) + " to a group that is not its weights";
+                t.mismatch = "step " + std::to_string(g.step) + " routes lane " + std::to_string(lane)
+                    + " to a group that is not its weights";
             for (int b = d.inputBits - 1; b >= 0; --b) {
                 PlaneLookup p;
                 p.plane = b;
@@ -212,7 +209,8 @@ DotProductTrace traceDotProduct(const ExplainerSource& source, int layer, int64_
         outputOk = *t.hardwareOutput == t.goldenOutput && il.requant->apply(t.acc, output) == t.goldenOutput;
     }
     if (t.mismatch.empty() && t.acc != t.reference)
-        t.mismatch = "table accumulator " + std::to_string(t.acc) + " differs from the golden sum " + std::to_string(t.reference);
+        t.mismatch = "table accumulator " + std::to_string(t.acc) + " differs from the golden sum "
+            + std::to_string(t.reference);
     if (t.mismatch.empty() && !outputOk)
         t.mismatch = "output " + std::to_string(t.hardwareOutput.value_or(t.acc)) + " differs from the golden model's "
             + std::to_string(t.goldenOutput);
@@ -254,15 +252,15 @@ std::vector<Alternative> compareAlternatives(const ExplainerSource& source, int 
     if (powerOfTwo) {
         for (int64_t i = 0; i < n; ++i) {
             const int64_t w = il.weights[size_t(o * n + i)];
-            if (w == 0)
-                continue;
+            if (w == 0) continue;
             int e = 0;
             while ((int64_t(1) << e) < (w < 0 ? -w : w))
                 ++e;
             const int64_t x = q[size_t(i)] - il.padValue;
             shift.value += w < 0 ? -(x * (int64_t(1) << e)) : x * (int64_t(1) << e);
         }
-        shift.operations = std::to_string(nonZero) + " shifts, " + std::to_string(std::max<int64_t>(0, nonZero - 1)) + " additions";
+        shift.operations
+            = std::to_string(nonZero) + " shifts, " + std::to_string(std::max<int64_t>(0, nonZero - 1)) + " additions";
         shift.note = "each weight is a sign and a shift; zero weights cost nothing";
     } else {
         shift.note = "these weights are not all 0 or +-2^e; the pow2 weight scheme re-quantises them first";
@@ -298,7 +296,8 @@ std::vector<Alternative> compareAlternatives(const ExplainerSource& source, int 
     for (const GroupStep& g : trace.steps)
         lookups += int64_t(g.lookups.size());
     tl.operations = std::to_string(lookups) + " table lookups (" + std::to_string(trace.steps.size()) + " groups x "
-        + std::to_string(d.inputBits) + " bit-planes), " + std::to_string(std::max<int64_t>(0, lookups - 1)) + " shifted additions";
+        + std::to_string(d.inputBits) + " bit-planes), " + std::to_string(std::max<int64_t>(0, lookups - 1))
+        + " shifted additions";
     tl.layerCost = costText(stats.cost(ir::TemplateKind::Tlmac));
     tl.note = "arrays shared by every output of the step's cluster";
     out.push_back(tl);

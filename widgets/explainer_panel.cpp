@@ -19,40 +19,39 @@ namespace luthier::widgets {
 
 namespace {
 
-    QString binary(uint64_t value, int bits)
-    {
-        return bits <= 0 ? QString() : QStringLiteral("%1").arg(value, bits, 2, QLatin1Char('0'));
-    }
+QString binary(uint64_t value, int bits)
+{
+    return bits <= 0 ? QString() : QStringLiteral("%1").arg(value, bits, 2, QLatin1Char('0'));
+}
 
-    QString weightsText(const std::vector<int32_t>& w)
-    {
-        QStringList parts;
-        for (int32_t v : w)
-            parts << QString::number(v);
-        return QStringLiteral("(") + parts.join(QStringLiteral(", ")) + QStringLiteral(")");
-    }
+QString weightsText(const std::vector<int32_t>& w)
+{
+    QStringList parts;
+    for (int32_t v : w)
+        parts << QString::number(v);
+    return QStringLiteral("(") + parts.join(QStringLiteral(", ")) + QStringLiteral(")");
+}
 
-    QTableWidgetItem* item(const QString& text, bool mono = false)
-    {
-        auto* i = new QTableWidgetItem(text);
-        i->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        if (mono)
-            i->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-        return i;
-    }
+QTableWidgetItem* item(const QString& text, bool mono = false)
+{
+    auto* i = new QTableWidgetItem(text);
+    i->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    if (mono) i->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    return i;
+}
 
-    QTableWidget* table(QWidget* parent, const QStringList& headers)
-    {
-        auto* t = new QTableWidget(0, int(headers.size()), parent);
-        t->setHorizontalHeaderLabels(headers);
-        t->verticalHeader()->hide();
-        t->setSelectionBehavior(QAbstractItemView::SelectRows);
-        t->setSelectionMode(QAbstractItemView::SingleSelection);
-        t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-        t->horizontalHeader()->setStretchLastSection(true);
-        t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 4);
-        return t;
-    }
+QTableWidget* table(QWidget* parent, const QStringList& headers)
+{
+    auto* t = new QTableWidget(0, int(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->verticalHeader()->hide();
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSelectionMode(QAbstractItemView::SingleSelection);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 4);
+    return t;
+}
 
 } // namespace
 
@@ -81,7 +80,9 @@ protected:
             const bool activation = bit < m_g;
             const bool unused = !activation && bit - m_g >= m_clusterBits;
             const QRect r(x0 + i * (box + gap), y0, box, box);
-            const QColor fill = unused ? QColor(0xcc, 0xcc, 0xcc) : activation ? QColor(0x56, 0xb4, 0xe9) : QColor(0xe6, 0x9f, 0x00);
+            const QColor fill = unused ? QColor(0xcc, 0xcc, 0xcc)
+                : activation           ? QColor(0x56, 0xb4, 0xe9)
+                                       : QColor(0xe6, 0x9f, 0x00);
             p.setPen(QPen(fill.darker(140), 1.5));
             p.setBrush(fill);
             p.drawRoundedRect(r, 4, 4);
@@ -98,7 +99,8 @@ protected:
         p.setPen(palette().color(QPalette::WindowText));
         const int clusterWidth = (m_k - m_g) * (box + gap) - gap;
         if (m_k > m_g)
-            p.drawText(QRect(x0, 2, clusterWidth, fh), Qt::AlignCenter, QStringLiteral("cluster select (%1 bits)").arg(m_k - m_g));
+            p.drawText(QRect(x0, 2, clusterWidth, fh), Qt::AlignCenter,
+                QStringLiteral("cluster select (%1 bits)").arg(m_k - m_g));
         p.drawText(QRect(x0 + (m_k - m_g) * (box + gap), 2, m_g * (box + gap), fh), Qt::AlignCenter,
             QStringLiteral("activation bits (G = %1)").arg(m_g));
         if (m_address)
@@ -122,8 +124,9 @@ ExplainerPanel::ExplainerPanel(QWidget* parent)
     , m_groups(table(this, { tr("cluster"), tr("stored weight group") }))
     , m_table(table(this, { tr("address"), tr("cluster"), tr("act. bits"), tr("value"), tr("output bits") }))
     , m_init(new QLabel(this))
-    , m_steps(table(this, { tr("group"), tr("cluster"), tr("array"), tr("weights"), tr("codes"), tr("plane"), tr("bits"), tr("table"),
-          tr("shifted"), tr("sum S") }))
+    , m_steps(table(this,
+          { tr("group"), tr("cluster"), tr("array"), tr("weights"), tr("codes"), tr("plane"), tr("bits"), tr("table"),
+              tr("shifted"), tr("sum S") }))
     , m_result(new QLabel(this))
     , m_alternatives(table(this, { tr("method"), tr("accumulator"), tr("operations"), tr("layer cost") }))
     , m_play(new QToolButton(this))
@@ -219,8 +222,7 @@ ExplainerPanel::ExplainerPanel(QWidget* parent)
     connect(last, &QToolButton::clicked, this, [this] { setPosition(lookupCount()); });
     connect(m_play, &QToolButton::toggled, this, [this](bool on) {
         if (on) {
-            if (m_position >= lookupCount())
-                setPosition(0);
+            if (m_position >= lookupCount()) setPosition(0);
             m_timer->start();
         } else {
             m_timer->stop();
@@ -249,8 +251,7 @@ void ExplainerPanel::setSource(std::shared_ptr<const ExplainerSource> source)
 
 void ExplainerPanel::selectLayer(int designLayer)
 {
-    if (!m_source || designLayer < 0 || designLayer >= int(m_source->design->layers.size()))
-        return;
+    if (!m_source || designLayer < 0 || designLayer >= int(m_source->design->layers.size())) return;
     m_layer = designLayer;
     {
         const QSignalBlocker block(m_layerBox);
@@ -268,12 +269,14 @@ void ExplainerPanel::selectOutput(int64_t output)
     rebuildTrace();
 }
 
-void ExplainerPanel::selectArray(int array) { m_arrayBox->setValue(array); }
+void ExplainerPanel::selectArray(int array)
+{
+    m_arrayBox->setValue(array);
+}
 
 void ExplainerPanel::rebuildLayer()
 {
-    if (!m_source || m_source->design->layers.empty() || !m_source->design->layers[size_t(m_layer)].tlmac)
-        return;
+    if (!m_source || m_source->design->layers.empty() || !m_source->design->layers[size_t(m_layer)].tlmac) return;
     const arch::HwLayer& hw = m_source->design->layers[size_t(m_layer)];
     const arch::tlmac::TlmacPlan& plan = hw.tlmac->plan;
     {
@@ -281,34 +284,34 @@ void ExplainerPanel::rebuildLayer()
         m_outputBox->setRange(0, int(plan.outputs - 1));
         m_arrayBox->setRange(0, std::max(0, plan.arrays - 1));
     }
-    m_geometry->setText(tr("K = %1, G = %2, P = %3: %4 steps in %5 clusters, %6 arrays of %7 LUTs, %8 unique of %9 groups; "
-                           "inputs %10 bits (bit-serial)")
-                            .arg(plan.lutInputs)
-                            .arg(plan.groupSize)
-                            .arg(plan.parallel)
-                            .arg(plan.steps)
-                            .arg(plan.clusters)
-                            .arg(plan.arrays)
-                            .arg(plan.lutWidth)
-                            .arg(plan.uniqueGroups.size())
-                            .arg(plan.totalGroups)
-                            .arg(hw.tlmac->inputBits));
+    m_geometry->setText(
+        tr("K = %1, G = %2, P = %3: %4 steps in %5 clusters, %6 arrays of %7 LUTs, %8 unique of %9 groups; "
+           "inputs %10 bits (bit-serial)")
+            .arg(plan.lutInputs)
+            .arg(plan.groupSize)
+            .arg(plan.parallel)
+            .arg(plan.steps)
+            .arg(plan.clusters)
+            .arg(plan.arrays)
+            .arg(plan.lutWidth)
+            .arg(plan.uniqueGroups.size())
+            .arg(plan.totalGroups)
+            .arg(hw.tlmac->inputBits));
     rebuildArray();
     rebuildTrace();
 }
 
 void ExplainerPanel::rebuildArray()
 {
-    if (!m_source)
-        return;
+    if (!m_source) return;
     const arch::HwLayer& hw = m_source->design->layers[size_t(m_layer)];
-    if (!hw.tlmac || hw.tlmac->plan.arrays == 0)
-        return;
+    if (!hw.tlmac || hw.tlmac->plan.arrays == 0) return;
     const ArrayView v = describeArray(hw, m_arrayBox->value());
     m_groups->setRowCount(int(v.storedGroups.size()));
     for (int c = 0; c < int(v.storedGroups.size()); ++c) {
         m_groups->setItem(c, 0, item(QString::number(c)));
-        m_groups->setItem(c, 1, item(v.storedGroups[size_t(c)].empty() ? tr("(empty)") : weightsText(v.storedGroups[size_t(c)])));
+        m_groups->setItem(
+            c, 1, item(v.storedGroups[size_t(c)].empty() ? tr("(empty)") : weightsText(v.storedGroups[size_t(c)])));
     }
     m_table->setRowCount(int(v.rows.size()));
     for (int r = 0; r < int(v.rows.size()); ++r) {
@@ -321,9 +324,10 @@ void ExplainerPanel::rebuildArray()
     }
     QString init;
     for (int bit = int(v.initHex.size()) - 1; bit >= 0; --bit)
-        init += QStringLiteral("LUT %1 (output bit %1): INIT = %2\n").arg(bit).arg(QString::fromStdString(v.initHex[size_t(bit)]));
-    if (!v.initMatchesTable)
-        init += tr("INIT bits do not decode to the table values!");
+        init += QStringLiteral("LUT %1 (output bit %1): INIT = %2\n")
+                    .arg(bit)
+                    .arg(QString::fromStdString(v.initHex[size_t(bit)]));
+    if (!v.initMatchesTable) init += tr("INIT bits do not decode to the table values!");
     m_init->setText(init.trimmed());
     m_address->set(v.lutInputs, v.groupSize, v.clusterBits, std::nullopt);
     updatePosition();
@@ -333,8 +337,7 @@ void ExplainerPanel::rebuildTrace()
 {
     m_timer->stop();
     m_play->setChecked(false);
-    if (!m_source || !m_source->design->layers[size_t(m_layer)].tlmac)
-        return;
+    if (!m_source || !m_source->design->layers[size_t(m_layer)].tlmac) return;
     m_trace = traceDotProduct(*m_source, m_layer, m_outputBox->value());
     m_lookupIndex.clear();
     for (int s = 0; s < int(m_trace.steps.size()); ++s)
@@ -374,7 +377,10 @@ void ExplainerPanel::rebuildTrace()
     updatePosition();
 }
 
-int ExplainerPanel::lookupCount() const { return int(m_lookupIndex.size()); }
+int ExplainerPanel::lookupCount() const
+{
+    return int(m_lookupIndex.size());
+}
 
 void ExplainerPanel::setPosition(int position)
 {
@@ -392,12 +398,14 @@ void ExplainerPanel::setPosition(int position)
     updatePosition();
 }
 
-void ExplainerPanel::play() { m_play->setChecked(true); }
+void ExplainerPanel::play()
+{
+    m_play->setChecked(true);
+}
 
 void ExplainerPanel::updatePosition()
 {
-    if (m_lookupIndex.empty() && m_trace.steps.empty())
-        return;
+    if (m_lookupIndex.empty() && m_trace.steps.empty()) return;
     const arch::HwLayer& hw = m_source->design->layers[size_t(m_layer)];
     const arch::tlmac::TlmacPlan& plan = hw.tlmac->plan;
     std::optional<unsigned> address;
@@ -420,7 +428,10 @@ void ExplainerPanel::updatePosition()
     m_address->set(plan.lutInputs, plan.groupSize, plan.clusterBits, address);
 
     const bool done = m_position >= lookupCount();
-    QString text = tr("Step %1 of %2. S = Σ w·code = <b>%3</b>").arg(m_position).arg(lookupCount()).arg(done ? m_trace.s : running);
+    QString text = tr("Step %1 of %2. S = Σ w·code = <b>%3</b>")
+                       .arg(m_position)
+                       .arg(lookupCount())
+                       .arg(done ? m_trace.s : running);
     if (done) {
         text += tr("; acc = %1·S %2 %3 = <b>%4</b>")
                     .arg(m_trace.inputScale)
@@ -429,11 +440,14 @@ void ExplainerPanel::updatePosition()
                     .arg(m_trace.acc);
         text += tr("<br>Golden model: Σ w·(q − z) = <b>%1</b>").arg(m_trace.reference);
         if (m_trace.hardwareOutput)
-            text += tr(", output %1 (comparators) vs %2 (golden model)").arg(*m_trace.hardwareOutput).arg(m_trace.goldenOutput);
+            text += tr(", output %1 (comparators) vs %2 (golden model)")
+                        .arg(*m_trace.hardwareOutput)
+                        .arg(m_trace.goldenOutput);
         else
             text += tr(", raw output %1").arg(m_trace.goldenOutput);
         text += m_trace.exact ? tr("<br><span style='color:#1a8a1a'><b>✓ bit-exact</b></span>")
-                              : tr("<br><span style='color:#d02020'><b>✗ %1</b></span>").arg(QString::fromStdString(m_trace.mismatch).toHtmlEscaped());
+                              : tr("<br><span style='color:#d02020'><b>✗ %1</b></span>")
+                                    .arg(QString::fromStdString(m_trace.mismatch).toHtmlEscaped());
     }
     m_result->setText(text);
 }

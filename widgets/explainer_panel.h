@@ -9,7 +9,6 @@
 #include "explainer_model.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QLabel;

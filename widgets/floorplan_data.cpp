@@ -3,7 +3,6 @@
 #include "util/error.h"
 
 #include <QLocale>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -13,16 +12,14 @@ namespace luthier::widgets {
 
 namespace {
 
-    constexpr float kNoData = std::numeric_limits<float>::quiet_NaN();
+constexpr float kNoData = std::numeric_limits<float>::quiet_NaN();
 
-    float maxOf(float a, float b)
-    {
-        if (std::isnan(a))
-            return b;
-        if (std::isnan(b))
-            return a;
-        return std::max(a, b);
-    }
+float maxOf(float a, float b)
+{
+    if (std::isnan(a)) return b;
+    if (std::isnan(b)) return a;
+    return std::max(a, b);
+}
 
 } // namespace
 
@@ -36,8 +33,7 @@ HeatmapPyramid buildPyramid(place::Heatmap map, const std::vector<uint8_t>& noDa
         const double v = map.values[i];
         base[i] = (v == 0.0 && !noData.empty() && noData[i]) ? kNoData : float(v);
         p.maxValue = std::max(p.maxValue, v);
-        if (v > 0)
-            minPositive = std::min(minPositive, v);
+        if (v > 0) minPositive = std::min(minPositive, v);
     }
     p.minPositive = std::isinf(minPositive) ? 0.0 : minPositive;
     p.map = std::move(map);
@@ -60,31 +56,28 @@ HeatmapPyramid buildPyramid(place::Heatmap map, const std::vector<uint8_t>& noDa
 
 int FloorplanData::cellAt(int x, int y) const
 {
-    if (!placement)
-        return -1;
+    if (!placement) return -1;
     for (size_t c = 0; c < placement->cells.size(); ++c)
-        if (placement->cells[c].contains(x, y))
-            return int(c);
+        if (placement->cells[c].contains(x, y)) return int(c);
     return -1;
 }
 
 int FloorplanData::layerAt(int x, int y) const
 {
     const int cell = cellAt(x, y);
-    if (cell < 0 || cellUnits[size_t(cell)].empty())
-        return -1;
+    if (cell < 0 || cellUnits[size_t(cell)].empty()) return -1;
     return netlist->units[size_t(cellUnits[size_t(cell)].front())].layer;
 }
 
 QString FloorplanData::describeTile(int x, int y) const
 {
-    if (!device || x < 0 || y < 0 || x >= device->width() || y >= device->height())
-        return {};
-    QString text = QStringLiteral("<b>X%1 Y%2</b> &nbsp;%3").arg(x).arg(y).arg(QString::fromStdString(std::string(device::toString(device->columnKind(x)))));
-    if (device->inHole(x, y))
-        text += QStringLiteral(" (hard block)");
-    if (const int slr = device->slrOfRow(y); device->slrCount() > 1)
-        text += QStringLiteral(", SLR %1").arg(slr);
+    if (!device || x < 0 || y < 0 || x >= device->width() || y >= device->height()) return {};
+    QString text = QStringLiteral("<b>X%1 Y%2</b> &nbsp;%3")
+                       .arg(x)
+                       .arg(y)
+                       .arg(QString::fromStdString(std::string(device::toString(device->columnKind(x)))));
+    if (device->inHole(x, y)) text += QStringLiteral(" (hard block)");
+    if (const int slr = device->slrOfRow(y); device->slrCount() > 1) text += QStringLiteral(", SLR %1").arg(slr);
     for (const HeatmapPyramid& p : heatmaps)
         text += QStringLiteral("<br>%1: %2").arg(heatmapTitle(p.map.name), QLocale().toString(p.map.at(x, y), 'g', 4));
     const int cell = cellAt(x, y);
@@ -99,10 +92,13 @@ QString FloorplanData::describeTile(int x, int y) const
             else
                 ++it->second;
         }
-        text += QStringLiteral("<br>cell %1 (%2):").arg(cell).arg(QString::fromStdString(device::toString(placement->cells[size_t(cell)])));
+        text += QStringLiteral("<br>cell %1 (%2):")
+                    .arg(cell)
+                    .arg(QString::fromStdString(device::toString(placement->cells[size_t(cell)])));
         for (const auto& [layer, n] : counts)
             text += QStringLiteral("<br>&nbsp;&nbsp;<span style='color:%1'>&#9632;</span> %2: %3 unit(s)")
-                        .arg(layerColour(layer).name(), QString::fromStdString(netlist->layers[size_t(layer)]).toHtmlEscaped())
+                        .arg(layerColour(layer).name(),
+                            QString::fromStdString(netlist->layers[size_t(layer)]).toHtmlEscaped())
                         .arg(n);
     }
     return text;
@@ -111,8 +107,7 @@ QString FloorplanData::describeTile(int x, int y) const
 std::shared_ptr<const FloorplanData> buildFloorplanData(std::shared_ptr<const device::Device> device,
     std::shared_ptr<const place::Netlist> netlist, std::shared_ptr<const place::Placement> placement)
 {
-    if (!device)
-        throw Error("floorplan: no device");
+    if (!device) throw Error("floorplan: no device");
     if (bool(netlist) != bool(placement))
         throw Error("floorplan: a netlist needs its placement and a placement its netlist");
     if (placement && (placement->width != device->width() || placement->height != device->height()))
@@ -144,18 +139,16 @@ std::shared_ptr<const FloorplanData> buildFloorplanData(std::shared_ptr<const de
 QColor layerColour(int layer)
 {
     // Okabe and Ito (2008), without black: distinguishable with every common colour-vision deficiency.
-    static constexpr std::array<QRgb, 7> palette { 0xe69f00, 0x56b4e9, 0x009e73, 0xf0e442, 0x0072b2, 0xd55e00, 0xcc79a7 };
+    static constexpr std::array<QRgb, 7> palette { 0xe69f00, 0x56b4e9, 0x009e73, 0xf0e442, 0x0072b2, 0xd55e00,
+        0xcc79a7 };
     return QColor::fromRgb(palette[size_t(std::max(0, layer)) % palette.size()]);
 }
 
 QString heatmapTitle(const std::string& name)
 {
-    if (name == "lut")
-        return QStringLiteral("LUT utilisation");
-    if (name == "rudy")
-        return QStringLiteral("Wire demand (RUDY)");
-    if (name == "muxfanin")
-        return QStringLiteral("Multiplexer fan-in");
+    if (name == "lut") return QStringLiteral("LUT utilisation");
+    if (name == "rudy") return QStringLiteral("Wire demand (RUDY)");
+    if (name == "muxfanin") return QStringLiteral("Multiplexer fan-in");
     return QString::fromStdString(name);
 }
 

@@ -14,7 +14,6 @@
 
 #include <QColor>
 #include <QString>
-
 #include <memory>
 #include <vector>
 

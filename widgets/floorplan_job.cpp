@@ -1,8 +1,7 @@
 #include "floorplan_job.h"
 
-#include "floorplan_pblocks.h"
-
 #include "device/device_loader.h"
+#include "floorplan_pblocks.h"
 #include "pipeline/pipeline.h"
 #include "util/error.h"
 #include "util/slice_progress.h"
@@ -13,7 +12,8 @@ namespace luthier::widgets {
 
 std::shared_ptr<const device::Device> projectDevice(const project::Project& project)
 {
-    return std::make_shared<const device::Device>(device::findDevice(project.devicePart.empty() ? "xc7z020" : project.devicePart));
+    return std::make_shared<const device::Device>(
+        device::findDevice(project.devicePart.empty() ? "xc7z020" : project.devicePart));
 }
 
 PlacedProject placeNetlist(std::shared_ptr<const device::Device> device, place::Netlist netlist,
@@ -43,8 +43,7 @@ PlacedProject placeNetlist(std::shared_ptr<const device::Device> device, place::
 
 PlacedProject placeProject(const project::Project& project, Progress& progress)
 {
-    if (project.modelPath.empty())
-        throw Error("the project has no model to place");
+    if (project.modelPath.empty()) throw Error("the project has no model to place");
     pipeline::Pipeline build(pipeline::fromProject(project));
     SliceProgress mapping(progress, 0.0, 0.3);
     PlacedProject result = placeNetlist(projectDevice(project), *build.netlist(mapping), project.constraints, progress);

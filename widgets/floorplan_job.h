@@ -5,7 +5,6 @@
 // project, so it runs on a worker thread (the jobs panel's "Place" job) and honours cancel.
 
 #include "floorplan_data.h"
-
 #include "project/project_file.h"
 #include "util/progress.h"
 

@@ -44,8 +44,7 @@ void FloorplanLegend::paintEvent(QPaintEvent*)
     // The bar: high values at the top.
     const int barTop = unitUsed.bottom() + fm.height(), barBottom = height() - margin - 3 * fm.height();
     const int barWidth = 22;
-    if (barBottom - barTop < 20)
-        return;
+    if (barBottom - barTop < 20) return;
     for (int y = barTop; y <= barBottom; ++y) {
         const double t = double(barBottom - y) / double(barBottom - barTop);
         painter.setPen(viridis(t));
@@ -60,8 +59,8 @@ void FloorplanLegend::paintEvent(QPaintEvent*)
         const int y = barBottom - int(t * (barBottom - barTop));
         const double v = scaleValue(t, m_range.lo, m_range.hi, m_range.scale);
         painter.drawLine(margin + barWidth, y, margin + barWidth + 4, y);
-        painter.drawText(QRect(margin + barWidth + 8, y - fm.height() / 2, width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-            QLocale().toString(v, 'g', 3));
+        painter.drawText(QRect(margin + barWidth + 8, y - fm.height() / 2, width(), fm.height()),
+            Qt::AlignLeft | Qt::AlignVCenter, QLocale().toString(v, 'g', 3));
     }
     const QString scale = m_range.scale == ColourScale::Log ? tr("log scale") : tr("linear scale");
     painter.setPen(palette().color(QPalette::PlaceholderText));
@@ -69,7 +68,8 @@ void FloorplanLegend::paintEvent(QPaintEvent*)
     const int swatchY = barBottom + 8 + fm.height();
     painter.fillRect(margin, swatchY, barWidth, fm.height() - 2, QColor::fromRgb(kNoDataColour));
     painter.setPen(palette().color(QPalette::WindowText));
-    painter.drawText(QRect(margin + barWidth + 8, swatchY - 1, width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter, tr("no LUTs"));
+    painter.drawText(QRect(margin + barWidth + 8, swatchY - 1, width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+        tr("no LUTs"));
 }
 
 } // namespace luthier::widgets

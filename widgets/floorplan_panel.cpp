@@ -18,7 +18,10 @@ namespace luthier::widgets {
 
 namespace {
 
-    QString number(int64_t v) { return QString::fromStdString(device::withThousands(v)); }
+QString number(int64_t v)
+{
+    return QString::fromStdString(device::withThousands(v));
+}
 
 } // namespace
 
@@ -104,12 +107,10 @@ FloorplanPanel::FloorplanPanel(QUndoStack* undoStack, QWidget* parent)
     connect(m_lo, &QDoubleSpinBox::valueChanged, this, &FloorplanPanel::updateRange);
     connect(m_hi, &QDoubleSpinBox::valueChanged, this, &FloorplanPanel::updateRange);
     connect(m_panTool, &QToolButton::toggled, this, [this](bool on) {
-        if (on)
-            m_view->setTool(FloorplanView::Tool::Pan);
+        if (on) m_view->setTool(FloorplanView::Tool::Pan);
     });
     connect(m_pblockTool, &QToolButton::toggled, this, [this](bool on) {
-        if (on)
-            m_view->setTool(FloorplanView::Tool::Pblock);
+        if (on) m_view->setTool(FloorplanView::Tool::Pblock);
     });
     connect(m_deletePblock, &QToolButton::clicked, this, [this] {
         const QString layer = m_view->selectedLayer();
@@ -139,15 +140,22 @@ void FloorplanPanel::setSelectedLayer(const QString& name)
     updateStatus();
 }
 
-void FloorplanPanel::setHeatmap(int index) { m_heatmap->setCurrentIndex(index); }
+void FloorplanPanel::setHeatmap(int index)
+{
+    m_heatmap->setCurrentIndex(index);
+}
 
-void FloorplanPanel::setLogScale(bool log) { m_scale->setCurrentIndex(log ? 1 : 0); }
+void FloorplanPanel::setLogScale(bool log)
+{
+    m_scale->setCurrentIndex(log ? 1 : 0);
+}
 
 void FloorplanPanel::updateRange()
 {
     const auto& data = m_view->data();
     const int index = m_heatmap->currentIndex();
-    const HeatmapPyramid* map = data && index >= 0 && index < int(data->heatmaps.size()) ? &data->heatmaps[size_t(index)] : nullptr;
+    const HeatmapPyramid* map
+        = data && index >= 0 && index < int(data->heatmaps.size()) ? &data->heatmaps[size_t(index)] : nullptr;
     const bool automatic = m_autoRange->isChecked();
     m_lo->setEnabled(!automatic);
     m_hi->setEnabled(!automatic);
@@ -155,7 +163,9 @@ void FloorplanPanel::updateRange()
     range.scale = m_scale->currentIndex() == 1 ? ColourScale::Log : ColourScale::Linear;
     if (automatic) {
         range.hi = map && map->maxValue > 0 ? map->maxValue : 1.0;
-        range.lo = range.scale == ColourScale::Log && map && map->minPositive > 0 ? std::max(map->minPositive, range.hi / 1000) : 0.0;
+        range.lo = range.scale == ColourScale::Log && map && map->minPositive > 0
+            ? std::max(map->minPositive, range.hi / 1000)
+            : 0.0;
         const QSignalBlocker a(m_lo), b(m_hi);
         m_lo->setValue(range.lo);
         m_hi->setValue(range.hi);
@@ -180,14 +190,16 @@ void FloorplanPanel::updateStatus()
     }
     const auto rect = m_pblocks->pblock(layer.toStdString());
     if (!rect) {
-        m_status->setText(tr("<b>%1</b>: no pblock; the placer may use the whole device. Choose the Pblock tool and drag to draw one.")
+        m_status->setText(tr(
+            "<b>%1</b>: no pblock; the placer may use the whole device. Choose the Pblock tool and drag to draw one.")
                               .arg(layer.toHtmlEscaped()));
         return;
     }
     const PblockStatus s = m_pblocks->status(layer.toStdString());
     QString text = tr("<b>%1</b> pblock %2: LUT %3 / %4, FF %5 / %6, DSP %7 / %8, BRAM %9 / %10")
                        .arg(layer.toHtmlEscaped(),
-                           QString::fromStdString(device::toString(device::TileRect { rect->col0, rect->row0, rect->col1, rect->row1 })),
+                           QString::fromStdString(
+                               device::toString(device::TileRect { rect->col0, rect->row0, rect->col1, rect->row1 })),
                            number(s.demand.luts), number(s.capacity.luts), number(s.demand.ffs), number(s.capacity.ffs),
                            number(s.demand.dsps), number(s.capacity.dsps))
                        .arg(number(s.demand.brams), number(s.capacity.brams));

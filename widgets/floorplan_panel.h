@@ -9,7 +9,6 @@
 #include "floorplan_data.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QCheckBox;

@@ -6,7 +6,6 @@
 #include "util/error.h"
 
 #include <QUndoStack>
-
 #include <algorithm>
 #include <sstream>
 
@@ -23,8 +22,7 @@ PblockModel::~PblockModel() = default;
 std::optional<project::TileRect> PblockModel::pblock(const std::string& layer) const
 {
     const auto it = m_constraints.pblocks.find(layer);
-    if (it == m_constraints.pblocks.end())
-        return std::nullopt;
+    if (it == m_constraints.pblocks.end()) return std::nullopt;
     return it->second;
 }
 
@@ -47,16 +45,13 @@ void PblockModel::editPblock(const std::string& layer, std::optional<project::Ti
     if (rect && m_data && m_data->device) {
         const device::TileRect b = m_data->device->bounds();
         project::TileRect& r = *rect;
-        if (r.col0 > r.col1)
-            std::swap(r.col0, r.col1);
-        if (r.row0 > r.row1)
-            std::swap(r.row0, r.row1);
-        r = { std::clamp(r.col0, b.col0, b.col1), std::clamp(r.row0, b.row0, b.row1), std::clamp(r.col1, b.col0, b.col1),
-            std::clamp(r.row1, b.row0, b.row1) };
+        if (r.col0 > r.col1) std::swap(r.col0, r.col1);
+        if (r.row0 > r.row1) std::swap(r.row0, r.row1);
+        r = { std::clamp(r.col0, b.col0, b.col1), std::clamp(r.row0, b.row0, b.row1),
+            std::clamp(r.col1, b.col0, b.col1), std::clamp(r.row1, b.row0, b.row1) };
     }
     const std::optional<project::TileRect> before = pblock(layer);
-    if (before == rect)
-        return;
+    if (before == rect) return;
     m_undoStack->push(new SetPblockCommand(this, layer, before, rect, text));
 }
 
@@ -79,23 +74,21 @@ PblockStatus PblockModel::status(const std::string& layer) const
 void PblockModel::recheck()
 {
     m_status.clear();
-    if (!m_data || !m_data->device)
-        return;
+    if (!m_data || !m_data->device) return;
     const device::Device& device = *m_data->device;
     for (const auto& [name, r] : m_constraints.pblocks) {
         PblockStatus& s = m_status[name];
         s.capacity = device.resourcesIn({ r.col0, r.row0, r.col1, r.row1 });
         if (m_data->netlist)
             for (const place::Unit& u : m_data->netlist->units)
-                if (m_data->netlist->layers[size_t(u.layer)] == name)
-                    s.demand += u.demand;
+                if (m_data->netlist->layers[size_t(u.layer)] == name) s.demand += u.demand;
         if (!device.bounds().contains(device::TileRect { r.col0, r.row0, r.col1, r.row1 })) {
             s.valid = false;
-            s.reason = QStringLiteral("reaches outside the device %1").arg(QString::fromStdString(device::toString(device.bounds())));
+            s.reason = QStringLiteral("reaches outside the device %1")
+                           .arg(QString::fromStdString(device::toString(device.bounds())));
         }
     }
-    if (!m_data->netlist || m_constraints.pblocks.empty())
-        return;
+    if (!m_data->netlist || m_constraints.pblocks.empty()) return;
     // The placer's checks list every problem on its own line; each names the pblock in quotes.
     try {
         const int binCols = std::max(1, device.width() / 40), binRows = std::max(1, device.height() / 40);
@@ -126,8 +119,14 @@ SetPblockCommand::SetPblockCommand(PblockModel* model, std::string layer, std::o
 {
 }
 
-void SetPblockCommand::redo() { m_model->applyPblock(m_layer, m_after); }
+void SetPblockCommand::redo()
+{
+    m_model->applyPblock(m_layer, m_after);
+}
 
-void SetPblockCommand::undo() { m_model->applyPblock(m_layer, m_before); }
+void SetPblockCommand::undo()
+{
+    m_model->applyPblock(m_layer, m_before);
+}
 
 } // namespace luthier::widgets

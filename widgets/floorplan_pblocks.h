@@ -7,13 +7,11 @@
 // the placer would refuse it, and the reason is the placer's message about that pblock.
 
 #include "floorplan_data.h"
-
 #include "project/project_file.h"
 
 #include <QObject>
 #include <QString>
 #include <QUndoCommand>
-
 #include <map>
 #include <memory>
 #include <optional>

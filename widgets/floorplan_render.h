@@ -10,7 +10,6 @@
 
 #include <QImage>
 #include <QSize>
-
 #include <memory>
 
 namespace luthier::widgets {

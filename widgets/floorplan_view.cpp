@@ -10,7 +10,6 @@
 #include <QUndoStack>
 #include <QWheelEvent>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <algorithm>
 #include <cmath>
 
@@ -18,11 +17,14 @@ namespace luthier::widgets {
 
 namespace {
 
-    constexpr double kEdgeGrip = 5.0; // px: how close to a pblock edge a press resizes
-    constexpr double kClickSlop = 4.0; // px: a press that moves less is a click
-    constexpr double kMinPixelsPerTile = 0.02, kMaxPixelsPerTile = 64.0;
+constexpr double kEdgeGrip = 5.0; // px: how close to a pblock edge a press resizes
+constexpr double kClickSlop = 4.0; // px: a press that moves less is a click
+constexpr double kMinPixelsPerTile = 0.02, kMaxPixelsPerTile = 64.0;
 
-    QString number(int64_t v) { return QString::fromStdString(device::withThousands(v)); }
+QString number(int64_t v)
+{
+    return QString::fromStdString(device::withThousands(v));
+}
 
 } // namespace
 
@@ -35,27 +37,27 @@ FloorplanView::FloorplanView(QWidget* parent)
     connect(&m_watcher, &QFutureWatcher<RenderResult>::finished, this, &FloorplanView::onRenderFinished);
 }
 
-FloorplanView::~FloorplanView() { m_watcher.waitForFinished(); }
+FloorplanView::~FloorplanView()
+{
+    m_watcher.waitForFinished();
+}
 
 void FloorplanView::setData(std::shared_ptr<const FloorplanData> data)
 {
-    const bool sameDevice = m_data && data && m_data->device && data->device && m_data->device->part() == data->device->part();
+    const bool sameDevice
+        = m_data && data && m_data->device && data->device && m_data->device->part() == data->device->part();
     m_data = std::move(data);
-    if (!sameDevice)
-        m_fitPending = true;
-    if (m_fitPending && width() > 0)
-        zoomToFit();
+    if (!sameDevice) m_fitPending = true;
+    if (m_fitPending && width() > 0) zoomToFit();
     requestRender();
     update();
 }
 
 void FloorplanView::setPblockModel(PblockModel* model)
 {
-    if (m_pblocks)
-        disconnect(m_pblocks, nullptr, this, nullptr);
+    if (m_pblocks) disconnect(m_pblocks, nullptr, this, nullptr);
     m_pblocks = model;
-    if (m_pblocks)
-        connect(m_pblocks, &PblockModel::constraintsChanged, this, qOverload<>(&QWidget::update));
+    if (m_pblocks) connect(m_pblocks, &PblockModel::constraintsChanged, this, qOverload<>(&QWidget::update));
     update();
 }
 
@@ -67,8 +69,7 @@ void FloorplanView::setHeatmap(int index)
 
 void FloorplanView::setColourRange(const ColourRange& range)
 {
-    if (range == m_range)
-        return;
+    if (range == m_range) return;
     m_range = range;
     requestRender();
 }
@@ -100,8 +101,7 @@ void FloorplanView::setViewport(double x0, double yTop, double pixelsPerTile)
 
 void FloorplanView::zoomToFit()
 {
-    if (!m_data || !m_data->device || width() <= 0 || height() <= 0)
-        return;
+    if (!m_data || !m_data->device || width() <= 0 || height() <= 0) return;
     const double w = m_data->device->width(), h = m_data->device->height();
     const double margin = 8.0;
     const double s = std::min((width() - 2 * margin) / w, (height() - 2 * margin) / h);
@@ -163,8 +163,7 @@ void FloorplanView::onRenderFinished()
         update();
         Q_EMIT rendered();
     }
-    if (m_renderPending && !m_watcher.isRunning())
-        requestRender();
+    if (m_renderPending && !m_watcher.isRunning()) requestRender();
 }
 
 QRectF FloorplanView::tileRectToWidget(int col0, int row0, int col1, int row1) const
@@ -182,7 +181,8 @@ void FloorplanView::paintEvent(QPaintEvent*)
         // The last image, mapped from the viewport it was rendered for to the current one.
         const FloorplanViewport& iv = m_image.viewport;
         const double k = m_viewport.pixelsPerTile / iv.pixelsPerTile;
-        const QRectF target(m_viewport.pixelX(iv.x0), m_viewport.pixelY(iv.yTop), iv.size.width() * k, iv.size.height() * k);
+        const QRectF target(
+            m_viewport.pixelX(iv.x0), m_viewport.pixelY(iv.yTop), iv.size.width() * k, iv.size.height() * k);
         painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
         painter.drawImage(target, m_image.image);
     }
@@ -191,8 +191,7 @@ void FloorplanView::paintEvent(QPaintEvent*)
 
 void FloorplanView::drawOverlays(QPainter& painter)
 {
-    if (!m_data || !m_data->device)
-        return;
+    if (!m_data || !m_data->device) return;
     const device::Device& device = *m_data->device;
     painter.setRenderHint(QPainter::Antialiasing, false);
 
@@ -210,7 +209,8 @@ void FloorplanView::drawOverlays(QPainter& painter)
             const device::TileRect& r = device.info().slrs[size_t(s)];
             const QRectF box = tileRectToWidget(r.col0, r.row0, r.col1, r.row1);
             painter.drawRect(box);
-            painter.drawText(box.adjusted(4, 2, -4, -2), Qt::AlignRight | Qt::AlignTop, QStringLiteral("SLR %1").arg(s));
+            painter.drawText(
+                box.adjusted(4, 2, -4, -2), Qt::AlignRight | Qt::AlignTop, QStringLiteral("SLR %1").arg(s));
         }
     }
     painter.setPen(QPen(QColor(200, 200, 200), 1));
@@ -219,8 +219,7 @@ void FloorplanView::drawOverlays(QPainter& painter)
     // Layer bounding boxes.
     for (int l = 0; l < int(m_data->layerBounds.size()); ++l) {
         const device::TileRect& b = m_data->layerBounds[size_t(l)];
-        if (b.col0 < 0)
-            continue;
+        if (b.col0 < 0) continue;
         const bool selected = QString::fromStdString(m_data->netlist->layers[size_t(l)]) == m_selectedLayer;
         QColor colour = layerColour(l);
         colour.setAlpha(selected || m_selectedLayer.isEmpty() ? 255 : 110); // the selected layer stands out
@@ -229,8 +228,7 @@ void FloorplanView::drawOverlays(QPainter& painter)
     }
 
     // Pblocks: the layer's colour, red when the placer would refuse it; the dragged one as a preview.
-    if (!m_pblocks)
-        return;
+    if (!m_pblocks) return;
     painter.setRenderHint(QPainter::Antialiasing, true);
     const QFontMetrics metrics(font());
     for (const auto& [name, stored] : m_pblocks->constraints().pblocks) {
@@ -238,7 +236,9 @@ void FloorplanView::drawOverlays(QPainter& painter)
         const project::TileRect r = selected && m_preview ? *m_preview : stored;
         const PblockStatus status = m_pblocks->status(name);
         const int layer = m_data->netlist ? m_data->netlist->findLayer(name) : -1;
-        const QColor colour = !status.valid ? QColor(0xe0, 0x20, 0x20) : layer >= 0 ? layerColour(layer) : QColor(Qt::white);
+        const QColor colour = !status.valid ? QColor(0xe0, 0x20, 0x20)
+            : layer >= 0                    ? layerColour(layer)
+                                            : QColor(Qt::white);
         QColor fill = colour;
         fill.setAlpha(selected ? 60 : 35);
         painter.setPen(QPen(colour, selected ? 2.5 : 1.5, Qt::DashLine));
@@ -248,8 +248,7 @@ void FloorplanView::drawOverlays(QPainter& painter)
         QString label = QString::fromStdString(name);
         if (m_data->netlist)
             label += QStringLiteral(": %1 / %2 LUT").arg(number(status.demand.luts), number(status.capacity.luts));
-        if (!status.valid)
-            label += QStringLiteral(" (infeasible)");
+        if (!status.valid) label += QStringLiteral(" (infeasible)");
         const QRectF textBox(box.left() + 3, box.top() + 3, metrics.horizontalAdvance(label) + 8, metrics.height() + 2);
         painter.setPen(Qt::NoPen);
         painter.setBrush(QColor(0, 0, 0, 170));
@@ -266,23 +265,20 @@ void FloorplanView::drawOverlays(QPainter& painter)
 
 void FloorplanView::resizeEvent(QResizeEvent*)
 {
-    if (m_fitPending)
-        zoomToFit();
+    if (m_fitPending) zoomToFit();
     requestRender();
 }
 
 void FloorplanView::wheelEvent(QWheelEvent* event)
 {
     const double steps = event->angleDelta().y() / 120.0;
-    if (steps != 0.0)
-        zoomBy(std::pow(1.25, steps), event->position());
+    if (steps != 0.0) zoomBy(std::pow(1.25, steps), event->position());
     event->accept();
 }
 
 std::optional<project::TileRect> FloorplanView::selectedPblock() const
 {
-    if (!m_pblocks || m_selectedLayer.isEmpty())
-        return std::nullopt;
+    if (!m_pblocks || m_selectedLayer.isEmpty()) return std::nullopt;
     return m_pblocks->pblock(m_selectedLayer.toStdString());
 }
 
@@ -290,11 +286,9 @@ FloorplanView::Edges FloorplanView::edgesAt(QPointF pos) const
 {
     Edges e;
     const auto r = selectedPblock();
-    if (!r)
-        return e;
+    if (!r) return e;
     const QRectF box = tileRectToWidget(r->col0, r->row0, r->col1, r->row1);
-    if (!box.adjusted(-kEdgeGrip, -kEdgeGrip, kEdgeGrip, kEdgeGrip).contains(pos))
-        return e;
+    if (!box.adjusted(-kEdgeGrip, -kEdgeGrip, kEdgeGrip, kEdgeGrip).contains(pos)) return e;
     e.left = std::abs(pos.x() - box.left()) <= kEdgeGrip;
     e.right = !e.left && std::abs(pos.x() - box.right()) <= kEdgeGrip;
     e.top = std::abs(pos.y() - box.top()) <= kEdgeGrip;
@@ -320,14 +314,10 @@ project::TileRect FloorplanView::draggedRect(QPointF pos) const
         break;
     }
     case Drag::Resize:
-        if (m_resizeEdges.left)
-            r.col0 = std::min(b.x(), r.col1);
-        if (m_resizeEdges.right)
-            r.col1 = std::max(b.x(), r.col0);
-        if (m_resizeEdges.bottom)
-            r.row0 = std::min(b.y(), r.row1);
-        if (m_resizeEdges.top)
-            r.row1 = std::max(b.y(), r.row0);
+        if (m_resizeEdges.left) r.col0 = std::min(b.x(), r.col1);
+        if (m_resizeEdges.right) r.col1 = std::max(b.x(), r.col0);
+        if (m_resizeEdges.bottom) r.row0 = std::min(b.y(), r.row1);
+        if (m_resizeEdges.top) r.row1 = std::max(b.y(), r.row0);
         break;
     default:
         break;
@@ -369,12 +359,11 @@ void FloorplanView::mousePressEvent(QMouseEvent* event)
 void FloorplanView::mouseMoveEvent(QMouseEvent* event)
 {
     const QPointF pos = event->position();
-    if ((pos - m_pressPos).manhattanLength() > kClickSlop)
-        m_moved = true;
+    if ((pos - m_pressPos).manhattanLength() > kClickSlop) m_moved = true;
     if (m_drag == Drag::Pan) {
         const QPointF d = pos - m_lastPos;
-        setViewport(m_viewport.x0 - d.x() / m_viewport.pixelsPerTile, m_viewport.yTop + d.y() / m_viewport.pixelsPerTile,
-            m_viewport.pixelsPerTile);
+        setViewport(m_viewport.x0 - d.x() / m_viewport.pixelsPerTile,
+            m_viewport.yTop + d.y() / m_viewport.pixelsPerTile, m_viewport.pixelsPerTile);
     } else if (m_drag != Drag::None) {
         m_preview = draggedRect(pos);
         update();
@@ -403,8 +392,9 @@ void FloorplanView::mouseReleaseEvent(QMouseEvent* event)
         m_preview.reset();
         static const char* verbs[] = { "", "", "Draw", "Move", "Resize" };
         m_pblocks->editPblock(m_selectedLayer.toStdString(), r,
-            QStringLiteral("%1 pblock of %2 (%3)").arg(QLatin1String(verbs[int(drag)]), m_selectedLayer,
-                QString::fromStdString(device::toString(device::TileRect { r.col0, r.row0, r.col1, r.row1 }))));
+            QStringLiteral("%1 pblock of %2 (%3)")
+                .arg(QLatin1String(verbs[int(drag)]), m_selectedLayer,
+                    QString::fromStdString(device::toString(device::TileRect { r.col0, r.row0, r.col1, r.row1 }))));
         update();
     }
 }
@@ -412,7 +402,8 @@ void FloorplanView::mouseReleaseEvent(QMouseEvent* event)
 void FloorplanView::keyPressEvent(QKeyEvent* event)
 {
     if ((event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) && m_pblocks && selectedPblock()) {
-        m_pblocks->editPblock(m_selectedLayer.toStdString(), std::nullopt, QStringLiteral("Delete pblock of %1").arg(m_selectedLayer));
+        m_pblocks->editPblock(
+            m_selectedLayer.toStdString(), std::nullopt, QStringLiteral("Delete pblock of %1").arg(m_selectedLayer));
         event->accept();
         return;
     }
@@ -456,11 +447,13 @@ bool FloorplanView::event(QEvent* event)
                     const PblockStatus s = m_pblocks->status(name);
                     text += QStringLiteral("<br>pblock <b>%1</b> %2: LUT %3 / %4, FF %5 / %6, BRAM %7 / %8")
                                 .arg(QString::fromStdString(name).toHtmlEscaped(),
-                                    QString::fromStdString(device::toString(device::TileRect { r.col0, r.row0, r.col1, r.row1 })),
-                                    number(s.demand.luts), number(s.capacity.luts), number(s.demand.ffs), number(s.capacity.ffs),
-                                    number(s.demand.brams), number(s.capacity.brams));
+                                    QString::fromStdString(
+                                        device::toString(device::TileRect { r.col0, r.row0, r.col1, r.row1 })),
+                                    number(s.demand.luts), number(s.capacity.luts), number(s.demand.ffs),
+                                    number(s.capacity.ffs), number(s.demand.brams), number(s.capacity.brams));
                     if (!s.valid)
-                        text += QStringLiteral("<br><span style='color:#e02020'>%1</span>").arg(s.reason.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+                        text += QStringLiteral("<br><span style='color:#e02020'>%1</span>")
+                                    .arg(s.reason.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
                 }
         if (text.isEmpty())
             QToolTip::hideText();

@@ -10,12 +10,10 @@
 // While a new image renders, the previous one is drawn scaled into place, so pan and zoom never wait.
 
 #include "floorplan_render.h"
-
 #include "project/project_file.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
-
 #include <memory>
 #include <optional>
 

@@ -6,8 +6,7 @@ namespace luthier::widgets {
 
 QString shapeText(const ir::Shape& shape)
 {
-    if (shape.empty())
-        return QStringLiteral("scalar");
+    if (shape.empty()) return QStringLiteral("scalar");
     QStringList parts;
     for (int64_t d : shape)
         parts << QString::number(d);
@@ -24,9 +23,9 @@ QString groupedNumber(int64_t value)
 
 QString bitsText(int bits, ir::WeightScheme scheme)
 {
-    if (bits <= 0)
-        return QStringLiteral("float");
-    return scheme == ir::WeightScheme::PowerOfTwo ? QStringLiteral("%1 b pow2").arg(bits) : QStringLiteral("%1 b").arg(bits);
+    if (bits <= 0) return QStringLiteral("float");
+    return scheme == ir::WeightScheme::PowerOfTwo ? QStringLiteral("%1 b pow2").arg(bits)
+                                                  : QStringLiteral("%1 b").arg(bits);
 }
 
 } // namespace luthier::widgets

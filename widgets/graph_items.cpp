@@ -12,14 +12,14 @@
 namespace luthier::widgets {
 
 namespace {
-    constexpr double kPadX = 10.0, kPadY = 6.0, kMinWidth = 120.0, kMaxWidth = 230.0, kRadius = 6.0;
+constexpr double kPadX = 10.0, kPadY = 6.0, kMinWidth = 120.0, kMaxWidth = 230.0, kRadius = 6.0;
 
-    QFont titleFont(QFont font)
-    {
-        font.setBold(true);
-        return font;
-    }
+QFont titleFont(QFont font)
+{
+    font.setBold(true);
+    return font;
 }
+} // namespace
 
 LayerNodeItem::LayerNodeItem(int layer, const QRectF& rect, QString title, QString subtitle)
     : m_layer(layer)
@@ -39,7 +39,8 @@ QSizeF LayerNodeItem::sizeFor(const QString& title, const QString& subtitle, con
     const QFontMetricsF bold(titleFont(font)), normal(font);
     // Room for the metric value that follows the subtitle (e.g. " · 12 345 LUTs").
     const double valueRoom = normal.horizontalAdvance(QStringLiteral(" \u00b7 00 000 LUTs"));
-    const double w = std::max(bold.horizontalAdvance(title), normal.horizontalAdvance(subtitle) + valueRoom) + 2 * kPadX;
+    const double w
+        = std::max(bold.horizontalAdvance(title), normal.horizontalAdvance(subtitle) + valueRoom) + 2 * kPadX;
     return { std::clamp(w, kMinWidth, kMaxWidth), bold.height() + normal.height() + 2 * kPadY + 2 };
 }
 
@@ -47,7 +48,8 @@ void LayerNodeItem::setFill(const QColor& fill, const QString& valueText)
 {
     m_fill = fill;
     m_valueText = valueText;
-    setToolTip(m_title + QLatin1Char('\n') + m_subtitle + (valueText.isEmpty() ? QString() : QLatin1Char('\n') + valueText));
+    setToolTip(
+        m_title + QLatin1Char('\n') + m_subtitle + (valueText.isEmpty() ? QString() : QLatin1Char('\n') + valueText));
     update();
 }
 
@@ -59,7 +61,10 @@ void LayerNodeItem::setFindMatch(bool match)
     }
 }
 
-QRectF LayerNodeItem::boundingRect() const { return m_rect.adjusted(-3, -3, 3, 3); }
+QRectF LayerNodeItem::boundingRect() const
+{
+    return m_rect.adjusted(-3, -3, 3, 3);
+}
 
 void LayerNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget)
 {
@@ -75,16 +80,15 @@ void LayerNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     painter->drawRoundedRect(m_rect, kRadius, kRadius);
 
     // Below about 40 % zoom the text is unreadable anyway: skip it so large graphs stay fluid.
-    if (option->levelOfDetailFromTransform(painter->worldTransform()) < 0.4)
-        return;
+    if (option->levelOfDetailFromTransform(painter->worldTransform()) < 0.4) return;
     const QColor text = textColourOn(m_fill);
     const QFont base = widget ? widget->font() : QApplication::font();
     const QFontMetricsF bold(titleFont(base)), normal(base);
     const QRectF inner = m_rect.adjusted(kPadX, kPadY, -kPadX, -kPadY);
     painter->setPen(text);
     painter->setFont(titleFont(base));
-    painter->drawText(QRectF(inner.left(), inner.top(), inner.width(), bold.height()), Qt::AlignHCenter | Qt::AlignVCenter,
-        bold.elidedText(m_title, Qt::ElideMiddle, inner.width()));
+    painter->drawText(QRectF(inner.left(), inner.top(), inner.width(), bold.height()),
+        Qt::AlignHCenter | Qt::AlignVCenter, bold.elidedText(m_title, Qt::ElideMiddle, inner.width()));
     painter->setFont(base);
     const QString subtitle = m_valueText.isEmpty() ? m_subtitle : m_subtitle + QStringLiteral(" \u00b7 ") + m_valueText;
     painter->drawText(QRectF(inner.left(), inner.bottom() - normal.height(), inner.width(), normal.height()),
@@ -100,8 +104,7 @@ LayerEdgeItem::LayerEdgeItem(
     setZValue(-1);
     // Arrow head: a triangle from the spline's end to the tip Graphviz left room for.
     QLineF axis(arrowTip, arrowBase);
-    if (axis.length() < 1e-6)
-        axis = QLineF(arrowTip, arrowTip + QPointF(0, -1));
+    if (axis.length() < 1e-6) axis = QLineF(arrowTip, arrowTip + QPointF(0, -1));
     axis.setLength(9.0);
     QLineF left = axis, right = axis;
     left.setAngle(axis.angle() + 22);
@@ -112,14 +115,22 @@ LayerEdgeItem::LayerEdgeItem(
     // The shape label sits beside the middle of the edge, to its right.
     m_labelPos = m_path.pointAtPercent(0.5) + QPointF(6, 4);
     QFontMetricsF fm(QApplication::font());
-    m_bounds = m_path.boundingRect().united(m_arrow.boundingRect()).united(
-        QRectF(m_labelPos - QPointF(0, fm.ascent()), QSizeF(fm.horizontalAdvance(m_label), fm.height())));
+    m_bounds
+        = m_path.boundingRect()
+              .united(m_arrow.boundingRect())
+              .united(QRectF(m_labelPos - QPointF(0, fm.ascent()), QSizeF(fm.horizontalAdvance(m_label), fm.height())));
     m_bounds.adjust(-2, -2, 2, 2);
 }
 
-QRectF LayerEdgeItem::boundingRect() const { return m_bounds; }
+QRectF LayerEdgeItem::boundingRect() const
+{
+    return m_bounds;
+}
 
-QPainterPath LayerEdgeItem::shape() const { return m_path; }
+QPainterPath LayerEdgeItem::shape() const
+{
+    return m_path;
+}
 
 void LayerEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget)
 {
@@ -129,8 +140,7 @@ void LayerEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     painter->drawPath(m_path);
     painter->setBrush(m_colour);
     painter->drawPolygon(m_arrow);
-    if (option->levelOfDetailFromTransform(painter->worldTransform()) < 0.4)
-        return;
+    if (option->levelOfDetailFromTransform(painter->worldTransform()) < 0.4) return;
     QFont font = widget ? widget->font() : QApplication::font();
     font.setPointSizeF(font.pointSizeF() * 0.9);
     painter->setFont(font);

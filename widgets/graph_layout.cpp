@@ -2,23 +2,28 @@
 
 #include <graphviz/gvc.h>
 #include <graphviz/types.h>
-
 #include <mutex>
 
 namespace luthier::widgets {
 
 namespace {
 
-    std::mutex& graphvizMutex()
-    {
-        static std::mutex mutex;
-        return mutex;
-    }
+std::mutex& graphvizMutex()
+{
+    static std::mutex mutex;
+    return mutex;
+}
 
-    // cgraph takes char* for names it never modifies.
-    char* cstr(const char* s) { return const_cast<char*>(s); }
+// cgraph takes char* for names it never modifies.
+char* cstr(const char* s)
+{
+    return const_cast<char*>(s);
+}
 
-    QByteArray inches(double points) { return QByteArray::number(points / 72.0, 'f', 4); }
+QByteArray inches(double points)
+{
+    return QByteArray::number(points / 72.0, 'f', 4);
+}
 
 } // namespace
 

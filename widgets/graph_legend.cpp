@@ -10,13 +10,13 @@
 namespace luthier::widgets {
 
 namespace {
-    constexpr int kPad = 8, kBarWidth = 180, kBarHeight = 12, kSwatch = 12;
+constexpr int kPad = 8, kBarWidth = 180, kBarHeight = 12, kSwatch = 12;
 
-    QString valueText(double v)
-    {
-        return std::abs(v - std::round(v)) < 1e-9 ? groupedNumber(int64_t(std::llround(v))) : QString::number(v, 'g', 3);
-    }
+QString valueText(double v)
+{
+    return std::abs(v - std::round(v)) < 1e-9 ? groupedNumber(int64_t(std::llround(v))) : QString::number(v, 'g', 3);
 }
+} // namespace
 
 GraphLegend::GraphLegend(QWidget* parent)
     : QWidget(parent)
@@ -33,10 +33,8 @@ void GraphLegend::setScale(const Scale& scale)
 
 double GraphLegend::position(double value) const
 {
-    if (m_scale.max <= m_scale.min)
-        return 0.5;
-    if (m_scale.log)
-        return (std::log(value) - std::log(m_scale.min)) / (std::log(m_scale.max) - std::log(m_scale.min));
+    if (m_scale.max <= m_scale.min) return 0.5;
+    if (m_scale.log) return (std::log(value) - std::log(m_scale.min)) / (std::log(m_scale.max) - std::log(m_scale.min));
     return (value - m_scale.min) / (m_scale.max - m_scale.min);
 }
 

@@ -19,44 +19,42 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <set>
 
 namespace luthier::widgets {
 
 namespace {
 
-    // Wheel zooms about the cursor; dragging the background pans.
-    class ZoomingView : public QGraphicsView {
-    public:
-        using QGraphicsView::QGraphicsView;
-        LayerGraphView* owner = nullptr;
+// Wheel zooms about the cursor; dragging the background pans.
+class ZoomingView : public QGraphicsView {
+public:
+    using QGraphicsView::QGraphicsView;
+    LayerGraphView* owner = nullptr;
 
-    protected:
-        void wheelEvent(QWheelEvent* event) override
-        {
-            const double steps = event->angleDelta().y() / 120.0;
-            if (steps == 0.0)
-                return QGraphicsView::wheelEvent(event);
-            owner->zoomBy(std::pow(1.15, steps));
-            event->accept();
-        }
-    };
-
-    QString metricValueText(Metric metric, double value)
+protected:
+    void wheelEvent(QWheelEvent* event) override
     {
-        switch (metric) {
-        case Metric::Luts:
-            return groupedNumber(int64_t(value)) + QStringLiteral(" LUTs");
-        case Metric::UniqueGroups:
-            return groupedNumber(int64_t(value)) + QStringLiteral(" groups");
-        case Metric::WeightBits:
-            return QStringLiteral("w%1").arg(int(value));
-        case Metric::ActivationBits:
-            return QStringLiteral("a%1").arg(int(value));
-        }
-        return {};
+        const double steps = event->angleDelta().y() / 120.0;
+        if (steps == 0.0) return QGraphicsView::wheelEvent(event);
+        owner->zoomBy(std::pow(1.15, steps));
+        event->accept();
     }
+};
+
+QString metricValueText(Metric metric, double value)
+{
+    switch (metric) {
+    case Metric::Luts:
+        return groupedNumber(int64_t(value)) + QStringLiteral(" LUTs");
+    case Metric::UniqueGroups:
+        return groupedNumber(int64_t(value)) + QStringLiteral(" groups");
+    case Metric::WeightBits:
+        return QStringLiteral("w%1").arg(int(value));
+    case Metric::ActivationBits:
+        return QStringLiteral("a%1").arg(int(value));
+    }
+    return {};
+}
 
 } // namespace
 
@@ -143,7 +141,10 @@ LayerGraphView::LayerGraphView(Document* document, QItemSelectionModel* selectio
     relayout();
 }
 
-LayerGraphView::~LayerGraphView() { m_layoutWatcher.waitForFinished(); }
+LayerGraphView::~LayerGraphView()
+{
+    m_layoutWatcher.waitForFinished();
+}
 
 void LayerGraphView::setMetric(Metric metric)
 {
@@ -162,7 +163,10 @@ void LayerGraphView::setMetricTemplate(std::optional<ir::TemplateKind> kind)
     recolour();
 }
 
-bool LayerGraphView::layoutPending() const { return m_appliedGeneration != m_layoutGeneration; }
+bool LayerGraphView::layoutPending() const
+{
+    return m_appliedGeneration != m_layoutGeneration;
+}
 
 void LayerGraphView::relayout()
 {
@@ -193,8 +197,7 @@ void LayerGraphView::relayout()
 
 void LayerGraphView::applyLayout()
 {
-    if (!layoutPending())
-        return; // the document changed to one without a model meanwhile
+    if (!layoutPending()) return; // the document changed to one without a model meanwhile
     const int generation = m_layoutGeneration;
     const LayoutResult result = m_layoutWatcher.result();
     const ir::Graph* graph = m_document->graph();
@@ -209,8 +212,7 @@ void LayerGraphView::applyLayout()
     QColor edgeColour = palette().color(QPalette::Text);
     edgeColour.setAlpha(170);
     for (const LayoutResult::Edge& e : result.edges) {
-        if (e.bezier.isEmpty())
-            continue;
+        if (e.bezier.isEmpty()) continue;
         QPainterPath path(e.bezier[0]);
         for (int k = 1; k + 2 < e.bezier.size(); k += 3)
             path.cubicTo(e.bezier[k], e.bezier[k + 1], e.bezier[k + 2]);
@@ -237,28 +239,23 @@ void LayerGraphView::recolour()
     const auto& layers = m_document->analysis().layers;
     GraphLegend::Scale scale;
     scale.title = tr(displayName(m_metric));
-    if (m_metric == Metric::Luts)
-        scale.title += QStringLiteral(" (%1)").arg(m_templateBox->currentText());
+    if (m_metric == Metric::Luts) scale.title += QStringLiteral(" (%1)").arg(m_templateBox->currentText());
     std::vector<std::optional<double>> values(size_t(m_nodes.size()));
     std::set<double> distinct;
     for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it) {
         const size_t i = size_t(it.key());
-        if (i < layers.size())
-            values[i] = metricValue(layers[i], m_metric, m_metricTemplate);
+        if (i < layers.size()) values[i] = metricValue(layers[i], m_metric, m_metricTemplate);
         if (values[i]) {
             distinct.insert(*values[i]);
-            if (!scale.hasValues || *values[i] < scale.min)
-                scale.min = *values[i];
-            if (!scale.hasValues || *values[i] > scale.max)
-                scale.max = *values[i];
+            if (!scale.hasValues || *values[i] < scale.min) scale.min = *values[i];
+            if (!scale.hasValues || *values[i] > scale.max) scale.max = *values[i];
             scale.hasValues = true;
         }
     }
     // Bit-widths take a few integer values: swatches say more than a gradient. Costs span orders of
     // magnitude across layers: a log scale keeps the small layers distinguishable.
     const bool bits = m_metric == Metric::WeightBits || m_metric == Metric::ActivationBits;
-    if (bits && distinct.size() <= 8)
-        scale.discrete = QVector<double>(distinct.begin(), distinct.end());
+    if (bits && distinct.size() <= 8) scale.discrete = QVector<double>(distinct.begin(), distinct.end());
     scale.log = !bits && scale.hasValues && scale.min > 0 && scale.max / scale.min > 20;
     m_legend->setScale(scale);
     placeLegend();
@@ -271,12 +268,10 @@ void LayerGraphView::recolour()
 
 void LayerGraphView::fitToView()
 {
-    if (m_scene->items().isEmpty())
-        return;
+    if (m_scene->items().isEmpty()) return;
     m_view->fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
     // Never blow a tiny graph up beyond 1.5x: it would look like a rendering error.
-    if (m_view->transform().m11() > 1.5)
-        m_view->setTransform(QTransform::fromScale(1.5, 1.5));
+    if (m_view->transform().m11() > 1.5) m_view->setTransform(QTransform::fromScale(1.5, 1.5));
     m_view->centerOn(m_scene->sceneRect().center());
     m_autoFit = true;
 }
@@ -292,15 +287,14 @@ void LayerGraphView::zoomBy(double factor)
 bool LayerGraphView::findNext(const QString& text)
 {
     const ir::Graph* graph = m_document->graph();
-    if (!graph || text.isEmpty())
-        return false;
+    if (!graph || text.isEmpty()) return false;
     const int n = int(graph->layers.size());
     const int start = m_selection->currentIndex().isValid() ? m_selection->currentIndex().row() : -1;
     for (int k = 1; k <= n; ++k) {
         const int i = (start + k) % n;
         if (QString::fromStdString(graph->layers[size_t(i)].name).contains(text, Qt::CaseInsensitive)) {
-            m_selection->setCurrentIndex(m_selection->model()->index(i, 0),
-                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_selection->setCurrentIndex(
+                m_selection->model()->index(i, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
             return true;
         }
     }
@@ -315,8 +309,7 @@ void LayerGraphView::highlightMatches(const QString& text)
 
 void LayerGraphView::onCurrentChanged(const QModelIndex& current)
 {
-    if (m_syncing)
-        return;
+    if (m_syncing) return;
     m_syncing = true;
     m_scene->clearSelection();
     if (LayerNodeItem* item = current.isValid() ? m_nodes.value(current.row()) : nullptr) {
@@ -328,13 +321,10 @@ void LayerGraphView::onCurrentChanged(const QModelIndex& current)
 
 void LayerGraphView::onSceneSelectionChanged()
 {
-    if (m_syncing)
-        return;
+    if (m_syncing) return;
     const QList<QGraphicsItem*> selected = m_scene->selectedItems();
-    if (selected.isEmpty())
-        return; // clicking the background keeps the current layer; the inspector stays useful
-    if (selected.front()->type() != LayerNodeItem::Type)
-        return;
+    if (selected.isEmpty()) return; // clicking the background keeps the current layer; the inspector stays useful
+    if (selected.front()->type() != LayerNodeItem::Type) return;
     const int layer = static_cast<LayerNodeItem*>(selected.front())->layer();
     m_syncing = true;
     m_selection->setCurrentIndex(
@@ -347,8 +337,7 @@ bool LayerGraphView::eventFilter(QObject* watched, QEvent* event)
     if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
         placeLegend();
         // Until the user zooms, the whole graph stays in view as docks open, close and resize.
-        if (m_autoFit)
-            fitToView();
+        if (m_autoFit) fitToView();
     }
     return QWidget::eventFilter(watched, event);
 }

@@ -12,53 +12,55 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <QStandardPaths>
-
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 
 namespace luthier::widgets {
 
 namespace {
 
-    QString path(const std::string& p) { return QString::fromStdString(p); }
+QString path(const std::string& p)
+{
+    return QString::fromStdString(p);
+}
 
-    QString thousands(qint64 v) { return QString::fromStdString(device::withThousands(v)); }
+QString thousands(qint64 v)
+{
+    return QString::fromStdString(device::withThousands(v));
+}
 
-    // Keeps the last non-empty line of the output: what a failing tool said last, usually "error: ...".
-    QString lastLine(const QString& output)
-    {
-        const QStringList lines = output.split(QRegularExpression(QStringLiteral("[\r\n]")), Qt::SkipEmptyParts);
-        for (auto it = lines.rbegin(); it != lines.rend(); ++it)
-            if (!it->trimmed().isEmpty())
-                return it->trimmed();
-        return {};
-    }
+// Keeps the last non-empty line of the output: what a failing tool said last, usually "error: ...".
+QString lastLine(const QString& output)
+{
+    const QStringList lines = output.split(QRegularExpression(QStringLiteral("[\r\n]")), Qt::SkipEmptyParts);
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+        if (!it->trimmed().isEmpty()) return it->trimmed();
+    return {};
+}
 
-    Job* cliJob(const QString& title, const project::Project& project, QStringList arguments, ProcessJob::Summariser summariser)
-    {
-        QString program = cliProgram();
-        if (program.isEmpty())
-            program = QStringLiteral("luthier-cli"); // fails to start with a message naming it
-        return new ProcessJob(title, projectKey(project), program, std::move(arguments), std::move(summariser));
-    }
+Job* cliJob(
+    const QString& title, const project::Project& project, QStringList arguments, ProcessJob::Summariser summariser)
+{
+    QString program = cliProgram();
+    if (program.isEmpty()) program = QStringLiteral("luthier-cli"); // fails to start with a message naming it
+    return new ProcessJob(title, projectKey(project), program, std::move(arguments), std::move(summariser));
+}
 
 } // namespace
 
 QString projectKey(const project::Project& project)
 {
     const std::string text = project::serialiseProject(project, "/");
-    return QString::fromLatin1(QCryptographicHash::hash(QByteArray::fromStdString(text), QCryptographicHash::Sha1).toHex().left(12));
+    return QString::fromLatin1(
+        QCryptographicHash::hash(QByteArray::fromStdString(text), QCryptographicHash::Sha1).toHex().left(12));
 }
 
 QString cliProgram()
 {
     const QString env = qEnvironmentVariable("LUTHIER_CLI");
-    if (!env.isEmpty() && QFileInfo(env).isExecutable())
-        return env;
+    if (!env.isEmpty() && QFileInfo(env).isExecutable()) return env;
     const QString beside = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("luthier-cli"));
-    if (QFileInfo(beside).isExecutable())
-        return beside;
+    if (QFileInfo(beside).isExecutable()) return beside;
     return QStandardPaths::findExecutable(QStringLiteral("luthier-cli"));
 }
 
@@ -66,9 +68,9 @@ QString verifySummary(const QString& output, int exitCode, JobState& state)
 {
     static const QRegularExpression counts(QStringLiteral("(\\d+) vectors, (\\d+) passed, (\\d+) failed"));
     const QRegularExpressionMatch m = counts.match(output);
-    if (!m.hasMatch())
-        return exitCode == 0 ? QString() : lastLine(output);
-    const qint64 vectors = m.captured(1).toLongLong(), passed = m.captured(2).toLongLong(), failed = m.captured(3).toLongLong();
+    if (!m.hasMatch()) return exitCode == 0 ? QString() : lastLine(output);
+    const qint64 vectors = m.captured(1).toLongLong(), passed = m.captured(2).toLongLong(),
+                 failed = m.captured(3).toLongLong();
     if (failed == 0 && passed == vectors && exitCode == 0)
         return QStringLiteral("verified %1/%2 vectors bit-exact").arg(thousands(passed), thousands(vectors));
     state = JobState::Failed;
@@ -78,23 +80,27 @@ QString verifySummary(const QString& output, int exitCode, JobState& state)
 QString synthSummary(const QString& output, int exitCode, JobState&)
 {
     // "total   <LUT est> <LUT> <err %> ..."
-    static const QRegularExpression total(QStringLiteral("^total\\s+(\\d+)\\s+(\\d+)"), QRegularExpression::MultilineOption);
+    static const QRegularExpression total(
+        QStringLiteral("^total\\s+(\\d+)\\s+(\\d+)"), QRegularExpression::MultilineOption);
     const QRegularExpressionMatch m = total.match(output);
-    if (!m.hasMatch())
-        return exitCode == 0 ? QString() : lastLine(output);
-    QString summary = QStringLiteral("Yosys: %1 LUT vs %2 estimated").arg(thousands(m.captured(2).toLongLong()), thousands(m.captured(1).toLongLong()));
+    if (!m.hasMatch()) return exitCode == 0 ? QString() : lastLine(output);
+    QString summary = QStringLiteral("Yosys: %1 LUT vs %2 estimated")
+                          .arg(thousands(m.captured(2).toLongLong()), thousands(m.captured(1).toLongLong()));
     // "critical path 3.21 ns in cell delays alone (...): Fmax at most 311 MHz; ..."
-    static const QRegularExpression path(QStringLiteral("^critical path ([\\d.]+) ns .*Fmax at most (\\d+) MHz"), QRegularExpression::MultilineOption);
+    static const QRegularExpression path(
+        QStringLiteral("^critical path ([\\d.]+) ns .*Fmax at most (\\d+) MHz"), QRegularExpression::MultilineOption);
     const QRegularExpressionMatch p = path.match(output);
     if (p.hasMatch())
-        summary += QStringLiteral("; cell path %1 ns, Fmax at most %2 MHz before routing").arg(p.captured(1), p.captured(2));
+        summary += QStringLiteral("; cell path %1 ns, Fmax at most %2 MHz before routing")
+                       .arg(p.captured(1), p.captured(2));
     return summary;
 }
 
 QString exploreSummary(const QString& output, int exitCode, JobState&)
 {
     // Table rows: "* w3 a=model   12345 ... 96.50% ..." ('*' marks the Pareto front).
-    static const QRegularExpression row(QStringLiteral("^([* ]) (w\\d+[^\\d]*?)\\s+(\\d+)\\s.*?([\\d.]+)%"), QRegularExpression::MultilineOption);
+    static const QRegularExpression row(
+        QStringLiteral("^([* ]) (w\\d+[^\\d]*?)\\s+(\\d+)\\s.*?([\\d.]+)%"), QRegularExpression::MultilineOption);
     int configs = 0;
     QStringList front;
     for (auto it = row.globalMatch(output); it.hasNext();) {
@@ -103,8 +109,7 @@ QString exploreSummary(const QString& output, int exitCode, JobState&)
         if (m.captured(1) == QLatin1String("*"))
             front << QStringLiteral("%1 (%2 LUT)").arg(m.captured(2).trimmed(), thousands(m.captured(3).toLongLong()));
     }
-    if (configs == 0)
-        return exitCode == 0 ? QString() : lastLine(output);
+    if (configs == 0) return exitCode == 0 ? QString() : lastLine(output);
     return QStringLiteral("%1 configurations; Pareto front: %2").arg(configs).arg(front.join(QStringLiteral(", ")));
 }
 
@@ -117,20 +122,23 @@ Job* makeCompileJob(const project::Project& project, const QString& designDir)
     const QString snapshot = QDir::cleanPath(designDir) + QStringLiteral(".luthier");
     QDir().mkpath(QFileInfo(snapshot).absolutePath());
     project::saveProject(project, snapshot.toStdString());
-    const QStringList args { QStringLiteral("compile"), QStringLiteral("--project"), snapshot, QStringLiteral("-o"), designDir };
+    const QStringList args { QStringLiteral("compile"), QStringLiteral("--project"), snapshot, QStringLiteral("-o"),
+        designDir };
     return cliJob(QStringLiteral("Compile"), project, args, [](const QString& output, int exitCode, JobState&) {
-        static const QRegularExpression total(QStringLiteral("^total: (\\d+) LUT, (\\d+) FF.*?(\\d+) cycles"), QRegularExpression::MultilineOption);
+        static const QRegularExpression total(
+            QStringLiteral("^total: (\\d+) LUT, (\\d+) FF.*?(\\d+) cycles"), QRegularExpression::MultilineOption);
         const QRegularExpressionMatch m = total.match(output);
-        if (!m.hasMatch())
-            return exitCode == 0 ? QString() : lastLine(output);
+        if (!m.hasMatch()) return exitCode == 0 ? QString() : lastLine(output);
         return QStringLiteral("compiled: %1 LUT, %2 FF estimated, %3 cycles per inference")
-            .arg(thousands(m.captured(1).toLongLong()), thousands(m.captured(2).toLongLong()), thousands(m.captured(3).toLongLong()));
+            .arg(thousands(m.captured(1).toLongLong()), thousands(m.captured(2).toLongLong()),
+                thousands(m.captured(3).toLongLong()));
     });
 }
 
 Job* makeVerifyJob(const project::Project& project, const QString& designDir)
 {
-    return cliJob(QStringLiteral("Verify (Verilator)"), project, { QStringLiteral("verify"), designDir }, verifySummary);
+    return cliJob(
+        QStringLiteral("Verify (Verilator)"), project, { QStringLiteral("verify"), designDir }, verifySummary);
 }
 
 Job* makeSynthJob(const project::Project& project, const QString& designDir)
@@ -154,14 +162,14 @@ Job* makeExportJob(const project::Project& project, const QString& designDir, co
     QFile file(constraintsFile);
     if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         file.write(QByteArray::fromStdString(place::toJson(pipeline::placeConstraints(project.constraints)).dump(2)));
-    QStringList args { QStringLiteral("export"), designDir, QStringLiteral("--vivado"), vivadoDir, QStringLiteral("--constraints"),
-        constraintsFile };
-    if (!project.devicePart.empty())
-        args << QStringLiteral("--part") << path(project.devicePart);
+    QStringList args { QStringLiteral("export"), designDir, QStringLiteral("--vivado"), vivadoDir,
+        QStringLiteral("--constraints"), constraintsFile };
+    if (!project.devicePart.empty()) args << QStringLiteral("--part") << path(project.devicePart);
     args << QStringLiteral("--clock-ns") << QString::number(1000.0 / project.compiler.clockMhz);
-    return cliJob(QStringLiteral("Export (Vivado)"), project, args, [vivadoDir](const QString& output, int exitCode, JobState&) {
-        return exitCode == 0 ? QStringLiteral("Vivado project written to %1").arg(vivadoDir) : lastLine(output);
-    });
+    return cliJob(
+        QStringLiteral("Export (Vivado)"), project, args, [vivadoDir](const QString& output, int exitCode, JobState&) {
+            return exitCode == 0 ? QStringLiteral("Vivado project written to %1").arg(vivadoDir) : lastLine(output);
+        });
 }
 
 Job* makePlaceJob(const project::Project& project, std::function<void(const PlacedProject&)> placed)
@@ -174,8 +182,7 @@ Job* makePlaceJob(const project::Project& project, std::function<void(const Plac
             return QString::fromStdString(result->summary);
         },
         [result, placed] {
-            if (placed)
-                placed(*result);
+            if (placed) placed(*result);
         });
 }
 

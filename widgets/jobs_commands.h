@@ -5,11 +5,9 @@
 
 #include "floorplan_job.h"
 #include "jobs_runner.h"
-
 #include "project/project_file.h"
 
 #include <QString>
-
 #include <functional>
 
 namespace luthier::widgets {

@@ -2,7 +2,6 @@
 
 #include "jobs_commands.h"
 #include "jobs_runner.h"
-
 #include "util/error.h"
 
 #include <QDir>
@@ -23,71 +22,74 @@ namespace luthier::widgets {
 
 namespace {
 
-    // One job in the list: title and state, progress bar, cancel button, summary.
-    class JobRow : public QWidget {
-    public:
-        JobRow(Job* job, QWidget* parent)
-            : QWidget(parent)
-            , m_job(job)
-            , m_title(new QLabel(this))
-            , m_bar(new QProgressBar(this))
-            , m_cancel(new QToolButton(this))
-            , m_summary(new QLabel(this))
-        {
-            m_cancel->setText(tr("Cancel"));
-            m_cancel->setToolTip(tr("Stop this job"));
+// One job in the list: title and state, progress bar, cancel button, summary.
+class JobRow : public QWidget {
+public:
+    JobRow(Job* job, QWidget* parent)
+        : QWidget(parent)
+        , m_job(job)
+        , m_title(new QLabel(this))
+        , m_bar(new QProgressBar(this))
+        , m_cancel(new QToolButton(this))
+        , m_summary(new QLabel(this))
+    {
+        m_cancel->setText(tr("Cancel"));
+        m_cancel->setToolTip(tr("Stop this job"));
+        m_bar->setRange(0, 1000);
+        m_bar->setTextVisible(true);
+        m_summary->setWordWrap(true);
+        m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        auto* top = new QHBoxLayout;
+        top->addWidget(m_title);
+        top->addWidget(m_bar, 1);
+        top->addWidget(m_cancel);
+        auto* layout = new QVBoxLayout(this);
+        layout->setContentsMargins(6, 4, 6, 4);
+        layout->setSpacing(2);
+        layout->addLayout(top);
+        layout->addWidget(m_summary);
+        connect(m_cancel, &QToolButton::clicked, job, &Job::cancel);
+        connect(job, &Job::progressChanged, this, [this] { refresh(); });
+        connect(job, &Job::jobFinished, this, [this] { refresh(); });
+        connect(job, &Job::staleChanged, this, [this] { refresh(); });
+        refresh();
+    }
+
+    void refresh()
+    {
+        const bool stale = m_job->stale();
+        m_title->setText(QStringLiteral("<b>%1</b> · %2%3")
+                             .arg(m_job->title().toHtmlEscaped(), toString(m_job->state()),
+                                 stale ? tr(" · <span style='color:#b07000'>stale</span>") : QString()));
+        m_title->setToolTip(stale
+                ? tr("The project changed since this job started; its result describes the older project.")
+                : QString());
+        if (m_job->progress() < 0 && !m_job->finished()) {
+            m_bar->setRange(0, 0); // busy indicator until the tool reports a fraction
+        } else {
             m_bar->setRange(0, 1000);
-            m_bar->setTextVisible(true);
-            m_summary->setWordWrap(true);
-            m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            auto* top = new QHBoxLayout;
-            top->addWidget(m_title);
-            top->addWidget(m_bar, 1);
-            top->addWidget(m_cancel);
-            auto* layout = new QVBoxLayout(this);
-            layout->setContentsMargins(6, 4, 6, 4);
-            layout->setSpacing(2);
-            layout->addLayout(top);
-            layout->addWidget(m_summary);
-            connect(m_cancel, &QToolButton::clicked, job, &Job::cancel);
-            connect(job, &Job::progressChanged, this, [this] { refresh(); });
-            connect(job, &Job::jobFinished, this, [this] { refresh(); });
-            connect(job, &Job::staleChanged, this, [this] { refresh(); });
-            refresh();
+            m_bar->setValue(int(std::clamp(m_job->progress(), 0.0, 1.0) * 1000));
         }
+        m_bar->setFormat(m_job->finished() ? tr("%1 s").arg(m_job->seconds(), 0, 'f', 1) : QStringLiteral("%p%"));
+        m_cancel->setEnabled(!m_job->finished());
+        QString text = m_job->finished() ? m_job->summary() : m_job->progressMessage();
+        QString colour;
+        if (m_job->state() == JobState::Succeeded)
+            colour = stale ? QStringLiteral("#808080") : QStringLiteral("#1a8a1a");
+        else if (m_job->state() == JobState::Failed)
+            colour = QStringLiteral("#d02020");
+        m_summary->setText(colour.isEmpty()
+                ? text.toHtmlEscaped()
+                : QStringLiteral("<span style='color:%1'>%2</span>").arg(colour, text.toHtmlEscaped()));
+    }
 
-        void refresh()
-        {
-            const bool stale = m_job->stale();
-            m_title->setText(QStringLiteral("<b>%1</b> · %2%3")
-                                 .arg(m_job->title().toHtmlEscaped(), toString(m_job->state()),
-                                     stale ? tr(" · <span style='color:#b07000'>stale</span>") : QString()));
-            m_title->setToolTip(stale ? tr("The project changed since this job started; its result describes the older project.") : QString());
-            if (m_job->progress() < 0 && !m_job->finished()) {
-                m_bar->setRange(0, 0); // busy indicator until the tool reports a fraction
-            } else {
-                m_bar->setRange(0, 1000);
-                m_bar->setValue(int(std::clamp(m_job->progress(), 0.0, 1.0) * 1000));
-            }
-            m_bar->setFormat(m_job->finished() ? tr("%1 s").arg(m_job->seconds(), 0, 'f', 1) : QStringLiteral("%p%"));
-            m_cancel->setEnabled(!m_job->finished());
-            QString text = m_job->finished() ? m_job->summary() : m_job->progressMessage();
-            QString colour;
-            if (m_job->state() == JobState::Succeeded)
-                colour = stale ? QStringLiteral("#808080") : QStringLiteral("#1a8a1a");
-            else if (m_job->state() == JobState::Failed)
-                colour = QStringLiteral("#d02020");
-            m_summary->setText(colour.isEmpty() ? text.toHtmlEscaped()
-                                                : QStringLiteral("<span style='color:%1'>%2</span>").arg(colour, text.toHtmlEscaped()));
-        }
-
-    private:
-        Job* m_job;
-        QLabel* m_title;
-        QProgressBar* m_bar;
-        QToolButton* m_cancel;
-        QLabel* m_summary;
-    };
+private:
+    Job* m_job;
+    QLabel* m_title;
+    QProgressBar* m_bar;
+    QToolButton* m_cancel;
+    QLabel* m_summary;
+};
 
 } // namespace
 
@@ -148,27 +150,37 @@ JobsPanel::JobsPanel(QWidget* parent)
     connect(m_runner, &JobRunner::jobAdded, this, &JobsPanel::addRow);
     connect(m_runner, &JobRunner::jobFinished, this, [this](Job* job) {
         const bool ok = job->state() == JobState::Succeeded;
-        const QString colour = ok ? QStringLiteral("#1a8a1a") : job->state() == JobState::Cancelled ? QStringLiteral("#808080") : QStringLiteral("#d02020");
+        const QString colour = ok                 ? QStringLiteral("#1a8a1a")
+            : job->state() == JobState::Cancelled ? QStringLiteral("#808080")
+                                                  : QStringLiteral("#d02020");
         m_notification->setText(QStringLiteral("<span style='color:%1'>%2 %3: %4</span>")
-                                    .arg(colour, ok ? QStringLiteral("✓") : QStringLiteral("✗"), job->title().toHtmlEscaped(), job->summary().toHtmlEscaped()));
+                                    .arg(colour, ok ? QStringLiteral("✓") : QStringLiteral("✗"),
+                                        job->title().toHtmlEscaped(), job->summary().toHtmlEscaped()));
         Q_EMIT notify(job->title(), job->summary(), ok);
     });
     connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0 && row < m_runner->jobs().size())
-            showLog(m_runner->jobs()[row]);
+        if (row >= 0 && row < m_runner->jobs().size()) showLog(m_runner->jobs()[row]);
     });
 }
 
-void JobsPanel::setProjectProvider(std::function<project::Project()> provider) { m_provider = std::move(provider); }
+void JobsPanel::setProjectProvider(std::function<project::Project()> provider)
+{
+    m_provider = std::move(provider);
+}
 
-void JobsPanel::setWorkDirectory(const QString& dir) { m_workDirectory = dir; }
+void JobsPanel::setWorkDirectory(const QString& dir)
+{
+    m_workDirectory = dir;
+}
 
-QString JobsPanel::designDirectory() const { return QDir(m_workDirectory).filePath(QStringLiteral("design")); }
+QString JobsPanel::designDirectory() const
+{
+    return QDir(m_workDirectory).filePath(QStringLiteral("design"));
+}
 
 void JobsPanel::projectChanged()
 {
-    if (m_provider)
-        m_runner->setProjectKey(projectKey(m_provider()));
+    if (m_provider) m_runner->setProjectKey(projectKey(m_provider()));
 }
 
 Job* JobsPanel::launch(Job* job)
@@ -179,16 +191,14 @@ Job* JobsPanel::launch(Job* job)
 
 bool JobsPanel::needDesign()
 {
-    if (QFileInfo::exists(QDir(designDirectory()).filePath(QStringLiteral("manifest.json"))))
-        return true;
+    if (QFileInfo::exists(QDir(designDirectory()).filePath(QStringLiteral("manifest.json")))) return true;
     m_notification->setText(tr("Compile the project first: there is no compiled design in %1.").arg(designDirectory()));
     return false;
 }
 
 Job* JobsPanel::compile()
 {
-    if (!m_provider)
-        return nullptr;
+    if (!m_provider) return nullptr;
     const project::Project p = m_provider();
     if (p.modelPath.empty()) {
         m_notification->setText(tr("The project has no model to compile."));
@@ -205,19 +215,23 @@ Job* JobsPanel::compile()
 
 Job* JobsPanel::place()
 {
-    if (!m_provider)
-        return nullptr;
+    if (!m_provider) return nullptr;
     return launch(makePlaceJob(m_provider(), [this](const PlacedProject& result) { Q_EMIT placed(result); }));
 }
 
-Job* JobsPanel::verify() { return m_provider && needDesign() ? launch(makeVerifyJob(m_provider(), designDirectory())) : nullptr; }
+Job* JobsPanel::verify()
+{
+    return m_provider && needDesign() ? launch(makeVerifyJob(m_provider(), designDirectory())) : nullptr;
+}
 
-Job* JobsPanel::synthesise() { return m_provider && needDesign() ? launch(makeSynthJob(m_provider(), designDirectory())) : nullptr; }
+Job* JobsPanel::synthesise()
+{
+    return m_provider && needDesign() ? launch(makeSynthJob(m_provider(), designDirectory())) : nullptr;
+}
 
 Job* JobsPanel::explore()
 {
-    if (!m_provider)
-        return nullptr;
+    if (!m_provider) return nullptr;
     const project::Project p = m_provider();
     if (!p.dataset.attached()) {
         m_notification->setText(tr("Attach a dataset (inputs and labels) to explore bit-widths."));
@@ -226,12 +240,14 @@ Job* JobsPanel::explore()
     return launch(makeExploreJob(p));
 }
 
-Job* JobsPanel::exportVivado() { return exportVivadoTo(QDir(m_workDirectory).filePath(QStringLiteral("vivado"))); }
+Job* JobsPanel::exportVivado()
+{
+    return exportVivadoTo(QDir(m_workDirectory).filePath(QStringLiteral("vivado")));
+}
 
 Job* JobsPanel::exportVivadoTo(const QString& outDir)
 {
-    if (!m_provider || !needDesign())
-        return nullptr;
+    if (!m_provider || !needDesign()) return nullptr;
     return launch(makeExportJob(m_provider(), designDirectory(), outDir));
 }
 
@@ -247,8 +263,7 @@ void JobsPanel::addRow(Job* job)
 
 void JobsPanel::showLog(Job* job)
 {
-    if (m_shown)
-        disconnect(m_shown, &Job::logAppended, this, nullptr);
+    if (m_shown) disconnect(m_shown, &Job::logAppended, this, nullptr);
     m_shown = job;
     m_log->setPlainText(job->log());
     connect(job, &Job::logAppended, this, [this](const QString& text) {

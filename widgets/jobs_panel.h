@@ -4,11 +4,9 @@
 // has changed since the job's snapshot), the selected job's log, and a notification line when a job ends.
 
 #include "floorplan_job.h"
-
 #include "project/project_file.h"
 
 #include <QWidget>
-
 #include <functional>
 
 class QLabel;

@@ -6,7 +6,6 @@
 #include <QRegularExpression>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <csignal>
 #include <mutex>
 #include <unistd.h>
@@ -38,13 +37,15 @@ Job::Job(QString title, QString snapshotKey, QObject* parent)
 
 void Job::setStale(bool stale)
 {
-    if (stale == m_stale)
-        return;
+    if (stale == m_stale) return;
     m_stale = stale;
     Q_EMIT staleChanged(stale);
 }
 
-double Job::seconds() const { return m_seconds >= 0 ? m_seconds : double(m_clock.elapsed()) / 1000.0; }
+double Job::seconds() const
+{
+    return m_seconds >= 0 ? m_seconds : double(m_clock.elapsed()) / 1000.0;
+}
 
 void Job::setProgress(double fraction, const QString& message)
 {
@@ -61,13 +62,11 @@ void Job::appendLog(const QString& text)
 
 void Job::finish(JobState state, const QString& summary)
 {
-    if (finished())
-        return;
+    if (finished()) return;
     m_seconds = double(m_clock.elapsed()) / 1000.0;
     m_state = state;
     m_summary = summary;
-    if (state == JobState::Succeeded)
-        m_progress = 1.0;
+    if (state == JobState::Succeeded) m_progress = 1.0;
     Q_EMIT summaryChanged(summary);
     Q_EMIT jobFinished(state);
 }
@@ -97,10 +96,8 @@ ProcessJob::ProcessJob(
     });
     connect(m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {
         readOutput();
-        if (!m_pending.isEmpty())
-            appendLog(QStringLiteral("\n"));
-        if (m_pid > 0)
-            ::kill(pid_t(-m_pid), SIGKILL); // stragglers of the group, if the tool left any
+        if (!m_pending.isEmpty()) appendLog(QStringLiteral("\n"));
+        if (m_pid > 0) ::kill(pid_t(-m_pid), SIGKILL); // stragglers of the group, if the tool left any
         if (m_cancelRequested) {
             finish(JobState::Cancelled, tr("cancelled after %1 s").arg(seconds(), 0, 'f', 1));
             return;
@@ -117,8 +114,7 @@ ProcessJob::~ProcessJob()
 {
     if (m_process->state() != QProcess::NotRunning) {
         m_cancelRequested = true;
-        if (m_pid > 0)
-            ::kill(pid_t(-m_pid), SIGKILL);
+        if (m_pid > 0) ::kill(pid_t(-m_pid), SIGKILL);
         m_process->waitForFinished(2000);
     }
 }
@@ -126,15 +122,13 @@ ProcessJob::~ProcessJob()
 void ProcessJob::start()
 {
     appendLog(QStringLiteral("$ %1 %2\n").arg(m_program, m_arguments.join(QLatin1Char(' '))));
-    if (!m_workingDirectory.isEmpty())
-        m_process->setWorkingDirectory(m_workingDirectory);
+    if (!m_workingDirectory.isEmpty()) m_process->setWorkingDirectory(m_workingDirectory);
     m_process->start(m_program, m_arguments);
 }
 
 void ProcessJob::cancel()
 {
-    if (finished() || m_cancelRequested)
-        return;
+    if (finished() || m_cancelRequested) return;
     m_cancelRequested = true;
     appendLog(tr("cancelling...\n"));
     if (m_pid <= 0) {
@@ -146,16 +140,14 @@ void ProcessJob::cancel()
     // would leave the tool running.
     ::kill(pid_t(-m_pid), SIGTERM);
     QTimer::singleShot(3000, this, [this] {
-        if (m_process->state() != QProcess::NotRunning)
-            ::kill(pid_t(-m_pid), SIGKILL);
+        if (m_process->state() != QProcess::NotRunning) ::kill(pid_t(-m_pid), SIGKILL);
     });
 }
 
 void ProcessJob::readOutput()
 {
     const QString text = QString::fromUtf8(m_process->readAll());
-    if (text.isEmpty())
-        return;
+    if (text.isEmpty()) return;
     appendLog(text);
     m_pending += text;
     // Tools print "[i/n] ..." per finished item or "[ 42%] ..." (rewritten in place with \r).
@@ -187,16 +179,14 @@ public:
     {
         // Throttled: the GUI needs no more than ~30 updates a second.
         std::lock_guard lock(m_mutex);
-        if (m_clock.isValid() && m_clock.elapsed() < 33 && fraction < 1.0)
-            return;
+        if (m_clock.isValid() && m_clock.elapsed() < 33 && fraction < 1.0) return;
         m_clock.start();
         QPointer<ThreadJob> job = m_job;
         const QString text = QString::fromUtf8(message.data(), qsizetype(message.size()));
         QMetaObject::invokeMethod(
             m_job,
             [job, fraction, text] {
-                if (job && !job->finished())
-                    job->setProgress(fraction, text);
+                if (job && !job->finished()) job->setProgress(fraction, text);
             },
             Qt::QueuedConnection);
     }
@@ -220,8 +210,7 @@ ThreadJob::ThreadJob(QString title, QString snapshotKey, Work work, std::functio
             appendLog(m_error + QLatin1Char('\n'));
             finish(JobState::Failed, m_error.section(QLatin1Char('\n'), 0, 0));
         } else {
-            if (m_done)
-                m_done();
+            if (m_done) m_done();
             appendLog(m_result + QLatin1Char('\n'));
             finish(JobState::Succeeded, m_result);
         }
@@ -251,8 +240,7 @@ void ThreadJob::start()
 
 void ThreadJob::cancel()
 {
-    if (finished())
-        return;
+    if (finished()) return;
     m_cancelRequested = true;
     appendLog(tr("cancelling...\n"));
     m_progress->cancel();
@@ -265,7 +253,10 @@ JobRunner::JobRunner(QObject* parent)
 {
 }
 
-JobRunner::~JobRunner() { cancelAll(); }
+JobRunner::~JobRunner()
+{
+    cancelAll();
+}
 
 void JobRunner::start(Job* job)
 {

@@ -14,7 +14,6 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 #include <memory>
 
@@ -106,7 +105,8 @@ class ThreadJob : public Job {
 public:
     using Work = std::function<QString(Progress& progress)>;
 
-    ThreadJob(QString title, QString snapshotKey, Work work, std::function<void()> done = {}, QObject* parent = nullptr);
+    ThreadJob(
+        QString title, QString snapshotKey, Work work, std::function<void()> done = {}, QObject* parent = nullptr);
     ~ThreadJob() override;
 
     void start() override;

@@ -22,26 +22,26 @@ namespace luthier::widgets {
 
 namespace {
 
-    QLabel* valueLabel(QWidget* parent, const char* objectName)
-    {
-        auto* label = new QLabel(parent);
-        label->setObjectName(QString::fromLatin1(objectName));
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        label->setWordWrap(true);
-        return label;
-    }
+QLabel* valueLabel(QWidget* parent, const char* objectName)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(QString::fromLatin1(objectName));
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setWordWrap(true);
+    return label;
+}
 
-    QString quantText(const ir::QuantSpec& q)
-    {
-        if (!q.quantised())
-            return QStringLiteral("float");
-        QString text = QString::fromStdString(q.describe());
-        if (!q.bipolar)
-            text += q.perChannel() ? QStringLiteral(", per-channel scale") : QStringLiteral(", scale %1").arg(q.scale[0], 0, 'g', 4);
-        return text;
-    }
+QString quantText(const ir::QuantSpec& q)
+{
+    if (!q.quantised()) return QStringLiteral("float");
+    QString text = QString::fromStdString(q.describe());
+    if (!q.bipolar)
+        text += q.perChannel() ? QStringLiteral(", per-channel scale")
+                               : QStringLiteral(", scale %1").arg(q.scale[0], 0, 'g', 4);
+    return text;
+}
 
-    constexpr int kBitsMax = 16;
+constexpr int kBitsMax = 16;
 
 } // namespace
 
@@ -134,8 +134,7 @@ LayerInspector::LayerInspector(Document* document, QItemSelectionModel* selectio
         [this](const QModelIndex& current) { showLayer(current.isValid() ? current.row() : -1); });
     connect(m_document, &Document::documentReset, this, [this] { showLayer(-1); });
     connect(m_document, &Document::layerOverrideChanged, this, [this](int layer) {
-        if (layer == m_layer)
-            refresh();
+        if (layer == m_layer) refresh();
     });
     connect(m_document, &Document::analysisUpdated, this, &LayerInspector::refresh);
     showLayer(-1);
@@ -222,8 +221,7 @@ QWidget* LayerInspector::buildEditors()
 
 void LayerInspector::edit(const QString& what, const std::function<void(quant::LayerOverride&)>& change)
 {
-    if (m_layer < 0)
-        return;
+    if (m_layer < 0) return;
     const quant::LayerOverride before = m_document->layerOverride(m_layer);
     quant::LayerOverride after = before;
     change(after);
@@ -242,20 +240,22 @@ void LayerInspector::showLayer(int layer)
     m_placeholder->setVisible(m_layer < 0);
     m_content->setVisible(m_layer >= 0);
     m_costModel->setLayer(m_layer);
-    if (m_layer < 0)
-        return;
+    if (m_layer < 0) return;
 
     const ir::Layer& l = graph->layers[size_t(m_layer)];
     m_title->setText(QString::fromStdString(l.name));
-    m_subtitle->setText(tr("%1 from ONNX %2").arg(QString::fromUtf8(ir::toString(l.kind)), QString::fromStdString(l.opType)));
+    m_subtitle->setText(
+        tr("%1 from ONNX %2").arg(QString::fromUtf8(ir::toString(l.kind)), QString::fromStdString(l.opType)));
     QStringList inputs;
     for (int in : l.inputs)
         inputs << QStringLiteral("%1 (%2)").arg(
             QString::fromStdString(graph->layers[size_t(in)].name), shapeText(graph->layers[size_t(in)].outShape));
-    m_inputs->setText(inputs.isEmpty() ? tr("model input %1").arg(shapeText(graph->inputShape)) : inputs.join(QLatin1Char('\n')));
+    m_inputs->setText(
+        inputs.isEmpty() ? tr("model input %1").arg(shapeText(graph->inputShape)) : inputs.join(QLatin1Char('\n')));
     m_output->setText(shapeText(l.outShape));
     const bool weights = ir::hasWeights(l.kind);
-    m_weightShape->setText(weights ? shapeText(l.weight.shape) + (l.bias.empty() ? tr(", no bias") : tr(" + bias")) : tr("none"));
+    m_weightShape->setText(
+        weights ? shapeText(l.weight.shape) + (l.bias.empty() ? tr(", no bias") : tr(" + bias")) : tr("none"));
     m_parameters->setText(groupedNumber(l.parameterCount()));
     m_macs->setText(groupedNumber(l.macs()));
     QStringList ops;
@@ -270,8 +270,7 @@ void LayerInspector::showLayer(int layer)
 
 void LayerInspector::refresh()
 {
-    if (m_layer < 0)
-        return;
+    if (m_layer < 0) return;
     const ir::Layer& l = m_document->graph()->layers[size_t(m_layer)];
     const bool weights = ir::hasWeights(l.kind);
     const ir::QuantSpec* out = l.outputQuant();
@@ -281,7 +280,8 @@ void LayerInspector::refresh()
         // Showing the document's state is not an edit.
         const QSignalBlocker b1(m_weightBits), b2(m_activationBits), b3(m_scheme), b4(m_template), b5(m_groupSize);
         m_weightBits->setEnabled(weights);
-        m_weightBits->setSpecialValueText(weights ? tr("model (%1)").arg(bitsText(l.weightQuant.bits, l.weightQuant.scheme)) : tr("n/a"));
+        m_weightBits->setSpecialValueText(
+            weights ? tr("model (%1)").arg(bitsText(l.weightQuant.bits, l.weightQuant.scheme)) : tr("n/a"));
         m_weightBits->setValue(o.weightBits.value_or(0));
         m_activationBits->setEnabled(out != nullptr);
         m_activationBits->setSpecialValueText(out ? tr("model (%1 b)").arg(out->bits) : tr("n/a"));
@@ -290,13 +290,14 @@ void LayerInspector::refresh()
         m_scheme->setCurrentIndex(m_scheme->findData(o.weightScheme ? int(*o.weightScheme) : -1));
         // Learned tables are LUT-Dense tables: the layer is mapped with nothing else.
         m_template->setEnabled(weights && !o.tables);
-        m_template->setCurrentIndex(
-            m_template->findData(o.tables ? int(ir::TemplateKind::LutDense) : o.templateKind ? int(*o.templateKind) : -1));
+        m_template->setCurrentIndex(m_template->findData(o.tables ? int(ir::TemplateKind::LutDense)
+                : o.templateKind                                  ? int(*o.templateKind)
+                                                                  : -1));
         m_groupSize->setEnabled(weights);
         m_groupSize->setValue(o.groupSize.value_or(0));
-        m_tables->setText(!o.tables ? tr("none (the weights' products)")
-                : o.tablesFile.empty()   ? tr("inline in the project file")
-                                         : QString::fromStdString(o.tablesFile));
+        m_tables->setText(!o.tables    ? tr("none (the weights' products)")
+                : o.tablesFile.empty() ? tr("inline in the project file")
+                                       : QString::fromStdString(o.tablesFile));
         m_reset->setEnabled(!o.empty());
     }
 
@@ -310,31 +311,32 @@ void LayerInspector::refresh()
         int64_t top = 0;
         for (size_t i = 0; i < m->groupFrequencies.size() && i < 8; ++i)
             top += m->groupFrequencies[i];
-        m_topShare->setText(m->totalGroups ? QStringLiteral("%1 %").arg(100.0 * double(top) / double(m->totalGroups), 0, 'f', 1) : QString());
+        m_topShare->setText(m->totalGroups
+                ? QStringLiteral("%1 %").arg(100.0 * double(top) / double(m->totalGroups), 0, 'f', 1)
+                : QString());
         m_zeros->setText(QStringLiteral("%1 %").arg(100.0 * m->zeroFraction, 0, 'f', 1));
-        m_levels->setText(m->weightHistogram.empty()
-                ? QString()
-                : tr("%1 distinct, %2 \u2026 %3")
-                      .arg(m->weightHistogram.size())
-                      .arg(m->weightHistogram.begin()->first)
-                      .arg(m->weightHistogram.rbegin()->first));
+        m_levels->setText(m->weightHistogram.empty() ? QString()
+                                                     : tr("%1 distinct, %2 \u2026 %3")
+                                                           .arg(m->weightHistogram.size())
+                                                           .arg(m->weightHistogram.begin()->first)
+                                                           .arg(m->weightHistogram.rbegin()->first));
     }
     for (QLabel* label : { m_groups, m_topShare, m_zeros, m_levels })
-        if (!stats)
-            label->setText(QStringLiteral("\u2014"));
+        if (!stats) label->setText(QStringLiteral("\u2014"));
     const std::string& error = m_document->analysis().error;
     const QString note = !weights ? tr("This layer has no weights.")
-        : !error.empty()           ? QString::fromStdString(error)
-        : !m                       ? tr("Analysing\u2026")
-                                   : QString::fromStdString(m->note);
+        : !error.empty()          ? QString::fromStdString(error)
+        : !m                      ? tr("Analysing\u2026")
+                                  : QString::fromStdString(m->note);
     m_statsNote->setText(note);
     m_statsNote->setVisible(!note.isEmpty());
 
     const TemplateCost* assigned = m ? m->assignedCost() : nullptr;
     m_costView->setVisible(m && !m->costs.empty());
-    m_costNote->setText(assigned ? tr("%1: %2").arg(QString::fromUtf8(ir::toString(m->templateKind)), QString::fromStdString(assigned->explanation))
-            : weights           ? tr("No cost estimate yet.")
-                                : tr("Costs apply to Dense and Conv layers."));
+    m_costNote->setText(assigned ? tr("%1: %2").arg(QString::fromUtf8(ir::toString(m->templateKind)),
+                            QString::fromStdString(assigned->explanation))
+            : weights            ? tr("No cost estimate yet.")
+                                 : tr("Costs apply to Dense and Conv layers."));
 }
 
 } // namespace luthier::widgets

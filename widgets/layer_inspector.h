@@ -7,7 +7,6 @@
 #include "quant/overrides.h"
 
 #include <QWidget>
-
 #include <functional>
 
 class QComboBox;

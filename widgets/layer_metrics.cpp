@@ -13,8 +13,7 @@ const TemplateCost* LayerMetrics::cost(ir::TemplateKind kind) const
 bool AnalysisSnapshot::hasCosts() const
 {
     for (const LayerMetrics& layer : layers)
-        if (layer.hasCosts())
-            return true;
+        if (layer.hasCosts()) return true;
     return false;
 }
 
@@ -22,8 +21,7 @@ int64_t AnalysisSnapshot::totalLuts() const
 {
     int64_t total = 0;
     for (const LayerMetrics& layer : layers)
-        if (const TemplateCost* c = layer.assignedCost())
-            total += c->luts;
+        if (const TemplateCost* c = layer.assignedCost()) total += c->luts;
     return total;
 }
 

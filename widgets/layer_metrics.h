@@ -4,8 +4,8 @@
 // accuracy on the attached dataset. Computed off the GUI thread (analysis_job.h) from core stages;
 // the views only read it.
 
-#include "ir/template_kind.h"
 #include "ir/graph.h"
+#include "ir/template_kind.h"
 
 #include <cstdint>
 #include <map>
@@ -62,7 +62,8 @@ struct AnalysisSnapshot {
 
 // The quantity the layer graph colours nodes by.
 enum class Metric { Luts, UniqueGroups, WeightBits, ActivationBits };
-inline constexpr Metric kAllMetrics[] = { Metric::Luts, Metric::UniqueGroups, Metric::WeightBits, Metric::ActivationBits };
+inline constexpr Metric kAllMetrics[]
+    = { Metric::Luts, Metric::UniqueGroups, Metric::WeightBits, Metric::ActivationBits };
 const char* displayName(Metric metric);
 
 // The metric's value for one layer; nullopt where it does not apply (no weights, not quantised, no

@@ -18,24 +18,24 @@ LayerTableModel::LayerTableModel(Document* document, QObject* parent)
     });
     connect(document, &Document::analysisUpdated, this, &LayerTableModel::refreshAnalysisColumns);
     connect(document, &Document::vivadoUtilizationChanged, this, [this] {
-        if (rowCount() > 0)
-            Q_EMIT dataChanged(index(0, VivadoLuts), index(rowCount() - 1, VivadoLuts));
+        if (rowCount() > 0) Q_EMIT dataChanged(index(0, VivadoLuts), index(rowCount() - 1, VivadoLuts));
     });
 }
 
 int LayerTableModel::rowCount(const QModelIndex& parent) const
 {
-    if (parent.isValid() || !m_document->graph())
-        return 0;
+    if (parent.isValid() || !m_document->graph()) return 0;
     return int(m_document->graph()->layers.size());
 }
 
-int LayerTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int LayerTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant LayerTableModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const ir::Layer& layer = m_document->graph()->layers[size_t(index.row())];
     const auto& metrics = m_document->analysis().layers;
     const LayerMetrics* m = size_t(index.row()) < metrics.size() ? &metrics[size_t(index.row())] : nullptr;
@@ -56,8 +56,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
         case Template:
             return m && m->hasWeights ? QString::fromUtf8(ir::toString(m->templateKind)) : QVariant();
         case Luts:
-            if (const TemplateCost* c = m ? m->assignedCost() : nullptr)
-                return groupedNumber(c->luts);
+            if (const TemplateCost* c = m ? m->assignedCost() : nullptr) return groupedNumber(c->luts);
             return {};
         case VivadoLuts:
             return vivado ? groupedNumber(int64_t(vivado->vivado->totalLuts)) : QVariant();
@@ -69,13 +68,24 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
         const exporter::UtilizationRow& v = *vivado->vivado;
         const auto& e = vivado->layer.estimate;
         const auto error = [](double real, int64_t estimate) {
-            return real > 0 ? QStringLiteral("%1%2 %").arg(estimate >= real ? "+" : "").arg((double(estimate) - real) / real * 100.0, 0, 'f', 1)
+            return real > 0 ? QStringLiteral("%1%2 %")
+                                  .arg(estimate >= real ? "+" : "")
+                                  .arg((double(estimate) - real) / real * 100.0, 0, 'f', 1)
                             : QStringLiteral("-");
         };
-        return tr("Vivado (%1): %2 LUT, %3 FF, %4 DSP, %5 BRAM36\nCompiler estimate: %6 LUT (%7), %8 FF (%9), %10 DSP, %11 BRAM36")
+        return tr("Vivado (%1): %2 LUT, %3 FF, %4 DSP, %5 BRAM36\nCompiler estimate: %6 LUT (%7), %8 FF (%9), %10 DSP, "
+                  "%11 BRAM36")
             .arg(QFileInfo(m_document->vivadoReportPath()).fileName())
-            .arg(v.totalLuts).arg(v.ffs).arg(v.dsps).arg(v.bram36())
-            .arg(e.lut).arg(error(v.totalLuts, e.lut)).arg(e.ff).arg(error(v.ffs, e.ff)).arg(e.dsp).arg(e.bram);
+            .arg(v.totalLuts)
+            .arg(v.ffs)
+            .arg(v.dsps)
+            .arg(v.bram36())
+            .arg(e.lut)
+            .arg(error(v.totalLuts, e.lut))
+            .arg(e.ff)
+            .arg(error(v.ffs, e.ff))
+            .arg(e.dsp)
+            .arg(e.bram);
     }
     if (role == Qt::TextAlignmentRole && (index.column() == Luts || index.column() == VivadoLuts))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -96,8 +106,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
 
 QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
     case Name:
         return tr("Layer");
@@ -121,8 +130,7 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
 
 void LayerTableModel::refreshAnalysisColumns()
 {
-    if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, Weights), index(rowCount() - 1, ColumnCount - 1));
+    if (rowCount() > 0) Q_EMIT dataChanged(index(0, Weights), index(rowCount() - 1, ColumnCount - 1));
 }
 
 } // namespace luthier::widgets

@@ -15,7 +15,6 @@
 #include "layer_table_model.h"
 #include "statistics_panel.h"
 #include "theme.h"
-
 #include "util/error.h"
 #include "util/resource_paths.h"
 
@@ -50,22 +49,28 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-static void initIconResources() { Q_INIT_RESOURCE(icons); }
+static void initIconResources()
+{
+    Q_INIT_RESOURCE(icons);
+}
 
 namespace luthier::widgets {
 
 namespace {
-    constexpr int kMaxRecentFiles = 8;
-    const QString kRecentKey = QStringLiteral("recentFiles");
+constexpr int kMaxRecentFiles = 8;
+const QString kRecentKey = QStringLiteral("recentFiles");
 
-    bool isOpenable(const QString& path)
-    {
-        const QString suffix = QFileInfo(path).suffix().toLower();
-        return suffix == QLatin1String("onnx") || suffix == QLatin1String("luthier");
-    }
-
-    QIcon icon(const char* name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))); }
+bool isOpenable(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QLatin1String("onnx") || suffix == QLatin1String("luthier");
 }
+
+QIcon icon(const char* name)
+{
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+}
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -109,11 +114,13 @@ MainWindow::MainWindow(QWidget* parent)
         [this](const QString& message) { statusBar()->showMessage(message, 30000); });
 
     resize(1600, 1000);
-    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("layersDock")), findChild<QDockWidget*>(QStringLiteral("inspectorDock")) },
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("layersDock")),
+                    findChild<QDockWidget*>(QStringLiteral("inspectorDock")) },
         { 390, 400 }, Qt::Horizontal);
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { 310 }, Qt::Vertical);
     // The inspector's editable fields matter more than the job list, which scrolls.
-    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("inspectorDock")), findChild<QDockWidget*>(QStringLiteral("jobsDock")) },
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("inspectorDock")),
+                    findChild<QDockWidget*>(QStringLiteral("jobsDock")) },
         { 430, 240 }, Qt::Vertical);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -128,7 +135,8 @@ MainWindow::~MainWindow()
     m_explainerWatcher.waitForFinished(); // the worker reads nothing of ours, but must not outlive the app
 }
 
-QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName, QWidget* widget, Qt::DockWidgetArea area)
+QDockWidget* MainWindow::addDock(
+    const QString& title, const QString& objectName, QWidget* widget, Qt::DockWidgetArea area)
 {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName); // saveState() needs stable names
@@ -156,9 +164,11 @@ void MainWindow::createDocks()
         [table](const QModelIndex& current) { table->scrollTo(current); });
     // Vivado's column appears once a report has been imported for this project.
     table->setColumnHidden(LayerTableModel::VivadoLuts, true);
-    connect(m_document, &Document::vivadoUtilizationChanged, table,
-        [this, table] { table->setColumnHidden(LayerTableModel::VivadoLuts, m_document->vivadoReportPath().isEmpty()); });
-    connect(m_document, &Document::documentReset, table, [table] { table->setColumnHidden(LayerTableModel::VivadoLuts, true); });
+    connect(m_document, &Document::vivadoUtilizationChanged, table, [this, table] {
+        table->setColumnHidden(LayerTableModel::VivadoLuts, m_document->vivadoReportPath().isEmpty());
+    });
+    connect(m_document, &Document::documentReset, table,
+        [table] { table->setColumnHidden(LayerTableModel::VivadoLuts, true); });
     QDockWidget* layers = addDock(tr("Layers"), QStringLiteral("layersDock"), table, Qt::LeftDockWidgetArea);
 
     auto* history = new QUndoView(m_document->undoStack(), this);
@@ -213,15 +223,15 @@ void MainWindow::createFloorplanDock()
         [this] { m_document->setConstraints(m_floorplan->pblocks()->constraints()); });
     connect(m_floorplan, &FloorplanPanel::layerSelected, this, [this](const QString& name) {
         const int layer = m_document->layerIndex(name.toStdString());
-        if (layer >= 0)
-            selectLayer(layer);
+        if (layer >= 0) selectLayer(layer);
     });
     connect(m_selection, &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
         const ir::Graph* graph = m_document->graph();
         if (graph && current.isValid() && current.row() < int(graph->layers.size()))
             m_floorplan->setSelectedLayer(QString::fromStdString(graph->layers[size_t(current.row())].name));
     });
-    QDockWidget* dock = addDock(tr("Floorplan"), QStringLiteral("floorplanDock"), m_floorplan, Qt::BottomDockWidgetArea);
+    QDockWidget* dock
+        = addDock(tr("Floorplan"), QStringLiteral("floorplanDock"), m_floorplan, Qt::BottomDockWidgetArea);
     tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("statisticsDock")), dock);
 }
 
@@ -258,9 +268,9 @@ QString MainWindow::workDirectory() const
     }
     QString name = m_document->graph() ? QString::fromStdString(m_document->graph()->name) : QStringLiteral("untitled");
     name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
-    if (name.isEmpty() || name.startsWith(QLatin1Char('.')))
-        name.prepend(QStringLiteral("model"));
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)).filePath(QStringLiteral("builds/") + name);
+    if (name.isEmpty() || name.startsWith(QLatin1Char('.'))) name.prepend(QStringLiteral("model"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation))
+        .filePath(QStringLiteral("builds/") + name);
 }
 
 void MainWindow::resetFloorplan()
@@ -295,25 +305,27 @@ void MainWindow::loadExplainer()
     m_explainerNote->show();
     const project::Project& project = m_document->project();
     if (project.modelPath.empty()) {
-        m_explainerNote->setText(tr("Open a project or import a model to see how its dot products become table lookups."));
+        m_explainerNote->setText(
+            tr("Open a project or import a model to see how its dot products become table lookups."));
         return;
     }
     if (project.dataset.inputs.empty()) {
-        m_explainerNote->setText(tr("Attach a dataset (Project \u2192 Attach Dataset) to step through one of its samples, lookup by lookup."));
+        m_explainerNote->setText(tr(
+            "Attach a dataset (Project \u2192 Attach Dataset) to step through one of its samples, lookup by lookup."));
         return;
     }
-    m_explainerNote->setText(tr("Compiling %1 to TLMAC arrays for the explainer\u2026").arg(QString::fromStdString(m_document->graph()->name)));
+    m_explainerNote->setText(tr("Compiling %1 to TLMAC arrays for the explainer\u2026")
+                                 .arg(QString::fromStdString(m_document->graph()->name)));
     m_explainerPending = true;
-    m_explainerWatcher.setFuture(QtConcurrent::run(
-        [options = pipeline::fromProject(project)] {
-            ExplainerLoad load;
-            try {
-                load.source = std::make_shared<const ExplainerSource>(loadExplainerSource(options, 0));
-            } catch (const std::exception& e) {
-                load.error = QString::fromUtf8(e.what());
-            }
-            return load;
-        }));
+    m_explainerWatcher.setFuture(QtConcurrent::run([options = pipeline::fromProject(project)] {
+        ExplainerLoad load;
+        try {
+            load.source = std::make_shared<const ExplainerSource>(loadExplainerSource(options, 0));
+        } catch (const std::exception& e) {
+            load.error = QString::fromUtf8(e.what());
+        }
+        return load;
+    }));
 }
 
 void MainWindow::onExplainerLoaded()
@@ -339,14 +351,12 @@ void MainWindow::syncExplainerLayer()
 {
     const ir::Graph* graph = m_document->graph();
     const QModelIndex current = m_selection->currentIndex();
-    if (!graph || !current.isValid() || m_explainer->isHidden() || current.row() >= int(graph->layers.size()))
-        return;
+    if (!graph || !current.isValid() || m_explainer->isHidden() || current.row() >= int(graph->layers.size())) return;
     // The explainer lists the compiled design's layers; the selection is a model layer of the same name.
     const std::string& name = graph->layers[size_t(current.row())].name;
     const auto& layers = m_explainer->source()->design->layers;
     for (size_t i = 0; i < layers.size(); ++i)
-        if (layers[i].name == name && layers[i].tlmac)
-            m_explainer->selectLayer(int(i));
+        if (layers[i].name == name && layers[i].tlmac) m_explainer->selectLayer(int(i));
 }
 
 void MainWindow::createActions()
@@ -359,7 +369,8 @@ void MainWindow::createActions()
     openAction->setToolTip(tr("Open a Luthier project or an ONNX model"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
-    QAction* importAction = file->addAction(icon("document-import"), tr("&Import Model\u2026"), this, &MainWindow::importModel);
+    QAction* importAction
+        = file->addAction(icon("document-import"), tr("&Import Model\u2026"), this, &MainWindow::importModel);
     importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     file->addSeparator();
     QAction* saveAction = file->addAction(icon("document-save"), tr("&Save"), this, &MainWindow::save);
@@ -382,7 +393,8 @@ void MainWindow::createActions()
     edit->addAction(redo);
 
     QMenu* projectMenu = menuBar()->addMenu(tr("&Project"));
-    QAction* attach = projectMenu->addAction(icon("dataset"), tr("Attach &Dataset\u2026"), this, &MainWindow::attachDataset);
+    QAction* attach
+        = projectMenu->addAction(icon("dataset"), tr("Attach &Dataset\u2026"), this, &MainWindow::attachDataset);
     attach->setToolTip(tr("Choose the inputs and labels the golden model measures accuracy on"));
     projectMenu->addAction(tr("D&etach Dataset"), this, &MainWindow::detachDataset);
     projectMenu->addSeparator();
@@ -390,14 +402,14 @@ void MainWindow::createActions()
         const QString path = QFileDialog::getOpenFileName(this, tr("Import Vivado Utilisation Report"),
             QDir(workDirectory()).filePath(QStringLiteral("vivado/reports")),
             tr("Vivado utilisation reports (*.rpt *.xml);;All files (*)"));
-        if (!path.isEmpty())
-            importVivadoReport(path);
+        if (!path.isEmpty()) importVivadoReport(path);
     });
 
     // The same jobs as the Jobs dock's buttons, with shortcuts; they run in the background on a snapshot.
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(tr("&Compile"), m_jobs, &JobsPanel::compile)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
-    run->addAction(tr("&Verify (Verilator)"), m_jobs, &JobsPanel::verify)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    run->addAction(tr("&Verify (Verilator)"), m_jobs, &JobsPanel::verify)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     run->addAction(tr("&Place"), m_jobs, &JobsPanel::place)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     run->addAction(tr("&Synthesise (Yosys)"), m_jobs, &JobsPanel::synthesise);
     run->addAction(tr("E&xplore Bit-Widths"), m_jobs, &JobsPanel::explore);
@@ -415,7 +427,8 @@ void MainWindow::createActions()
     QMenu* themeMenu = m_viewMenu->addMenu(tr("&Theme"));
     auto* themes = new QActionGroup(this);
     const Theme current = themeFromString(QSettings().value(QStringLiteral("theme")).toString());
-    for (auto [theme, label] : { std::pair { Theme::System, tr("&System") }, { Theme::Light, tr("&Light") }, { Theme::Dark, tr("&Dark") } }) {
+    for (auto [theme, label] :
+        { std::pair { Theme::System, tr("&System") }, { Theme::Light, tr("&Light") }, { Theme::Dark, tr("&Dark") } }) {
         QAction* a = themeMenu->addAction(label);
         a->setCheckable(true);
         a->setChecked(theme == current);
@@ -451,8 +464,7 @@ void MainWindow::createActions()
 
 bool MainWindow::openPath(const QString& path)
 {
-    if (!maybeSave())
-        return false;
+    if (!maybeSave()) return false;
     const bool project = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) != 0;
     QApplication::setOverrideCursor(Qt::WaitCursor);
     try {
@@ -478,23 +490,22 @@ bool MainWindow::importVivadoReport(const QString& path)
         showError(tr("Cannot import the Vivado report"), QString::fromUtf8(e.what()));
         return false;
     }
-    statusBar()->showMessage(tr("Vivado numbers from %1 are in the Layers table's last column.").arg(QFileInfo(path).fileName()), 15000);
+    statusBar()->showMessage(
+        tr("Vivado numbers from %1 are in the Layers table's last column.").arg(QFileInfo(path).fileName()), 15000);
     return true;
 }
 
 void MainWindow::exportVivado()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Vivado Project Into"),
-        QDir(workDirectory()).filePath(QStringLiteral("vivado")));
-    if (!dir.isEmpty())
-        m_jobs->exportVivadoTo(dir);
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Export Vivado Project Into"), QDir(workDirectory()).filePath(QStringLiteral("vivado")));
+    if (!dir.isEmpty()) m_jobs->exportVivadoTo(dir);
 }
 
 void MainWindow::offerRecovery()
 {
     const QList<RecoveryFile> found = findRecoveryFiles();
-    if (found.isEmpty())
-        return;
+    if (found.isEmpty()) return;
     // One copy at a time, newest first; the next is offered when this one is answered. Non-blocking, like
     // showError, so the window stays responsive behind the question.
     const RecoveryFile recovery = found.front();
@@ -512,8 +523,7 @@ void MainWindow::offerRecovery()
     box->setDefaultButton(recover);
     connect(box, &QMessageBox::finished, this, [this, box, recover, discard, recovery] {
         if (box->clickedButton() == recover) {
-            if (!maybeSave())
-                return;
+            if (!maybeSave()) return;
             try {
                 findChild<AutosaveController*>()->restore(recovery);
             } catch (const std::exception& e) {
@@ -541,20 +551,17 @@ void MainWindow::showError(const QString& title, const QString& message)
 
 bool MainWindow::maybeSave()
 {
-    if (!m_document->isModified())
-        return true;
+    if (!m_document->isModified()) return true;
     const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),
         tr("%1 has unsaved changes. Save them first?").arg(m_document->displayName()),
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save)
-        return save();
+    if (answer == QMessageBox::Save) return save();
     return answer == QMessageBox::Discard;
 }
 
 bool MainWindow::save()
 {
-    if (m_document->filePath().isEmpty())
-        return saveAs();
+    if (m_document->filePath().isEmpty()) return saveAs();
     try {
         m_document->saveAs(m_document->filePath());
     } catch (const std::exception& e) {
@@ -569,13 +576,14 @@ bool MainWindow::saveAs()
 {
     QString suggestion = m_document->filePath();
     if (suggestion.isEmpty() && m_document->graph())
-        suggestion = QFileInfo(QString::fromStdString(m_document->project().modelPath)).dir().filePath(
-            QFileInfo(QString::fromStdString(m_document->project().modelPath)).completeBaseName() + QStringLiteral(".luthier"));
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Project"), suggestion, tr("Luthier projects (*.luthier)"));
-    if (path.isEmpty())
-        return false;
-    if (!path.endsWith(QLatin1String(".luthier")))
-        path += QLatin1String(".luthier");
+        suggestion = QFileInfo(QString::fromStdString(m_document->project().modelPath))
+                         .dir()
+                         .filePath(QFileInfo(QString::fromStdString(m_document->project().modelPath)).completeBaseName()
+                             + QStringLiteral(".luthier"));
+    QString path
+        = QFileDialog::getSaveFileName(this, tr("Save Project"), suggestion, tr("Luthier projects (*.luthier)"));
+    if (path.isEmpty()) return false;
+    if (!path.endsWith(QLatin1String(".luthier"))) path += QLatin1String(".luthier");
     try {
         m_document->saveAs(path);
     } catch (const std::exception& e) {
@@ -588,23 +596,21 @@ bool MainWindow::saveAs()
 
 void MainWindow::newProject()
 {
-    if (maybeSave())
-        m_document->newProject();
+    if (maybeSave()) m_document->newProject();
 }
 
 void MainWindow::open()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(m_document->filePath()).absolutePath(),
-        tr("Projects and models (*.luthier *.onnx);;Luthier projects (*.luthier);;ONNX models (*.onnx)"));
-    if (!path.isEmpty())
-        openPath(path);
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(m_document->filePath()).absolutePath(),
+            tr("Projects and models (*.luthier *.onnx);;Luthier projects (*.luthier);;ONNX models (*.onnx)"));
+    if (!path.isEmpty()) openPath(path);
 }
 
 void MainWindow::importModel()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Import Model"), QString(), tr("ONNX models (*.onnx)"));
-    if (!path.isEmpty())
-        openPath(path);
+    if (!path.isEmpty()) openPath(path);
 }
 
 void MainWindow::attachDataset()
@@ -615,19 +621,17 @@ void MainWindow::attachDataset()
     }
     const QString filter = tr("Arrays (*.npy *.csv)");
     const QString inputs = QFileDialog::getOpenFileName(this, tr("Dataset Inputs"), QString(), filter);
-    if (inputs.isEmpty())
-        return;
-    const QString labels = QFileDialog::getOpenFileName(this, tr("Dataset Labels"), QFileInfo(inputs).absolutePath(), filter);
-    if (labels.isEmpty())
-        return;
-    m_document->editDataset({ inputs.toStdString(), labels.toStdString() },
-        tr("attach dataset %1").arg(QFileInfo(inputs).fileName()));
+    if (inputs.isEmpty()) return;
+    const QString labels
+        = QFileDialog::getOpenFileName(this, tr("Dataset Labels"), QFileInfo(inputs).absolutePath(), filter);
+    if (labels.isEmpty()) return;
+    m_document->editDataset(
+        { inputs.toStdString(), labels.toStdString() }, tr("attach dataset %1").arg(QFileInfo(inputs).fileName()));
 }
 
 void MainWindow::detachDataset()
 {
-    if (m_document->project().dataset.attached())
-        m_document->editDataset({}, tr("detach dataset"));
+    if (m_document->project().dataset.attached()) m_document->editDataset({}, tr("detach dataset"));
 }
 
 QString MainWindow::examplePath()
@@ -671,7 +675,8 @@ void MainWindow::about()
     QMessageBox::about(this, tr("About Luthier"),
         tr("<h3>Luthier %1</h3><p>A workbench for neural networks that run as lookup tables in FPGA soft logic: "
            "import a quantised ONNX model, study its weight groups and per-template costs, change bit-widths, "
-           "and compile it to verified Verilog.</p><p>MIT licence. Methods from TLMAC, HGQ-LUT, LUT-NA and n-BQ-NN.</p>")
+           "and compile it to verified Verilog.</p><p>MIT licence. Methods from TLMAC, HGQ-LUT, LUT-NA and "
+           "n-BQ-NN.</p>")
             .arg(QStringLiteral(LUTHIER_VERSION)));
 }
 
@@ -727,12 +732,9 @@ void MainWindow::updateStatus()
                                .arg(groupedNumber(graph->totalParameters()), groupedNumber(graph->totalMacs())));
     const AnalysisSnapshot& a = m_document->analysis();
     QStringList parts;
-    if (a.hasCosts())
-        parts << tr("%1 LUTs (assigned templates)").arg(groupedNumber(a.totalLuts()));
-    if (a.accuracy)
-        parts << tr("accuracy %1 % on %2 samples").arg(100.0 * *a.accuracy, 0, 'f', 1).arg(a.samples);
-    if (!a.error.empty())
-        parts << tr("analysis failed (hover for details)");
+    if (a.hasCosts()) parts << tr("%1 LUTs (assigned templates)").arg(groupedNumber(a.totalLuts()));
+    if (a.accuracy) parts << tr("accuracy %1 % on %2 samples").arg(100.0 * *a.accuracy, 0, 'f', 1).arg(a.samples);
+    if (!a.error.empty()) parts << tr("analysis failed (hover for details)");
     m_costStatus->setText(parts.join(QStringLiteral("  \u00b7  ")));
     m_costStatus->setToolTip(QString::fromStdString(a.error));
 }
@@ -756,7 +758,8 @@ void MainWindow::onDocumentReset()
 
 void MainWindow::selectLayer(int layer)
 {
-    m_selection->setCurrentIndex(m_layerModel->index(layer, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_selection->setCurrentIndex(
+        m_layerModel->index(layer, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

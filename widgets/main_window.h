@@ -6,7 +6,6 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
-
 #include <memory>
 
 class QDockWidget;

@@ -2,75 +2,72 @@
 
 #include "document.h"
 #include "format.h"
+#include "qcustomplot_include.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
-#include "qcustomplot_include.h"
-
 #include <algorithm>
 
 namespace luthier::widgets {
 
 namespace {
 
-    // Okabe-Ito: distinguishable with every common colour-vision deficiency, on light and dark plots.
-    const QColor kTemplateColours[] = { QColor(0x0072B2), QColor(0xE69F00), QColor(0x009E73), QColor(0xCC79A7),
-        QColor(0x56B4E9), QColor(0xD55E00) };
+// Okabe-Ito: distinguishable with every common colour-vision deficiency, on light and dark plots.
+const QColor kTemplateColours[]
+    = { QColor(0x0072B2), QColor(0xE69F00), QColor(0x009E73), QColor(0xCC79A7), QColor(0x56B4E9), QColor(0xD55E00) };
 
-    void setTitle(QCustomPlot* plot, const QString& title)
-    {
-        if (auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)))
-            element->setText(title);
-    }
+void setTitle(QCustomPlot* plot, const QString& title)
+{
+    if (auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))) element->setText(title);
+}
 
-    void showMessage(QCustomPlot* plot, const QString& text)
-    {
-        auto* item = new QCPItemText(plot);
-        item->position->setType(QCPItemPosition::ptAxisRectRatio);
-        item->position->setCoords(0.5, 0.5);
-        item->setText(text);
-        item->setColor(plot->xAxis->labelColor());
-        item->setTextAlignment(Qt::AlignCenter);
-        plot->xAxis->setTicks(false);
-        plot->yAxis->setTicks(false);
-        plot->xAxis->setLabel(QString());
-        plot->yAxis->setLabel(QString());
-    }
+void showMessage(QCustomPlot* plot, const QString& text)
+{
+    auto* item = new QCPItemText(plot);
+    item->position->setType(QCPItemPosition::ptAxisRectRatio);
+    item->position->setCoords(0.5, 0.5);
+    item->setText(text);
+    item->setColor(plot->xAxis->labelColor());
+    item->setTextAlignment(Qt::AlignCenter);
+    plot->xAxis->setTicks(false);
+    plot->yAxis->setTicks(false);
+    plot->xAxis->setLabel(QString());
+    plot->yAxis->setLabel(QString());
+}
 
-    void resetPlot(QCustomPlot* plot)
-    {
-        plot->clearPlottables();
-        plot->clearItems();
-        plot->yAxis2->setVisible(false);
-        for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) {
-            axis->setTicks(true);
-            axis->setTickLabels(true);
-            axis->setScaleType(QCPAxis::stLinear);
-            axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-            axis->setTickLabelRotation(0);
-        }
+void resetPlot(QCustomPlot* plot)
+{
+    plot->clearPlottables();
+    plot->clearItems();
+    plot->yAxis2->setVisible(false);
+    for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) {
+        axis->setTicks(true);
+        axis->setTickLabels(true);
+        axis->setScaleType(QCPAxis::stLinear);
+        axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        axis->setTickLabelRotation(0);
     }
+}
 
-    const LayerMetrics* selectedMetrics(const Document* document, const QItemSelectionModel* selection)
-    {
-        const QModelIndex current = selection->currentIndex();
-        const auto& layers = document->analysis().layers;
-        return current.isValid() && size_t(current.row()) < layers.size() ? &layers[size_t(current.row())] : nullptr;
-    }
+const LayerMetrics* selectedMetrics(const Document* document, const QItemSelectionModel* selection)
+{
+    const QModelIndex current = selection->currentIndex();
+    const auto& layers = document->analysis().layers;
+    return current.isValid() && size_t(current.row()) < layers.size() ? &layers[size_t(current.row())] : nullptr;
+}
 
-    // Configurations no other configuration beats on both LUTs (fewer) and accuracy (higher).
-    std::vector<ExploredPoint> paretoFront(std::vector<ExploredPoint> points)
-    {
-        std::sort(points.begin(), points.end(), [](const ExploredPoint& a, const ExploredPoint& b) {
-            return a.luts != b.luts ? a.luts < b.luts : a.accuracy > b.accuracy;
-        });
-        std::vector<ExploredPoint> front;
-        for (const ExploredPoint& p : points)
-            if (front.empty() || p.accuracy > front.back().accuracy)
-                front.push_back(p);
-        return front;
-    }
+// Configurations no other configuration beats on both LUTs (fewer) and accuracy (higher).
+std::vector<ExploredPoint> paretoFront(std::vector<ExploredPoint> points)
+{
+    std::sort(points.begin(), points.end(), [](const ExploredPoint& a, const ExploredPoint& b) {
+        return a.luts != b.luts ? a.luts < b.luts : a.accuracy > b.accuracy;
+    });
+    std::vector<ExploredPoint> front;
+    for (const ExploredPoint& p : points)
+        if (front.empty() || p.accuracy > front.back().accuracy) front.push_back(p);
+    return front;
+}
 
 } // namespace
 
@@ -119,8 +116,7 @@ StatisticsPanel::StatisticsPanel(Document* document, QItemSelectionModel* select
 
 void StatisticsPanel::changeEvent(QEvent* event)
 {
-    if (event->type() == QEvent::PaletteChange)
-        refreshAll();
+    if (event->type() == QEvent::PaletteChange) refreshAll();
     QWidget::changeEvent(event);
 }
 
@@ -196,8 +192,9 @@ void StatisticsPanel::refreshLayerPlots()
 
     resetPlot(m_groups);
     style(m_groups,
-        m && m->hasStatistics ? tr("Unique groups \u00b7 %1 of %2").arg(groupedNumber(m->uniqueGroups), groupedNumber(m->totalGroups))
-                              : tr("Unique weight groups"));
+        m && m->hasStatistics
+            ? tr("Unique groups \u00b7 %1 of %2").arg(groupedNumber(m->uniqueGroups), groupedNumber(m->totalGroups))
+            : tr("Unique weight groups"));
     if (!m || !m->hasStatistics || m->groupFrequencies.empty()) {
         showMessage(m_groups, !m ? tr("Select a layer with weights") : tr("No weight groups"));
     } else {
@@ -246,8 +243,7 @@ void StatisticsPanel::refreshLutPlot()
     QVector<int> rows;
     if (graph)
         for (size_t i = 0; i < layers.size() && i < graph->layers.size(); ++i)
-            if (!layers[i].costs.empty())
-                rows << int(i);
+            if (!layers[i].costs.empty()) rows << int(i);
     if (rows.isEmpty()) {
         showMessage(m_luts, graph ? tr("No cost estimates yet") : tr("No model"));
         m_luts->replot();
@@ -281,10 +277,8 @@ void StatisticsPanel::refreshLutPlot()
     const QModelIndex current = m_selection->currentIndex();
     for (int k = 0; k < rows.size(); ++k) {
         QString name = QString::fromStdString(graph->layers[size_t(rows[k])].name);
-        if (name.size() > 14)
-            name = name.left(6) + QChar(0x2026) + name.right(7);
-        if (current.isValid() && current.row() == rows[k])
-            name = QStringLiteral("\u25b8 ") + name;
+        if (name.size() > 14) name = name.left(6) + QChar(0x2026) + name.right(7);
+        if (current.isValid() && current.row() == rows[k]) name = QStringLiteral("\u25b8 ") + name;
         ticker->addTick(k, name);
     }
     m_luts->xAxis->setTicker(ticker);
@@ -348,8 +342,8 @@ void StatisticsPanel::refreshAccuracyPlot()
         auto* now = m_accuracy->addGraph();
         now->setName(tr("current"));
         now->setLineStyle(QCPGraph::lsNone);
-        now->setScatterStyle(
-            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(palette().color(QPalette::Highlight), 2.5), Qt::NoBrush, 13));
+        now->setScatterStyle(QCPScatterStyle(
+            QCPScatterStyle::ssCircle, QPen(palette().color(QPalette::Highlight), 2.5), Qt::NoBrush, 13));
         now->setData(QVector<double> { double(analysis.totalLuts()) }, QVector<double> { 100.0 * *analysis.accuracy });
     }
     m_accuracy->xAxis->setLabel(tr("total LUTs"));
@@ -357,7 +351,8 @@ void StatisticsPanel::refreshAccuracyPlot()
     const auto [minX, maxX] = std::minmax_element(x.begin(), x.end());
     const auto [minY, maxY] = std::minmax_element(y.begin(), y.end());
     // A lone point (nothing explored yet) gets +-5 % around it rather than an axis a few LUTs wide.
-    const double padX = std::max({ 1.0, (*maxX - *minX) * 0.08, *maxX * 0.05 }), padY = std::max(0.5, (*maxY - *minY) * 0.1);
+    const double padX = std::max({ 1.0, (*maxX - *minX) * 0.08, *maxX * 0.05 }),
+                 padY = std::max(0.5, (*maxY - *minY) * 0.1);
     m_accuracy->xAxis->setRange(*minX - padX, *maxX + padX);
     m_accuracy->yAxis->setRange(*minY - padY, std::min(100.0 + padY, *maxY + padY));
     QFont small = font();

@@ -14,9 +14,15 @@ SetLayerOverrideCommand::SetLayerOverrideCommand(
 {
 }
 
-void SetLayerOverrideCommand::redo() { m_document->setLayerOverride(m_layer, m_after); }
+void SetLayerOverrideCommand::redo()
+{
+    m_document->setLayerOverride(m_layer, m_after);
+}
 
-void SetLayerOverrideCommand::undo() { m_document->setLayerOverride(m_layer, m_before); }
+void SetLayerOverrideCommand::undo()
+{
+    m_document->setLayerOverride(m_layer, m_before);
+}
 
 SetDatasetCommand::SetDatasetCommand(
     Document* document, project::DatasetPaths before, project::DatasetPaths after, const QString& text)
@@ -27,8 +33,14 @@ SetDatasetCommand::SetDatasetCommand(
 {
 }
 
-void SetDatasetCommand::redo() { m_document->setDataset(m_after); }
+void SetDatasetCommand::redo()
+{
+    m_document->setDataset(m_after);
+}
 
-void SetDatasetCommand::undo() { m_document->setDataset(m_before); }
+void SetDatasetCommand::undo()
+{
+    m_document->setDataset(m_before);
+}
 
 } // namespace luthier::widgets

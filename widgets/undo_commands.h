@@ -14,8 +14,8 @@ class Document;
 // Replaces one layer's override (weight bits, activation bits, scheme, template, group size).
 class SetLayerOverrideCommand : public QUndoCommand {
 public:
-    SetLayerOverrideCommand(Document* document, int layer, quant::LayerOverride before, quant::LayerOverride after,
-        const QString& text);
+    SetLayerOverrideCommand(
+        Document* document, int layer, quant::LayerOverride before, quant::LayerOverride after, const QString& text);
     void redo() override;
     void undo() override;
 
@@ -28,7 +28,8 @@ private:
 // Attaches, replaces or detaches the dataset that accuracy is measured on.
 class SetDatasetCommand : public QUndoCommand {
 public:
-    SetDatasetCommand(Document* document, project::DatasetPaths before, project::DatasetPaths after, const QString& text);
+    SetDatasetCommand(
+        Document* document, project::DatasetPaths before, project::DatasetPaths after, const QString& text);
     void redo() override;
     void undo() override;
 

@@ -12,13 +12,11 @@
 #include "terminal_progress.h"
 #include "util/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
-
 
 namespace luthier::cli {
 
@@ -55,12 +53,14 @@ void printCostRow(const arch::cost::Cost& c, bool selected, bool withFormula)
     }
     std::printf("    %-10s %10lld %9lld %5lld %7.1f %11lld", name.c_str(), static_cast<long long>(c.lut),
         static_cast<long long>(c.ff), static_cast<long long>(c.dsp), c.bram, static_cast<long long>(c.cycles));
-    if (withFormula)
-        std::printf("  %s", c.formula.c_str());
+    if (withFormula) std::printf("  %s", c.formula.c_str());
     std::printf("\n");
 }
 
-void printCostHeader() { std::printf("    %-10s %10s %9s %5s %7s %11s\n", "template", "LUT", "FF", "DSP", "BRAM36", "cycles"); }
+void printCostHeader()
+{
+    std::printf("    %-10s %10s %9s %5s %7s %11s\n", "template", "LUT", "FF", "DSP", "BRAM36", "cycles");
+}
 
 void printLayer(const analysis::LayerStats& s)
 {
@@ -74,7 +74,8 @@ void printLayer(const analysis::LayerStats& s)
     std::printf("  histogram  %s   zero fraction %.1f %%\n", histogramText(s.histogram).c_str(),
         100 * s.histogram.zeroFraction());
     const analysis::GroupStats& g = s.groups;
-    std::printf("  groups     G=%d over rows of %lld: %lld per output, %lld total, %lld unique, %lld unique per slice\n",
+    std::printf(
+        "  groups     G=%d over rows of %lld: %lld per output, %lld total, %lld unique, %lld unique per slice\n",
         g.groupSize, static_cast<long long>(g.rowLength), static_cast<long long>(g.groupsPerOutput),
         static_cast<long long>(g.totalGroups), static_cast<long long>(g.uniqueGroups),
         static_cast<long long>(g.uniqueSliceGroups));
@@ -83,8 +84,8 @@ void printLayer(const analysis::LayerStats& s)
         std::printf(" top-%lld %.1f %%", static_cast<long long>(k), 100 * share);
     std::printf("   90 %% covered by %lld groups", static_cast<long long>(g.groupsCovering(0.9)));
     if (!g.topGroups.empty())
-        std::printf("; most frequent %s x%lld", groupText(g.topGroups[0]).c_str(),
-            static_cast<long long>(g.frequencies[0]));
+        std::printf(
+            "; most frequent %s x%lld", groupText(g.topGroups[0]).c_str(), static_cast<long long>(g.frequencies[0]));
     std::printf("\n");
     if (s.tlmac) {
         const analysis::TlmacStats& t = *s.tlmac;
@@ -125,7 +126,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         bool noTlmac = false;
     };
     auto o = std::make_shared<Options>();
-    CLI::App* cmd = app.add_subcommand("analyze", "Per-layer weight statistics and the cost of every hardware template");
+    CLI::App* cmd
+        = app.add_subcommand("analyze", "Per-layer weight statistics and the cost of every hardware template");
     cmd->add_option("model", o->model, "ONNX / QONNX model (optional with --project)");
     cmd->add_option("--set", o->sets,
         "Override LAYER.KEY=VALUE (KEY: wbits, abits, scheme=uniform|pow2, template, group, tables=FILE.json; "
@@ -134,7 +136,8 @@ void addAnalyzeCommand(CLI::App& app, Context&)
     cmd->add_flag("--json", o->json, "Print JSON instead of tables");
     cmd->add_option("--inputs", o->inputs, "Input samples (.npy/.csv) for accuracy and calibration");
     cmd->add_option("--labels", o->labels, "Labels (.npy/.csv) for accuracy");
-    cmd->add_option("--group", o->groupSize, "Group size G for every layer (0: kernel width, or 3)")->capture_default_str();
+    cmd->add_option("--group", o->groupSize, "Group size G for every layer (0: kernel width, or 3)")
+        ->capture_default_str();
     CLI::Option* lutOption
         = cmd->add_option("--lut-inputs", o->lutInputs, "LUT inputs K (6: Xilinx, 4: iCE40)")->capture_default_str();
     CLI::Option* parallelOption
@@ -152,22 +155,16 @@ void addAnalyzeCommand(CLI::App& app, Context&)
     cmd->callback([o, cmd, lutOption, parallelOption, effortOption] {
         // The project first, then every flag the user gave on top of it.
         pipeline::Options options;
-        if (!o->project.empty())
-            options = pipeline::fromProject(project::loadProject(o->project));
-        if (!o->model.empty())
-            options.modelPath = o->model;
+        if (!o->project.empty()) options = pipeline::fromProject(project::loadProject(o->project));
+        if (!o->model.empty()) options.modelPath = o->model;
         if (!o->inputs.empty()) {
             options.datasetInputs = o->inputs;
             options.datasetLabels = o->labels;
         }
-        if (o->project.empty() || lutOption->count())
-            options.lutInputs = o->lutInputs;
-        if (o->project.empty() || parallelOption->count())
-            options.parallelism = o->parallel;
-        if (o->project.empty() || effortOption->count())
-            options.effort = o->effort;
-        if (o->project.empty() || cmd->count("--input-bits"))
-            options.lowering.inputBits = o->lower.inputBits;
+        if (o->project.empty() || lutOption->count()) options.lutInputs = o->lutInputs;
+        if (o->project.empty() || parallelOption->count()) options.parallelism = o->parallel;
+        if (o->project.empty() || effortOption->count()) options.effort = o->effort;
+        if (o->project.empty() || cmd->count("--input-bits")) options.lowering.inputBits = o->lower.inputBits;
         if (o->project.empty() || cmd->count("--input-frac"))
             options.lowering.inputFractionBits = o->lower.inputFractionBits;
         options.groupSize = o->groupSize;
@@ -175,8 +172,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         options.ptqActivationBits = o->ptqActivationBits;
         for (const auto& [name, ov] : quant::parseAssignments(o->sets))
             quant::mergeOverride(options.overrides[name], ov);
-        if (options.modelPath.empty())
-            throw Error("analyze: give a MODEL or a --project that names one");
+        if (options.modelPath.empty()) throw Error("analyze: give a MODEL or a --project that names one");
 
         TerminalProgress progress;
         pipeline::Pipeline build(options);
@@ -220,23 +216,18 @@ void addAnalyzeCommand(CLI::App& app, Context&)
             nlohmann::json applied = nlohmann::json::object();
             for (const auto& [name, ov] : appliedOverrides) {
                 nlohmann::json e = nlohmann::json::object();
-                if (ov.weightBits)
-                    e["wbits"] = *ov.weightBits;
-                if (ov.activationBits)
-                    e["abits"] = *ov.activationBits;
+                if (ov.weightBits) e["wbits"] = *ov.weightBits;
+                if (ov.activationBits) e["abits"] = *ov.activationBits;
                 if (ov.weightScheme)
                     e["scheme"] = *ov.weightScheme == ir::WeightScheme::PowerOfTwo ? "pow2" : "uniform";
-                if (ov.templateKind)
-                    e["template"] = std::string(ir::toString(*ov.templateKind));
-                if (ov.groupSize)
-                    e["group"] = *ov.groupSize;
+                if (ov.templateKind) e["template"] = std::string(ir::toString(*ov.templateKind));
+                if (ov.groupSize) e["group"] = *ov.groupSize;
                 applied[name] = e;
             }
             j["overrides"] = applied;
             j["options"] = { { "lutInputs", analysisOptions.lutInputs }, { "parallelism", analysisOptions.parallelism },
                 { "groupSize", analysisOptions.groupSize }, { "tlmacEffort", analysisOptions.tlmac.effort } };
-            if (!accuracy.is_null())
-                j["accuracy"] = accuracy;
+            if (!accuracy.is_null()) j["accuracy"] = accuracy;
             std::printf("%s\n", j.dump(2).c_str());
             return;
         }
@@ -248,15 +239,18 @@ void addAnalyzeCommand(CLI::App& app, Context&)
         printCostHeader();
         for (const auto& c : stats.totals)
             printCostRow(c, false, !c.available);
-        std::printf("    %-10s %10lld %9lld %5lld %7.1f %11lld\n", "selected", static_cast<long long>(stats.selectedTotal.lut),
-            static_cast<long long>(stats.selectedTotal.ff), static_cast<long long>(stats.selectedTotal.dsp),
-            stats.selectedTotal.bram, static_cast<long long>(stats.selectedTotal.cycles));
+        std::printf("    %-10s %10lld %9lld %5lld %7.1f %11lld\n", "selected",
+            static_cast<long long>(stats.selectedTotal.lut), static_cast<long long>(stats.selectedTotal.ff),
+            static_cast<long long>(stats.selectedTotal.dsp), stats.selectedTotal.bram,
+            static_cast<long long>(stats.selectedTotal.cycles));
         if (!accuracy.is_null()) {
             std::printf("\naccuracy on %lld samples (top-1, float reference / integer golden model)\n",
                 static_cast<long long>(accuracy["baseline"]["samples"].get<int64_t>()));
-            std::printf("    as imported      %6.2f %% / %6.2f %%\n", 100 * accuracy["baseline"]["floatAccuracy"].get<double>(),
+            std::printf("    as imported      %6.2f %% / %6.2f %%\n",
+                100 * accuracy["baseline"]["floatAccuracy"].get<double>(),
                 100 * accuracy["baseline"]["intAccuracy"].get<double>());
-            std::printf("    with overrides   %6.2f %% / %6.2f %%\n", 100 * accuracy["overridden"]["floatAccuracy"].get<double>(),
+            std::printf("    with overrides   %6.2f %% / %6.2f %%\n",
+                100 * accuracy["overridden"]["floatAccuracy"].get<double>(),
                 100 * accuracy["overridden"]["intAccuracy"].get<double>());
         }
         for (const std::string& note : stats.notes)

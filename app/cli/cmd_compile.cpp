@@ -23,9 +23,9 @@ namespace {
 
 ir::TemplateKind parseTemplate(const std::string& name)
 {
-    if (const auto kind = ir::templateFromString(name))
-        return *kind;
-    throw Error("--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph");
+    if (const auto kind = ir::templateFromString(name)) return *kind;
+    throw Error(
+        "--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph");
 }
 
 } // namespace
@@ -47,7 +47,8 @@ void addCompileCommand(CLI::App& app, Context&)
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("compile", "Compile a quantised model into Verilog with test vectors");
     cmd->add_option("model", o->model, "ONNX / QONNX model file (default: the project's model)");
-    cmd->add_option("--project", o->project, "A .luthier project: model, per-layer overrides, compiler options, dataset");
+    cmd->add_option(
+        "--project", o->project, "A .luthier project: model, per-layer overrides, compiler options, dataset");
     cmd->add_option("-o,--output", o->out, "Design folder to write")->required();
     cmd->add_option("--set", o->sets,
         "Override LAYER.KEY=VALUE (KEY: wbits, abits, scheme=uniform|pow2, template, group, tables=FILE.json; "
@@ -61,14 +62,16 @@ void addCompileCommand(CLI::App& app, Context&)
     cmd->add_option("--group", o->group, "Weight group size G");
     cmd->add_option("--parallel", o->parallel, "Parallel outputs P per step (TLMAC) / MAC lanes (dsp, shift-add)");
     cmd->add_option("--template", o->templateName,
-        "Template of every layer: tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph (a project's per-layer "
-        "template wins)")
+           "Template of every layer: tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph (a project's "
+           "per-layer "
+           "template wins)")
         ->capture_default_str();
     cmd->add_option("--pipeline", o->pipeline,
            "Adder levels between pipeline registers (unrolled, lut-dense, lut-na, adder-graph; 0: none)")
         ->check(CLI::Range(0, 64))
         ->capture_default_str();
-    cmd->add_option("--adder-depth", o->adderDepth, "Adder-graph template: most adders from input to output (0: no bound)")
+    cmd->add_option(
+           "--adder-depth", o->adderDepth, "Adder-graph template: most adders from input to output (0: no bound)")
         ->check(CLI::Range(0, 64));
     cmd->add_flag("--argmax", o->argmax, "Add the argmax output block: the design outputs the class index");
     cmd->add_option("--lut-na-chunk", o->lutNaChunk, "LUT-NA activation chunk bits k (default: cheapest per layer)")
@@ -78,20 +81,13 @@ void addCompileCommand(CLI::App& app, Context&)
         const auto start = std::chrono::steady_clock::now();
         // The project first, then every flag the user gave on top of it.
         pipeline::Options options;
-        if (!o->project.empty())
-            options = pipeline::fromProject(project::loadProject(o->project));
-        if (!o->model.empty())
-            options.modelPath = o->model;
-        if (!o->inputs.empty())
-            options.datasetInputs = o->inputs;
-        if (o->project.empty() || cmd->count("--lut-inputs"))
-            options.lutInputs = o->lutInputs;
-        if (o->project.empty() || cmd->count("--parallel"))
-            options.parallelism = o->parallel;
-        if (o->project.empty() || cmd->count("--effort"))
-            options.effort = o->effort;
-        if (o->project.empty() || cmd->count("--input-bits"))
-            options.lowering.inputBits = o->lower.inputBits;
+        if (!o->project.empty()) options = pipeline::fromProject(project::loadProject(o->project));
+        if (!o->model.empty()) options.modelPath = o->model;
+        if (!o->inputs.empty()) options.datasetInputs = o->inputs;
+        if (o->project.empty() || cmd->count("--lut-inputs")) options.lutInputs = o->lutInputs;
+        if (o->project.empty() || cmd->count("--parallel")) options.parallelism = o->parallel;
+        if (o->project.empty() || cmd->count("--effort")) options.effort = o->effort;
+        if (o->project.empty() || cmd->count("--input-bits")) options.lowering.inputBits = o->lower.inputBits;
         if (o->project.empty() || cmd->count("--input-frac"))
             options.lowering.inputFractionBits = o->lower.inputFractionBits;
         options.groupSize = o->group;
@@ -103,8 +99,7 @@ void addCompileCommand(CLI::App& app, Context&)
         options.defaultTemplate = parseTemplate(o->templateName);
         for (const auto& [name, ov] : quant::parseAssignments(o->sets))
             quant::mergeOverride(options.overrides[name], ov);
-        if (options.modelPath.empty())
-            throw Error("compile: give a MODEL or a --project that names one");
+        if (options.modelPath.empty()) throw Error("compile: give a MODEL or a --project that names one");
 
         const std::string inputs = options.datasetInputs;
         pipeline::Pipeline build(std::move(options));
@@ -119,17 +114,15 @@ void addCompileCommand(CLI::App& app, Context&)
             "latency", "interval");
         for (const auto& layer : design.layers) {
             std::string kind = layer.argmax ? "argmax" : std::string(ir::toString(layer.kind));
-            if (layer.dense && layer.dense->tables)
-                kind += " learned";
-            std::printf("%-24.24s %-16s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(), kind.c_str(),
-                (long long)layer.inputCount,
-                (long long)layer.outputCount, (long long)layer.estimate.lut, (long long)layer.estimate.ff,
-                (long long)layer.estimate.dsp, (long long)layer.cycles, (long long)layer.interval);
+            if (layer.dense && layer.dense->tables) kind += " learned";
+            std::printf("%-24.24s %-16s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(),
+                kind.c_str(), (long long)layer.inputCount, (long long)layer.outputCount, (long long)layer.estimate.lut,
+                (long long)layer.estimate.ff, (long long)layer.estimate.dsp, (long long)layer.cycles,
+                (long long)layer.interval);
         }
         bool tlmacHeader = false;
         for (const auto& layer : design.layers) {
-            if (!layer.tlmac)
-                continue;
+            if (!layer.tlmac) continue;
             if (!tlmacHeader)
                 std::printf("TLMAC %-18s %7s %6s %5s %7s %11s %11s\n", "layer", "steps", "clus", "uniq", "arrays",
                     "greedy/spec", "wires");

@@ -10,10 +10,9 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 namespace luthier::cli {
 
@@ -65,8 +64,8 @@ void addEvalCommand(CLI::App& app, Context&)
         Progress none;
         const ir::Graph& graph = *build.imported(none);
         const sim::Dataset& data = *build.inputs(none);
-        const std::vector<int64_t> labels = o->labels.empty() ? std::vector<int64_t> {}
-                                                              : sim::loadLabels(o->labels, data.count);
+        const std::vector<int64_t> labels
+            = o->labels.empty() ? std::vector<int64_t> {} : sim::loadLabels(o->labels, data.count);
         const quant::IntGraph& ig = *build.ints(none);
         std::vector<std::string> notes = build.notes(none); // preparation first, then lowering
         notes.insert(notes.end(), ig.notes.begin(), ig.notes.end());
@@ -78,8 +77,7 @@ void addEvalCommand(CLI::App& app, Context&)
         nlohmann::json j = sim::toJson(e);
         j["model"] = graph.name;
         j["notes"] = notes;
-        if (o->json != "-")
-            printEvaluation(graph, e);
+        if (o->json != "-") printEvaluation(graph, e);
         for (const std::string& note : notes)
             std::fprintf(stderr, "note: %s\n", note.c_str());
         if (o->json == "-")

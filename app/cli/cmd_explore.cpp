@@ -11,13 +11,12 @@
 #include "util/error.h"
 #include "util/parallel.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace luthier::cli {
@@ -51,8 +50,7 @@ std::vector<int> parseBitList(const std::string& text, const std::string& flag)
     }
     std::sort(bits.begin(), bits.end());
     bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
-    if (bits.empty())
-        throw Error(flag + ": no bit-widths given");
+    if (bits.empty()) throw Error(flag + ": no bit-widths given");
     return bits;
 }
 
@@ -69,11 +67,9 @@ struct Config {
 void markPareto(std::vector<Config>& configs)
 {
     for (Config& c : configs) {
-        if (!c.error.empty())
-            continue;
+        if (!c.error.empty()) continue;
         c.pareto = std::none_of(configs.begin(), configs.end(), [&](const Config& d) {
-            if (&d == &c || !d.error.empty())
-                return false;
+            if (&d == &c || !d.error.empty()) return false;
             const bool noWorse = d.accuracy.intAccuracy >= c.accuracy.intAccuracy && d.cost.lut <= c.cost.lut;
             const bool better = d.accuracy.intAccuracy > c.accuracy.intAccuracy || d.cost.lut < c.cost.lut;
             return noWorse && better;
@@ -124,7 +120,8 @@ void addExploreCommand(CLI::App& app, Context&)
                 abits.push_back(b);
         const auto kind = ir::templateFromString(o->templateName);
         if (!kind)
-            throw Error("--template: '" + o->templateName + "' is not one of tlmac, unrolled, lutdense, shiftadd, lutna, dsp");
+            throw Error(
+                "--template: '" + o->templateName + "' is not one of tlmac, unrolled, lutdense, shiftadd, lutna, dsp");
         if (o->scheme != "uniform" && o->scheme != "pow2")
             throw Error("--scheme: '" + o->scheme + "' is not uniform or pow2");
         const ir::WeightScheme scheme = o->scheme == "pow2" ? ir::WeightScheme::PowerOfTwo : ir::WeightScheme::Uniform;
@@ -169,8 +166,7 @@ void addExploreCommand(CLI::App& app, Context&)
                     pipeline::Options options = base;
                     options.overrides[quant::kAllLayers].weightBits = c.wbits;
                     options.overrides[quant::kAllLayers].weightScheme = scheme;
-                    if (c.abits)
-                        options.overrides[quant::kAllLayers].activationBits = c.abits;
+                    if (c.abits) options.overrides[quant::kAllLayers].activationBits = c.abits;
                     options.lowering.ptqWeightBits = c.wbits;
                     options.ptqActivationBits = c.abits.value_or(o->ptqActivationBits);
                     pipeline::Pipeline point = sweep.variant(std::move(options));
@@ -192,8 +188,8 @@ void addExploreCommand(CLI::App& app, Context&)
                     std::fprintf(stderr, "[%zu/%zu] %s: %.2f %% top-1, %lld LUT\n", finished, configs.size(),
                         configName(c).c_str(), 100 * c.accuracy.intAccuracy, static_cast<long long>(c.cost.lut));
                 else
-                    std::fprintf(stderr, "[%zu/%zu] %s: %s\n", finished, configs.size(), configName(c).c_str(),
-                        c.error.c_str());
+                    std::fprintf(
+                        stderr, "[%zu/%zu] %s: %s\n", finished, configs.size(), configName(c).c_str(), c.error.c_str());
             });
         markPareto(configs);
 
@@ -205,9 +201,10 @@ void addExploreCommand(CLI::App& app, Context&)
                 if (!c.error.empty()) {
                     j["error"] = c.error;
                 } else {
-                    j.update({ { "lut", c.cost.lut }, { "ff", c.cost.ff }, { "dsp", c.cost.dsp }, { "bram36", c.cost.bram },
-                        { "cycles", c.cost.cycles }, { "floatAccuracy", c.accuracy.floatAccuracy },
-                        { "intAccuracy", c.accuracy.intAccuracy }, { "pareto", c.pareto } });
+                    j.update(
+                        { { "lut", c.cost.lut }, { "ff", c.cost.ff }, { "dsp", c.cost.dsp }, { "bram36", c.cost.bram },
+                            { "cycles", c.cost.cycles }, { "floatAccuracy", c.accuracy.floatAccuracy },
+                            { "intAccuracy", c.accuracy.intAccuracy }, { "pareto", c.pareto } });
                 }
                 list.push_back(j);
             }

@@ -20,7 +20,8 @@
 
 namespace luthier::cli {
 
-void addExportCommand(CLI::App& app, Context&) {
+void addExportCommand(CLI::App& app, Context&)
+{
     struct Options {
         std::string design, vivado, part, constraints, project;
         double clockNs = 0, ioDelay = 0.2;
@@ -82,8 +83,7 @@ void addExportCommand(CLI::App& app, Context&) {
         std::printf("  constraints/clock.xdc     create_clock on %s, I/O delays %.3f ns\n", design.clock.c_str(),
             clockNs * options.ioDelayFraction);
         std::printf("  constraints/pblocks.xdc   %zu pblocks", pblocks.pblocks.size());
-        if (!deviceFile.empty())
-            std::printf(", sites from device model %s", deviceFile.c_str());
+        if (!deviceFile.empty()) std::printf(", sites from device model %s", deviceFile.c_str());
         std::printf("\n");
         for (const auto& pblock : pblocks.pblocks)
             std::printf("    %-22s %s (%zu site ranges)\n", pblock.instance.c_str(), pblock.layer.c_str(),

@@ -19,7 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // OUT/reports/x.rpt -> OUT (the export folder holds manifest.json); also accept it beside the report.
-fs::path findDesignDir(const fs::path& report) {
+fs::path findDesignDir(const fs::path& report)
+{
     const fs::path dir = fs::absolute(report).parent_path();
     for (const fs::path& candidate : { dir.parent_path(), dir }) {
         std::error_code ec;
@@ -28,7 +29,8 @@ fs::path findDesignDir(const fs::path& report) {
     return {};
 }
 
-nlohmann::json toJson(const exporter::UtilizationRow& row) {
+nlohmann::json toJson(const exporter::UtilizationRow& row)
+{
     return { { "instance", row.instance }, { "module", row.module }, { "depth", row.depth }, { "lut", row.totalLuts },
         { "logicLut", row.logicLuts }, { "lutram", row.lutrams }, { "srl", row.srls }, { "ff", row.ffs },
         { "ramb36", row.ramb36 }, { "ramb18", row.ramb18 }, { "bram", row.bram36() }, { "uram", row.uram },
@@ -37,7 +39,8 @@ nlohmann::json toJson(const exporter::UtilizationRow& row) {
 
 } // namespace
 
-void addImportReportCommand(CLI::App& app, Context&) {
+void addImportReportCommand(CLI::App& app, Context&)
+{
     struct Options {
         std::string report, design;
         bool json = false;

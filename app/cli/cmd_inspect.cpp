@@ -5,10 +5,9 @@
 #include "onnx/importer.h"
 #include "util/atomic_file.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 namespace luthier::cli {
 

@@ -28,14 +28,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void printUsage(const char* what, int64_t used, int64_t available) {
+void printUsage(const char* what, int64_t used, int64_t available)
+{
     std::printf("  %-5s %12s / %-12s %6.2f %%\n", what, device::withThousands(used).c_str(),
         device::withThousands(available).c_str(), available ? 100.0 * double(used) / double(available) : 0.0);
 }
 
 } // namespace
 
-void addPlaceCommand(CLI::App& app, Context&) {
+void addPlaceCommand(CLI::App& app, Context&)
+{
     struct Options {
         std::string dir, part, constraints;
         uint64_t seed = 1;
@@ -62,7 +64,8 @@ void addPlaceCommand(CLI::App& app, Context&) {
         const fs::path dir(o->dir);
         util::checkFolder(dir); // refuses a folder whose files do not match its completion record
         const fs::path manifestFile = dir / "manifest.json";
-        const nlohmann::json manifest = util::loadJsonFile(manifestFile, "the design manifest (is the folder a design compiled with `luthier-cli compile`?)");
+        const nlohmann::json manifest = util::loadJsonFile(
+            manifestFile, "the design manifest (is the folder a design compiled with `luthier-cli compile`?)");
         std::string part = o->part;
         if (part.empty() && manifest.contains("part") && manifest["part"].is_string())
             part = manifest["part"].get<std::string>();

@@ -54,8 +54,7 @@ void addRunCommand(CLI::App& app, Context&)
         shape.insert(shape.end(), out.shape.begin(), out.shape.end());
         sim::writeNpy(o->out, shape, std::vector<float>(out.values.begin(), out.values.end()));
         if (!o->outInts.empty()) {
-            if (o->floating)
-                throw Error("--out-ints needs the integer model");
+            if (o->floating) throw Error("--out-ints needs the integer model");
             sim::writeNpy(o->outInts, shape, out.ints);
         }
         std::printf("%s: %lld samples through the %s model in %.3f s -> %s %s\n", graph.name.c_str(),

@@ -24,7 +24,8 @@ void addSynthCommand(CLI::App& app, Context&)
         int memoryLimitGb = 0;
     };
     auto o = std::make_shared<Options>();
-    CLI::App* cmd = app.add_subcommand("synth", "Synthesise a compiled design's layers with Yosys; compare with the estimate");
+    CLI::App* cmd
+        = app.add_subcommand("synth", "Synthesise a compiled design's layers with Yosys; compare with the estimate");
     cmd->add_option("dir", o->dir, "Design folder written by compile")->required();
     cmd->add_option("--layer", o->layers, "Only this layer (module or model name); repeatable");
     cmd->add_option("-j,--jobs", o->jobs, "Parallel Yosys processes")->check(CLI::PositiveNumber);
@@ -68,8 +69,7 @@ void addSynthCommand(CLI::App& app, Context&)
                         "Fmax at most %.0f MHz; placed and routed it is lower\n",
                 double(slowest) / 1000.0, 1e6 / double(slowest));
         for (const auto& l : r.layers)
-            if (!l.synthesised() && !l.skipped)
-                throw Error("Yosys failed on " + l.module + " (listed above)");
+            if (!l.synthesised() && !l.skipped) throw Error("Yosys failed on " + l.module + " (listed above)");
     });
 }
 

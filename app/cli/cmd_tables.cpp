@@ -24,7 +24,8 @@ void addTablesCommand(CLI::App& app, Context&)
         std::vector<std::string> sets;
     };
     auto o = std::make_shared<Options>();
-    CLI::App* cmd = app.add_subcommand("tables", "Write a Dense layer's LUT-Dense tables as a learned-tables JSON file");
+    CLI::App* cmd
+        = app.add_subcommand("tables", "Write a Dense layer's LUT-Dense tables as a learned-tables JSON file");
     cmd->add_option("model", o->model, "ONNX / QONNX model file (default: the project's model)");
     cmd->add_option("--project", o->project, "A .luthier project: model and per-layer overrides");
     cmd->add_option("--layer", o->layer, "The Dense layer, named as `luthier-cli inspect` prints it")->required();
@@ -32,12 +33,9 @@ void addTablesCommand(CLI::App& app, Context&)
     cmd->add_option("--set", o->sets, "Override LAYER.KEY=VALUE as in compile (e.g. L.wbits=3); wins over the project");
     cmd->callback([o] {
         pipeline::Options options;
-        if (!o->project.empty())
-            options = pipeline::fromProject(project::loadProject(o->project));
-        if (!o->model.empty())
-            options.modelPath = o->model;
-        if (options.modelPath.empty())
-            throw Error("tables: give a MODEL or a --project that names one");
+        if (!o->project.empty()) options = pipeline::fromProject(project::loadProject(o->project));
+        if (!o->model.empty()) options.modelPath = o->model;
+        if (options.modelPath.empty()) throw Error("tables: give a MODEL or a --project that names one");
         for (const auto& [name, ov] : quant::parseAssignments(o->sets))
             quant::mergeOverride(options.overrides[name], ov);
         pipeline::Pipeline build(std::move(options));
@@ -46,13 +44,13 @@ void addTablesCommand(CLI::App& app, Context&)
         int index = -1;
         std::string dense;
         for (size_t i = 0; i < graph.layers.size(); ++i) {
-            if (graph.layers[i].name == o->layer)
-                index = int(i);
+            if (graph.layers[i].name == o->layer) index = int(i);
             if (graph.layers[i].kind == ir::LayerKind::Dense)
                 dense += (dense.empty() ? "" : ", ") + graph.layers[i].name;
         }
         if (index < 0)
-            throw Error("tables: model '" + graph.name + "' has no layer '" + o->layer + "' (Dense layers: " + dense + ")");
+            throw Error(
+                "tables: model '" + graph.name + "' has no layer '" + o->layer + "' (Dense layers: " + dense + ")");
         const quant::IntGraph& ints = *build.ints(none);
         const quant::IntLayer& layer = ints.layers[size_t(index)];
         ir::LearnedTables tables = layer.tables ? *layer.tables : quant::exactProductTables(ints, index);
@@ -61,8 +59,8 @@ void addTablesCommand(CLI::App& app, Context&)
         int64_t present = 0;
         for (uint8_t p : tables.present)
             present += p;
-        std::printf("%s: %lld of %lld x %lld tables of 2^%d entries (%s) -> %s\n", o->layer.c_str(),
-            (long long)present, (long long)tables.outputs, (long long)tables.inputs, tables.inputBits,
+        std::printf("%s: %lld of %lld x %lld tables of 2^%d entries (%s) -> %s\n", o->layer.c_str(), (long long)present,
+            (long long)tables.outputs, (long long)tables.inputs, tables.inputBits,
             layer.tables ? ("learned, from " + layer.tables->origin).c_str() : "the layer's exact products",
             o->out.c_str());
         util::flushStdout();

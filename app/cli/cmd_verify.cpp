@@ -23,7 +23,8 @@ void addVerifyCommand(CLI::App& app, Context& context)
         int jobs = 0;
     };
     auto o = std::make_shared<Options>();
-    CLI::App* cmd = app.add_subcommand("verify", "Check a compiled design bit-exactly against the golden model (Verilator)");
+    CLI::App* cmd
+        = app.add_subcommand("verify", "Check a compiled design bit-exactly against the golden model (Verilator)");
     cmd->add_option("dir", o->dir, "Design folder written by compile")->required();
     cmd->add_option("--vectors", o->vectors, "Use only the first N vectors");
     cmd->add_option("--mismatches", o->mismatches, "Mismatches to list");

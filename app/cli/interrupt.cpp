@@ -18,7 +18,7 @@ std::atomic<int> g_interruptible { 0 }; // live InterruptibleProgress objects
 
 void setDefaultAction(int sig)
 {
-    struct sigaction action {};
+    struct sigaction action { };
     action.sa_handler = SIG_DFL;
     sigemptyset(&action.sa_mask);
     ::sigaction(sig, &action, nullptr);
@@ -40,7 +40,7 @@ extern "C" void onInterrupt(int sig)
 void installInterruptHandlers()
 {
     for (int sig : { SIGINT, SIGTERM }) {
-        struct sigaction action {};
+        struct sigaction action { };
         action.sa_handler = onInterrupt;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;

@@ -1,6 +1,5 @@
 #include "model_run_options.h"
 
-
 namespace luthier::cli {
 
 void addModelInputOptions(CLI::App* cmd, ModelRunOptions& o)

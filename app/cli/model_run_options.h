@@ -7,7 +7,6 @@
 #include "quant/lower.h"
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 namespace luthier::cli {

@@ -20,7 +20,8 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("LUT-network workbench for FPGA soft logic"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A .luthier project or an .onnx model to open"), QStringLiteral("[path]"));
+    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A .luthier project or an .onnx model to open"),
+        QStringLiteral("[path]"));
     parser.process(app);
 
     using namespace luthier::widgets;
@@ -31,8 +32,7 @@ int main(int argc, char** argv)
     // the requested file is open, so recovering asks first whether to save that file's changes.
     const QStringList args = parser.positionalArguments();
     QTimer::singleShot(0, &window, [&window, args] {
-        if (!args.isEmpty())
-            window.openPath(args.front());
+        if (!args.isEmpty()) window.openPath(args.front());
         window.offerRecovery();
     });
     return app.exec();

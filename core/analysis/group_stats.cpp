@@ -61,8 +61,7 @@ public:
         std::string bytes(size_t(m_groupSize) * sizeof(int32_t), '\0');
         std::memcpy(bytes.data(), group, bytes.size());
         auto [it, inserted] = m_ids.emplace(std::move(bytes), m_interned.size());
-        if (inserted)
-            m_interned.push_back(it->first);
+        if (inserted) m_interned.push_back(it->first);
         return it->second;
     }
 
@@ -99,8 +98,7 @@ std::vector<std::pair<uint64_t, int64_t>> countKeys(const std::vector<uint64_t>&
         for (uint64_t k : keys)
             ++counts[size_t(k)];
         for (uint64_t k = 0; k < space; ++k)
-            if (counts[size_t(k)])
-                result.emplace_back(k, counts[size_t(k)]);
+            if (counts[size_t(k)]) result.emplace_back(k, counts[size_t(k)]);
         return result;
     }
     std::vector<uint64_t> sorted = keys;
@@ -116,8 +114,8 @@ std::vector<std::pair<uint64_t, int64_t>> countKeys(const std::vector<uint64_t>&
 }
 
 // Sum over slices of the distinct keys in the slice; `keys` is [output][slice], outputs split into conv groups.
-int64_t uniquePerSlice(const std::vector<uint64_t>& keys, int64_t outputs, int64_t slices, int64_t convGroups,
-    uint64_t space)
+int64_t uniquePerSlice(
+    const std::vector<uint64_t>& keys, int64_t outputs, int64_t slices, int64_t convGroups, uint64_t space)
 {
     const int64_t perGroup = outputs / convGroups;
     int64_t total = 0;
@@ -152,8 +150,7 @@ int64_t uniquePerSlice(const std::vector<uint64_t>& keys, int64_t outputs, int64
 
 double GroupStats::topShare(int64_t k) const
 {
-    if (totalGroups == 0)
-        return 0.0;
+    if (totalGroups == 0) return 0.0;
     const size_t n = size_t(std::clamp<int64_t>(k, 0, int64_t(frequencies.size())));
     return double(std::accumulate(frequencies.begin(), frequencies.begin() + ptrdiff_t(n), int64_t(0)))
         / double(totalGroups);
@@ -164,8 +161,7 @@ int64_t GroupStats::groupsCovering(double share) const
     int64_t covered = 0;
     for (size_t i = 0; i < frequencies.size(); ++i) {
         covered += frequencies[i];
-        if (double(covered) >= share * double(totalGroups))
-            return int64_t(i + 1);
+        if (double(covered) >= share * double(totalGroups)) return int64_t(i + 1);
     }
     return int64_t(frequencies.size());
 }
@@ -184,8 +180,7 @@ WeightHistogram weightHistogram(const IntWeights& weights)
 {
     WeightHistogram h;
     h.total = int64_t(weights.values.size());
-    if (weights.values.empty())
-        return h;
+    if (weights.values.empty()) return h;
     const auto [lo, hi] = std::minmax_element(weights.values.begin(), weights.values.end());
     h.minLevel = *lo;
     h.maxLevel = *hi;
@@ -194,8 +189,7 @@ WeightHistogram weightHistogram(const IntWeights& weights)
         for (int32_t v : weights.values)
             ++counts[size_t(int64_t(v) - *lo)];
         for (size_t i = 0; i < counts.size(); ++i)
-            if (counts[i])
-                h.counts[int32_t(int64_t(i) + *lo)] = counts[i];
+            if (counts[i]) h.counts[int32_t(int64_t(i) + *lo)] = counts[i];
     } else {
         for (int32_t v : weights.values)
             ++h.counts[v];
@@ -207,10 +201,8 @@ WeightHistogram weightHistogram(const IntWeights& weights)
 
 GroupStats groupStats(const IntWeights& w, int groupSize)
 {
-    if (groupSize <= 0)
-        groupSize = defaultGroupSize(w);
-    if (groupSize > 64)
-        throw Error("group size " + std::to_string(groupSize) + " is larger than 64");
+    if (groupSize <= 0) groupSize = defaultGroupSize(w);
+    if (groupSize > 64) throw Error("group size " + std::to_string(groupSize) + " is larger than 64");
     GroupStats s;
     s.groupSize = groupSize;
     const Layout l = layoutFor(w, groupSize);
@@ -218,8 +210,7 @@ GroupStats groupStats(const IntWeights& w, int groupSize)
     s.groupsPerOutput = l.rowsPerOutput * l.groupsPerRow;
     s.totalGroups = w.outChannels * s.groupsPerOutput;
     s.paddedWeights = l.rowsPerOutput * (l.groupsPerRow * groupSize - l.rowLength);
-    if (s.totalGroups == 0)
-        return s;
+    if (s.totalGroups == 0) return s;
 
     int32_t lo = 0, hi = 0; // padding inserts 0, so 0 is always in range
     for (int32_t v : w.values) {

@@ -11,8 +11,7 @@ namespace {
 // Index of the per-channel quantiser parameter for flat weight index i.
 int64_t channelOf(const ir::QuantSpec& quant, const ir::Shape& shape, int64_t i)
 {
-    if (!quant.perChannel())
-        return 0;
+    if (!quant.perChannel()) return 0;
     const int axis = quant.axis < 0 ? 0 : quant.axis;
     int64_t inner = 1;
     for (size_t d = size_t(axis) + 1; d < shape.size(); ++d)
@@ -25,16 +24,14 @@ int64_t channelOf(const ir::QuantSpec& quant, const ir::Shape& shape, int64_t i)
 IntWeights integerWeights(const ir::Layer& layer)
 {
     const std::string where = "layer '" + layer.name + "'";
-    if (!ir::hasWeights(layer.kind))
-        throw Error(where + " (" + ir::toString(layer.kind) + ") has no weights");
+    if (!ir::hasWeights(layer.kind)) throw Error(where + " (" + ir::toString(layer.kind) + ") has no weights");
     const ir::QuantSpec& quant = layer.weightQuant;
     if (!quant.quantised())
         throw Error(where + " has float weights: give it a weight bit-width (post-training quantisation)");
     const ir::Shape& shape = layer.weight.shape;
     IntWeights w;
     if (layer.kind == ir::LayerKind::Dense) {
-        if (shape.size() != 2)
-            throw Error(where + ": dense weight shape " + ir::toString(shape) + " is not {out, in}");
+        if (shape.size() != 2) throw Error(where + ": dense weight shape " + ir::toString(shape) + " is not {out, in}");
         w.outChannels = shape[0];
         w.inPerGroup = shape[1];
     } else {
@@ -62,7 +59,8 @@ IntWeights integerWeights(const ir::Layer& layer)
         const double zp = quant.zeroPointAt(c);
         if (zp != std::floor(zp))
             throw Error(where + ": weight zero point " + std::to_string(zp) + " is not an integer");
-        const int64_t q = quant.bipolar ? quant.toInt(layer.weight.data[i], c) : quant.toInt(layer.weight.data[i], c) - int64_t(zp);
+        const int64_t q
+            = quant.bipolar ? quant.toInt(layer.weight.data[i], c) : quant.toInt(layer.weight.data[i], c) - int64_t(zp);
         w.values[i] = int32_t(q);
     }
     return w;
@@ -92,13 +90,10 @@ const ir::QuantSpec* inputActivationQuant(const ir::Graph& graph, int index)
     int current = index;
     for (size_t guard = 0; guard <= graph.layers.size(); ++guard) {
         const ir::Layer& layer = graph.layers[size_t(current)];
-        if (layer.inputs.empty())
-            return nullptr;
+        if (layer.inputs.empty()) return nullptr;
         const ir::Layer& producer = graph.layers[size_t(layer.inputs[0])];
-        if (const ir::QuantSpec* q = producer.outputQuant())
-            return q;
-        if (!passesValuesThrough(producer.kind))
-            return nullptr;
+        if (const ir::QuantSpec* q = producer.outputQuant()) return q;
+        if (!passesValuesThrough(producer.kind)) return nullptr;
         current = layer.inputs[0];
     }
     return nullptr;
@@ -107,8 +102,7 @@ const ir::QuantSpec* inputActivationQuant(const ir::Graph& graph, int index)
 int64_t inputElements(const ir::Graph& graph, int index)
 {
     const ir::Layer& layer = graph.layers[size_t(index)];
-    if (layer.inputs.empty())
-        return 0;
+    if (layer.inputs.empty()) return 0;
     return ir::elementCount(graph.layers[size_t(layer.inputs[0])].outShape);
 }
 

@@ -57,8 +57,7 @@ int loweredIndex(const quant::IntGraph& lowered, int index)
 {
     for (size_t i = 0; i < lowered.layers.size(); ++i) {
         const quant::IntLayer& l = lowered.layers[i];
-        if (l.source == index && (l.kind == ir::LayerKind::Dense || l.kind == ir::LayerKind::Conv))
-            return int(i);
+        if (l.source == index && (l.kind == ir::LayerKind::Dense || l.kind == ir::LayerKind::Conv)) return int(i);
     }
     return -1;
 }
@@ -91,21 +90,21 @@ void useCompilerEstimates(LayerStats& s, const quant::IntGraph& lowered, const A
     constexpr int64_t kMaxParallelMappedWeights = int64_t(1) << 20;
     constexpr int64_t kMaxAdderGraphMappedWeights = int64_t(1) << 13;
     for (arch::cost::Cost& c : costs) {
-        if (std::find(wanted.begin(), wanted.end(), c.kind) == wanted.end())
-            continue;
+        if (std::find(wanted.begin(), wanted.end(), c.kind) == wanted.end()) continue;
         const bool parallel = c.kind == ir::TemplateKind::Unrolled || c.kind == ir::TemplateKind::LutDense
             || c.kind == ir::TemplateKind::LutNa;
         const int64_t limit = c.kind == ir::TemplateKind::AdderGraph ? kMaxAdderGraphMappedWeights
-            : parallel                                                ? kMaxParallelMappedWeights
-                                                                      : INT64_MAX;
+            : parallel                                               ? kMaxParallelMappedWeights
+                                                                     : INT64_MAX;
         if (s.weights > limit) {
             c.formula = "analytic model (" + std::to_string(s.weights) + " weights: the statistics map the "
                 + std::string(ir::toString(c.kind)) + " template up to " + std::to_string(limit)
                 + "; `compile` gives the estimate): " + c.formula;
             continue;
         }
-        const std::string model = c.available ? "the analytic model says " + std::to_string(c.lut) + " LUT: " + c.formula
-                                               : "the analytic model: " + c.formula;
+        const std::string model = c.available
+            ? "the analytic model says " + std::to_string(c.lut) + " LUT: " + c.formula
+            : "the analytic model: " + c.formula;
         c.fromCompiler = true;
         try {
             const arch::HwLayer hw = arch::mapWeightLayer(lowered, index, c.kind, map);
@@ -155,8 +154,7 @@ arch::tlmac::LayerWeights tlmacWeights(const IntWeights& weights, int groupSize)
 const arch::cost::Cost& LayerStats::cost(ir::TemplateKind kind) const
 {
     for (const arch::cost::Cost& c : costs)
-        if (c.kind == kind)
-            return c;
+        if (c.kind == kind) return c;
     throw Error("layer '" + name + "' has no cost for template " + std::string(ir::toString(kind)));
 }
 
@@ -173,19 +171,18 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     s.weightBits = w.bits;
     s.weightSigned = w.isSigned;
     s.weightFormat = layer.weightQuant.describe();
-    if (layer.weightQuant.scheme == ir::WeightScheme::PowerOfTwo)
-        s.weightFormat += " (power-of-two levels 0, +-2^e)";
+    if (layer.weightQuant.scheme == ir::WeightScheme::PowerOfTwo) s.weightFormat += " (power-of-two levels 0, +-2^e)";
     if (const ir::QuantSpec* a = inputActivationQuant(graph, index)) {
         s.activationBits = a->bits;
     } else {
-        const bool fromInput = !layer.inputs.empty() && graph.layers[size_t(layer.inputs[0])].kind == ir::LayerKind::Input;
+        const bool fromInput
+            = !layer.inputs.empty() && graph.layers[size_t(layer.inputs[0])].kind == ir::LayerKind::Input;
         s.activationBits = fromInput ? options.lowering.inputBits : options.defaultActivationBits;
         s.activationAssumed = true;
         s.notes.push_back("input activations are float: costs assume " + std::to_string(s.activationBits) + " bits"
             + (fromInput ? std::string(", the input quantiser the lowering inserts (--input-bits)") : std::string()));
     }
-    if (const ir::QuantSpec* out = layer.outputQuant())
-        s.outputBits = out->bits;
+    if (const ir::QuantSpec* out = layer.outputQuant()) s.outputBits = out->bits;
     s.outChannels = w.outChannels;
     s.fanIn = w.fanIn();
     s.weights = int64_t(w.values.size());
@@ -195,15 +192,14 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     s.histogram = weightHistogram(w);
     const auto custom = options.layerGroupSize.find(layer.name);
     int groupSize = custom != options.layerGroupSize.end() ? custom->second : options.groupSize;
-    if (groupSize <= 0)
-        groupSize = defaultGroupSize(w, options.lutInputs);
+    if (groupSize <= 0) groupSize = defaultGroupSize(w, options.lutInputs);
     s.groups = groupStats(w, groupSize);
     for (int64_t k : options.topK)
         s.topShares.emplace_back(k, s.groups.topShare(k));
     if (s.groups.paddedWeights > 0)
-        s.notes.push_back("rows of " + std::to_string(s.groups.rowLength) + " weights are not a multiple of G="
-            + std::to_string(groupSize) + ": padded with " + std::to_string(s.groups.paddedWeights)
-            + " zero weights per output");
+        s.notes.push_back("rows of " + std::to_string(s.groups.rowLength)
+            + " weights are not a multiple of G=" + std::to_string(groupSize) + ": padded with "
+            + std::to_string(s.groups.paddedWeights) + " zero weights per output");
 
     arch::cost::CostInput& in = s.costInput;
     in.conv = layer.kind == ir::LayerKind::Conv;
@@ -229,8 +225,8 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     in.parallelism = options.parallelism;
     if (options.planTlmac) {
         if (groupSize > options.lutInputs) {
-            s.notes.push_back("TLMAC needs G <= K: G=" + std::to_string(groupSize) + ", K="
-                + std::to_string(options.lutInputs));
+            s.notes.push_back(
+                "TLMAC needs G <= K: G=" + std::to_string(groupSize) + ", K=" + std::to_string(options.lutInputs));
         } else {
             arch::cost::TlmacNumbers numbers;
             s.tlmac = runTlmac(w, groupSize, options, progress, numbers);
@@ -281,8 +277,7 @@ ModelStats analyseGraph(const ir::Graph& graph, const AnalysisOptions& options, 
     }
     std::vector<int> weighted;
     for (int i = 0; i < int(graph.layers.size()); ++i)
-        if (ir::hasWeights(graph.layers[size_t(i)].kind))
-            weighted.push_back(i);
+        if (ir::hasWeights(graph.layers[size_t(i)].kind)) weighted.push_back(i);
     for (size_t n = 0; n < weighted.size(); ++n) {
         progress.checkpoint();
         const ir::Layer& layer = graph.layers[size_t(weighted[n])];

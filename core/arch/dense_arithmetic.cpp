@@ -28,7 +28,10 @@ int ceilLog2(int64_t n)
     return bits;
 }
 
-int adderTreeStages(int64_t terms, int every) { return every > 0 ? ceilLog2(terms) / every : 0; }
+int adderTreeStages(int64_t terms, int every)
+{
+    return every > 0 ? ceilLog2(terms) / every : 0;
+}
 
 namespace {
 
@@ -50,10 +53,8 @@ int addendBits(const Addend& a)
 // w-bit codes in one expression: k = 4 -> 4.25..4.4 LUT per column, 6 -> 7.5, 8 -> 11.75).
 int64_t columnLuts(int64_t n)
 {
-    if (n <= 1)
-        return 0;
-    if (n <= 3)
-        return n - 1;
+    if (n <= 1) return 0;
+    if (n <= 3) return n - 1;
     return (3 * n - 2) / 2;
 }
 
@@ -62,8 +63,7 @@ int64_t columnLuts(int64_t n)
 Resources sumResources(const std::vector<Addend>& addends)
 {
     Resources r;
-    if (addends.size() < 2)
-        return r;
+    if (addends.size() < 2) return r;
     int top = 0;
     for (const Addend& a : addends)
         top = std::max(top, a.shift + addendBits(a));
@@ -72,7 +72,8 @@ Resources sumResources(const std::vector<Addend>& addends)
     for (int column = 0; column < top; ++column) {
         int64_t n = 0;
         for (const Addend& a : addends)
-            n += column >= a.shift && (column < a.shift + addendBits(a) ? !(a.zeroBits >> (column - a.shift) & 1) : a.lo < 0);
+            n += column >= a.shift
+                && (column < a.shift + addendBits(a) ? !(a.zeroBits >> (column - a.shift) & 1) : a.lo < 0);
         r.lut += columnLuts(n);
     }
     r.carry = (top + 4) / 4;
@@ -89,7 +90,10 @@ struct SumNet {
     bool registered = false;
 };
 
-int netWidth(int64_t lo, int64_t hi) { return std::max(1, tlmac::signedBitsFor(lo, hi)); }
+int netWidth(int64_t lo, int64_t hi)
+{
+    return std::max(1, tlmac::signedBitsFor(lo, hi));
+}
 
 } // namespace
 
@@ -119,8 +123,7 @@ Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, in
         std::vector<TreeTerm> level = output.empty() ? std::vector<TreeTerm> { TreeTerm { 0, 0, -1 } } : output;
         for (int depth = 1; depth <= levels; ++depth) {
             const bool registered = every > 0 && depth % every == 0;
-            if (level.size() == 1 && !registered)
-                continue;
+            if (level.size() == 1 && !registered) continue;
             std::vector<TreeTerm> next;
             for (size_t k = 0; k < level.size(); k += 2) {
                 const bool pair = k + 1 < level.size();
@@ -132,8 +135,7 @@ Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, in
                 }
                 const auto [node, added] = nodes.emplace(std::make_tuple(a.product, b.product, registered), nextNode);
                 next.push_back({ a.lo + b.lo, a.hi + b.hi, node->second });
-                if (!added)
-                    continue;
+                if (!added) continue;
                 SumNet& sum = sums[nextNode++];
                 sum.width = netWidth(a.lo + b.lo, a.hi + b.hi);
                 sum.registered = registered;
@@ -143,8 +145,7 @@ Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, in
                     sum.operands.push_back({ { b.lo, b.hi, 0 }, b.product });
                     ++readers[b.product];
                 }
-                if (registered)
-                    r.ff += sum.width;
+                if (registered) r.ff += sum.width;
             }
             level = std::move(next);
         }
@@ -169,13 +170,12 @@ Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, in
         }
     }
     for (const auto& [net, addends] : folded)
-        if (!absorbed.count(net))
-            r += sumResources(addends);
+        if (!absorbed.count(net)) r += sumResources(addends);
     return r;
 }
 
-void RegisteredTableBits::addRead(const std::vector<int64_t>& addressBits, const std::vector<int64_t>& entries,
-    int width)
+void RegisteredTableBits::addRead(
+    const std::vector<int64_t>& addressBits, const std::vector<int64_t>& entries, int width)
 {
     // Constant address bits drop out: only the entries with them 0 are read, in address order.
     std::vector<int64_t> address;
@@ -191,8 +191,7 @@ void RegisteredTableBits::addRead(const std::vector<int64_t>& addressBits, const
     for (int b = 0; b < width; ++b) {
         Bit bit { address, {} };
         for (uint64_t a = 0; a < entries.size(); ++a)
-            if (!(a & padding))
-                bit.table.push_back((uint64_t(entries[a]) >> b & 1) != 0);
+            if (!(a & padding)) bit.table.push_back((uint64_t(entries[a]) >> b & 1) != 0);
         if (std::find(bit.table.begin(), bit.table.end(), !bit.table[0]) != bit.table.end())
             bits_.insert(std::move(bit)); // constant bits are neither registered nor looked up
     }
@@ -216,8 +215,7 @@ Resources RegisteredTableBits::resources(int lutInputs) const
             support += depends;
             bare = bare && (!depends || identity);
         }
-        if (!(bare && support == 1))
-            r.lut += int64_t(1) << std::max(0, support - lutInputs);
+        if (!(bare && support == 1)) r.lut += int64_t(1) << std::max(0, support - lutInputs);
     }
     return r;
 }
@@ -242,7 +240,8 @@ void finishParallelLayer(HwLayer& hw, DenseDatapath d, const std::vector<std::ve
 }
 
 void finishFoldedLayer(HwLayer& hw, ir::TemplateKind kind, DenseDatapath d, Resources lanes,
-    const tlmac::FoldedRom& rom, int wordBits, int codeRegisterBits) {
+    const tlmac::FoldedRom& rom, int wordBits, int codeRegisterBits)
+{
     const int k = d.lutInputs;
     const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
     Resources r = lanes;
@@ -269,7 +268,10 @@ void finishFoldedLayer(HwLayer& hw, ir::TemplateKind kind, DenseDatapath d, Reso
 namespace {
 
 // Two's complement bits of v.
-int constantBits(int64_t v) { return tlmac::signedBitsFor(v, v); }
+int constantBits(int64_t v)
+{
+    return tlmac::signedBitsFor(v, v);
+}
 
 // A comparison's LUTs when it has at most two 6-bit chunks: the lookahead unit is then plain logic (a $lcu of
 // width <= 2 takes no CARRY4) and abc maps the whole compare, a priority function of the bits the constant does
@@ -317,10 +319,8 @@ Resources comparatorResources(int sumBits, const std::vector<int64_t>& constants
 // about 3 LUTs each (measured on the bits of a 63- and 31-level encoder: 15 inputs 5 LUT, 31 11, 63 23).
 int64_t thermometerBitLuts(int64_t inputs)
 {
-    if (inputs <= 1)
-        return 0;
-    if (inputs <= 7)
-        return 1;
+    if (inputs <= 1) return 0;
+    if (inputs <= 7) return 1;
     return (3 * (inputs + 1) + 7) / 8 - 1;
 }
 
@@ -332,14 +332,15 @@ std::vector<ThermometerTerm> thermometerTerms(const DenseArithmetic& d, int64_t 
     const int64_t n = int64_t(levels.size()), step = int64_t(1) << bit;
     const int64_t never = (int64_t(1) << (d.compareBits - 1)) - 1, always = -(int64_t(1) << (d.compareBits - 1));
     // Comparison bit k: 1 when S reaches level k, 0 when it never can, -1 when it is a comparison.
-    auto known = [&](int64_t k) { return k >= n || levels[size_t(k)] == never ? 0 : levels[size_t(k)] == always ? 1 : -1; };
+    auto known = [&](int64_t k) {
+        return k >= n || levels[size_t(k)] == never ? 0 : levels[size_t(k)] == always ? 1 : -1;
+    };
     std::vector<ThermometerTerm> terms;
     // The count has `bit` set when it lies in [m 2^(bit+1) + 2^bit, (m + 1) 2^(bit+1)) for some m: bit
     // m 2^(bit+1) + 2^bit - 1 is set and bit (m + 1) 2^(bit+1) - 1 is not.
     for (int64_t set = step - 1; set < n; set += 2 * step) {
         const int64_t clear = set + step;
-        if (known(set) == 0 || known(clear) == 1)
-            continue;
+        if (known(set) == 0 || known(clear) == 1) continue;
         terms.push_back({ known(set) == 1 ? -1 : set, known(clear) == 0 ? -1 : clear });
     }
     return terms;
@@ -359,8 +360,7 @@ Resources denseOutputResources(const DenseArithmetic& d, int64_t outputs)
         const bool atLeast = d.compareSign[size_t(o)] > 0;
         std::vector<int64_t> constants;
         for (int64_t level : d.compareLevels[size_t(o)])
-            if (level != never && level != always)
-                constants.push_back(atLeast ? level : -level);
+            if (level != never && level != always) constants.push_back(atLeast ? level : -level);
         r += comparatorResources(d.accBits, constants, atLeast);
         for (int bit = 0; bit < d.outputBits; ++bit) {
             int64_t inputs = 0;
@@ -388,8 +388,8 @@ void setDensePorts(HwLayer& hw, const DenseArithmetic& d, int64_t outputs)
         { "out_data", false, int(outputs * d.outBits()) } };
 }
 
-DenseArithmetic denseArithmetic(const DenseSource& source, const std::vector<int32_t>& weights, int64_t outputs,
-    int64_t inputs)
+DenseArithmetic denseArithmetic(
+    const DenseSource& source, const std::vector<int32_t>& weights, int64_t outputs, int64_t inputs)
 {
     const quant::IntLayer& layer = source.layer;
     const quant::IntFormat& in = source.input;
@@ -397,8 +397,7 @@ DenseArithmetic denseArithmetic(const DenseSource& source, const std::vector<int
     DenseArithmetic d;
     d.inputs = inputs;
     const int64_t maxCode = in.maxCode();
-    if (maxCode < 1)
-        throw Error("layer " + label + ": its input format has a single level");
+    if (maxCode < 1) throw Error("layer " + label + ": its input format has a single level");
     d.inputBits = in.codeBits();
     // Learned tables hold acc's terms themselves, indexed by the code: S = acc.
     d.inputScale = in.bipolar && !layer.tables ? 2 : 1;

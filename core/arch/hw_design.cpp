@@ -22,25 +22,20 @@ std::string identifier(const std::string& raw, const std::string& fallback, std:
     // Collapse runs of '_' and trim them, so "/dense_1/MatMul" becomes "dense_1_matmul".
     std::string collapsed;
     for (char ch : id)
-        if (ch != '_' || (!collapsed.empty() && collapsed.back() != '_'))
-            collapsed += ch;
+        if (ch != '_' || (!collapsed.empty() && collapsed.back() != '_')) collapsed += ch;
     while (!collapsed.empty() && collapsed.back() == '_')
         collapsed.pop_back();
-    if (collapsed.size() > 48)
-        collapsed.resize(48);
-    if (collapsed.empty())
-        collapsed = fallback;
-    if (std::isdigit(static_cast<unsigned char>(collapsed[0])))
-        collapsed = "l_" + collapsed;
+    if (collapsed.size() > 48) collapsed.resize(48);
+    if (collapsed.empty()) collapsed = fallback;
+    if (std::isdigit(static_cast<unsigned char>(collapsed[0]))) collapsed = "l_" + collapsed;
     // Verilog-2001 keywords (lower case, as identifiers here are) cannot name a module.
-    static const std::set<std::string> keywords { "always", "and", "assign", "begin", "buf", "case", "casex",
-        "casez", "default", "defparam", "disable", "else", "end", "endcase", "endfunction", "endgenerate",
-        "endmodule", "endtask", "event", "for", "force", "forever", "fork", "function", "generate", "genvar", "if",
-        "initial", "inout", "input", "integer", "join", "localparam", "module", "nand", "negedge", "nor", "not",
-        "or", "output", "parameter", "posedge", "real", "reg", "release", "repeat", "signed", "specify", "task",
-        "time", "tri", "wait", "while", "wire", "xor", "xnor" };
-    if (keywords.count(collapsed))
-        collapsed += "_l";
+    static const std::set<std::string> keywords { "always", "and", "assign", "begin", "buf", "case", "casex", "casez",
+        "default", "defparam", "disable", "else", "end", "endcase", "endfunction", "endgenerate", "endmodule",
+        "endtask", "event", "for", "force", "forever", "fork", "function", "generate", "genvar", "if", "initial",
+        "inout", "input", "integer", "join", "localparam", "module", "nand", "negedge", "nor", "not", "or", "output",
+        "parameter", "posedge", "real", "reg", "release", "repeat", "signed", "specify", "task", "time", "tri", "wait",
+        "while", "wire", "xor", "xnor" };
+    if (keywords.count(collapsed)) collapsed += "_l";
     std::string unique = collapsed;
     for (int n = 2; !taken.insert(unique).second; ++n)
         unique = collapsed + "_" + std::to_string(n);
@@ -84,12 +79,11 @@ std::string layerLabel(const quant::IntGraph& graph, int index)
 
 // The layer's own template, else the design's. Learned tables are computed by LUT-Dense only, so they choose it
 // unless the layer's own template says otherwise, which is an error rather than a silent fallback to weights.
-ir::TemplateKind templateFor(const std::string& name, const quant::IntLayer& layer, const std::string& label,
-    const MapOptions& options)
+ir::TemplateKind templateFor(
+    const std::string& name, const quant::IntLayer& layer, const std::string& label, const MapOptions& options)
 {
     const auto it = options.layerTemplates.find(name);
-    if (!layer.tables)
-        return it != options.layerTemplates.end() ? it->second : options.defaultTemplate;
+    if (!layer.tables) return it != options.layerTemplates.end() ? it->second : options.defaultTemplate;
     if (it != options.layerTemplates.end() && it->second != ir::TemplateKind::LutDense)
         throw tablesNeedLutDense(layer, label, it->second);
     return ir::TemplateKind::LutDense;
@@ -100,8 +94,7 @@ ir::TemplateKind templateFor(const std::string& name, const quant::IntLayer& lay
 MapOptions layerOptions(const std::string& name, const MapOptions& options)
 {
     const auto it = options.layerGroupSizes.find(name);
-    if (it == options.layerGroupSizes.end())
-        return options;
+    if (it == options.layerGroupSizes.end()) return options;
     MapOptions own = options;
     own.tlmac.groupSize = it->second;
     return own;
@@ -111,8 +104,7 @@ MapOptions layerOptions(const std::string& name, const MapOptions& options)
 const quant::IntFormat& denseInputFormat(const quant::IntGraph& graph, int i, int output, const std::string& label)
 {
     const quant::IntLayer& layer = graph.layers[size_t(i)];
-    if (layer.inputs.size() != 1)
-        throw Error("RTL mapping: layer " + label + " must have one input");
+    if (layer.inputs.size() != 1) throw Error("RTL mapping: layer " + label + " must have one input");
     const int producer = producerOf(graph, layer.inputs[0]);
     const quant::IntFormat* format = producer == 0 ? &graph.inputFormat : graph.layers[size_t(producer)].outFormat();
     if (!format)
@@ -194,16 +186,15 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
             HwLayer hw = namedLayer(graph, int(i), templateFor(layerName(graph, int(i)), layer, label, options),
                 "layer" + std::to_string(design.layers.size()), taken);
             if (progress && layer.kind == ir::LayerKind::Conv)
-                progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
-                    "planning layer " + hw.module);
+                progress->report(
+                    double(design.layers.size()) / double(std::max(1, computeLayers)), "planning layer " + hw.module);
             const GraphContext context { graph, hwOf, design.layers, int(design.inputBits) };
             if (!mapGraphLayer(hw, context, int(i), int(i) == output, label,
                     [&](HwLayer& h, const DenseSource& s) { mapDenseLayer(h, s, options); })) {
                 hwOf[i] = hwOf[size_t(layer.inputs.at(0))];
                 continue;
             }
-            if (hw.conv)
-                hw.conv->coreModule = identifier(hw.module + "_mac", "mac", taken);
+            if (hw.conv) hw.conv->coreModule = identifier(hw.module + "_mac", "mac", taken);
             hwOf[i] = int(design.layers.size());
             design.layers.push_back(std::move(hw));
             continue;
@@ -225,14 +216,13 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         if (!design.layers.empty() && inputHw != int(design.layers.size()) - 1)
             throw Error("RTL mapping: layer " + label + " does not read the previous layer's output");
         if (progress)
-            progress->report(double(design.layers.size()) / double(std::max(1, computeLayers)),
-                "planning layer " + hw.module);
+            progress->report(
+                double(design.layers.size()) / double(std::max(1, computeLayers)), "planning layer " + hw.module);
         mapDenseLayer(hw, { layer, format, label }, options);
         hwOf[i] = int(design.layers.size());
         design.layers.push_back(std::move(hw));
     }
-    if (design.layers.empty())
-        throw Error("RTL mapping: the model has no Dense layer to map");
+    if (design.layers.empty()) throw Error("RTL mapping: the model has no Dense layer to map");
     if (hwOf[size_t(output)] != int(design.layers.size()) - 1)
         throw Error("RTL mapping: the model output is not produced by its last layer");
 
@@ -262,8 +252,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         design.interval = std::max(design.interval, hw.interval);
         design.estimate += hw.estimate;
     }
-    if (progress)
-        progress->report(1.0, "mapped");
+    if (progress) progress->report(1.0, "mapped");
     return design;
 }
 
@@ -275,8 +264,7 @@ HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, ir::TemplateKind
     const std::string label = layerLabel(graph, index);
     if (layer.kind != ir::LayerKind::Dense && layer.kind != ir::LayerKind::Conv)
         throw Error("RTL mapping: layer " + label + " has no weights to map on a template");
-    if (layer.tables && kind != ir::TemplateKind::LutDense)
-        throw tablesNeedLutDense(layer, label, kind);
+    if (layer.tables && kind != ir::TemplateKind::LutDense) throw tablesNeedLutDense(layer, label, kind);
     std::set<std::string> taken;
     HwLayer hw = namedLayer(graph, index, kind, "layer", taken);
     const int output = producerOf(graph, graph.outputs[0]);

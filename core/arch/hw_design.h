@@ -9,9 +9,9 @@
 // layer i+1's input registers (HwLayer::inputs).
 
 #include "arch/layer_blocks.h"
-#include "ir/template_kind.h"
 #include "arch/tlmac/plan.h"
 #include "ir/learned_tables.h"
+#include "ir/template_kind.h"
 #include "util/progress.h"
 
 #include <cstdint>
@@ -165,7 +165,8 @@ struct MapOptions {
     tlmac::TlmacOptions tlmac;
     ir::TemplateKind defaultTemplate = ir::TemplateKind::Tlmac;
     std::map<std::string, ir::TemplateKind> layerTemplates; // per raw model layer name; wins over the default
-    std::map<std::string, int> layerGroupSizes; // G per raw model layer name (TLMAC, unrolled); wins over tlmac.groupSize
+    std::map<std::string, int>
+        layerGroupSizes; // G per raw model layer name (TLMAC, unrolled); wins over tlmac.groupSize
     int foldedLanes = 64; // DSP / shift-add: outputs computed in parallel (clamped to the layer's outputs)
     int pipelineEvery = 2; // unrolled / LUT-Dense / LUT-NA: adder-tree levels between pipeline registers
     int lutNaChunk = 0; // LUT-NA chunk bits k; 0: the cheapest k per layer by the cost model

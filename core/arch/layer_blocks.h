@@ -47,9 +47,9 @@ struct BlockTerm {
 //   Move: out = the single term's bits, unchanged (Transpose, Resize, Concat, MaxPool of equal formats)
 //   Sum:  acc = sum_t (scale[port] * code_t + offset[port])
 //   Max:  acc = scale[port] * max_t code_t + offset[port]     (codes are monotone in the integers)
-// (Move and Max pick among the codes of one port) and outputs either a requantised code (thresholds of channel[e]: #{k : direction * acc >= levels[k]}),
-// the accumulator as a signed raw value (a design output without quantiser), or a carried code
-// acc - carriedMin (data movement and exact integer results keep their format).
+// (Move and Max pick among the codes of one port) and outputs either a requantised code (thresholds of channel[e]: #{k
+// : direction * acc >= levels[k]}), the accumulator as a signed raw value (a design output without quantiser), or a
+// carried code acc - carriedMin (data movement and exact integer results keep their format).
 struct DataBlock {
     enum class Op { Move, Sum, Max };
     enum class Output { Thresholds, Raw, Carried };

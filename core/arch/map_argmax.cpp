@@ -21,7 +21,10 @@ namespace {
 
 constexpr int kArgmaxFraction = 20;
 
-bool uniform(const std::vector<double>& v) { return std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; }); }
+bool uniform(const std::vector<double>& v)
+{
+    return std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; });
+}
 
 } // namespace
 
@@ -46,7 +49,8 @@ HwLayer mapArgmax(const HwLayer& last, const quant::IntLayer& source, const std:
         for (const ir::PointwiseOp& op : source.accEpilogue) {
             if (op.kind != ir::PointwiseKind::Affine)
                 throw Error("--argmax: the output layer " + label + " applies " + op.name() + " after its "
-                    + "accumulator, which can tie outputs the accumulators order; argmax in hardware would not be exact");
+                    + "accumulator, which can tie outputs the accumulators order; argmax in hardware would not be "
+                      "exact");
             for (int64_t c = 0; c < channels; ++c) {
                 const double m = op.mul.empty() ? 1.0 : op.mul[op.mul.size() == 1 ? 0 : size_t(c)];
                 const double k = op.add.empty() ? 0.0 : op.add[op.add.size() == 1 ? 0 : size_t(c)];

@@ -19,7 +19,10 @@ using ir::LayerKind;
 // (sim/tensor_ops.h) moves them, so hardware wiring and golden model use one index arithmetic.
 constexpr int kPortShift = 40;
 
-int64_t tagged(int port, int64_t index) { return (int64_t(port) << kPortShift) | index; }
+int64_t tagged(int port, int64_t index)
+{
+    return (int64_t(port) << kPortShift) | index;
+}
 
 std::vector<int64_t> identity(int port, int64_t count)
 {
@@ -97,8 +100,7 @@ void windowTerms(const quant::IntLayer& layer, const ir::Shape& inShape, DataBlo
 // scale * code + offset = m * (q - z) for q = code + minInt (bipolar: q = 2 code - 1).
 void affine(const BlockInput& in, int64_t m, int64_t z, int64_t& scale, int64_t& offset)
 {
-    if (!in.format)
-        throw Error("adds raw accumulators, which have no integer format");
+    if (!in.format) throw Error("adds raw accumulators, which have no integer format");
     scale = in.format->bipolar ? 2 * m : m;
     offset = m * ((in.format->bipolar ? -1 : in.format->minInt) - z);
 }
@@ -131,8 +133,8 @@ void finishEstimate(HwLayer& hw, int64_t inBits)
             }
         }
     }
-    const bool folded = inBits > kMaxWholeVectorBits || outs * b.outputBits > kMaxWholeVectorBits
-        || r.lut > kMaxParallelLuts;
+    const bool folded
+        = inBits > kMaxWholeVectorBits || outs * b.outputBits > kMaxWholeVectorBits || r.lut > kMaxParallelLuts;
     b.lanes = folded ? std::min(outs, kFoldedLanes) : outs;
     if (folded) {
         // The bank's logic: the mean output's logic per lane.
@@ -176,8 +178,7 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
     const std::string& label)
 {
     try {
-        if (inputs.empty())
-            throw Error("has no input");
+        if (inputs.empty()) throw Error("has no input");
         DataBlock b;
         const bool add = layer.kind == LayerKind::Add;
         const bool pool = layer.kind == LayerKind::MaxPool || layer.kind == LayerKind::AvgPool
@@ -242,15 +243,13 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
             b.op = DataBlock::Op::Sum;
             b.output = layer.carried ? DataBlock::Output::Carried : DataBlock::Output::Raw;
             if (layer.carried) {
-                if (layer.carried->bipolar)
-                    throw Error("carries a bipolar accumulator");
+                if (layer.carried->bipolar) throw Error("carries a bipolar accumulator");
                 b.carriedMin = layer.carried->minInt;
             } else if (!isOutput) {
                 throw Error("outputs raw accumulators but is not the model output");
             }
         } else if (pool) { // MaxPool of one format: the largest code is the largest integer's code
-            if (!inputs[0].format)
-                throw Error("takes the maximum of raw accumulators");
+            if (!inputs[0].format) throw Error("takes the maximum of raw accumulators");
             b.op = DataBlock::Op::Max;
             b.output = DataBlock::Output::Carried;
             b.carriedMin = 0;
@@ -260,8 +259,9 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
             b.output = inputs[0].format ? DataBlock::Output::Carried : DataBlock::Output::Raw;
             for (const BlockInput& in : inputs)
                 if (in.bits != inputs[0].bits || (in.format == nullptr) != (inputs[0].format == nullptr)
-                    || (in.format && (in.format->minInt != inputs[0].format->minInt
-                        || in.format->bipolar != inputs[0].format->bipolar)))
+                    || (in.format
+                        && (in.format->minInt != inputs[0].format->minInt
+                            || in.format->bipolar != inputs[0].format->bipolar)))
                     throw Error("joins inputs of different formats without rescaling");
             b.outputBits = inputs[0].bits;
         }
@@ -312,19 +312,19 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
             } else {
                 const int64_t maxCode = layer.carried->maxInt - layer.carried->minInt;
                 if (lo < layer.carried->minInt || hi > layer.carried->maxInt)
-                    throw Error("computes [" + std::to_string(lo) + ", " + std::to_string(hi)
-                        + "] outside its carried range");
+                    throw Error(
+                        "computes [" + std::to_string(lo) + ", " + std::to_string(hi) + "] outside its carried range");
                 b.outputBits = tlmac::unsignedBitsFor(maxCode);
             }
         }
-        b.what = layer.kind == LayerKind::MaxPool ? "maxpool"
-            : layer.kind == LayerKind::AvgPool ? "avgpool"
+        b.what = layer.kind == LayerKind::MaxPool    ? "maxpool"
+            : layer.kind == LayerKind::AvgPool       ? "avgpool"
             : layer.kind == LayerKind::GlobalAvgPool ? "globalavgpool"
-            : add                                 ? "add"
-            : layer.kind == LayerKind::Concat     ? "concat"
-            : layer.kind == LayerKind::Transpose  ? "transpose"
-            : layer.kind == LayerKind::Resize     ? "resize"
-                                                  : "requant";
+            : add                                    ? "add"
+            : layer.kind == LayerKind::Concat        ? "concat"
+            : layer.kind == LayerKind::Transpose     ? "transpose"
+            : layer.kind == LayerKind::Resize        ? "resize"
+                                                     : "requant";
         hw.block = std::move(b);
         int64_t inBits = 0;
         hw.inputCount = 0;
@@ -332,8 +332,7 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
         for (size_t j = 0; j < inputs.size(); ++j) {
             inBits += hw.block->portCounts[j] * hw.block->portBits[j];
             hw.inputCount += hw.block->portCounts[j];
-            if (hw.block->portBits[j] != hw.inputBits)
-                hw.inputBits = 0; // mixed: the ports give the bus width
+            if (hw.block->portBits[j] != hw.inputBits) hw.inputBits = 0; // mixed: the ports give the bus width
         }
         hw.outputCount = hw.block->outputs();
         hw.outputBits = hw.block->outputBits;
@@ -343,8 +342,7 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
             { "out_data", false, int(hw.outputCount * hw.outputBits) } };
         finishEstimate(hw, inBits);
     } catch (const Error& e) {
-        if (dynamic_cast<const Cancelled*>(&e))
-            throw;
+        if (dynamic_cast<const Cancelled*>(&e)) throw;
         throw Error("RTL mapping: layer " + label + " " + e.what());
     }
 }

@@ -11,7 +11,7 @@
 namespace luthier::quant {
 struct IntLayer;
 struct IntFormat;
-}
+} // namespace luthier::quant
 
 namespace luthier::arch {
 

@@ -72,9 +72,9 @@ void wrapConv(HwLayer& hw, const quant::IntLayer& conv, const ir::Shape& inShape
     g.padCode = in.codeOf(conv.padValue);
     g.outputBits = int(hw.outputBits);
     if (hw.inputCount != g.windowSize() || hw.outputCount != g.outChannels)
-        throw Error("RTL mapping: conv layer " + label + ": the dense datapath computes " + std::to_string(hw.inputCount)
-            + " -> " + std::to_string(hw.outputCount) + ", the window needs " + std::to_string(g.windowSize()) + " -> "
-            + std::to_string(g.outChannels));
+        throw Error("RTL mapping: conv layer " + label + ": the dense datapath computes "
+            + std::to_string(hw.inputCount) + " -> " + std::to_string(hw.outputCount) + ", the window needs "
+            + std::to_string(g.windowSize()) + " -> " + std::to_string(g.outChannels));
 
     // Sequencer: load the map, then per position gather the window (one tap per cycle), hand it to the
     // datapath, wait for its result and write it; finally present the output map.

@@ -10,7 +10,7 @@
 namespace luthier::quant {
 struct IntLayer;
 struct IntFormat;
-}
+} // namespace luthier::quant
 
 namespace luthier::arch {
 

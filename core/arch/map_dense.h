@@ -14,7 +14,7 @@
 namespace luthier::quant {
 struct IntLayer;
 struct IntFormat;
-}
+} // namespace luthier::quant
 
 namespace luthier::arch {
 
@@ -32,8 +32,8 @@ struct DenseSource {
 
 // The arithmetic shared by all templates (offsets, accumulator width, comparator levels) for weights given as
 // outputs x inputs. Throws luthier::Error naming the layer for inconsistent thresholds or a one-level input.
-DenseArithmetic denseArithmetic(const DenseSource& source, const std::vector<int32_t>& weights, int64_t outputs,
-    int64_t inputs);
+DenseArithmetic denseArithmetic(
+    const DenseSource& source, const std::vector<int32_t>& weights, int64_t outputs, int64_t inputs);
 
 // The shared arithmetic plus the weights, for the non-TLMAC templates.
 DenseDatapath denseDatapath(const DenseSource& source, const MapOptions& options);
@@ -102,8 +102,8 @@ using ProductSums = std::map<int64_t, std::vector<Addend>>;
 // Yosys' alumacc then folds a sum into the adder that reads it when that adder is its only reader and has its
 // width (an operand that is sign-extended is not the sum's own signal): the folded adder is one multi-operand
 // $macc, costed as such, and the sum it absorbed costs nothing on its own.
-Resources adderTreeResources(const std::vector<std::vector<TreeTerm>>& terms, int every,
-    const ProductSums& productSums = {});
+Resources adderTreeResources(
+    const std::vector<std::vector<TreeTerm>>& terms, int every, const ProductSums& productSums = {});
 
 // The registers Yosys 0.23 builds around the tables. memory_dff merges the input register x into every table read
 // port (its address comes straight from x), and memory_map then registers each read's data bits; x stays for the

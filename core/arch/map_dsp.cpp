@@ -24,9 +24,8 @@ void mapDspDense(HwLayer& hw, const DenseSource& source, const MapOptions& optio
         r.dsp = d.parallel;
     else
         r.lut += int64_t(d.parallel) * cost::multiplierLuts(d.weightBits, d.inputBits, k);
-    const tlmac::FoldedRom rom = tlmac::foldedWeightRom(d, d.weightBits, [&d](int32_t w) {
-        return uint64_t(w) & ((uint64_t(1) << d.weightBits) - 1);
-    }, k);
+    const tlmac::FoldedRom rom = tlmac::foldedWeightRom(
+        d, d.weightBits, [&d](int32_t w) { return uint64_t(w) & ((uint64_t(1) << d.weightBits) - 1); }, k);
     hw.accumulators.clear();
     for (int p = 0; p < d.parallel; ++p) {
         // On a DSP48 Yosys packs the accumulator into the slice (post-adder and P register) and the registered

@@ -21,10 +21,8 @@ const quant::IntFormat* formatOf(const quant::IntGraph& graph, int index)
 {
     while (index > 0) {
         const quant::IntLayer& l = graph.layers[size_t(index)];
-        if (const quant::IntFormat* f = l.outFormat())
-            return f;
-        if (!carriesInput(l.kind) || l.requant)
-            return nullptr;
+        if (const quant::IntFormat* f = l.outFormat()) return f;
+        if (!carriesInput(l.kind) || l.requant) return nullptr;
         index = l.inputs.at(0);
     }
     return &graph.inputFormat;
@@ -40,16 +38,13 @@ bool leadsToOutputUnchanged(const quant::IntGraph& graph, int index)
         for (size_t j = size_t(index) + 1; j < graph.layers.size(); ++j)
             for (int in : graph.layers[j].inputs)
                 if (in == index) {
-                    if (next >= 0)
-                        return false; // more than one consumer
+                    if (next >= 0) return false; // more than one consumer
                     next = int(j);
                 }
-        if (next < 0)
-            return false;
+        if (next < 0) return false;
         const quant::IntLayer& l = graph.layers[size_t(next)];
         const bool moves = l.kind == ir::LayerKind::Transpose || carriesInput(l.kind);
-        if (!moves || l.requant || l.inputs.size() != 1)
-            return false;
+        if (!moves || l.requant || l.inputs.size() != 1) return false;
         index = next;
     }
     return true;
@@ -57,15 +52,17 @@ bool leadsToOutputUnchanged(const quant::IntGraph& graph, int index)
 
 } // namespace
 
-bool isGraphLayerKind(ir::LayerKind kind) { return kind == ir::LayerKind::Conv || isBlockKind(kind); }
+bool isGraphLayerKind(ir::LayerKind kind)
+{
+    return kind == ir::LayerKind::Conv || isBlockKind(kind);
+}
 
 bool mapGraphLayer(HwLayer& hw, const GraphContext& context, int index, bool isOutput, const std::string& label,
     const std::function<void(HwLayer&, const DenseSource&)>& mapDense)
 {
     const quant::IntGraph& graph = context.graph;
     const quant::IntLayer& layer = graph.layers[size_t(index)];
-    if (carriesInput(layer.kind) && !layer.requant)
-        return false;
+    if (carriesInput(layer.kind) && !layer.requant) return false;
     isOutput = isOutput || leadsToOutputUnchanged(graph, index);
 
     std::vector<BlockInput> inputs;

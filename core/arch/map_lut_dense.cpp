@@ -17,8 +17,7 @@ std::vector<int64_t> lutDenseTable(const DenseDatapath& d, int64_t o, int64_t i)
 {
     const int64_t codes = int64_t(1) << d.inputBits;
     if (d.tables) {
-        if (!d.tables->has(o, i))
-            return {};
+        if (!d.tables->has(o, i)) return {};
         return std::vector<int64_t>(d.tables->table(o, i), d.tables->table(o, i) + codes);
     }
     const int32_t w = d.weight(o, i);
@@ -44,14 +43,12 @@ void mapLutDenseDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
     for (int64_t o = 0; o < d.outputs; ++o)
         for (int64_t i = 0; i < d.inputs; ++i) {
             std::vector<int64_t> entries = lutDenseTable(d, o, i);
-            if (entries.empty())
-                continue;
+            if (entries.empty()) continue;
             const auto [lo, hi] = std::minmax_element(entries.begin(), entries.end());
             const TreeTerm term { std::min<int64_t>(0, *lo), std::max<int64_t>(0, *hi), int64_t(reads.size()) };
             const auto [read, added] = reads.emplace(std::make_pair(i, std::move(entries)), term.product);
             terms[size_t(o)].push_back({ term.lo, term.hi, read->second });
-            if (!added)
-                continue;
+            if (!added) continue;
             std::vector<int64_t> address;
             for (int b = 0; b < d.inputBits; ++b)
                 address.push_back(i * d.inputBits + b);

@@ -13,7 +13,10 @@
 
 namespace luthier::arch {
 
-int lutNaChunks(const DenseDatapath& d) { return (d.inputBits + d.chunkBits - 1) / d.chunkBits; }
+int lutNaChunks(const DenseDatapath& d)
+{
+    return (d.inputBits + d.chunkBits - 1) / d.chunkBits;
+}
 
 void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& options)
 {
@@ -37,13 +40,11 @@ void mapLutNaDense(HwLayer& hw, const DenseSource& source, const MapOptions& opt
     for (int64_t o = 0; o < d.outputs; ++o)
         for (int64_t i = 0; i < d.inputs; ++i) {
             const int32_t w = d.weight(o, i);
-            if (w == 0)
-                continue;
+            if (w == 0) continue;
             const auto [product, added] = products.emplace(std::make_pair(i, w), int64_t(products.size()));
             terms[size_t(o)].push_back(
                 { std::min<int64_t>(0, w * maxCode), std::max<int64_t>(0, w * maxCode), product->second });
-            if (!added)
-                continue;
+            if (!added) continue;
             // Chunk c looks up code bits [c*k, c*k + k) (the last one zero-padded) and enters the shift-add at c*k.
             const Addend multiple { std::min<int64_t>(0, w * maxChunk), std::max<int64_t>(0, w * maxChunk), 0 };
             std::vector<Addend> chunkLookups;

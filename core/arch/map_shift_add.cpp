@@ -19,8 +19,7 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
     int maxExponent = 0;
     for (int64_t i = 0; i < int64_t(d.weights.size()); ++i) {
         const int64_t w = std::llabs(int64_t(d.weights[size_t(i)]));
-        if (w == 0)
-            continue;
+        if (w == 0) continue;
         if (w & (w - 1))
             throw Error("layer " + source.label + ": the shift-add template needs weights that are 0 or +-2^e, but "
                 + "output " + std::to_string(i / d.inputs) + ", input " + std::to_string(i % d.inputs) + " has "
@@ -39,10 +38,10 @@ void mapShiftAddDense(HwLayer& hw, const DenseSource& source, const MapOptions& 
 
     // The word {non-zero, negative, exponent} of rtl/emit_shift_add.cpp.
     const auto encode = [exponentBits](int32_t w) -> uint64_t {
-        if (w == 0)
-            return 0;
+        if (w == 0) return 0;
         const uint64_t magnitude = uint64_t(std::llabs(int64_t(w)));
-        return uint64_t(std::bit_width(magnitude) - 1) | uint64_t(w < 0) << exponentBits | uint64_t(1) << (exponentBits + 1);
+        return uint64_t(std::bit_width(magnitude) - 1) | uint64_t(w < 0) << exponentBits
+            | uint64_t(1) << (exponentBits + 1);
     };
     const tlmac::FoldedRom rom = tlmac::foldedWeightRom(d, wordBits, encode, k);
 

@@ -110,11 +110,9 @@ UnrolledProducts unrolledProducts(const DenseDatapath& d, int lutInputs)
                 group[size_t(g)] = d.weight(o, j * G + g);
                 zero = zero && group[size_t(g)] == 0;
             }
-            if (zero)
-                continue;
+            if (zero) continue;
             auto [it, inserted] = ids[size_t(j)].emplace(group, int32_t(u.unique[size_t(j)].size()));
-            if (inserted)
-                u.unique[size_t(j)].push_back(group);
+            if (inserted) u.unique[size_t(j)].push_back(group);
             u.groupOf[size_t(o * u.slices + j)] = it->second;
         }
 

@@ -7,7 +7,8 @@
 
 namespace luthier::device {
 
-std::string withThousands(int64_t value) {
+std::string withThousands(int64_t value)
+{
     std::string digits = std::to_string(value < 0 ? -value : value);
     std::string out;
     for (size_t i = 0; i < digits.size(); ++i) {
@@ -17,7 +18,8 @@ std::string withThousands(int64_t value) {
     return value < 0 ? "-" + out : out;
 }
 
-std::string toString(const Resources& r) {
+std::string toString(const Resources& r)
+{
     return withThousands(r.luts) + " LUT, " + withThousands(r.ffs) + " FF, " + withThousands(r.dsps) + " DSP, "
         + withThousands(r.brams) + " BRAM";
 }
@@ -25,12 +27,14 @@ std::string toString(const Resources& r) {
 constexpr util::EnumName<TileKind> kTileKindNames[]
     = { { TileKind::Clb, "CLB" }, { TileKind::Dsp, "DSP" }, { TileKind::Bram, "BRAM" }, { TileKind::Io, "IO" } };
 
-std::string_view toString(TileKind kind) {
+std::string_view toString(TileKind kind)
+{
     return util::nameOf(kTileKindNames, kind);
 }
 
 Device::Device(DeviceInfo info)
-    : m_info(std::move(info)) {
+    : m_info(std::move(info))
+{
     const std::string where = m_info.sourceFile.empty() ? m_info.part : m_info.sourceFile;
     auto fail = [&](const std::string& what) { throw Error(where + ": " + what); };
     if (m_info.columns.empty() || m_info.rows <= 0) fail("the grid has no columns or no rows");
@@ -78,20 +82,24 @@ Device::Device(DeviceInfo info)
             + "; adjust the column pattern or the holes");
 }
 
-bool Device::inHole(int x, int y) const {
+bool Device::inHole(int x, int y) const
+{
     return std::any_of(m_info.holes.begin(), m_info.holes.end(), [&](const Hole& h) { return h.rect.contains(x, y); });
 }
 
-int64_t Device::anchorsBelow(int x, int y) const {
+int64_t Device::anchorsBelow(int x, int y) const
+{
     return m_anchorPrefix[size_t(x)][size_t(y)];
 }
 
-Resources Device::tileResources(int x, int y) const {
+Resources Device::tileResources(int x, int y) const
+{
     if (x < 0 || y < 0 || x >= width() || y >= height()) return {};
     return anchorsBelow(x, y + 1) - anchorsBelow(x, y) ? tileType(columnKind(x)).perTile : Resources {};
 }
 
-Resources Device::resourcesIn(const TileRect& rect) const {
+Resources Device::resourcesIn(const TileRect& rect) const
+{
     const int x0 = std::max(rect.col0, 0), x1 = std::min(rect.col1, width() - 1);
     const int y0 = std::max(rect.row0, 0), y1 = std::min(rect.row1, height() - 1);
     Resources sum;
@@ -104,13 +112,15 @@ Resources Device::resourcesIn(const TileRect& rect) const {
     return sum;
 }
 
-int Device::slrOfRow(int y) const {
+int Device::slrOfRow(int y) const
+{
     for (size_t i = 0; i < m_info.slrs.size(); ++i)
         if (y >= m_info.slrs[i].row0 && y <= m_info.slrs[i].row1) return int(i);
     return -1;
 }
 
-std::vector<TileRect> Device::clockRegions() const {
+std::vector<TileRect> Device::clockRegions() const
+{
     std::vector<TileRect> regions;
     const auto& starts = m_info.clockRegionColumnStarts;
     for (int y0 = 0; y0 < height(); y0 += m_info.clockRegionRows)

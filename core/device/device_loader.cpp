@@ -26,7 +26,8 @@ public:
 
     // Rejects keys outside `known` so a typo ("lut" for "luts") is reported, not ignored. Keys starting
     // with '_' or named "comment" are free-form notes.
-    const json& object(const json& value, const std::string& key, std::initializer_list<const char*> known) const {
+    const json& object(const json& value, const std::string& key, std::initializer_list<const char*> known) const
+    {
         if (!value.is_object()) fail(key, std::string("expected an object, found ") + value.type_name());
         for (const auto& [name, ignored] : value.items()) {
             (void)ignored;
@@ -41,19 +42,22 @@ public:
         return value;
     }
 
-    const json& member(const json& obj, const std::string& objKey, const char* name) const {
+    const json& member(const json& obj, const std::string& objKey, const char* name) const
+    {
         if (!obj.contains(name)) fail(path(objKey, name), "missing");
         return obj.at(name);
     }
 
-    std::string string(const json& obj, const std::string& objKey, const char* name) const {
+    std::string string(const json& obj, const std::string& objKey, const char* name) const
+    {
         const json& v = member(obj, objKey, name);
         if (!v.is_string()) fail(path(objKey, name), std::string("expected a string, found ") + v.type_name());
         return v.get<std::string>();
     }
 
     int64_t integer(const json& obj, const std::string& objKey, const char* name, int64_t lo, int64_t hi,
-        std::optional<int64_t> fallback = std::nullopt) const {
+        std::optional<int64_t> fallback = std::nullopt) const
+    {
         if (!obj.contains(name) && fallback) return *fallback;
         const json& v = member(obj, objKey, name);
         if (!v.is_number_integer())
@@ -65,7 +69,8 @@ public:
         return n;
     }
 
-    TileRect rect(const json& value, const std::string& key, std::initializer_list<const char*> extra) const {
+    TileRect rect(const json& value, const std::string& key, std::initializer_list<const char*> extra) const
+    {
         std::vector<const char*> known { "col0", "row0", "col1", "row1" };
         known.insert(known.end(), extra.begin(), extra.end());
         if (!value.is_object()) fail(key, std::string("expected an object, found ") + value.type_name());
@@ -84,24 +89,28 @@ public:
         return r;
     }
 
-    static std::string path(const std::string& objKey, const char* name) {
+    static std::string path(const std::string& objKey, const char* name)
+    {
         return objKey.empty() ? name : objKey + "." + name;
     }
 };
 
-std::optional<TileKind> kindFromString(std::string_view s) {
+std::optional<TileKind> kindFromString(std::string_view s)
+{
     for (TileKind k : { TileKind::Clb, TileKind::Dsp, TileKind::Bram, TileKind::Io })
         if (toString(k) == s) return k;
     return std::nullopt;
 }
 
-std::string lower(std::string_view s) {
+std::string lower(std::string_view s)
+{
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
     return out;
 }
 
-TileType tileType(const Reader& in, const json& value, const std::string& key) {
+TileType tileType(const Reader& in, const json& value, const std::string& key)
+{
     in.object(
         value, key, { "rows", "luts", "ffs", "dsps", "brams", "bramBits", "site", "sitesPerTileX", "sitesPerTileY" });
     TileType t;
@@ -120,7 +129,8 @@ TileType tileType(const Reader& in, const json& value, const std::string& key) {
 }
 
 // "CLB*12" -> 12 CLB columns.
-void appendColumns(const Reader& in, const json& value, const std::string& key, std::vector<TileKind>& columns) {
+void appendColumns(const Reader& in, const json& value, const std::string& key, std::vector<TileKind>& columns)
+{
     if (!value.is_string())
         in.fail(key, std::string("expected a string such as \"CLB\" or \"CLB*12\", found ") + value.type_name());
     const std::string text = value.get<std::string>();
@@ -146,7 +156,8 @@ void appendColumns(const Reader& in, const json& value, const std::string& key, 
 
 } // namespace
 
-Device parseDevice(const std::string& text, const std::string& label) {
+Device parseDevice(const std::string& text, const std::string& label)
+{
     const json doc = util::parseJson(text, label);
     const Reader in(label);
     in.object(doc, "",
@@ -190,8 +201,8 @@ Device parseDevice(const std::string& text, const std::string& label) {
         appendColumns(in, columns[i], "grid.columns[" + std::to_string(i) + "]", info.columns);
     if (const int64_t tiles = int64_t(info.columns.size()) * info.rows; tiles > kMaxGridTiles)
         in.fail("grid",
-            std::to_string(info.columns.size()) + " columns x " + std::to_string(info.rows) + " rows = "
-                + std::to_string(tiles) + " tiles, more than the " + std::to_string(kMaxGridTiles)
+            std::to_string(info.columns.size()) + " columns x " + std::to_string(info.rows)
+                + " rows = " + std::to_string(tiles) + " tiles, more than the " + std::to_string(kMaxGridTiles)
                 + " a device may have");
     if (grid.contains("width")) {
         const int64_t width = in.integer(grid, "grid", "width", 1, 1000000);
@@ -244,11 +255,13 @@ Device parseDevice(const std::string& text, const std::string& label) {
     return Device(std::move(info));
 }
 
-Device loadDevice(const fs::path& file) {
+Device loadDevice(const fs::path& file)
+{
     return parseDevice(util::readTextFile(file, "device file"), file.string());
 }
 
-std::vector<fs::path> deviceDirs(const std::vector<fs::path>& extraDirs) {
+std::vector<fs::path> deviceDirs(const std::vector<fs::path>& extraDirs)
+{
     std::vector<fs::path> candidates = extraDirs;
     if (const char* env = std::getenv("LUTHIER_DEVICE_PATH"); env && *env) {
         std::stringstream list(env);
@@ -272,7 +285,8 @@ std::vector<fs::path> deviceDirs(const std::vector<fs::path>& extraDirs) {
     return dirs;
 }
 
-std::vector<DeviceEntry> listDevices(const std::vector<fs::path>& extraDirs, std::vector<std::string>* problems) {
+std::vector<DeviceEntry> listDevices(const std::vector<fs::path>& extraDirs, std::vector<std::string>* problems)
+{
     std::vector<DeviceEntry> entries;
     std::set<std::string> seen;
     for (const fs::path& dir : deviceDirs(extraDirs)) {
@@ -292,7 +306,8 @@ std::vector<DeviceEntry> listDevices(const std::vector<fs::path>& extraDirs, std
     return entries;
 }
 
-Device findDevice(std::string_view part, const std::vector<fs::path>& extraDirs) {
+Device findDevice(std::string_view part, const std::vector<fs::path>& extraDirs)
+{
     // Candidate names: the request, then with ordering-code suffixes removed ("-flga2577-2-e").
     std::vector<std::string> names { lower(part) };
     for (std::string name = names.front(); name.find('-') != std::string::npos;) {

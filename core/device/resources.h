@@ -10,14 +10,16 @@ namespace luthier::device {
 struct Resources {
     int64_t luts = 0, ffs = 0, dsps = 0, brams = 0;
 
-    Resources& operator+=(const Resources& r) {
+    Resources& operator+=(const Resources& r)
+    {
         luts += r.luts;
         ffs += r.ffs;
         dsps += r.dsps;
         brams += r.brams;
         return *this;
     }
-    Resources& operator-=(const Resources& r) {
+    Resources& operator-=(const Resources& r)
+    {
         luts -= r.luts;
         ffs -= r.ffs;
         dsps -= r.dsps;
@@ -27,7 +29,8 @@ struct Resources {
     friend Resources operator+(Resources a, const Resources& b) { return a += b; }
     friend Resources operator-(Resources a, const Resources& b) { return a -= b; }
     // True when every count fits into `capacity`.
-    bool fitsIn(const Resources& capacity) const {
+    bool fitsIn(const Resources& capacity) const
+    {
         return luts <= capacity.luts && ffs <= capacity.ffs && dsps <= capacity.dsps && brams <= capacity.brams;
     }
     bool isZero() const { return luts == 0 && ffs == 0 && dsps == 0 && brams == 0; }

@@ -4,7 +4,8 @@
 
 namespace luthier::device {
 
-std::vector<std::string> vivadoSiteRanges(const Device& device, const TileRect& rect) {
+std::vector<std::string> vivadoSiteRanges(const Device& device, const TileRect& rect)
+{
     if (!device.bounds().contains(rect))
         throw Error(
             "rectangle " + toString(rect) + " leaves device " + device.part() + " (" + toString(device.bounds()) + ")");

@@ -18,7 +18,8 @@ class Reader : public util::JsonReader {
 public:
     using JsonReader::JsonReader;
 
-    std::string string(const json& object, const std::string& key, const std::string& where, bool required) const {
+    std::string string(const json& object, const std::string& key, const std::string& where, bool required) const
+    {
         const auto it = object.find(key);
         if (it == object.end() || it->is_null()) {
             if (required) fail(where + key, "missing");
@@ -28,14 +29,16 @@ public:
         return it->get<std::string>();
     }
 
-    std::string identifier(const json& object, const std::string& key, const std::string& where, bool required) const {
+    std::string identifier(const json& object, const std::string& key, const std::string& where, bool required) const
+    {
         std::string value = string(object, key, where, required);
         if (!value.empty() && !isVerilogIdentifier(value))
             fail(where + key, "'" + value + "' is not a plain Verilog identifier ([A-Za-z_][A-Za-z0-9_]*)");
         return value;
     }
 
-    double number(const json& object, const std::string& key, const std::string& where) const {
+    double number(const json& object, const std::string& key, const std::string& where) const
+    {
         const auto it = object.find(key);
         if (it == object.end() || it->is_null()) return 0;
         if (!it->is_number()) fail(where + key, "expected a number");
@@ -44,15 +47,16 @@ public:
         return value;
     }
 
-    const json& array(const json& object, const std::string& key) const {
+    const json& array(const json& object, const std::string& key) const
+    {
         const auto it = object.find(key);
         if (it == object.end() || !it->is_array()) fail(key, "missing or not an array");
         return *it;
     }
 };
 
-fs::path checkedRelativeFile(
-    const Reader& reader, const fs::path& dir, const std::string& text, const std::string& key) {
+fs::path checkedRelativeFile(const Reader& reader, const fs::path& dir, const std::string& text, const std::string& key)
+{
     const fs::path relative = fs::path(text).lexically_normal();
     if (text.empty() || relative.is_absolute() || relative.empty() || *relative.begin() == "..")
         reader.fail(key, "'" + text + "' must be a path inside the design folder");
@@ -71,11 +75,12 @@ fs::path checkedRelativeFile(
 
 } // namespace
 
-DesignManifest loadDesignManifest(const fs::path& dir) {
+DesignManifest loadDesignManifest(const fs::path& dir)
+{
     const fs::path path = dir / kManifestFile;
-    const json doc = util::parseJson(util::readTextFile(path,
-                                         "the design manifest (is " + dir.string()
-                                             + " a folder written by `luthier-cli compile`?)"),
+    const json doc = util::parseJson(
+        util::readTextFile(
+            path, "the design manifest (is " + dir.string() + " a folder written by `luthier-cli compile`?)"),
         path.string());
     const Reader reader(path.string());
     if (!doc.is_object()) reader.fail("(document)", "expected a JSON object");

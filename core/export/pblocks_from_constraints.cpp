@@ -7,7 +7,8 @@
 
 namespace luthier::exporter {
 
-SiteRange parseSiteRange(std::string_view text) {
+SiteRange parseSiteRange(std::string_view text)
+{
     static const std::regex pattern(R"(([A-Za-z][A-Za-z0-9]*)_X(\d+)Y(\d+):([A-Za-z][A-Za-z0-9]*)_X(\d+)Y(\d+))");
     std::match_results<std::string_view::const_iterator> m;
     if (!std::regex_match(text.begin(), text.end(), m, pattern) || m[1].str() != m[4].str())
@@ -20,7 +21,8 @@ SiteRange parseSiteRange(std::string_view text) {
 }
 
 PblockConversion pblocksFromConstraints(
-    const DesignManifest& design, const place::Constraints& constraints, const device::Device& device) {
+    const DesignManifest& design, const place::Constraints& constraints, const device::Device& device)
+{
     PblockConversion result;
     for (const auto& [key, pblock] : constraints.pblocks) {
         bool known = false;

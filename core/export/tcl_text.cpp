@@ -6,7 +6,8 @@ namespace luthier::exporter {
 
 namespace {
 
-bool isPlainTclChar(unsigned char c) {
+bool isPlainTclChar(unsigned char c)
+{
     // Characters with no meaning to the Tcl parser in the middle of a word. '#' is special only at
     // the start of a command, '~' only to some file commands: both are escaped to be safe.
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
@@ -15,7 +16,8 @@ bool isPlainTclChar(unsigned char c) {
 
 // Text that reads back unchanged between braces: no braces or backslashes (which would need
 // balancing or escaping) and no control characters. "*" is left out: `{*}` is Tcl's expansion prefix.
-bool fitsInBraces(std::string_view text) {
+bool fitsInBraces(std::string_view text)
+{
     if (text == "*") return false;
     for (unsigned char c : text)
         if (c == '{' || c == '}' || c == '\\' || c < 0x20 || c == 0x7f) return false;
@@ -24,7 +26,8 @@ bool fitsInBraces(std::string_view text) {
 
 } // namespace
 
-std::string tclWord(std::string_view text) {
+std::string tclWord(std::string_view text)
+{
     if (text.empty()) return "{}";
     bool plain = true;
     for (unsigned char c : text)
@@ -49,7 +52,8 @@ std::string tclWord(std::string_view text) {
     return out;
 }
 
-std::string commentText(std::string_view text) {
+std::string commentText(std::string_view text)
+{
     std::string out(text);
     for (char& c : out) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
@@ -57,7 +61,8 @@ std::string commentText(std::string_view text) {
     return out;
 }
 
-bool isVerilogIdentifier(std::string_view name) {
+bool isVerilogIdentifier(std::string_view name)
+{
     if (name.empty()) return false;
     for (size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
@@ -68,7 +73,8 @@ bool isVerilogIdentifier(std::string_view name) {
     return true;
 }
 
-std::string sanitiseName(std::string_view text, std::string_view fallback) {
+std::string sanitiseName(std::string_view text, std::string_view fallback)
+{
     std::string out;
     for (char c : text) {
         const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';

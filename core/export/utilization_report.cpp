@@ -13,7 +13,8 @@ namespace luthier::exporter {
 
 namespace {
 
-std::string trim(std::string_view text) {
+std::string trim(std::string_view text)
+{
     size_t begin = 0, end = text.size();
     while (begin < end && std::isspace(static_cast<unsigned char>(text[begin])))
         ++begin;
@@ -23,7 +24,8 @@ std::string trim(std::string_view text) {
 }
 
 // A table's cells as written (not trimmed): the leading spaces of the instance cell carry the depth.
-std::vector<std::string> splitCells(const std::string& line) {
+std::vector<std::string> splitCells(const std::string& line)
+{
     std::vector<std::string> cells;
     size_t start = line.find('|');
     while (start != std::string::npos) {
@@ -37,7 +39,8 @@ std::vector<std::string> splitCells(const std::string& line) {
 
 enum class Column { Instance, Module, TotalLuts, LogicLuts, Lutrams, Srls, Ffs, Ramb36, Ramb18, Uram, Dsps, Other };
 
-Column columnOf(const std::string& name) {
+Column columnOf(const std::string& name)
+{
     static const std::map<std::string, Column> known { { "Instance", Column::Instance }, { "Module", Column::Module },
         { "Total LUTs", Column::TotalLuts }, { "Logic LUTs", Column::LogicLuts }, { "LUTRAMs", Column::Lutrams },
         { "SRLs", Column::Srls }, { "FFs", Column::Ffs }, { "RAMB36", Column::Ramb36 }, { "RAMB18", Column::Ramb18 },
@@ -51,12 +54,15 @@ Column columnOf(const std::string& name) {
 class TableReader {
 public:
     explicit TableReader(std::string label)
-        : m_label(std::move(label)) { }
+        : m_label(std::move(label))
+    {
+    }
 
     bool hasHeader() const { return !m_columns.empty(); }
 
     // Header cells, trimmed. Returns false when this is not the hierarchy table's header.
-    bool header(const std::vector<std::string>& cells) {
+    bool header(const std::vector<std::string>& cells)
+    {
         std::vector<Column> columns;
         bool instance = false, luts = false;
         for (const std::string& cell : cells) {
@@ -70,7 +76,8 @@ public:
     }
 
     // A data row; `indent` is the number of leading spaces of the instance name.
-    void row(const std::vector<std::string>& cells, int indent, int line, UtilizationReport& report) const {
+    void row(const std::vector<std::string>& cells, int indent, int line, UtilizationReport& report) const
+    {
         if (cells.size() != m_columns.size())
             throw Error(m_label + ":" + std::to_string(line) + ": a row has " + std::to_string(cells.size())
                 + " cells, the header " + std::to_string(m_columns.size()));
@@ -125,7 +132,8 @@ public:
 
 private:
     // "120", "1,234", "26326(2.23%)", "0.5" (block RAM halves): the leading number.
-    double number(const std::string& cell, int line) const {
+    double number(const std::string& cell, int line) const
+    {
         std::string digits;
         for (char c : cell) {
             if (c == ',') continue;
@@ -146,7 +154,8 @@ private:
 // "| Design       : tiny_top" -> "tiny_top"
 constexpr size_t kMaxRegexInput = 8192;
 
-void headerField(const std::string& line, UtilizationReport& report) {
+void headerField(const std::string& line, UtilizationReport& report)
+{
     static const std::regex field(R"(^\|\s*(Tool Version|Design|Device|Design State)\s*:\s*(.*?)\s*$)");
     // libstdc++'s std::regex recurses per character: a hostile long line would overflow the stack.
     if (line.size() > kMaxRegexInput) return;
@@ -160,14 +169,16 @@ void headerField(const std::string& line, UtilizationReport& report) {
         = m[2].str();
 }
 
-int leadingSpaces(const std::string& cell) {
+int leadingSpaces(const std::string& cell)
+{
     int n = 0;
     while (n < int(cell.size()) && cell[size_t(n)] == ' ')
         ++n;
     return n;
 }
 
-UtilizationReport parseText(const std::string& text, const std::string& label) {
+UtilizationReport parseText(const std::string& text, const std::string& label)
+{
     UtilizationReport report;
     TableReader table(label);
     bool done = false;
@@ -201,7 +212,8 @@ UtilizationReport parseText(const std::string& text, const std::string& label) {
     return report;
 }
 
-std::string xmlUnescape(const std::string& text) {
+std::string xmlUnescape(const std::string& text)
+{
     static const std::pair<const char*, const char*> entities[]
         = { { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }, { "&apos;", "'" }, { "&amp;", "&" } };
     std::string out;
@@ -220,7 +232,8 @@ std::string xmlUnescape(const std::string& text) {
     return out;
 }
 
-UtilizationReport parseXml(const std::string& text, const std::string& label) {
+UtilizationReport parseXml(const std::string& text, const std::string& label)
+{
     static const std::regex cellPattern(R"re(<(tableheader|tablecell)\b[^>]*?\bcontents="([^"]*)")re");
     UtilizationReport report;
     TableReader table(label);
@@ -256,13 +269,15 @@ UtilizationReport parseXml(const std::string& text, const std::string& label) {
 
 } // namespace
 
-UtilizationReport parseUtilizationReport(const std::string& text, const std::string& label) {
+UtilizationReport parseUtilizationReport(const std::string& text, const std::string& label)
+{
     const size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && text[first] == '<') return parseXml(text, label);
     return parseText(text, label);
 }
 
-UtilizationReport loadUtilizationReport(const std::filesystem::path& path) {
+UtilizationReport loadUtilizationReport(const std::filesystem::path& path)
+{
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot open utilisation report " + path.string());
     std::stringstream buffer;
@@ -270,7 +285,8 @@ UtilizationReport loadUtilizationReport(const std::filesystem::path& path) {
     return parseUtilizationReport(buffer.str(), path.string());
 }
 
-std::vector<LayerUtilization> matchLayers(const UtilizationReport& report, const DesignManifest& design) {
+std::vector<LayerUtilization> matchLayers(const UtilizationReport& report, const DesignManifest& design)
+{
     std::vector<LayerUtilization> out;
     for (const LayerInfo& layer : design.layers) {
         LayerUtilization match { layer, std::nullopt };

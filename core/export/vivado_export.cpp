@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void writeText(const fs::path& outDir, const fs::path& relative, const std::string& text, VivadoExport& result) {
+void writeText(const fs::path& outDir, const fs::path& relative, const std::string& text, VivadoExport& result)
+{
     const fs::path path = outDir / relative;
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
@@ -22,7 +23,8 @@ void writeText(const fs::path& outDir, const fs::path& relative, const std::stri
     result.written.push_back(relative);
 }
 
-void copyFile(const fs::path& from, const fs::path& outDir, const fs::path& relative, VivadoExport& result) {
+void copyFile(const fs::path& from, const fs::path& outDir, const fs::path& relative, VivadoExport& result)
+{
     const fs::path to = outDir / relative;
     std::error_code ec;
     // A link in a design folder could pull any file of the machine into the export (design_manifest.cpp
@@ -35,7 +37,8 @@ void copyFile(const fs::path& from, const fs::path& outDir, const fs::path& rela
     result.written.push_back(relative);
 }
 
-void checkInputs(const DesignManifest& design, const std::vector<PblockSpec>& pblocks, const VivadoOptions& options) {
+void checkInputs(const DesignManifest& design, const std::vector<PblockSpec>& pblocks, const VivadoOptions& options)
+{
     if (options.part.empty()) throw Error("no target part: pass --part (e.g. xcvu13p) or compile for a device");
     if (!(options.clockNs > 0))
         throw Error("the clock period must be positive (got " + std::to_string(options.clockNs) + " ns)");
@@ -61,7 +64,8 @@ void checkInputs(const DesignManifest& design, const std::vector<PblockSpec>& pb
 } // namespace
 
 VivadoExport writeVivadoProject(const DesignManifest& design, const std::vector<PblockSpec>& pblocks,
-    const VivadoOptions& options, const fs::path& outDir, Progress& progress) {
+    const VivadoOptions& options, const fs::path& outDir, Progress& progress)
+{
     checkInputs(design, pblocks, options);
     std::error_code ec;
     if (fs::exists(outDir, ec) && !fs::is_directory(outDir, ec))
@@ -93,8 +97,7 @@ VivadoExport writeVivadoProject(const DesignManifest& design, const std::vector<
 
     const bool hasPblocks = !pblocks.empty();
     writeText(stage, fs::path("constraints") / "clock.xdc", clockXdc(design, options), result);
-    writeText(
-        stage, fs::path("constraints") / "pblocks.xdc", pblocksXdc(design, pblocks, options.pblockNotes), result);
+    writeText(stage, fs::path("constraints") / "pblocks.xdc", pblocksXdc(design, pblocks, options.pblockNotes), result);
     writeText(stage, "create_project.tcl", createProjectTcl(design, options, rtlFiles, result.projectName), result);
     writeText(stage, "build.tcl", buildTcl(design, options, rtlFiles, result.projectName, hasPblocks), result);
     writeText(stage, "Makefile", makefileText(result.projectName), result);

@@ -18,7 +18,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kBoardPar
     { "xcvu13p", "xcvu13p-flga2577-1-e" },
 } };
 
-std::string lower(std::string_view text) {
+std::string lower(std::string_view text)
+{
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
     return out;
@@ -26,7 +27,8 @@ std::string lower(std::string_view text) {
 
 } // namespace
 
-std::string vivadoPart(std::string_view part) {
+std::string vivadoPart(std::string_view part)
+{
     const std::string name = lower(part);
     if (name.rfind("ice40", 0) == 0 || name.rfind("lfe5", 0) == 0 || name.rfind("ecp5", 0) == 0)
         throw Error(

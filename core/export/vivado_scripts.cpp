@@ -12,12 +12,14 @@ namespace luthier::exporter {
 
 namespace {
 
-bool isMemFile(const std::string& name) {
+bool isMemFile(const std::string& name)
+{
     return name.size() > 4 && name.compare(name.size() - 4, 4, ".mem") == 0;
 }
 
 // `[list [file join $origin_dir rtl a.v] ...]` over the files of one kind, one per line.
-std::string fileList(const std::vector<std::string>& files, bool mem, const char* indent = "    ") {
+std::string fileList(const std::vector<std::string>& files, bool mem, const char* indent = "    ")
+{
     std::string out = "[list";
     for (const std::string& file : files)
         if (isMemFile(file) == mem)
@@ -25,13 +27,15 @@ std::string fileList(const std::vector<std::string>& files, bool mem, const char
     return out + "]";
 }
 
-bool hasMemFiles(const std::vector<std::string>& files) {
+bool hasMemFiles(const std::vector<std::string>& files)
+{
     for (const std::string& file : files)
         if (isMemFile(file)) return true;
     return false;
 }
 
-std::string header(const char* script, const DesignManifest& design, const char* purpose) {
+std::string header(const char* script, const DesignManifest& design, const char* purpose)
+{
     std::ostringstream out;
     out << "# " << script << ": " << purpose << "\n# Top module " << commentText(design.top);
     if (!design.model.empty()) out << ", model " << commentText(design.model);
@@ -39,7 +43,8 @@ std::string header(const char* script, const DesignManifest& design, const char*
     return out.str();
 }
 
-std::string settings(const DesignManifest& design, const VivadoOptions& options, const std::string& projectName) {
+std::string settings(const DesignManifest& design, const VivadoOptions& options, const std::string& projectName)
+{
     std::ostringstream out;
     out << "set origin_dir [file normalize [file dirname [info script]]]\n"
         << "set project_name " << tclWord(projectName) << "\n"
@@ -51,7 +56,8 @@ std::string settings(const DesignManifest& design, const VivadoOptions& options,
 } // namespace
 
 std::string createProjectTcl(const DesignManifest& design, const VivadoOptions& options,
-    const std::vector<std::string>& rtlFiles, const std::string& projectName) {
+    const std::vector<std::string>& rtlFiles, const std::string& projectName)
+{
     std::ostringstream out;
     out << header("create_project.tcl", design, "creates a Vivado project (project mode) for this design.")
         << "# Run: vivado -mode batch -source create_project.tcl   (or `make project`, or Tools > Run Tcl Script)\n"
@@ -81,7 +87,8 @@ std::string createProjectTcl(const DesignManifest& design, const VivadoOptions& 
 }
 
 std::string buildTcl(const DesignManifest& design, const VivadoOptions& options,
-    const std::vector<std::string>& rtlFiles, const std::string& projectName, bool hasPblocks) {
+    const std::vector<std::string>& rtlFiles, const std::string& projectName, bool hasPblocks)
+{
     std::ostringstream out;
     out << header("build.tcl", design, "non-project Vivado flow for this design.")
         << "# Run: vivado -mode batch -source build.tcl -tclargs synth|impl|all   (or `make synth`, `make impl`)\n"

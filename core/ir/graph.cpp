@@ -15,20 +15,21 @@ const char* toString(LayerKind kind)
     return util::nameOf(kLayerKindNames, kind);
 }
 
-bool hasWeights(LayerKind kind) { return kind == LayerKind::Dense || kind == LayerKind::Conv; }
+bool hasWeights(LayerKind kind)
+{
+    return kind == LayerKind::Dense || kind == LayerKind::Conv;
+}
 
 const QuantSpec* Layer::outputQuant() const
 {
     for (auto it = epilogue.rbegin(); it != epilogue.rend(); ++it)
-        if (it->kind == PointwiseKind::Quant || it->kind == PointwiseKind::Quantize)
-            return &it->quant;
+        if (it->kind == PointwiseKind::Quant || it->kind == PointwiseKind::Quantize) return &it->quant;
     return nullptr;
 }
 
 int64_t Layer::parameterCount() const
 {
-    if (!hasWeights(kind))
-        return 0;
+    if (!hasWeights(kind)) return 0;
     return int64_t(weight.data.size() + bias.size());
 }
 
@@ -46,8 +47,7 @@ int64_t Layer::macs() const
 
 int64_t Layer::outChannels() const
 {
-    if (outShape.empty())
-        return 1;
+    if (outShape.empty()) return 1;
     return outShape[size_t(channelAxis)];
 }
 

@@ -9,8 +9,7 @@ namespace luthier::ir {
 namespace {
 double at(const std::vector<double>& v, int64_t c, double fallback)
 {
-    if (v.empty())
-        return fallback;
+    if (v.empty()) return fallback;
     return v.size() == 1 ? v[0] : v[size_t(c)];
 }
 } // namespace
@@ -59,10 +58,8 @@ int monotoneDirection(const std::vector<PointwiseOp>& ops, int64_t c)
     for (const PointwiseOp& op : ops) {
         if (op.kind == PointwiseKind::Affine) {
             const double m = at(op.mul, c, 1.0);
-            if (m == 0)
-                return 1; // constant from here on: non-decreasing
-            if (m < 0)
-                direction = -direction;
+            if (m == 0) return 1; // constant from here on: non-decreasing
+            if (m < 0) direction = -direction;
         } else if (op.kind == PointwiseKind::Dequantize && op.quant.scaleAt(c) < 0) {
             direction = -direction;
         } else if (op.kind == PointwiseKind::LeakyRelu && op.alpha < 0) {

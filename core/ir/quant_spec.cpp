@@ -9,19 +9,15 @@ namespace luthier::ir {
 
 int64_t QuantSpec::minInt() const
 {
-    if (bipolar)
-        return -1;
-    if (isSigned)
-        return -(int64_t(1) << (bits - 1)) + (narrow ? 1 : 0);
+    if (bipolar) return -1;
+    if (isSigned) return -(int64_t(1) << (bits - 1)) + (narrow ? 1 : 0);
     return 0;
 }
 
 int64_t QuantSpec::maxInt() const
 {
-    if (bipolar)
-        return 1;
-    if (isSigned)
-        return (int64_t(1) << (bits - 1)) - 1;
+    if (bipolar) return 1;
+    if (isSigned) return (int64_t(1) << (bits - 1)) - 1;
     return (int64_t(1) << bits) - 1 - (narrow ? 1 : 0);
 }
 
@@ -55,14 +51,14 @@ const char* toString(RoundingMode mode)
     return util::nameOf(kRoundingNames, mode);
 }
 
-std::optional<RoundingMode> roundingFromString(std::string_view name) {
+std::optional<RoundingMode> roundingFromString(std::string_view name)
+{
     return util::valueOf(kRoundingNames, name);
 }
 
 int64_t QuantSpec::toInt(double x, int64_t channel) const
 {
-    if (bipolar)
-        return x >= 0 ? 1 : -1;
+    if (bipolar) return x >= 0 ? 1 : -1;
     const double y = x / scaleAt(channel) + zeroPointAt(channel);
     const double clamped = std::clamp(y, double(minInt()), double(maxInt()));
     return int64_t(roundWith(rounding, clamped));
@@ -70,21 +66,17 @@ int64_t QuantSpec::toInt(double x, int64_t channel) const
 
 double QuantSpec::apply(double x, int64_t channel) const
 {
-    if (bipolar)
-        return (x >= 0 ? 1.0 : -1.0) * scaleAt(channel);
+    if (bipolar) return (x >= 0 ? 1.0 : -1.0) * scaleAt(channel);
     return (double(toInt(x, channel)) - zeroPointAt(channel)) * scaleAt(channel);
 }
 
 std::string QuantSpec::describe() const
 {
-    if (!quantised())
-        return "float";
-    if (bipolar)
-        return "bipolar";
+    if (!quantised()) return "float";
+    if (bipolar) return "bipolar";
     std::string s = (scheme == WeightScheme::PowerOfTwo ? "pow2-" : std::string()) + (isSigned ? "int" : "uint")
         + std::to_string(bits);
-    if (narrow)
-        s += " narrow";
+    if (narrow) s += " narrow";
     return s;
 }
 

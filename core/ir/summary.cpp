@@ -44,8 +44,9 @@ nlohmann::json summaryJson(const Graph& graph)
     return { { "model", graph.name }, { "source", graph.sourcePath }, { "input", graph.inputName },
         { "input_shape", graph.inputShape }, { "outputs", graph.outputs }, { "layers", layers },
         { "notes", graph.notes },
-        { "totals", { { "layers", graph.layers.size() }, { "parameters", graph.totalParameters() },
-                        { "macs", graph.totalMacs() } } } };
+        { "totals",
+            { { "layers", graph.layers.size() }, { "parameters", graph.totalParameters() },
+                { "macs", graph.totalMacs() } } } };
 }
 
 } // namespace luthier::ir

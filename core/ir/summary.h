@@ -5,7 +5,6 @@
 #include "ir/graph.h"
 
 #include <nlohmann/json_fwd.hpp>
-
 #include <string>
 #include <vector>
 

@@ -7,10 +7,10 @@
 
 namespace luthier::ir {
 
-constexpr util::EnumName<TemplateKind> kTemplateNames[] = { { TemplateKind::Tlmac, "tlmac" },
-    { TemplateKind::Unrolled, "unrolled" }, { TemplateKind::LutDense, "lutdense" },
-    { TemplateKind::ShiftAdd, "shiftadd" }, { TemplateKind::LutNa, "lutna" }, { TemplateKind::Dsp, "dsp" },
-    { TemplateKind::AdderGraph, "addergraph" } };
+constexpr util::EnumName<TemplateKind> kTemplateNames[]
+    = { { TemplateKind::Tlmac, "tlmac" }, { TemplateKind::Unrolled, "unrolled" },
+          { TemplateKind::LutDense, "lutdense" }, { TemplateKind::ShiftAdd, "shiftadd" },
+          { TemplateKind::LutNa, "lutna" }, { TemplateKind::Dsp, "dsp" }, { TemplateKind::AdderGraph, "addergraph" } };
 static_assert(std::size(kTemplateNames) == std::size(kAllTemplates), "every template needs its name");
 
 std::string_view toString(TemplateKind kind)
@@ -22,8 +22,7 @@ std::optional<TemplateKind> templateFromString(std::string_view name)
 {
     std::string key; // "lut-dense" and "lut_dense" name lutdense: the CLI documents the hyphenated forms
     for (char ch : name)
-        if (ch != '-' && ch != '_')
-            key += ch;
+        if (ch != '-' && ch != '_') key += ch;
     return util::valueOf(kTemplateNames, key);
 }
 

@@ -20,7 +20,8 @@ enum class TemplateKind {
 inline constexpr TemplateKind kAllTemplates[] = { TemplateKind::Tlmac, TemplateKind::Unrolled, TemplateKind::LutDense,
     TemplateKind::ShiftAdd, TemplateKind::LutNa, TemplateKind::Dsp, TemplateKind::AdderGraph };
 
-std::string_view toString(TemplateKind kind); // "tlmac", "unrolled", "lutdense", "shiftadd", "lutna", "dsp", "addergraph"
+std::string_view toString(
+    TemplateKind kind); // "tlmac", "unrolled", "lutdense", "shiftadd", "lutna", "dsp", "addergraph"
 std::optional<TemplateKind> templateFromString(std::string_view name); // ignores '-' and '_'
 
 } // namespace luthier::ir

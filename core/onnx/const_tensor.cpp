@@ -9,16 +9,14 @@ namespace luthier::importer {
 
 double ConstTensor::scalar() const
 {
-    if (values.size() != 1)
-        throw Error("expected a scalar constant, got shape " + ir::toString(shape));
+    if (values.size() != 1) throw Error("expected a scalar constant, got shape " + ir::toString(shape));
     return values[0];
 }
 
 std::optional<int64_t> exactInteger(double value)
 {
     constexpr double kExactLimit = 9007199254740992.0; // 2^53
-    if (!(std::fabs(value) <= kExactLimit) || value != std::floor(value))
-        return std::nullopt;
+    if (!(std::fabs(value) <= kExactLimit) || value != std::floor(value)) return std::nullopt;
     return int64_t(value);
 }
 
@@ -42,7 +40,8 @@ template <typename Field>
 void appendField(const Field& field, int64_t count, std::vector<double>& out, const std::string& where)
 {
     if (int64_t(field.size()) != count)
-        throw Error(where + ": holds " + std::to_string(field.size()) + " values, shape needs " + std::to_string(count));
+        throw Error(
+            where + ": holds " + std::to_string(field.size()) + " values, shape needs " + std::to_string(count));
     out.assign(field.begin(), field.end());
 }
 
@@ -55,8 +54,7 @@ ConstTensor fromTensorProto(const onnx::TensorProto& proto, int64_t maxElements,
     t.elemType = proto.data_type();
     int64_t count = 1;
     for (int64_t d : proto.dims()) {
-        if (d < 0)
-            throw Error(where + ": negative dimension " + std::to_string(d));
+        if (d < 0) throw Error(where + ": negative dimension " + std::to_string(d));
         // Each dimension is bounded too: after a zero dimension the count stays 0 whatever follows.
         if (d > maxElements || (d > 0 && count > maxElements / d))
             throw Error(where + ": tensor larger than the limit of " + std::to_string(maxElements) + " elements");
@@ -72,11 +70,13 @@ ConstTensor fromTensorProto(const onnx::TensorProto& proto, int64_t maxElements,
         raw ? appendRaw<float>(bytes, count, t.values, where) : appendField(proto.float_data(), count, t.values, where);
         break;
     case TP::DOUBLE:
-        raw ? appendRaw<double>(bytes, count, t.values, where) : appendField(proto.double_data(), count, t.values, where);
+        raw ? appendRaw<double>(bytes, count, t.values, where)
+            : appendField(proto.double_data(), count, t.values, where);
         break;
     case TP::INT64:
         t.isInteger = true;
-        raw ? appendRaw<int64_t>(bytes, count, t.values, where) : appendField(proto.int64_data(), count, t.values, where);
+        raw ? appendRaw<int64_t>(bytes, count, t.values, where)
+            : appendField(proto.int64_data(), count, t.values, where);
         break;
     case TP::UINT64:
         t.isInteger = true;
@@ -85,7 +85,8 @@ ConstTensor fromTensorProto(const onnx::TensorProto& proto, int64_t maxElements,
         break;
     case TP::INT32:
         t.isInteger = true;
-        raw ? appendRaw<int32_t>(bytes, count, t.values, where) : appendField(proto.int32_data(), count, t.values, where);
+        raw ? appendRaw<int32_t>(bytes, count, t.values, where)
+            : appendField(proto.int32_data(), count, t.values, where);
         break;
     case TP::INT16:
     case TP::UINT16:
@@ -114,16 +115,13 @@ ConstTensor fromTensorProto(const onnx::TensorProto& proto, int64_t maxElements,
 
 std::optional<int> varyingAxis(const ir::Shape& constShape, const ir::Shape& shape)
 {
-    if (constShape.size() > shape.size())
-        return std::nullopt;
+    if (constShape.size() > shape.size()) return std::nullopt;
     const size_t offset = shape.size() - constShape.size(); // numpy-style right alignment
     int axis = -1;
     for (size_t i = 0; i < constShape.size(); ++i) {
         const int64_t d = constShape[i];
-        if (d == 1)
-            continue;
-        if (d != shape[offset + i] || axis != -1)
-            return std::nullopt;
+        if (d == 1) continue;
+        if (d != shape[offset + i] || axis != -1) return std::nullopt;
         axis = int(offset + i);
     }
     return axis;
@@ -150,11 +148,9 @@ ConstTensor transposed(const ConstTensor& t, const std::vector<int64_t>& perm)
         for (size_t i = 0; i < rank; ++i)
             src += index[i] * inStrides[size_t(perm[i])];
         out.values[size_t(o)] = t.values[size_t(src)];
-        if (!t.raw.empty())
-            out.raw[size_t(o)] = t.raw[size_t(src)];
+        if (!t.raw.empty()) out.raw[size_t(o)] = t.raw[size_t(src)];
         for (size_t i = rank; i-- > 0;) {
-            if (++index[i] < out.shape[i])
-                break;
+            if (++index[i] < out.shape[i]) break;
             index[i] = 0;
         }
     }

@@ -7,7 +7,6 @@
 #include "ir/shape.h"
 
 #include <onnx/onnx_pb.h>
-
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,7 +1,6 @@
 // Conversion of activation-carrying ONNX nodes into IR layers and epilogue ops.
 
 #include "onnx/graph_builder.h"
-
 #include "util/error.h"
 
 #include <cmath>
@@ -32,18 +31,20 @@ ir::RoundingMode roundingFromString(const std::string& s, const std::string& whe
 }
 
 // Values of a per-channel constant, or its single value.
-std::vector<double> channelValues(const ConstTensor& t) { return t.values; }
+std::vector<double> channelValues(const ConstTensor& t)
+{
+    return t.values;
+}
 
 // Window attributes are untrusted: bound them so that shape arithmetic cannot overflow.
 constexpr int64_t kMaxWindow = int64_t(1) << 20;
 
-int64_t outputSize(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin, int64_t padEnd, int64_t dilation,
-    bool ceilMode)
+int64_t outputSize(
+    int64_t in, int64_t kernel, int64_t stride, int64_t padBegin, int64_t padEnd, int64_t dilation, bool ceilMode)
 {
     const int64_t span = dilation * (kernel - 1) + 1;
     const int64_t numer = in + padBegin + padEnd - span;
-    if (numer < 0)
-        return 0;
+    if (numer < 0) return 0;
     return (ceilMode ? (numer + stride - 1) / stride : numer / stride) + 1;
 }
 
@@ -55,8 +56,7 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
     const std::string& op = node.op_type();
     const std::string where = m_label + ": " + describeNode(node);
     auto axisOf = [&](const ConstTensor& c, const char* what) -> int {
-        if (c.size() == 1)
-            return -1;
+        if (c.size() == 1) return -1;
         const auto axis = varyingAxis(c.shape, target);
         if (!axis)
             fail(std::string(what) + " of shape " + ir::toString(c.shape) + " does not broadcast per channel over "
@@ -66,8 +66,7 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
     if (op == "QuantizeLinear" || op == "DequantizeLinear") {
         const ConstTensor& scale = constInput(node, 1, "scale");
         const Value* zpValue = optionalInput(node, 2);
-        if (zpValue && !zpValue->isConst)
-            fail("zero point must be a constant");
+        if (zpValue && !zpValue->isConst) fail("zero point must be a constant");
         const ConstTensor* zp = zpValue ? &zpValue->constant : nullptr;
         spec.bits = 8;
         const int type = zp ? zp->elemType : onnx::TensorProto::UINT8;
@@ -85,8 +84,7 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
         spec.zeroPoint = zp ? channelValues(*zp) : std::vector<double> { 0.0 };
         if (scale.size() > 1) {
             int64_t axis = intAttribute(node, "axis", 1);
-            if (axis < 0)
-                axis += int64_t(target.size());
+            if (axis < 0) axis += int64_t(target.size());
             if (axis < 0 || axis >= int64_t(target.size()) || target[size_t(axis)] != scale.size())
                 fail("per-axis scale of " + std::to_string(scale.size()) + " values does not match axis "
                     + std::to_string(axis) + " of " + ir::toString(target));
@@ -112,8 +110,7 @@ ir::QuantSpec GraphBuilder::quantSpecFor(const onnx::NodeProto& node, const ir::
         spec.scale = channelValues(scale);
         spec.zeroPoint = channelValues(zp);
         const int sAxis = axisOf(scale, "scale"), zAxis = axisOf(zp, "zero point");
-        if (sAxis >= 0 && zAxis >= 0 && sAxis != zAxis)
-            fail("scale and zero point vary along different axes");
+        if (sAxis >= 0 && zAxis >= 0 && sAxis != zAxis) fail("scale and zero point vary along different axes");
         spec.axis = sAxis >= 0 ? sAxis : zAxis;
     }
     checkQuantParameters(spec);
@@ -128,8 +125,7 @@ void GraphBuilder::checkQuantParameters(const ir::QuantSpec& spec) const
         if (!(s > 0) || !std::isfinite(s))
             fail("quantiser scale " + std::to_string(s) + " is not a positive finite number");
     for (double z : spec.zeroPoint)
-        if (!std::isfinite(z))
-            fail("quantiser zero point " + std::to_string(z) + " is not a finite number");
+        if (!std::isfinite(z)) fail("quantiser zero point " + std::to_string(z) + " is not a finite number");
 }
 
 // QLinearConv / QLinearMatMul end in QuantizeLinear(y_scale = input 6, y_zero_point = input 7).
@@ -149,46 +145,37 @@ ir::PointwiseOp GraphBuilder::qlinearOutputQuantizer(const onnx::NodeProto& node
 void GraphBuilder::checkPads(const std::vector<int64_t>& pads) const
 {
     for (int64_t p : pads)
-        if (p < 0 || p > kMaxWindow)
-            fail("pad " + std::to_string(p) + " is outside 0.." + std::to_string(kMaxWindow));
+        if (p < 0 || p > kMaxWindow) fail("pad " + std::to_string(p) + " is outside 0.." + std::to_string(kMaxWindow));
 }
 
 void GraphBuilder::convertNode(const onnx::NodeProto& node)
 {
     m_node = &node;
     for (const auto& in : node.input())
-        if (!in.empty())
-            value(in); // names a missing input with this node
-    if (tryFoldConstant(node))
-        return;
+        if (!in.empty()) value(in); // names a missing input with this node
+    if (tryFoldConstant(node)) return;
     const std::string& op = node.op_type();
     const std::string& domain = node.domain();
     if (domain.find("channels_last") != std::string::npos) {
-        if (op == "Conv")
-            return convertConv(node, true);
-        if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")
-            return convertPool(node, true);
+        if (op == "Conv") return convertConv(node, true);
+        if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool") return convertPool(node, true);
         fail("unsupported channels-last op; supported: Conv, MaxPool, AveragePool, GlobalAveragePool");
     }
     if (isQonnxDomain(domain)) {
-        if (op == "Quant" || op == "IntQuant" || op == "BipolarQuant" || op == "Trunc")
-            return convertQuantiser(node);
+        if (op == "Quant" || op == "IntQuant" || op == "BipolarQuant" || op == "Trunc") return convertQuantiser(node);
         fail("unsupported QONNX op; supported: Quant, IntQuant, BipolarQuant, Trunc");
     }
     if (!domain.empty() && domain != "ai.onnx")
         fail("unsupported op domain '" + domain + "'. Supported: " + kSupportedOps);
-    if (op == "MatMul" || op == "Gemm" || op == "MatMulInteger" || op == "QLinearMatMul")
-        return convertLinear(node);
-    if (op == "Conv" || op == "ConvInteger" || op == "QLinearConv")
-        return convertConv(node, false);
-    if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")
-        return convertPool(node, false);
+    if (op == "MatMul" || op == "Gemm" || op == "MatMulInteger" || op == "QLinearMatMul") return convertLinear(node);
+    if (op == "Conv" || op == "ConvInteger" || op == "QLinearConv") return convertConv(node, false);
+    if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool") return convertPool(node, false);
     if (op == "Relu" || op == "LeakyRelu" || op == "Clip" || op == "BatchNormalization" || op == "Identity"
         || op == "Dropout" || op == "Mul" || op == "Add" || op == "Sub" || op == "Div" || op == "QuantizeLinear"
         || op == "DequantizeLinear")
         return convertElementwise(node);
-    if (op == "Concat" || op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Resize"
-        || op == "Upsample" || op == "Softmax")
+    if (op == "Concat" || op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Resize" || op == "Upsample"
+        || op == "Softmax")
         return convertShapeOp(node);
     fail(std::string("unsupported op. Supported: ") + kSupportedOps);
 }
@@ -209,8 +196,7 @@ void GraphBuilder::convertQuantiser(const onnx::NodeProto& node)
         const double outBits = constInput(node, 4, "output bit width").scalar();
         if (scale.size() != 1 || zp.size() != 1 || zp.scalar() != 0)
             fail("Trunc is supported with a scalar scale and zero point 0");
-        if (outBits < 1 || outBits > inBits)
-            fail("Trunc output bit width must be in 1..input bit width");
+        if (outBits < 1 || outBits > inBits) fail("Trunc output bit width must be in 1..input bit width");
         op.quant.bits = int(outBits);
         op.quant.isSigned = intAttribute(node, "signed", 1) != 0;
         op.quant.narrow = intAttribute(node, "narrow", 0) != 0;
@@ -235,8 +221,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
         return;
     }
     const Value& in = input(node, 0);
-    if (in.isConst && !(op == "Sub" || op == "Add" || op == "Mul"))
-        fail("first input must be an activation");
+    if (in.isConst && !(op == "Sub" || op == "Add" || op == "Mul")) fail("first input must be an activation");
     ir::PointwiseOp p;
     if (op == "Relu") {
         p.kind = ir::PointwiseKind::Relu;
@@ -251,10 +236,8 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
         p.kind = ir::PointwiseKind::Clip;
         p.lo = floatAttribute(node, "min", -std::numeric_limits<double>::infinity());
         p.hi = floatAttribute(node, "max", std::numeric_limits<double>::infinity());
-        if (const Value* lo = optionalInput(node, 1))
-            p.lo = constInput(node, 1, "min").scalar(), (void)lo;
-        if (const Value* hi = optionalInput(node, 2))
-            p.hi = constInput(node, 2, "max").scalar(), (void)hi;
+        if (const Value* lo = optionalInput(node, 1)) p.lo = constInput(node, 1, "min").scalar(), (void)lo;
+        if (const Value* hi = optionalInput(node, 2)) p.hi = constInput(node, 2, "max").scalar(), (void)hi;
         return setOutput(node, appendPointwise(in, inputName(node, 0), p, -1));
     }
     if (op == "BatchNormalization") {
@@ -283,8 +266,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
         full.insert(full.begin(), 1);
         p.quant = quantSpecFor(node, full, false);
         int axis = -1;
-        if (p.quant.axis >= 0)
-            axis = p.quant.axis = storageAxis(in, p.quant.axis);
+        if (p.quant.axis >= 0) axis = p.quant.axis = storageAxis(in, p.quant.axis);
         p.kind = op == "QuantizeLinear" ? ir::PointwiseKind::Quantize : ir::PointwiseKind::Dequantize;
         // QuantizeLinear followed by DequantizeLinear with the same parameters is one fake quantiser (QDQ).
         ir::Layer& producer = m_result.layers[size_t(in.layer)];
@@ -303,8 +285,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
     // Binary arithmetic: two activations (Add only) or an activation and a constant.
     const Value& other = input(node, 1);
     if (!in.isConst && !other.isConst) {
-        if (op != "Add")
-            fail("element-wise " + op + " of two activations is not supported (only Add)");
+        if (op != "Add") fail("element-wise " + op + " of two activations is not supported (only Add)");
         return convertBinaryActivations(node);
     }
     const bool actFirst = !in.isConst;
@@ -319,8 +300,7 @@ void GraphBuilder::convertElementwise(const onnx::NodeProto& node)
     if (op == "Mul") {
         p.mul = values;
     } else if (op == "Div") {
-        if (!actFirst)
-            fail("division of a constant by an activation is not supported");
+        if (!actFirst) fail("division of a constant by an activation is not supported");
         for (double& v : values)
             v = 1.0 / v;
         p.mul = values;
@@ -375,10 +355,8 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
 {
     const std::string& op = node.op_type();
     Value in = toLogicalLayout(input(node, 0));
-    if (in.isConst)
-        fail("the first operand must be an activation (constant x activation products are not supported)");
-    if (in.logical.empty())
-        fail("input has no per-sample axes");
+    if (in.isConst) fail("the first operand must be an activation (constant x activation products are not supported)");
+    if (in.logical.empty()) fail("input has no per-sample axes");
     const int weightIndex = op == "QLinearMatMul" ? 3 : 1;
     ConstTensor w = constInput(node, weightIndex, "weights");
     if (w.shape.size() != 2)
@@ -387,10 +365,8 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
     ir::Layer l;
     l.kind = ir::LayerKind::Dense;
     bool transB = op == "Gemm" && intAttribute(node, "transB", 0) != 0;
-    if (op == "Gemm" && intAttribute(node, "transA", 0) != 0)
-        fail("Gemm with transA = 1 is not supported");
-    if (!transB)
-        w = transposed(w, { 1, 0 }); // to {out, in}
+    if (op == "Gemm" && intAttribute(node, "transA", 0) != 0) fail("Gemm with transA = 1 is not supported");
+    if (!transB) w = transposed(w, { 1, 0 }); // to {out, in}
     const int64_t outs = w.shape[0], ins = w.shape[1];
     if (ins != in.logical.back())
         fail("weights expect " + std::to_string(ins) + " inputs, the input has " + std::to_string(in.logical.back()));
@@ -417,7 +393,8 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
         ir::PointwiseOp deq;
         deq.kind = ir::PointwiseKind::Dequantize;
         deq.quant.bits = 8;
-        deq.quant.scale = op == "QLinearMatMul" ? constInput(node, 1, "input scale").values : std::vector<double> { 1.0 };
+        deq.quant.scale
+            = op == "QLinearMatMul" ? constInput(node, 1, "input scale").values : std::vector<double> { 1.0 };
         const Value* inZp = optionalInput(node, 2);
         deq.quant.zeroPoint = inZp ? constInput(node, 2, "input zero point").values : std::vector<double> { 0.0 };
         deq.quant.isSigned = inZp && constInput(node, 2, "input zero point").elemType == onnx::TensorProto::INT8;
@@ -426,9 +403,9 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
         in = appendPointwise(in, inputName(node, 0), deq, -1);
     }
     l.weight.shape = { outs, ins };
-    l.weight.data.assign(w.raw.empty() ? w.values.begin() : w.raw.begin(), w.raw.empty() ? w.values.end() : w.raw.end());
-    if (w.quant)
-        l.weightQuant = *w.quant;
+    l.weight.data.assign(
+        w.raw.empty() ? w.values.begin() : w.raw.begin(), w.raw.empty() ? w.values.end() : w.raw.end());
+    if (w.quant) l.weightQuant = *w.quant;
     l.weightQuant.axis = l.weightQuant.scale.size() > 1 || l.weightQuant.zeroPoint.size() > 1 ? 0 : -1;
     l.inputs = { in.layer };
     // A sample with several axes ({positions, in}) is multiplied along its last axis, as MatMul does.
@@ -454,8 +431,7 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
             l.epilogue.push_back(scale);
         }
     }
-    if (op == "QLinearMatMul")
-        l.epilogue.push_back(qlinearOutputQuantizer(node));
+    if (op == "QLinearMatMul") l.epilogue.push_back(qlinearOutputQuantizer(node));
     setOutput(node, activation(addLayer(std::move(l))));
 }
 
@@ -463,8 +439,7 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
 {
     const std::string& op = node.op_type();
     Value in = input(node, 0);
-    if (in.isConst)
-        fail("the convolution input must be an activation");
+    if (in.isConst) fail("the convolution input must be an activation");
     in = channelsLast ? toChw(in) : toLogicalLayout(in);
     const ir::Shape inShape = storageShape(in);
     const bool oneD = inShape.size() == 2;
@@ -473,16 +448,12 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
     const int weightIndex = op == "QLinearConv" ? 3 : 1;
     ConstTensor w = constInput(node, weightIndex, "weights");
     if (channelsLast) {
-        if (w.shape.size() != 4)
-            fail("channels-last weights must be OHWI (4-D), got " + ir::toString(w.shape));
+        if (w.shape.size() != 4) fail("channels-last weights must be OHWI (4-D), got " + ir::toString(w.shape));
         w = transposed(w, { 0, 3, 1, 2 });
     }
-    if (oneD && w.shape.size() == 3)
-        w.shape.insert(w.shape.begin() + 2, 1);
-    if (w.shape.size() != 4)
-        fail("weights of shape " + ir::toString(w.shape) + " are not {O, I/groups, kH, kW}");
-    if (w.quant && w.quant->axis > 0)
-        fail("weight scales must be per output channel or per tensor");
+    if (oneD && w.shape.size() == 3) w.shape.insert(w.shape.begin() + 2, 1);
+    if (w.shape.size() != 4) fail("weights of shape " + ir::toString(w.shape) + " are not {O, I/groups, kH, kW}");
+    if (w.quant && w.quant->axis > 0) fail("weight scales must be per output channel or per tensor");
     const int64_t groups = intAttribute(node, "group", 1);
     const int64_t inC = inShape[0], outC = w.shape[0];
     if (groups < 1 || inC % groups || outC % groups || w.shape[1] * groups != inC)
@@ -495,14 +466,14 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
     win.kernel = { w.shape[2], w.shape[3] };
     auto two = [&](const char* name, int64_t fallback) -> std::array<int64_t, 2> {
         const std::vector<int64_t> v = intsAttribute(node, name);
-        if (v.empty())
-            return { fallback, fallback };
+        if (v.empty()) return { fallback, fallback };
         if (v.size() != (oneD ? 1u : 2u))
             fail(std::string(name) + " has " + std::to_string(v.size()) + " values for " + (oneD ? "1" : "2")
                 + " spatial axes");
         for (int64_t x : v)
             if (x < 1 || x > kMaxWindow)
-                fail(std::string(name) + " value " + std::to_string(x) + " is outside 1.." + std::to_string(kMaxWindow));
+                fail(
+                    std::string(name) + " value " + std::to_string(x) + " is outside 1.." + std::to_string(kMaxWindow));
         return oneD ? std::array<int64_t, 2> { fallback, v[0] } : std::array<int64_t, 2> { v[0], v[1] };
     };
     win.stride = two("strides", 1);
@@ -525,17 +496,19 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
         const std::array<int64_t, 2> in2 { h, wd };
         for (int i = 0; i < 2; ++i) {
             const int64_t out = (in2[size_t(i)] + win.stride[size_t(i)] - 1) / win.stride[size_t(i)];
-            const int64_t total = std::max<int64_t>(0, (out - 1) * win.stride[size_t(i)]
-                    + win.dilation[size_t(i)] * (win.kernel[size_t(i)] - 1) + 1 - in2[size_t(i)]);
+            const int64_t total = std::max<int64_t>(0,
+                (out - 1) * win.stride[size_t(i)] + win.dilation[size_t(i)] * (win.kernel[size_t(i)] - 1) + 1
+                    - in2[size_t(i)]);
             win.padBegin[size_t(i)] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
             win.padEnd[size_t(i)] = total - win.padBegin[size_t(i)];
         }
     } else if (autoPad != "NOTSET" && autoPad != "VALID")
         fail("unknown auto_pad '" + autoPad + "'");
-    const int64_t oh = outputSize(h, win.kernel[0], win.stride[0], win.padBegin[0], win.padEnd[0], win.dilation[0], false);
-    const int64_t ow = outputSize(wd, win.kernel[1], win.stride[1], win.padBegin[1], win.padEnd[1], win.dilation[1], false);
-    if (oh <= 0 || ow <= 0)
-        fail("the kernel does not fit the input " + ir::toString(inShape));
+    const int64_t oh
+        = outputSize(h, win.kernel[0], win.stride[0], win.padBegin[0], win.padEnd[0], win.dilation[0], false);
+    const int64_t ow
+        = outputSize(wd, win.kernel[1], win.stride[1], win.padBegin[1], win.padEnd[1], win.dilation[1], false);
+    if (oh <= 0 || ow <= 0) fail("the kernel does not fit the input " + ir::toString(inShape));
 
     if (op == "ConvInteger" || op == "QLinearConv") {
         const int zpIndex = op == "QLinearConv" ? 5 : 3;
@@ -557,8 +530,8 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
         deq.kind = ir::PointwiseKind::Dequantize;
         deq.quant.bits = 8;
         deq.quant.scale = op == "QLinearConv" ? constInput(node, 1, "input scale").values : std::vector<double> { 1.0 };
-        deq.quant.zeroPoint = optionalInput(node, 2) ? constInput(node, 2, "input zero point").values
-                                                     : std::vector<double> { 0.0 };
+        deq.quant.zeroPoint
+            = optionalInput(node, 2) ? constInput(node, 2, "input zero point").values : std::vector<double> { 0.0 };
         deq.quant.isSigned
             = optionalInput(node, 2) && constInput(node, 2, "input zero point").elemType == onnx::TensorProto::INT8;
         if (deq.quant.scale.size() > 1 || deq.quant.zeroPoint.size() > 1)
@@ -576,14 +549,13 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
         l.bias = b.values;
     }
     l.weight.shape = w.shape;
-    l.weight.data.assign(w.raw.empty() ? w.values.begin() : w.raw.begin(), w.raw.empty() ? w.values.end() : w.raw.end());
-    if (w.quant)
-        l.weightQuant = *w.quant;
+    l.weight.data.assign(
+        w.raw.empty() ? w.values.begin() : w.raw.begin(), w.raw.empty() ? w.values.end() : w.raw.end());
+    if (w.quant) l.weightQuant = *w.quant;
     l.weightQuant.axis = l.weightQuant.scale.size() > 1 || l.weightQuant.zeroPoint.size() > 1 ? 0 : -1;
     l.inputs = { in.layer };
     l.outShape = oneD ? ir::Shape { outC, ow } : ir::Shape { outC, oh, ow };
-    if (op == "QLinearConv")
-        l.epilogue.push_back(qlinearOutputQuantizer(node));
+    if (op == "QLinearConv") l.epilogue.push_back(qlinearOutputQuantizer(node));
     Value out = activation(addLayer(std::move(l)));
     if (channelsLast) {
         out.chw = true;
@@ -597,14 +569,14 @@ void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
     for (const char* name : { "kernel_shape", "strides", "dilations" })
         for (int64_t x : intsAttribute(node, name))
             if (x < 1 || x > kMaxWindow)
-                fail(std::string(name) + " value " + std::to_string(x) + " is outside 1.." + std::to_string(kMaxWindow));
+                fail(
+                    std::string(name) + " value " + std::to_string(x) + " is outside 1.." + std::to_string(kMaxWindow));
     checkPads(intsAttribute(node, "pads"));
     const std::string& op = node.op_type();
     Value in = input(node, 0);
     in = channelsLast ? toChw(in) : toLogicalLayout(in);
     const ir::Shape inShape = storageShape(in);
-    if (inShape.size() != 3)
-        fail("pooling needs a {C, H, W} input, got " + ir::toString(inShape));
+    if (inShape.size() != 3) fail("pooling needs a {C, H, W} input, got " + ir::toString(inShape));
     if (node.output_size() > 1 && !node.output(1).empty() && m_consumers[node.output(1)] > 0)
         fail("the Indices output of MaxPool is not supported");
     ir::Layer l;
@@ -616,8 +588,7 @@ void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
     } else {
         l.kind = op == "MaxPool" ? ir::LayerKind::MaxPool : ir::LayerKind::AvgPool;
         const auto k = intsAttribute(node, "kernel_shape");
-        if (k.size() != 2)
-            fail("kernel_shape must have 2 values");
+        if (k.size() != 2) fail("kernel_shape must have 2 values");
         for (const char* name : { "strides", "dilations" })
             if (const auto v = intsAttribute(node, name); !v.empty() && v.size() != 2)
                 fail(std::string(name) + " must have 2 values");
@@ -625,11 +596,9 @@ void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
         const auto s = intsAttribute(node, "strides");
         l.window.stride = s.size() == 2 ? std::array<int64_t, 2> { s[0], s[1] } : std::array<int64_t, 2> { 1, 1 };
         const auto d = intsAttribute(node, "dilations");
-        if (d.size() == 2)
-            l.window.dilation = { d[0], d[1] };
+        if (d.size() == 2) l.window.dilation = { d[0], d[1] };
         const auto p = intsAttribute(node, "pads");
-        if (!p.empty() && p.size() != 4)
-            fail("pads must have 4 values");
+        if (!p.empty() && p.size() != 4) fail("pads must have 4 values");
         if (p.size() == 4) {
             l.window.padBegin = { p[0], p[1] };
             l.window.padEnd = { p[2], p[3] };
@@ -642,8 +611,7 @@ void GraphBuilder::convertPool(const onnx::NodeProto& node, bool channelsLast)
             l.window.dilation[0], ceilMode);
         const int64_t ow = outputSize(inShape[2], k[1], l.window.stride[1], l.window.padBegin[1], l.window.padEnd[1],
             l.window.dilation[1], ceilMode);
-        if (oh <= 0 || ow <= 0)
-            fail("the pooling window does not fit the input " + ir::toString(inShape));
+        if (oh <= 0 || ow <= 0) fail("the pooling window does not fit the input " + ir::toString(inShape));
         l.outShape = { inShape[0], oh, ow };
     }
     Value out = activation(addLayer(std::move(l)));

@@ -1,7 +1,6 @@
 // Layout and structural ops on activations: Flatten, Reshape, Transpose, Concat, Resize, Softmax.
 
 #include "onnx/graph_builder.h"
-
 #include "util/error.h"
 
 #include <cmath>
@@ -13,11 +12,9 @@ namespace {
 // A reshape of the input layer before any per-channel op only relabels the same C-order data.
 bool canRelabelInput(const ir::Layer& layer)
 {
-    if (layer.kind != ir::LayerKind::Input)
-        return false;
+    if (layer.kind != ir::LayerKind::Input) return false;
     for (const auto& op : layer.epilogue)
-        if (op.mul.size() > 1 || op.add.size() > 1 || op.quant.perChannel())
-            return false;
+        if (op.mul.size() > 1 || op.add.size() > 1 || op.quant.perChannel()) return false;
     return true;
 }
 
@@ -27,8 +24,7 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
 {
     const std::string& op = node.op_type();
     Value in = input(node, 0);
-    if (in.isConst)
-        fail("unexpected constant input");
+    if (in.isConst) fail("unexpected constant input");
 
     if (op == "Flatten" || op == "Reshape") {
         in = toLogicalLayout(in);
@@ -40,42 +36,37 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
             target = { ir::elementCount(in.logical) };
         } else {
             const ConstTensor& shape = constInput(node, 1, "shape");
-            if (shape.values.empty())
-                fail("Reshape to a scalar is not supported");
+            if (shape.values.empty()) fail("Reshape to a scalar is not supported");
             ir::Shape full;
             int inferred = -1;
             for (size_t i = 0; i < shape.values.size(); ++i) {
                 const std::optional<int64_t> entry = exactInteger(shape.values[i]);
                 if (!entry)
-                    fail("Reshape target dimension " + std::to_string(shape.values[i]) + " is not an integer below 2^53");
+                    fail("Reshape target dimension " + std::to_string(shape.values[i])
+                        + " is not an integer below 2^53");
                 int64_t d = *entry;
-                if (d == 0)
-                    d = i == 0 ? 1 : (i - 1 < in.logical.size() ? in.logical[i - 1] : 0);
+                if (d == 0) d = i == 0 ? 1 : (i - 1 < in.logical.size() ? in.logical[i - 1] : 0);
                 if (d == -1) {
                     inferred = int(i);
                     full.push_back(1);
                     continue;
                 }
-                if (d <= 0)
-                    fail("Reshape target dimension " + std::to_string(d) + " is invalid");
+                if (d <= 0) fail("Reshape target dimension " + std::to_string(d) + " is invalid");
                 full.push_back(d);
             }
             const int64_t known = ir::elementCount(full); // saturates, so an absurd target fails the checks below
             const int64_t total = ir::elementCount(in.logical);
             if (inferred >= 0) {
-                if (total % known)
-                    fail("cannot reshape " + ir::toString(in.logical) + " per sample to the target");
+                if (total % known) fail("cannot reshape " + ir::toString(in.logical) + " per sample to the target");
                 full[size_t(inferred)] = total / known;
             }
             if (full[0] != 1 || ir::elementCount(full) != total)
                 fail("Reshape changes the batch dimension or the element count (" + ir::toString(in.logical) + " -> "
                     + ir::toString(full) + ")");
             target.assign(full.begin() + 1, full.end());
-            if (target.empty())
-                target = { 1 };
+            if (target.empty()) target = { 1 };
         }
-        if (target == in.logical)
-            return setOutput(node, in);
+        if (target == in.logical) return setOutput(node, in);
         ir::Layer& producer = m_result.layers[size_t(in.layer)];
         if (canRelabelInput(producer) && m_consumers[inputName(node, 0)] == 1
             && producer.epilogue.size() == in.epilogueSize) {
@@ -100,20 +91,17 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
         if (perm.empty())
             for (size_t i = rank; i-- > 0;)
                 perm.push_back(int64_t(i));
-        if (perm.size() != rank || perm[0] != 0)
-            fail("Transpose must keep the batch axis first and match the rank");
+        if (perm.size() != rank || perm[0] != 0) fail("Transpose must keep the batch axis first and match the rank");
         std::vector<int64_t> p;
         ir::Shape out;
         bool identity = true;
         for (size_t i = 1; i < rank; ++i) {
-            if (perm[i] < 1 || size_t(perm[i]) >= rank)
-                fail("Transpose perm is not a permutation");
+            if (perm[i] < 1 || size_t(perm[i]) >= rank) fail("Transpose perm is not a permutation");
             p.push_back(perm[i] - 1);
             out.push_back(in.logical[size_t(perm[i] - 1)]);
             identity = identity && perm[i] == int64_t(i);
         }
-        if (identity)
-            return setOutput(node, in);
+        if (identity) return setOutput(node, in);
         ir::Layer l;
         l.kind = ir::LayerKind::Transpose;
         l.inputs = { in.layer };
@@ -127,8 +115,7 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
         bool allChw = true;
         for (int i = 0; i < node.input_size(); ++i) {
             ins.push_back(value(node.input(i)));
-            if (ins.back().isConst)
-                fail("Concat of a constant and activations is not supported");
+            if (ins.back().isConst) fail("Concat of a constant and activations is not supported");
             allChw = allChw && ins.back().chw;
         }
         if (!allChw)
@@ -146,8 +133,7 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
         outLogical[size_t(logicalAxis)] = 0;
         for (const auto& v : ins) {
             ir::Shape s = storageShape(v);
-            if (s.size() != outStorage.size())
-                fail("Concat inputs have different ranks");
+            if (s.size() != outStorage.size()) fail("Concat inputs have different ranks");
             for (size_t d = 0; d < s.size(); ++d)
                 if (int(d) != axis && s[d] != storageShape(ins[0])[d])
                     fail("Concat inputs differ outside the concatenation axis: " + ir::toString(v.logical) + " vs "
@@ -165,8 +151,7 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
 
     if (op == "Resize" || op == "Upsample") {
         const std::string mode = stringAttribute(node, "mode", "nearest");
-        if (mode != "nearest")
-            fail("Resize mode '" + mode + "' is not supported (only nearest)");
+        if (mode != "nearest") fail("Resize mode '" + mode + "' is not supported (only nearest)");
         const int scalesIndex = (op == "Upsample" || node.input_size() == 2) ? 1 : 2;
         const Value* scalesValue = optionalInput(node, scalesIndex);
         std::vector<double> scales;
@@ -175,8 +160,7 @@ void GraphBuilder::convertShapeOp(const onnx::NodeProto& node)
         else if (const Value* sizes = optionalInput(node, 3); sizes && sizes->isConst) {
             ir::Shape full = in.logical;
             full.insert(full.begin(), 1);
-            if (sizes->constant.size() != int64_t(full.size()))
-                fail("Resize sizes do not match the input rank");
+            if (sizes->constant.size() != int64_t(full.size())) fail("Resize sizes do not match the input rank");
             for (size_t i = 0; i < full.size(); ++i)
                 scales.push_back(sizes->constant.values[i] / double(full[i]));
         } else

@@ -2,7 +2,6 @@
 // weight quantisers, transposed weights, BN statistics arithmetic). Shape of an activation is static here.
 
 #include "onnx/graph_builder.h"
-
 #include "util/error.h"
 
 #include <cmath>
@@ -92,25 +91,22 @@ ir::Shape resolveReshape(const ir::Shape& in, const std::vector<double>& target,
             d = in[i];
         }
         if (d == -1) {
-            if (inferred >= 0)
-                throw Error("Reshape target has more than one -1");
+            if (inferred >= 0) throw Error("Reshape target has more than one -1");
             inferred = int(i);
             out.push_back(1);
             continue;
         }
-        if (d < 0)
-            throw Error("Reshape target dimension " + std::to_string(d) + " is invalid");
+        if (d < 0) throw Error("Reshape target dimension " + std::to_string(d) + " is invalid");
         out.push_back(d);
     }
     const int64_t known = ir::elementCount(out); // saturates, so an absurd target fails the checks below
     const int64_t total = ir::elementCount(in);
     if (inferred >= 0) {
-        if (known == 0 || total % known)
-            throw Error("cannot reshape " + ir::toString(in) + " to the target with -1");
+        if (known == 0 || total % known) throw Error("cannot reshape " + ir::toString(in) + " to the target with -1");
         out[size_t(inferred)] = total / known;
     } else if (known != total) {
-        throw Error("cannot reshape " + ir::toString(in) + " (" + std::to_string(total) + " elements) to "
-            + ir::toString(out));
+        throw Error(
+            "cannot reshape " + ir::toString(in) + " (" + std::to_string(total) + " elements) to " + ir::toString(out));
     }
     return out;
 }
@@ -147,8 +143,7 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
         Value v;
         v.isConst = true;
         ir::Shape full = in.isConst ? in.constant.shape : in.logical;
-        if (!in.isConst)
-            full.insert(full.begin(), 1); // batch 1: the importer models one sample
+        if (!in.isConst) full.insert(full.begin(), 1); // batch 1: the importer models one sample
         v.constant.shape = { int64_t(full.size()) };
         v.constant.values.assign(full.begin(), full.end());
         v.constant.isInteger = true;
@@ -156,10 +151,8 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
         return true;
     }
     for (const auto& in : node.input())
-        if (!in.empty() && !value(in).isConst)
-            return false;
-    if (node.input_size() == 0)
-        return false;
+        if (!in.empty() && !value(in).isConst) return false;
+    if (node.input_size() == 0) return false;
 
     const bool qonnxDomain = node.domain().find("custom_op.general") != std::string::npos
         || node.domain().find("brevitas") != std::string::npos;
@@ -174,8 +167,8 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
             r = in(0);
             const int64_t to = intAttribute(node, "to", onnx::TensorProto::FLOAT);
             r.elemType = int(to);
-            r.isInteger = to != onnx::TensorProto::FLOAT && to != onnx::TensorProto::DOUBLE
-                && to != onnx::TensorProto::FLOAT16;
+            r.isInteger
+                = to != onnx::TensorProto::FLOAT && to != onnx::TensorProto::DOUBLE && to != onnx::TensorProto::FLOAT16;
             if (r.isInteger)
                 for (double& v : r.values)
                     v = std::trunc(v);
@@ -211,17 +204,15 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
             } else {
                 ir::Shape s;
                 for (size_t i = 0; i < r.shape.size(); ++i) {
-                    const bool listed = axes.empty() ? r.shape[i] == 1
-                                                     : std::find_if(axes.begin(), axes.end(), [&](int64_t a) {
-                                                           return normaliseAxis(a, r.shape.size()) == int64_t(i);
-                                                       }) != axes.end();
-                    if (!listed)
-                        s.push_back(r.shape[i]);
+                    const bool listed
+                        = axes.empty() ? r.shape[i] == 1 : std::find_if(axes.begin(), axes.end(), [&](int64_t a) {
+                              return normaliseAxis(a, r.shape.size()) == int64_t(i);
+                          }) != axes.end();
+                    if (!listed) s.push_back(r.shape[i]);
                 }
                 r.shape = s;
             }
-            if (r.quant && r.quant->axis >= 0)
-                r.quant.reset(), r.raw.clear();
+            if (r.quant && r.quant->axis >= 0) r.quant.reset(), r.raw.clear();
         } else if (op == "Concat") {
             const auto& first = in(0);
             const int64_t axis = normaliseAxis(intAttribute(node, "axis", 0), first.shape.size());
@@ -247,9 +238,8 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
             const auto& idx = in(1);
             const int64_t axis = normaliseAxis(intAttribute(node, "axis", 0), data.shape.size());
             // Empty data leaves nothing to gather, however large its leading dimensions claim to be.
-            const int64_t outer = data.values.empty()
-                ? 0
-                : ir::elementCount(ir::Shape(data.shape.begin(), data.shape.begin() + axis));
+            const int64_t outer
+                = data.values.empty() ? 0 : ir::elementCount(ir::Shape(data.shape.begin(), data.shape.begin() + axis));
             const int64_t inner = ir::elementCount(ir::Shape(data.shape.begin() + axis + 1, data.shape.end()));
             const int64_t dim = data.shape[size_t(axis)];
             r.isInteger = data.isInteger;
@@ -259,39 +249,38 @@ bool GraphBuilder::tryFoldConstant(const onnx::NodeProto& node)
             for (int64_t o = 0; o < outer; ++o)
                 for (double iv : idx.values) {
                     int64_t k = exactInteger(iv).value_or(std::numeric_limits<int64_t>::max());
-                    if (k < 0)
-                        k += dim;
-                    if (k < 0 || k >= dim)
-                        throw Error("Gather index " + std::to_string(iv) + " out of range");
+                    if (k < 0) k += dim;
+                    if (k < 0 || k >= dim) throw Error("Gather index " + std::to_string(iv) + " out of range");
                     const auto base = data.values.begin() + (o * dim + k) * inner;
                     r.values.insert(r.values.end(), base, base + inner);
                 }
         } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Pow") {
-            static const std::map<std::string, std::function<double(double, double)>> fns = {
-                { "Add", std::plus<double>() }, { "Sub", std::minus<double>() },
-                { "Mul", std::multiplies<double>() }, { "Div", std::divides<double>() },
-                { "Pow", [](double a, double b) { return std::pow(a, b); } } };
+            static const std::map<std::string, std::function<double(double, double)>> fns
+                = { { "Add", std::plus<double>() }, { "Sub", std::minus<double>() },
+                      { "Mul", std::multiplies<double>() }, { "Div", std::divides<double>() },
+                      { "Pow", [](double a, double b) { return std::pow(a, b); } } };
             r = broadcastBinary(in(0), in(1), fns.at(op), m_limits.maxTensorElements);
             if (op == "Div" && r.isInteger)
                 for (double& v : r.values)
                     v = std::trunc(v);
         } else if (op == "Sqrt" || op == "Neg" || op == "Reciprocal" || op == "Abs") {
-            static const std::map<std::string, std::function<double(double)>> fns = {
-                { "Sqrt", [](double a) { return std::sqrt(a); } }, { "Neg", [](double a) { return -a; } },
-                { "Reciprocal", [](double a) { return 1.0 / a; } }, { "Abs", [](double a) { return std::fabs(a); } } };
+            static const std::map<std::string, std::function<double(double)>> fns
+                = { { "Sqrt", [](double a) { return std::sqrt(a); } }, { "Neg", [](double a) { return -a; } },
+                      { "Reciprocal", [](double a) { return 1.0 / a; } },
+                      { "Abs", [](double a) { return std::fabs(a); } } };
             r = unary(in(0), fns.at(op));
         } else if ((qonnxDomain && (op == "Quant" || op == "IntQuant" || op == "BipolarQuant"))
             || op == "QuantizeLinear" || op == "DequantizeLinear") {
             const auto& x = in(0);
             for (double v : x.values)
-                if (!std::isfinite(v))
-                    fail("the quantiser's input holds a NaN or infinite value");
+                if (!std::isfinite(v)) fail("the quantiser's input holds a NaN or infinite value");
             ir::QuantSpec spec = quantSpecFor(node, x.shape, true);
             r.shape = x.shape;
             r.values.resize(x.values.size());
             const auto strides = stridesOf(x.shape);
             auto channelOf = [&](size_t i) {
-                return spec.axis < 0 ? int64_t(0) : (int64_t(i) / strides[size_t(spec.axis)]) % x.shape[size_t(spec.axis)];
+                return spec.axis < 0 ? int64_t(0)
+                                     : (int64_t(i) / strides[size_t(spec.axis)]) % x.shape[size_t(spec.axis)];
             };
             if (op == "QuantizeLinear") {
                 r.isInteger = true;

@@ -19,16 +19,14 @@ GraphBuilder::GraphBuilder(
     for (const auto& node : graph.node())
         if (node.op_type() != "Shape")
             for (const auto& in : node.input())
-                if (!in.empty())
-                    ++m_consumers[in];
+                if (!in.empty()) ++m_consumers[in];
     for (const auto& out : graph.output())
         ++m_consumers[out.name()];
 }
 
 void GraphBuilder::fail(const std::string& reason) const
 {
-    if (m_node)
-        throw NodeError(m_label + ": " + describeNode(*m_node) + ": " + reason);
+    if (m_node) throw NodeError(m_label + ": " + describeNode(*m_node) + ": " + reason);
     throw NodeError(m_label + ": " + reason);
 }
 
@@ -42,8 +40,7 @@ const Value& GraphBuilder::value(const std::string& name) const
 
 const Value* GraphBuilder::optionalInput(const onnx::NodeProto& node, int index) const
 {
-    if (index >= node.input_size() || node.input(index).empty())
-        return nullptr;
+    if (index >= node.input_size() || node.input(index).empty()) return nullptr;
     return &value(node.input(index));
 }
 
@@ -58,8 +55,7 @@ const std::string& GraphBuilder::inputName(const onnx::NodeProto& node, int inde
 const ConstTensor& GraphBuilder::constInput(const onnx::NodeProto& node, int index, const char* what) const
 {
     const Value* v = optionalInput(node, index);
-    if (!v)
-        fail(std::string("missing input ") + std::to_string(index) + " (" + what + ")");
+    if (!v) fail(std::string("missing input ") + std::to_string(index) + " (" + what + ")");
     if (!v->isConst)
         fail(std::string("input '") + node.input(index) + "' (" + what
             + ") must be a constant (an initializer or computable from initializers)");
@@ -68,8 +64,7 @@ const ConstTensor& GraphBuilder::constInput(const onnx::NodeProto& node, int ind
 
 void GraphBuilder::setOutput(const onnx::NodeProto& node, Value v, int index)
 {
-    if (index < node.output_size() && !node.output(index).empty())
-        m_values[node.output(index)] = std::move(v);
+    if (index < node.output_size() && !node.output(index).empty()) m_values[node.output(index)] = std::move(v);
 }
 
 Value GraphBuilder::activation(int layer) const
@@ -84,8 +79,7 @@ Value GraphBuilder::activation(int layer) const
 int GraphBuilder::addLayer(ir::Layer layer)
 {
     for (int64_t d : layer.outShape)
-        if (d <= 0)
-            fail("computed an empty or negative output shape " + ir::toString(layer.outShape));
+        if (d <= 0) fail("computed an empty or negative output shape " + ir::toString(layer.outShape));
     if (ir::elementCount(layer.outShape) > m_limits.maxTensorElements
         || int64_t(layer.weight.data.size()) > m_limits.maxTensorElements)
         fail("output shape " + ir::toString(layer.outShape) + " exceeds the limit of "
@@ -100,30 +94,27 @@ int GraphBuilder::addLayer(ir::Layer layer)
 
 ir::Shape GraphBuilder::storageShape(const Value& v) const
 {
-    if (!v.chw)
-        return v.logical;
+    if (!v.chw) return v.logical;
     return { v.logical[2], v.logical[0], v.logical[1] };
 }
 
 int GraphBuilder::storageAxis(const Value& v, int64_t onnxAxis) const
 {
     const int64_t rank = int64_t(v.logical.size()) + 1;
-    if (onnxAxis < 0)
-        onnxAxis += rank;
+    if (onnxAxis < 0) onnxAxis += rank;
     if (onnxAxis < 0 || onnxAxis >= rank)
         fail("axis " + std::to_string(onnxAxis) + " out of range for rank " + std::to_string(rank));
-    if (onnxAxis == 0)
-        fail("operates along the batch axis, which is not supported");
+    if (onnxAxis == 0) fail("operates along the batch axis, which is not supported");
     const int perSample = int(onnxAxis - 1);
-    if (!v.chw)
-        return perSample;
+    if (!v.chw) return perSample;
     static constexpr int kHwcToChw[3] = { 1, 2, 0 };
     return kHwcToChw[perSample];
 }
 
 namespace {
 // The Transpose of layer `input` into `outShape` that a layout change below inserts.
-ir::Layer layoutTranspose(int input, std::string name, std::vector<int64_t> perm, ir::Shape outShape) {
+ir::Layer layoutTranspose(int input, std::string name, std::vector<int64_t> perm, ir::Shape outShape)
+{
     ir::Layer t;
     t.name = std::move(name);
     t.opType = "Transpose";
@@ -135,7 +126,8 @@ ir::Layer layoutTranspose(int input, std::string name, std::vector<int64_t> perm
 }
 } // namespace
 
-Value GraphBuilder::toLogicalLayout(const Value& v) {
+Value GraphBuilder::toLogicalLayout(const Value& v)
+{
     if (!v.chw) return v;
     ir::Layer t
         = layoutTranspose(v.layer, m_result.layers[size_t(v.layer)].name + "/to_channels_last", { 1, 2, 0 }, v.logical);
@@ -145,8 +137,7 @@ Value GraphBuilder::toLogicalLayout(const Value& v) {
 
 Value GraphBuilder::toChw(const Value& v)
 {
-    if (v.chw)
-        return v;
+    if (v.chw) return v;
     if (v.logical.size() != 3)
         fail("channels-last op needs a 4-D input, got per-sample shape " + ir::toString(v.logical));
     Value out
@@ -161,22 +152,19 @@ namespace {
 bool hasPerChannelOps(const ir::Layer& layer)
 {
     for (const auto& op : layer.epilogue)
-        if (op.mul.size() > 1 || op.add.size() > 1 || op.quant.perChannel())
-            return true;
+        if (op.mul.size() > 1 || op.add.size() > 1 || op.quant.perChannel()) return true;
     return false;
 }
 } // namespace
 
 Value GraphBuilder::appendPointwise(const Value& in, const std::string& inputName, ir::PointwiseOp op, int channelAxis)
 {
-    if (in.isConst)
-        fail("element-wise op on constants should have been folded");
+    if (in.isConst) fail("element-wise op on constants should have been folded");
     ir::Layer& producer = m_result.layers[size_t(in.layer)];
     const bool exclusive = m_consumers[inputName] == 1 && producer.epilogue.size() == in.epilogueSize;
     const bool axisFits = channelAxis < 0 || !hasPerChannelOps(producer) || producer.channelAxis == channelAxis;
     if (exclusive && axisFits) {
-        if (channelAxis >= 0)
-            producer.channelAxis = channelAxis;
+        if (channelAxis >= 0) producer.channelAxis = channelAxis;
         producer.epilogue.push_back(std::move(op));
         Value out = in;
         out.epilogueSize = producer.epilogue.size();
@@ -199,10 +187,8 @@ std::optional<int> GraphBuilder::perChannelAxis(const Value& in, const ir::Shape
     ir::Shape full = in.logical;
     full.insert(full.begin(), 1);
     const auto axis = varyingAxis(constShape, full);
-    if (!axis)
-        return std::nullopt;
-    if (*axis < 0)
-        return -1;
+    if (!axis) return std::nullopt;
+    if (*axis < 0) return -1;
     return storageAxis(in, *axis);
 }
 
@@ -218,19 +204,18 @@ void GraphBuilder::declareInputs()
     }
     std::vector<const onnx::ValueInfoProto*> inputs;
     for (const auto& in : m_graph.input()) {
-        if (initializers.count(in.name()))
-            continue;
+        if (initializers.count(in.name())) continue;
         if (auto bound = m_bound.find(in.name()); bound != m_bound.end()) {
             Value v;
             v.isConst = true;
-            v.constant = fromTensorProto(bound->second, m_limits.maxTensorElements, m_label + ": bound input '" + in.name() + "'");
+            v.constant = fromTensorProto(
+                bound->second, m_limits.maxTensorElements, m_label + ": bound input '" + in.name() + "'");
             m_values[in.name()] = std::move(v);
             continue;
         }
         inputs.push_back(&in);
     }
-    if (inputs.empty())
-        fail("the graph has no input");
+    if (inputs.empty()) fail("the graph has no input");
     if (inputs.size() > 1)
         fail("the graph has " + std::to_string(inputs.size()) + " inputs ('" + inputs[0]->name() + "', '"
             + inputs[1]->name() + "', ...); Luthier supports single-input models");
@@ -238,8 +223,7 @@ void GraphBuilder::declareInputs()
     if (!in.type().has_tensor_type() || !in.type().tensor_type().has_shape())
         fail("input '" + in.name() + "' has no tensor shape");
     const auto& dims = in.type().tensor_type().shape().dim();
-    if (dims.empty())
-        fail("input '" + in.name() + "' is a scalar; Luthier needs a batch dimension");
+    if (dims.empty()) fail("input '" + in.name() + "' is a scalar; Luthier needs a batch dimension");
     ir::Shape shape;
     for (int i = 1; i < dims.size(); ++i) {
         if (!dims[i].has_dim_value() || dims[i].dim_value() <= 0)
@@ -249,8 +233,7 @@ void GraphBuilder::declareInputs()
     if (ir::elementCount(shape) > m_limits.maxTensorElements)
         fail("input '" + in.name() + "' of per-sample shape " + ir::toString(shape) + " exceeds the limit of "
             + std::to_string(m_limits.maxTensorElements) + " elements");
-    if (shape.empty())
-        shape = { 1 }; // a batch of scalars: one value per sample
+    if (shape.empty()) shape = { 1 }; // a batch of scalars: one value per sample
     ir::Layer input;
     input.name = in.name();
     input.opType = "Input";
@@ -264,12 +247,10 @@ void GraphBuilder::declareInputs()
 void GraphBuilder::finishOutputs()
 {
     m_node = nullptr;
-    if (m_graph.output_size() == 0)
-        fail("the graph has no output");
+    if (m_graph.output_size() == 0) fail("the graph has no output");
     for (const auto& out : m_graph.output()) {
         const Value& v = value(out.name());
-        if (v.isConst)
-            fail("output '" + out.name() + "' is a constant; nothing to compute");
+        if (v.isConst) fail("output '" + out.name() + "' is a constant; nothing to compute");
         const Value logical = toLogicalLayout(v);
         m_result.outputs.push_back(logical.layer);
     }
@@ -332,16 +313,14 @@ ir::Graph GraphBuilder::build()
     for (int i = 0; i < n; ++i) {
         std::set<std::string> unique;
         for (const auto& in : m_graph.node(i).input())
-            if (!in.empty() && !m_values.count(in))
-                unique.insert(in);
+            if (!in.empty() && !m_values.count(in)) unique.insert(in);
         missing[size_t(i)] = int(unique.size());
         for (const auto& in : unique)
             readers[in].push_back(i);
     }
     std::deque<int> ready;
     for (int i = 0; i < n; ++i)
-        if (missing[size_t(i)] == 0)
-            ready.push_back(i);
+        if (missing[size_t(i)] == 0) ready.push_back(i);
     int done = 0;
     while (!ready.empty()) {
         const int i = ready.front();
@@ -351,18 +330,15 @@ ir::Graph GraphBuilder::build()
         ++done;
         for (const auto& out : node.output()) {
             auto it = readers.find(out);
-            if (it == readers.end())
-                continue;
+            if (it == readers.end()) continue;
             for (int r : it->second)
-                if (--missing[size_t(r)] == 0)
-                    ready.push_back(r);
+                if (--missing[size_t(r)] == 0) ready.push_back(r);
             readers.erase(it);
         }
     }
     if (done != n) {
         for (int i = 0; i < n; ++i) {
-            if (missing[size_t(i)] == 0)
-                continue;
+            if (missing[size_t(i)] == 0) continue;
             m_node = &m_graph.node(i);
             for (const auto& in : m_node->input())
                 if (!in.empty() && !m_values.count(in)) {

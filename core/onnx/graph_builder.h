@@ -9,9 +9,8 @@
 #include "onnx/importer.h"
 #include "util/error.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <map>
+#include <onnx/onnx_pb.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,7 +36,8 @@ public:
 
 class GraphBuilder {
 public:
-    GraphBuilder(const onnx::GraphProto& graph, std::string label, const ImportLimits& limits, const BoundInputs& bound);
+    GraphBuilder(
+        const onnx::GraphProto& graph, std::string label, const ImportLimits& limits, const BoundInputs& bound);
     ir::Graph build();
 
 private:

@@ -5,10 +5,9 @@
 
 #include "ir/graph.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <cstdint>
 #include <map>
+#include <onnx/onnx_pb.h>
 #include <string>
 
 namespace luthier::importer {

@@ -5,8 +5,7 @@ namespace luthier::importer {
 const onnx::AttributeProto* findAttribute(const onnx::NodeProto& node, const std::string& name)
 {
     for (const auto& a : node.attribute())
-        if (a.name() == name)
-            return &a;
+        if (a.name() == name) return &a;
     return nullptr;
 }
 
@@ -31,16 +30,14 @@ std::string stringAttribute(const onnx::NodeProto& node, const std::string& name
 std::vector<int64_t> intsAttribute(const onnx::NodeProto& node, const std::string& name)
 {
     const auto* a = findAttribute(node, name);
-    if (!a)
-        return {};
+    if (!a) return {};
     return { a->ints().begin(), a->ints().end() };
 }
 
 std::vector<double> floatsAttribute(const onnx::NodeProto& node, const std::string& name)
 {
     const auto* a = findAttribute(node, name);
-    if (!a)
-        return {};
+    if (!a) return {};
     return { a->floats().begin(), a->floats().end() };
 }
 

@@ -6,7 +6,8 @@
 
 namespace luthier::pipeline {
 
-WrittenDesign writeDesignFolder(Pipeline& build, const std::filesystem::path& dir, int64_t maxVectors, Progress& progress)
+WrittenDesign writeDesignFolder(
+    Pipeline& build, const std::filesystem::path& dir, int64_t maxVectors, Progress& progress)
 {
     util::StagedFolder folder(dir); // checked and locked before any work; written aside, swapped in whole
     WrittenDesign written;

@@ -19,6 +19,7 @@ struct WrittenDesign {
 };
 
 // maxVectors: the first N inputs become vectors (< 0: all).
-WrittenDesign writeDesignFolder(Pipeline& build, const std::filesystem::path& dir, int64_t maxVectors, Progress& progress);
+WrittenDesign writeDesignFolder(
+    Pipeline& build, const std::filesystem::path& dir, int64_t maxVectors, Progress& progress);
 
 } // namespace luthier::pipeline

@@ -11,35 +11,34 @@ namespace luthier::pipeline {
 
 namespace {
 
-    // What the (expanded) overrides choose per layer, which the statistics and the compiler both follow.
-    struct LayerChoices {
-        std::map<std::string, ir::TemplateKind> templates;
-        std::map<std::string, int> groupSizes;
-    };
+// What the (expanded) overrides choose per layer, which the statistics and the compiler both follow.
+struct LayerChoices {
+    std::map<std::string, ir::TemplateKind> templates;
+    std::map<std::string, int> groupSizes;
+};
 
-    LayerChoices layerChoices(const quant::Overrides& expanded)
-    {
-        LayerChoices c;
-        for (const auto& [layer, o] : expanded) {
-            // Learned tables are LUT-Dense tables: they choose that template unless the layer names another, which
-            // the compiler then refuses by name rather than dropping the tables.
-            if (o.templateKind)
-                c.templates[layer] = *o.templateKind;
-            else if (o.tables)
-                c.templates[layer] = ir::TemplateKind::LutDense;
-            if (o.groupSize)
-                c.groupSizes[layer] = *o.groupSize;
-        }
-        return c;
+LayerChoices layerChoices(const quant::Overrides& expanded)
+{
+    LayerChoices c;
+    for (const auto& [layer, o] : expanded) {
+        // Learned tables are LUT-Dense tables: they choose that template unless the layer names another, which
+        // the compiler then refuses by name rather than dropping the tables.
+        if (o.templateKind)
+            c.templates[layer] = *o.templateKind;
+        else if (o.tables)
+            c.templates[layer] = ir::TemplateKind::LutDense;
+        if (o.groupSize) c.groupSizes[layer] = *o.groupSize;
     }
+    return c;
+}
 
-    // What no stage checks before it has spent its time: refused up front, naming the flag and the project key.
-    void checkOptions(const Options& o)
-    {
-        if (!(o.effort > 0.0 && o.effort <= 1000.0)) // also NaN, which every range check lets through
-            throw Error("annealing effort " + std::to_string(o.effort)
-                + " is not a number above 0 and at most 1000 (--effort, or compiler.annealingEffort in the project)");
-    }
+// What no stage checks before it has spent its time: refused up front, naming the flag and the project key.
+void checkOptions(const Options& o)
+{
+    if (!(o.effort > 0.0 && o.effort <= 1000.0)) // also NaN, which every range check lets through
+        throw Error("annealing effort " + std::to_string(o.effort)
+            + " is not a number above 0 and at most 1000 (--effort, or compiler.annealingEffort in the project)");
+}
 
 } // namespace
 
@@ -49,7 +48,8 @@ Pipeline::Pipeline(Options options)
     checkOptions(m_options);
 }
 
-Pipeline::Pipeline(Options options, std::shared_ptr<const ir::Graph> imported, std::shared_ptr<const sim::Dataset> inputs)
+Pipeline::Pipeline(
+    Options options, std::shared_ptr<const ir::Graph> imported, std::shared_ptr<const sim::Dataset> inputs)
     : m_options(std::move(options))
     , m_imported(std::move(imported))
     , m_inputs(std::move(inputs))
@@ -64,16 +64,14 @@ Pipeline Pipeline::variant(Options options) const
     const bool sameData = sameModel && options.datasetInputs == m_options.datasetInputs;
     Pipeline other(std::move(options), sameModel ? m_imported : nullptr, sameData ? m_inputs : nullptr);
     other.m_inputsLoaded = sameData && m_inputsLoaded;
-    if (sameData)
-        other.m_calibration = m_calibration;
+    if (sameData) other.m_calibration = m_calibration;
     return other;
 }
 
 std::shared_ptr<const ir::Graph> Pipeline::imported(Progress& progress)
 {
     if (!m_imported) {
-        if (m_options.modelPath.empty())
-            throw Error("no model: give a MODEL or a project that names one");
+        if (m_options.modelPath.empty()) throw Error("no model: give a MODEL or a project that names one");
         progress.report(0.0, "importing " + m_options.modelPath);
         m_imported = std::make_shared<const ir::Graph>(importer::importModel(m_options.modelPath));
         progress.checkpoint();
@@ -107,8 +105,7 @@ const std::map<int, std::pair<double, double>>& Pipeline::calibration(Progress& 
 
 void Pipeline::prepare(Progress& progress)
 {
-    if (m_graph)
-        return;
+    if (m_graph) return;
     const auto model = imported(progress);
     const bool requested = m_options.lowering.ptqWeightBits > 0 || m_options.ptqActivationBits > 0;
     quant::PreparedGraph prepared;
@@ -169,8 +166,7 @@ analysis::AnalysisOptions Pipeline::analysisOptions(Progress& progress)
     o.groupSize = m_options.groupSize;
     o.parallelism = m_options.parallelism;
     o.lowering = m_options.lowering;
-    if (m_options.ptqActivationBits > 0)
-        o.defaultActivationBits = m_options.ptqActivationBits;
+    if (m_options.ptqActivationBits > 0) o.defaultActivationBits = m_options.ptqActivationBits;
     o.defaultTemplate = m_options.defaultTemplate;
     o.layerTemplate = choices.templates;
     o.layerGroupSize = choices.groupSizes;
@@ -220,8 +216,7 @@ std::shared_ptr<const arch::HwDesign> Pipeline::design(Progress& progress)
 
 std::shared_ptr<const place::Netlist> Pipeline::netlist(Progress& progress)
 {
-    if (!m_netlist)
-        m_netlist = std::make_shared<const place::Netlist>(place::buildNetlist(*design(progress)));
+    if (!m_netlist) m_netlist = std::make_shared<const place::Netlist>(place::buildNetlist(*design(progress)));
     return m_netlist;
 }
 
@@ -236,8 +231,7 @@ std::shared_ptr<const place::Placement> Pipeline::placement(
 std::optional<rtl::TestVectors> Pipeline::vectors(int64_t maxCount, Progress& progress)
 {
     const auto data = inputs(progress);
-    if (!data)
-        return std::nullopt;
+    if (!data) return std::nullopt;
     return rtl::goldenVectors(*ints(progress), *design(progress), *data, maxCount, &progress);
 }
 

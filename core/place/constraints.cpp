@@ -11,11 +11,13 @@ using nlohmann::json;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& label, const std::string& key, const std::string& what) {
+[[noreturn]] void fail(const std::string& label, const std::string& key, const std::string& what)
+{
     throw Error(label + ": " + key + ": " + what);
 }
 
-int integer(const json& value, const std::string& label, const std::string& key, int lo, int hi) {
+int integer(const json& value, const std::string& label, const std::string& key, int lo, int hi)
+{
     if (!value.is_number_integer()) fail(label, key, std::string("expected an integer, found ") + value.type_name());
     const auto v = value.get<int64_t>();
     if (v < lo || v > hi)
@@ -23,7 +25,8 @@ int integer(const json& value, const std::string& label, const std::string& key,
     return int(v);
 }
 
-device::TileRect rect(const json& value, const std::string& label, const std::string& key) {
+device::TileRect rect(const json& value, const std::string& label, const std::string& key)
+{
     if (!value.is_object())
         fail(label, key, std::string("expected an object with col0, row0, col1, row1, found ") + value.type_name());
     device::TileRect r;
@@ -37,13 +40,15 @@ device::TileRect rect(const json& value, const std::string& label, const std::st
     return r;
 }
 
-json rectJson(const device::TileRect& r) {
+json rectJson(const device::TileRect& r)
+{
     return json { { "col0", r.col0 }, { "row0", r.row0 }, { "col1", r.col1 }, { "row1", r.row1 } };
 }
 
 } // namespace
 
-Constraints parseConstraints(const json& section, const std::string& label) {
+Constraints parseConstraints(const json& section, const std::string& label)
+{
     if (!section.is_object())
         fail(label, "constraints", std::string("expected an object, found ") + section.type_name());
     Constraints c;
@@ -74,7 +79,8 @@ Constraints parseConstraints(const json& section, const std::string& label) {
     return c;
 }
 
-Constraints loadConstraints(const std::string& path) {
+Constraints loadConstraints(const std::string& path)
+{
     const json doc = util::loadJsonFile(path, "constraints file");
     // A whole .luthier project works too: use its constraints section.
     if (doc.is_object() && doc.contains("constraints") && doc.contains("format"))
@@ -82,7 +88,8 @@ Constraints loadConstraints(const std::string& path) {
     return parseConstraints(doc, path);
 }
 
-json toJson(const Constraints& constraints) {
+json toJson(const Constraints& constraints)
+{
     json pblocks = json::object();
     for (const auto& [name, p] : constraints.pblocks) {
         json r = rectJson(p.rect);

@@ -11,20 +11,24 @@ namespace luthier::place {
 
 using device::TileRect;
 
-double Heatmap::max() const {
+double Heatmap::max() const
+{
     return values.empty() ? 0.0 : *std::max_element(values.begin(), values.end());
 }
-double Heatmap::sum() const {
+double Heatmap::sum() const
+{
     return std::accumulate(values.begin(), values.end(), 0.0);
 }
 
-std::vector<std::string> heatmapNames() {
+std::vector<std::string> heatmapNames()
+{
     return { "lut", "rudy", "muxfanin" };
 }
 
 namespace {
 
-Heatmap blank(const std::string& name, const std::string& unit, const Placement& placement) {
+Heatmap blank(const std::string& name, const std::string& unit, const Placement& placement)
+{
     Heatmap map { name, unit, placement.width, placement.height, {} };
     map.values.assign(size_t(map.width) * size_t(map.height), 0.0);
     return map;
@@ -32,7 +36,8 @@ Heatmap blank(const std::string& name, const std::string& unit, const Placement&
 
 // Spreads a per-cell quantity evenly over the cell's tiles that hold LUTs.
 Heatmap perLutTile(const std::string& name, const std::string& unit, const device::Device& device,
-    const Placement& placement, const std::vector<double>& perCell, bool divideByCapacity) {
+    const Placement& placement, const std::vector<double>& perCell, bool divideByCapacity)
+{
     Heatmap map = blank(name, unit, placement);
     for (size_t c = 0; c < placement.cells.size(); ++c) {
         const TileRect& r = placement.cells[c];
@@ -52,21 +57,24 @@ Heatmap perLutTile(const std::string& name, const std::string& unit, const devic
 
 } // namespace
 
-Heatmap lutUtilisation(const device::Device& device, const Netlist& netlist, const Placement& placement) {
+Heatmap lutUtilisation(const device::Device& device, const Netlist& netlist, const Placement& placement)
+{
     std::vector<double> luts(placement.cells.size(), 0.0);
     for (size_t u = 0; u < netlist.units.size(); ++u)
         luts[size_t(placement.unitCell[u])] += double(placement.unitDemand[u].luts);
     return perLutTile("lut", "fraction of the tile's LUTs used", device, placement, luts, true);
 }
 
-Heatmap muxFanIn(const device::Device& device, const Netlist& netlist, const Placement& placement) {
+Heatmap muxFanIn(const device::Device& device, const Netlist& netlist, const Placement& placement)
+{
     std::vector<double> inputs(placement.cells.size(), 0.0);
     for (size_t u = 0; u < netlist.units.size(); ++u)
         inputs[size_t(placement.unitCell[u])] += double(netlist.units[u].muxInputs);
     return perLutTile("muxfanin", "multiplexer inputs per tile", device, placement, inputs, false);
 }
 
-Heatmap wireDemand(const Netlist& netlist, const Placement& placement) {
+Heatmap wireDemand(const Netlist& netlist, const Placement& placement)
+{
     Heatmap map = blank("rudy", "wires per tile (RUDY)", placement);
     const size_t stride = size_t(map.width) + 1;
     std::vector<double> diff(stride * (size_t(map.height) + 1), 0.0);
@@ -93,8 +101,8 @@ Heatmap wireDemand(const Netlist& netlist, const Placement& placement) {
     return map;
 }
 
-Heatmap heatmap(
-    std::string_view name, const device::Device& device, const Netlist& netlist, const Placement& placement) {
+Heatmap heatmap(std::string_view name, const device::Device& device, const Netlist& netlist, const Placement& placement)
+{
     if (name == "lut") return lutUtilisation(device, netlist, placement);
     if (name == "rudy") return wireDemand(netlist, placement);
     if (name == "muxfanin") return muxFanIn(device, netlist, placement);
@@ -104,7 +112,8 @@ Heatmap heatmap(
     throw Error("unknown heatmap '" + std::string(name) + "' (known: " + known + ")");
 }
 
-void writeCsv(const Heatmap& map, const std::filesystem::path& file) {
+void writeCsv(const Heatmap& map, const std::filesystem::path& file)
+{
     util::AtomicFile out(file);
     out.write("x,y,value\n");
     char buffer[64];

@@ -13,7 +13,8 @@ using nlohmann::json;
 
 namespace {
 
-double number(const json& obj, const char* key, const std::string& where) {
+double number(const json& obj, const char* key, const std::string& where)
+{
     if (!obj.is_object() || !obj.contains(key) || !obj.at(key).is_number())
         throw Error(where + "." + key + ": missing or not a number");
     return obj.at(key).get<double>();
@@ -21,8 +22,8 @@ double number(const json& obj, const char* key, const std::string& where) {
 
 } // namespace
 
-Netlist approximateNetlist(
-    const json& manifest, const std::string& label, uint64_t seed, const NetlistOptions& options) {
+Netlist approximateNetlist(const json& manifest, const std::string& label, uint64_t seed, const NetlistOptions& options)
+{
     if (!manifest.is_object() || !manifest.contains("layers") || !manifest["layers"].is_array())
         throw Error(label + ": layers: missing (not a compiled design manifest)");
     const json& layers = manifest["layers"];

@@ -15,30 +15,35 @@ namespace luthier::place {
 constexpr util::EnumName<UnitKind> kUnitKindNames[] = { { UnitKind::LutArrays, "arrays" }, { UnitKind::MuxBank, "mux" },
     { UnitKind::Accumulators, "acc" }, { UnitKind::Memory, "memory" }, { UnitKind::Control, "control" } };
 
-std::string_view toString(UnitKind kind) {
+std::string_view toString(UnitKind kind)
+{
     return util::nameOf(kUnitKindNames, kind);
 }
 
-device::Resources Netlist::total() const {
+device::Resources Netlist::total() const
+{
     device::Resources sum;
     for (const Unit& u : units)
         sum += u.demand;
     return sum;
 }
 
-int Netlist::findUnit(std::string_view name) const {
+int Netlist::findUnit(std::string_view name) const
+{
     for (size_t i = 0; i < units.size(); ++i)
         if (units[i].name == name) return int(i);
     return -1;
 }
 
-int Netlist::findLayer(std::string_view name) const {
+int Netlist::findLayer(std::string_view name) const
+{
     for (size_t i = 0; i < layers.size(); ++i)
         if (layers[i] == name) return int(i);
     return -1;
 }
 
-void Netlist::validate() const {
+void Netlist::validate() const
+{
     std::set<std::string_view> names;
     for (const Unit& u : units) {
         if (!names.insert(u.name).second) throw Error("netlist: duplicate unit name '" + u.name + "'");
@@ -69,7 +74,8 @@ constexpr double kRamb36Bits = 36864.0;
 // Buses whose width the design does not state (generic logic chunks, activation buffers).
 constexpr int64_t kNominalBusWires = 32;
 
-int bitsFor(int64_t choices) {
+int bitsFor(int64_t choices)
+{
     return choices <= 1 ? 0 : int(std::ceil(std::log2(double(choices))));
 }
 
@@ -77,23 +83,28 @@ class Builder {
 public:
     Builder(Netlist& netlist, const NetlistOptions& options)
         : m_netlist(netlist)
-        , m_options(options) { }
+        , m_options(options)
+    {
+    }
 
-    int addUnit(int layer, UnitKind kind, device::Resources demand, int64_t muxInputs = 0) {
+    int addUnit(int layer, UnitKind kind, device::Resources demand, int64_t muxInputs = 0)
+    {
         const std::string prefix = m_netlist.layers[size_t(layer)] + "/" + std::string(toString(kind));
         const int ordinal = m_counters[prefix]++;
         m_netlist.units.push_back({ prefix + std::to_string(ordinal), kind, layer, demand, muxInputs });
         return int(m_netlist.units.size()) - 1;
     }
 
-    void addNet(std::vector<int> units, int64_t wires) {
+    void addNet(std::vector<int> units, int64_t wires)
+    {
         std::sort(units.begin(), units.end());
         units.erase(std::unique(units.begin(), units.end()), units.end());
         if (units.size() >= 2 && wires > 0) m_netlist.nets.push_back({ std::move(units), wires });
     }
 
     // Cuts `total` LUTs (or block RAMs) into chunks no larger than `cap`, as evenly as possible.
-    static std::vector<int64_t> split(int64_t total, int64_t cap) {
+    static std::vector<int64_t> split(int64_t total, int64_t cap)
+    {
         const int64_t parts = std::max<int64_t>(1, (total + cap - 1) / cap);
         std::vector<int64_t> out;
         for (int64_t i = 0; i < parts; ++i)
@@ -108,7 +119,8 @@ public:
 
 } // namespace
 
-Netlist buildNetlist(const arch::HwDesign& design, const NetlistOptions& options) {
+Netlist buildNetlist(const arch::HwDesign& design, const NetlistOptions& options)
+{
     if (options.maxUnitLuts < 1 || options.maxUnitBrams < 1)
         throw Error("netlist options: unit size limits must be positive");
     Netlist netlist;

@@ -12,7 +12,8 @@ using nlohmann::json;
 
 namespace {
 
-int64_t integer(const json& obj, const char* key, const std::string& where, int64_t lo, int64_t hi) {
+int64_t integer(const json& obj, const char* key, const std::string& where, int64_t lo, int64_t hi)
+{
     if (!obj.is_object() || !obj.contains(key)) throw Error(where + "." + key + ": missing");
     const json& v = obj.at(key);
     if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
@@ -22,7 +23,8 @@ int64_t integer(const json& obj, const char* key, const std::string& where, int6
 
 } // namespace
 
-json toJson(const Netlist& netlist) {
+json toJson(const Netlist& netlist)
+{
     json units = json::array();
     for (const Unit& u : netlist.units)
         units.push_back({ { "name", u.name }, { "kind", std::string(toString(u.kind)) }, { "layer", u.layer },
@@ -35,7 +37,8 @@ json toJson(const Netlist& netlist) {
         { "nets", nets } };
 }
 
-Netlist netlistFromJson(const json& doc, const std::string& label) {
+Netlist netlistFromJson(const json& doc, const std::string& label)
+{
     if (!doc.is_object() || doc.value("format", "") != "luthier-netlist")
         throw Error(label + ": format: expected \"luthier-netlist\"");
     if (integer(doc, "version", label, 1, 1000) != 1)
@@ -90,11 +93,13 @@ Netlist netlistFromJson(const json& doc, const std::string& label) {
     return n;
 }
 
-void writeNetlist(const std::filesystem::path& file, const Netlist& netlist) {
+void writeNetlist(const std::filesystem::path& file, const Netlist& netlist)
+{
     util::writeFileAtomic(file, toJson(netlist).dump(1) + "\n");
 }
 
-Netlist loadNetlist(const std::filesystem::path& file) {
+Netlist loadNetlist(const std::filesystem::path& file)
+{
     return netlistFromJson(util::loadJsonFile(file, "netlist"), file.string());
 }
 

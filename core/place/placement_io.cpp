@@ -14,53 +14,63 @@ using nlohmann::json;
 
 namespace {
 
-json rectJson(const TileRect& r) {
+json rectJson(const TileRect& r)
+{
     return { { "col0", r.col0 }, { "row0", r.row0 }, { "col1", r.col1 }, { "row1", r.row1 } };
 }
 
-json resourcesJson(const device::Resources& r) {
+json resourcesJson(const device::Resources& r)
+{
     return { { "luts", r.luts }, { "ffs", r.ffs }, { "dsps", r.dsps }, { "brams", r.brams } };
 }
 
-json metricsJson(const PlaceMetrics& m) {
+json metricsJson(const PlaceMetrics& m)
+{
     return { { "wirelength", m.wirelength }, { "congestion", m.congestion }, { "peakWireDemand", m.peakWireDemand },
         { "cost", m.cost } };
 }
 
-[[noreturn]] void fail(const std::string& label, const std::string& key, const std::string& what) {
+[[noreturn]] void fail(const std::string& label, const std::string& key, const std::string& what)
+{
     throw Error(label + ": " + key + ": " + what);
 }
 
-const json& member(const json& obj, const char* key, const std::string& label, const std::string& where) {
+const json& member(const json& obj, const char* key, const std::string& label, const std::string& where)
+{
     if (!obj.is_object() || !obj.contains(key)) fail(label, where + key, "missing");
     return obj.at(key);
 }
 
-double number(const json& obj, const char* key, const std::string& label, const std::string& where) {
+double number(const json& obj, const char* key, const std::string& label, const std::string& where)
+{
     const json& v = member(obj, key, label, where);
     if (!v.is_number()) fail(label, where + key, "expected a number");
     return v.get<double>();
 }
 
-int64_t integer(const json& obj, const char* key, const std::string& label, const std::string& where) {
+int64_t integer(const json& obj, const char* key, const std::string& label, const std::string& where)
+{
     const json& v = member(obj, key, label, where);
     if (!v.is_number_integer()) fail(label, where + key, "expected an integer");
     return v.get<int64_t>();
 }
 
-TileRect rect(const json& v, const std::string& label, const std::string& where) {
+TileRect rect(const json& v, const std::string& label, const std::string& where)
+{
     return { int(integer(v, "col0", label, where)), int(integer(v, "row0", label, where)),
         int(integer(v, "col1", label, where)), int(integer(v, "row1", label, where)) };
 }
 
-PlaceMetrics metrics(const json& v, const std::string& label, const std::string& where) {
+PlaceMetrics metrics(const json& v, const std::string& label, const std::string& where)
+{
     return { number(v, "wirelength", label, where), number(v, "congestion", label, where),
         number(v, "peakWireDemand", label, where), number(v, "cost", label, where) };
 }
 
 } // namespace
 
-json toJson(const device::Device& device, const Netlist& netlist, const Placement& p) {
+json toJson(const device::Device& device, const Netlist& netlist, const Placement& p)
+{
     json cells = json::array();
     for (const TileRect& c : p.cells)
         cells.push_back(rectJson(c));
@@ -88,7 +98,8 @@ json toJson(const device::Device& device, const Netlist& netlist, const Placemen
         { "layers", layers }, { "cells", cells }, { "units", units } };
 }
 
-Placement placementFromJson(const json& doc, const Netlist& netlist, const std::string& label) {
+Placement placementFromJson(const json& doc, const Netlist& netlist, const std::string& label)
+{
     if (!doc.is_object() || doc.value("format", "") != "luthier-placement")
         fail(label, "format", "expected \"luthier-placement\"");
     if (integer(doc, "version", label, "") != 1) fail(label, "version", "newer than this build understands (1)");
@@ -129,12 +140,14 @@ Placement placementFromJson(const json& doc, const Netlist& netlist, const std::
     return p;
 }
 
-void writePlacement(const std::filesystem::path& file, const device::Device& device, const Netlist& netlist,
-    const Placement& placement) {
+void writePlacement(
+    const std::filesystem::path& file, const device::Device& device, const Netlist& netlist, const Placement& placement)
+{
     util::writeFileAtomic(file, toJson(device, netlist, placement).dump(1) + "\n");
 }
 
-Placement loadPlacement(const std::filesystem::path& file, const Netlist& netlist) {
+Placement loadPlacement(const std::filesystem::path& file, const Netlist& netlist)
+{
     std::ifstream in(file, std::ios::binary);
     if (!in) throw Error(file.string() + ": cannot open placement");
     std::ostringstream text;

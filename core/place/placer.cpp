@@ -21,7 +21,8 @@ namespace {
 // xoshiro256**: fast, and the same sequence on every platform (std distributions are not).
 class Rng {
 public:
-    explicit Rng(uint64_t seed) {
+    explicit Rng(uint64_t seed)
+    {
         for (uint64_t& s : m_s) {
             uint64_t z = (seed += 0x9E3779B97F4A7C15ULL);
             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -29,7 +30,8 @@ public:
             s = z ^ (z >> 31);
         }
     }
-    uint64_t next() {
+    uint64_t next()
+    {
         const uint64_t result = rotl(m_s[1] * 5, 7) * 9;
         const uint64_t t = m_s[1] << 17;
         m_s[2] ^= m_s[0];
@@ -64,7 +66,8 @@ public:
     Annealer(const RegionGrid& grid, const Netlist& netlist, double congestionWeight)
         : m_grid(grid)
         , m_netlist(netlist)
-        , m_lambda(congestionWeight) {
+        , m_lambda(congestionWeight)
+    {
         const size_t cells = grid.cells().size();
         m_netsOf.resize(netlist.units.size());
         for (size_t n = 0; n < netlist.nets.size(); ++n)
@@ -82,7 +85,8 @@ public:
     }
 
     // Rebuilds every derived quantity from cellOf (start, and against floating-point drift).
-    void reset(const std::vector<int>& cellOf) {
+    void reset(const std::vector<int>& cellOf)
+    {
         m_cellOf = cellOf;
         const size_t cells = m_grid.cells().size();
         m_unitsIn.assign(cells, {});
@@ -104,7 +108,8 @@ public:
             m_congestion += m_area[c] * m_density[c] * m_density[c];
     }
 
-    void setNormalisers(double wirelength0, double congestion0) {
+    void setNormalisers(double wirelength0, double congestion0)
+    {
         m_wl0 = wirelength0 > 0 ? wirelength0 : 1.0;
         m_c0 = congestion0 > 0 ? congestion0 : 1.0;
     }
@@ -116,7 +121,8 @@ public:
 
     // A random legal move or swap of a random unit within `range` cells, or unit = -1 when the attempt
     // found nothing legal.
-    Proposal propose(Rng& rng, int range) const {
+    Proposal propose(Rng& rng, int range) const
+    {
         Proposal p;
         const int u = rng.below(int(m_cellOf.size()));
         const UnitRegion& r = m_grid.region(u);
@@ -147,7 +153,8 @@ public:
     }
 
     // The cost change of `p`; the scratch state stays ready for commit().
-    double delta(const Proposal& p) {
+    double delta(const Proposal& p)
+    {
         ++m_stamp;
         m_affected.clear();
         for (int u : { p.unit, p.partner })
@@ -180,7 +187,8 @@ public:
         return m_dWirelength / m_wl0 + m_lambda * m_dCongestion / m_c0;
     }
 
-    void commit(const Proposal& p) {
+    void commit(const Proposal& p)
+    {
         for (const Change& ch : m_affected) {
             m_box[size_t(ch.net)] = ch.box;
             m_hpwl[size_t(ch.net)] = ch.hpwl;
@@ -205,14 +213,16 @@ private:
         double hpwl, rho;
     };
 
-    void insert(int u, int c) {
+    void insert(int u, int c)
+    {
         m_cellOf[size_t(u)] = c;
         m_slot[size_t(u)] = int(m_unitsIn[size_t(c)].size());
         m_unitsIn[size_t(c)].push_back(u);
         m_used[size_t(c)] += m_grid.demand(u);
     }
 
-    void remove(int u) {
+    void remove(int u)
+    {
         const int c = m_cellOf[size_t(u)];
         auto& list = m_unitsIn[size_t(c)];
         const int slot = m_slot[size_t(u)];
@@ -222,13 +232,15 @@ private:
         m_used[size_t(c)] -= m_grid.demand(u);
     }
 
-    int cellAfter(int u, const Proposal& p) const {
+    int cellAfter(int u, const Proposal& p) const
+    {
         if (u == p.unit) return p.to;
         if (u == p.partner) return p.from;
         return m_cellOf[size_t(u)];
     }
 
-    Box boxOf(int n, const Proposal& p) const {
+    Box boxOf(int n, const Proposal& p) const
+    {
         const int cols = m_grid.columns();
         Box b { cols, -1, m_grid.rows(), -1 };
         for (int u : m_netlist.nets[size_t(n)].units) {
@@ -240,25 +252,29 @@ private:
         return b;
     }
 
-    double hpwlOf(int n, const Box& b) const {
+    double hpwlOf(int n, const Box& b) const
+    {
         return double(m_netlist.nets[size_t(n)].wires)
             * (m_grid.centerX(b.i1) - m_grid.centerX(b.i0) + m_grid.centerY(b.j1) - m_grid.centerY(b.j0));
     }
 
-    double rhoOf(int n, const Box& b) const {
+    double rhoOf(int n, const Box& b) const
+    {
         const TileRect lo = m_grid.cell(m_grid.cellIndex(b.i0, b.j0)).rect;
         const TileRect hi = m_grid.cell(m_grid.cellIndex(b.i1, b.j1)).rect;
         const double w = hi.col1 - lo.col0 + 1, h = hi.row1 - lo.row0 + 1;
         return double(m_netlist.nets[size_t(n)].wires) * (w + h) / (w * h);
     }
 
-    template <class F> void forCells(const Box& b, F&& f) const {
+    template <class F> void forCells(const Box& b, F&& f) const
+    {
         for (int j = b.j0; j <= b.j1; ++j)
             for (int i = b.i0; i <= b.i1; ++i)
                 f(m_grid.cellIndex(i, j));
     }
 
-    void addDensity(const Box& b, double value) {
+    void addDensity(const Box& b, double value)
+    {
         forCells(b, [&](int c) {
             if (m_cellStamp[size_t(c)] != m_stamp) {
                 m_cellStamp[size_t(c)] = m_stamp;
@@ -293,7 +309,8 @@ private:
 
 // Nominal cell size: big enough for the largest unit (LUTs, and DSP/BRAM tiles stacked in one column),
 // small enough to cut the device into about `targetCells` cells.
-std::pair<int, int> binSize(const device::Device& device, const Netlist& netlist, int targetCells) {
+std::pair<int, int> binSize(const device::Device& device, const Netlist& netlist, int targetCells)
+{
     Resources largest;
     for (const Unit& u : netlist.units) {
         largest.luts = std::max(largest.luts, u.demand.luts);
@@ -320,7 +337,8 @@ std::pair<int, int> binSize(const device::Device& device, const Netlist& netlist
 }
 
 // Layer order along a serpentine over the cell rows: consecutive layers land next to each other.
-std::vector<int> initialPlacement(const RegionGrid& grid, const Netlist& netlist) {
+std::vector<int> initialPlacement(const RegionGrid& grid, const Netlist& netlist)
+{
     std::vector<int> snake;
     for (int j = 0; j < grid.rows(); ++j)
         for (int k = 0; k < grid.columns(); ++k)
@@ -371,7 +389,8 @@ std::vector<int> initialPlacement(const RegionGrid& grid, const Netlist& netlist
 } // namespace
 
 Placement place(const device::Device& device, const Netlist& netlist, const Constraints& constraints,
-    const PlaceOptions& options, Progress& progress) {
+    const PlaceOptions& options, Progress& progress)
+{
     const auto started = std::chrono::steady_clock::now();
     netlist.validate();
     if (netlist.units.empty()) throw Error("nothing to place: the design has no units");
@@ -475,7 +494,8 @@ Placement place(const device::Device& device, const Netlist& netlist, const Cons
     return result;
 }
 
-PlaceMetrics evaluate(const Netlist& netlist, const Placement& placement) {
+PlaceMetrics evaluate(const Netlist& netlist, const Placement& placement)
+{
     PlaceMetrics m;
     for (const Net& net : netlist.nets) {
         double x0 = 1e30, x1 = -1e30, y0 = 1e30, y1 = -1e30;
@@ -494,7 +514,8 @@ PlaceMetrics evaluate(const Netlist& netlist, const Placement& placement) {
     return m;
 }
 
-std::vector<TileRect> layerBounds(const Netlist& netlist, const Placement& placement) {
+std::vector<TileRect> layerBounds(const Netlist& netlist, const Placement& placement)
+{
     std::vector<TileRect> bounds(netlist.layers.size(), { -1, -1, -1, -1 });
     for (size_t u = 0; u < netlist.units.size(); ++u) {
         TileRect& b = bounds[size_t(netlist.units[u].layer)];

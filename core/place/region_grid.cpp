@@ -15,7 +15,8 @@ using device::withThousands;
 namespace {
 
 // "14,432 LUT and 3 BRAM" for the resources where `need` exceeds `have`, or "" when it fits.
-std::string shortfall(const Resources& need, const Resources& have) {
+std::string shortfall(const Resources& need, const Resources& have)
+{
     std::string needs, holds;
     auto add = [&](int64_t n, int64_t h, const char* what) {
         if (n <= h) return;
@@ -33,7 +34,8 @@ std::string shortfall(const Resources& need, const Resources& have) {
 
 RegionGrid::RegionGrid(
     const device::Device& device, const Netlist& netlist, const Constraints& constraints, int binCols, int binRows)
-    : m_part(device.part()) {
+    : m_part(device.part())
+{
     std::vector<std::string> problems;
     const TileRect bounds = device.bounds();
     const std::string deviceText = "device " + device.part() + " (" + toString(bounds) + ")";
@@ -198,7 +200,8 @@ RegionGrid::RegionGrid(
     }
 }
 
-void RegionGrid::cellRange(const TileRect& rect, int& i0, int& i1, int& j0, int& j1) const {
+void RegionGrid::cellRange(const TileRect& rect, int& i0, int& i1, int& j0, int& j1) const
+{
     // Rectangles are cut lines, so their edges are cell edges.
     i0 = int(std::lower_bound(m_xEdges.begin(), m_xEdges.end(), rect.col0) - m_xEdges.begin());
     i1 = int(std::upper_bound(m_xEdges.begin(), m_xEdges.end(), rect.col1) - m_xEdges.begin()) - 1;
@@ -206,7 +209,8 @@ void RegionGrid::cellRange(const TileRect& rect, int& i0, int& i1, int& j0, int&
     j1 = int(std::upper_bound(m_yEdges.begin(), m_yEdges.end(), rect.row1) - m_yEdges.begin()) - 1;
 }
 
-bool RegionGrid::allowed(int unit, int cell) const {
+bool RegionGrid::allowed(int unit, int cell) const
+{
     const UnitRegion& r = m_regions[size_t(unit)];
     const int i = cell % columns(), j = cell / columns();
     if (i < r.i0 || i > r.i1 || j < r.j0 || j > r.j1) return false;
@@ -214,7 +218,8 @@ bool RegionGrid::allowed(int unit, int cell) const {
     return !c.keepOut && (c.exclusivePblock < 0 || c.exclusivePblock == r.pblock);
 }
 
-std::string RegionGrid::describeRegion(int unit) const {
+std::string RegionGrid::describeRegion(int unit) const
+{
     const UnitRegion& r = m_regions[size_t(unit)];
     std::string text;
     if (r.pblock >= 0)

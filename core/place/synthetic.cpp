@@ -12,7 +12,8 @@ namespace {
 // splitmix64: a tiny generator with the same sequence on every platform.
 struct SplitMix {
     uint64_t state;
-    uint64_t next() {
+    uint64_t next()
+    {
         uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
@@ -21,13 +22,15 @@ struct SplitMix {
     int below(int n) { return int(next() % uint64_t(n)); }
 };
 
-int bitsFor(int64_t choices) {
+int bitsFor(int64_t choices)
+{
     return choices <= 1 ? 0 : int(std::ceil(std::log2(double(choices))));
 }
 
 } // namespace
 
-SyntheticSpec resnet18Spec() {
+SyntheticSpec resnet18Spec()
+{
     SyntheticSpec spec;
     auto conv = [&](const std::string& name, int in, int out, int kernel) {
         SyntheticLayer l;
@@ -59,7 +62,8 @@ SyntheticSpec resnet18Spec() {
     return spec;
 }
 
-SyntheticSpec smallSpec(int layers, int arrays, int lanes, uint64_t seed) {
+SyntheticSpec smallSpec(int layers, int arrays, int lanes, uint64_t seed)
+{
     SyntheticSpec spec;
     spec.seed = seed;
     for (int i = 0; i < layers; ++i) {
@@ -75,7 +79,8 @@ SyntheticSpec smallSpec(int layers, int arrays, int lanes, uint64_t seed) {
     return spec;
 }
 
-arch::HwDesign syntheticDesign(const SyntheticSpec& spec) {
+arch::HwDesign syntheticDesign(const SyntheticSpec& spec)
+{
     SplitMix rng { spec.seed };
     arch::HwDesign design;
     design.model = "synthetic";

@@ -10,9 +10,8 @@
 #include "quant/lower.h"
 #include "quant/overrides.h"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>

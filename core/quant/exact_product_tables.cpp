@@ -33,8 +33,7 @@ ir::LearnedTables exactProductTables(const IntGraph& ints, int index)
     for (int64_t o = 0; o < t.outputs; ++o)
         for (int64_t i = 0; i < t.inputs; ++i) {
             const int64_t w = l.weights[size_t(o * t.inputs + i)];
-            if (w == 0)
-                continue;
+            if (w == 0) continue;
             t.present[size_t(o * t.inputs + i)] = 1;
             int64_t* table = t.entries.data() + ((o * t.inputs + i) << t.inputBits);
             for (int64_t c = 0; c < t.entriesPerTable(); ++c)

@@ -23,18 +23,16 @@ public:
     const json& member(const json& doc, const char* key) const
     {
         const auto it = doc.find(key);
-        if (it == doc.end())
-            fail(key, "missing");
+        if (it == doc.end()) fail(key, "missing");
         return *it;
     }
 
     int64_t integer(const json& value, const std::string& key, int64_t lo, int64_t hi) const
     {
-        if (!value.is_number_integer())
-            fail(key, std::string("expected an integer, found ") + describe(value));
-        const int64_t v = value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(hi) ? hi + 1 : value.get<int64_t>();
-        if (v < lo || v > hi)
-            fail(key, value.dump() + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+        if (!value.is_number_integer()) fail(key, std::string("expected an integer, found ") + describe(value));
+        const int64_t v
+            = value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(hi) ? hi + 1 : value.get<int64_t>();
+        if (v < lo || v > hi) fail(key, value.dump() + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
         return v;
     }
 
@@ -47,8 +45,7 @@ public:
 
     const json& array(const json& value, const std::string& key, size_t size) const
     {
-        if (!value.is_array())
-            fail(key, "expected an array of " + std::to_string(size) + ", found " + describe(value));
+        if (!value.is_array()) fail(key, "expected an array of " + std::to_string(size) + ", found " + describe(value));
         if (value.size() != size)
             fail(key, "expected " + std::to_string(size) + " elements, found " + std::to_string(value.size()));
         return value;
@@ -61,15 +58,17 @@ private:
     }
 };
 
-std::string pairKey(int64_t o, int64_t i) { return "tables[" + std::to_string(o) + "][" + std::to_string(i) + "]"; }
+std::string pairKey(int64_t o, int64_t i)
+{
+    return "tables[" + std::to_string(o) + "][" + std::to_string(i) + "]";
+}
 
 } // namespace
 
 ir::LearnedTables parseLearnedTables(const json& doc, const std::string& label)
 {
     const TablesReader in(label);
-    if (!doc.is_object())
-        throw Error(label + ": not a learned-tables document (expected a JSON object)");
+    if (!doc.is_object()) throw Error(label + ": not a learned-tables document (expected a JSON object)");
     const auto format = doc.find("format");
     if (format == doc.end() || *format != kLearnedTablesFormat)
         throw Error(label + ": not a learned-tables document (\"format\" is not \"" + kLearnedTablesFormat + "\")");
@@ -81,8 +80,7 @@ ir::LearnedTables parseLearnedTables(const json& doc, const std::string& label)
     ir::LearnedTables t;
     t.origin = label;
     if (const auto layer = doc.find("layer"); layer != doc.end()) {
-        if (!layer->is_string())
-            in.fail("layer", "expected a string");
+        if (!layer->is_string()) in.fail("layer", "expected a string");
         t.layer = layer->get<std::string>();
     }
     t.outputs = in.integer(in.member(doc, "outputs"), "outputs", 1, kMaxLearnedTableEntries);
@@ -90,8 +88,9 @@ ir::LearnedTables parseLearnedTables(const json& doc, const std::string& label)
     t.inputBits = int(in.integer(in.member(doc, "inputBits"), "inputBits", 1, kMaxLearnedTableInputBits));
     const double total = double(t.outputs) * double(t.inputs) * double(t.entriesPerTable());
     if (total > double(kMaxLearnedTableEntries))
-        in.fail("tables", std::to_string(t.outputs) + " x " + std::to_string(t.inputs) + " tables of 2^"
-                + std::to_string(t.inputBits) + " entries are more than the limit of 2^24 entries");
+        in.fail("tables",
+            std::to_string(t.outputs) + " x " + std::to_string(t.inputs) + " tables of 2^" + std::to_string(t.inputBits)
+                + " entries are more than the limit of 2^24 entries");
     if (const auto s = doc.find("scale"); s != doc.end()) {
         if (s->is_array()) {
             in.array(*s, "scale", size_t(t.outputs));
@@ -109,8 +108,7 @@ ir::LearnedTables parseLearnedTables(const json& doc, const std::string& label)
         const json& row = in.array(rows[size_t(o)], "tables[" + std::to_string(o) + "]", size_t(t.inputs));
         for (int64_t i = 0; i < t.inputs; ++i) {
             const json& cell = row[size_t(i)];
-            if (cell.is_null())
-                continue; // pruned pair
+            if (cell.is_null()) continue; // pruned pair
             const std::string key = pairKey(o, i);
             in.array(cell, key, size_t(t.entriesPerTable()));
             int64_t* table = t.entries.data() + ((o * t.inputs + i) << t.inputBits);
@@ -131,8 +129,8 @@ json learnedTablesJson(const ir::LearnedTables& t)
 {
     json doc = { { "format", kLearnedTablesFormat }, { "version", kLearnedTablesVersion }, { "layer", t.layer },
         { "outputs", t.outputs }, { "inputs", t.inputs }, { "inputBits", t.inputBits } };
-    const bool oneScale = !t.scale.empty()
-        && std::all_of(t.scale.begin(), t.scale.end(), [&](double s) { return s == t.scale[0]; });
+    const bool oneScale
+        = !t.scale.empty() && std::all_of(t.scale.begin(), t.scale.end(), [&](double s) { return s == t.scale[0]; });
     if (oneScale)
         doc["scale"] = t.scale[0];
     else if (!t.scale.empty())
@@ -171,29 +169,24 @@ std::string learnedTablesText(const ir::LearnedTables& t)
 
 double tableScale(const ir::LearnedTables& t, const ir::Layer& layer, double inputScale, int64_t o)
 {
-    if (!t.scale.empty())
-        return t.scale[t.scale.size() == 1 ? 0 : size_t(o)];
+    if (!t.scale.empty()) return t.scale[t.scale.size() == 1 ? 0 : size_t(o)];
     if (!layer.weightQuant.quantised())
         throw Error("layer '" + layer.name + "': the learned tables from " + t.origin
             + " give no \"scale\" and the layer's weights are float, so their unit is unknown");
     return layer.weightQuant.scaleAt(layer.weightQuant.perChannel() ? o : 0) * inputScale;
 }
 
-void checkTablesFit(const ir::LearnedTables& t, const std::string& layer, int64_t outputs, int64_t inputs,
-    int inputBits)
+void checkTablesFit(
+    const ir::LearnedTables& t, const std::string& layer, int64_t outputs, int64_t inputs, int inputBits)
 {
     auto mismatch = [&](const std::string& what, int64_t theirs, int64_t ours) {
         throw Error("layer '" + layer + "': the learned tables from " + t.origin + " have " + what + " "
             + std::to_string(theirs) + ", the layer has " + std::to_string(ours));
     };
-    if (t.outputs != outputs)
-        mismatch("outputs", t.outputs, outputs);
-    if (t.inputs != inputs)
-        mismatch("inputs", t.inputs, inputs);
-    if (t.inputBits != inputBits)
-        mismatch("inputBits", t.inputBits, inputBits);
-    if (t.scale.size() > 1 && int64_t(t.scale.size()) != outputs)
-        mismatch("scales", int64_t(t.scale.size()), outputs);
+    if (t.outputs != outputs) mismatch("outputs", t.outputs, outputs);
+    if (t.inputs != inputs) mismatch("inputs", t.inputs, inputs);
+    if (t.inputBits != inputBits) mismatch("inputBits", t.inputBits, inputBits);
+    if (t.scale.size() > 1 && int64_t(t.scale.size()) != outputs) mismatch("scales", int64_t(t.scale.size()), outputs);
 }
 
 } // namespace luthier::quant

@@ -2,11 +2,10 @@
 // The learned-tables JSON document (docs/learned-tables.md): reading it with errors that name the key, writing
 // it, and checking that it fits a layer.
 
-#include "ir/learned_tables.h"
 #include "ir/graph.h"
+#include "ir/learned_tables.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace luthier::quant {
@@ -38,7 +37,7 @@ double tableScale(const ir::LearnedTables& tables, const ir::Layer& layer, doubl
 
 // Checks that `tables` fit Dense layer `layer` whose input codes take `inputBits` bits; throws luthier::Error
 // naming the layer and the tables' origin otherwise.
-void checkTablesFit(const ir::LearnedTables& tables, const std::string& layer, int64_t outputs, int64_t inputs,
-    int inputBits);
+void checkTablesFit(
+    const ir::LearnedTables& tables, const std::string& layer, int64_t outputs, int64_t inputs, int inputBits);
 
 } // namespace luthier::quant

@@ -1,7 +1,6 @@
 #include "quant/lower.h"
 
 #include "quant/learned_tables_io.h"
-
 #include "util/error.h"
 
 #include <algorithm>
@@ -30,7 +29,10 @@ int64_t innerStride(const ir::Shape& shape, int axis)
     return inner;
 }
 
-bool integral(double v) { return std::isfinite(v) && v == std::nearbyint(v); }
+bool integral(double v)
+{
+    return std::isfinite(v) && v == std::nearbyint(v);
+}
 
 // Per output channel: real value before the epilogue = scale[c] * acc + bias[c]; acc in [lo[c], hi[c]].
 struct Acc {
@@ -50,8 +52,7 @@ struct Acc {
 // Range of q - z for integers of format f (per-tensor zero point).
 std::pair<double, double> shiftedRange(const IntFormat& f)
 {
-    if (f.bipolar)
-        return { -1.0, 1.0 };
+    if (f.bipolar) return { -1.0, 1.0 };
     const double z = f.zeroPointAt(0);
     return { double(f.minInt) - z, double(f.maxInt) - z };
 }
@@ -59,8 +60,7 @@ std::pair<double, double> shiftedRange(const IntFormat& f)
 int bitsFor(int64_t lo, int64_t hi)
 {
     auto width = [](uint64_t v) { return v == 0 ? 0 : 64 - __builtin_clzll(v); };
-    if (lo >= 0)
-        return std::max(1, width(uint64_t(hi)));
+    if (lo >= 0) return std::max(1, width(uint64_t(hi)));
     return 1 + std::max(width(uint64_t(-(lo + 1))), width(uint64_t(std::max<int64_t>(hi, 0))));
 }
 
@@ -109,8 +109,7 @@ public:
             il.axis = l.axis;
             il.resizeScales = l.resizeScales;
             for (int in : l.inputs)
-                if (in < 0 || in >= int(i))
-                    fail(l, "input index " + std::to_string(in) + " is not an earlier layer");
+                if (in < 0 || in >= int(i)) fail(l, "input index " + std::to_string(in) + " is not an earlier layer");
             lowerLayer(l, il);
         }
         return std::move(m_out);
@@ -138,21 +137,18 @@ private:
     const IntFormat& requirePerTensor(const ir::Layer& l, size_t k = 0) const
     {
         const IntFormat& f = requireFormat(l, k);
-        if (f.perChannel())
-            fail(l, "per-channel activation quantisation of its input is not supported here");
+        if (f.perChannel()) fail(l, "per-channel activation quantisation of its input is not supported here");
         return f;
     }
 
     // Same format on every channel that c maps to: per-tensor, or per-channel along this layer's channel axis.
     void requireChannelCompatible(const ir::Layer& l, const IntFormat& f) const
     {
-        if (!f.perChannel())
-            return;
+        if (!f.perChannel()) return;
         if (f.axis != l.channelAxis || int64_t(std::max(f.scale.size(), f.zeroPoint.size())) != channels(l))
             fail(l, "per-channel input format does not run along this layer's channel axis");
         for (double z : f.zeroPoint)
-            if (z != f.zeroPoint[0])
-                fail(l, "per-channel input zero points are not supported");
+            if (z != f.zeroPoint[0]) fail(l, "per-channel input zero points are not supported");
     }
 
     void lowerLayer(const ir::Layer& l, IntLayer& il)
@@ -177,8 +173,7 @@ private:
             return;
         case LayerKind::Softmax:
             // Probabilities are not integers: hardware takes the argmax of the input integers.
-            if (!l.epilogue.empty())
-                fail(l, "an epilogue after Softmax is not supported");
+            if (!l.epilogue.empty()) fail(l, "an epilogue after Softmax is not supported");
             return;
         case LayerKind::MaxPool:
         case LayerKind::Pointwise:
@@ -230,7 +225,8 @@ private:
         if (outCh <= 0 || int64_t(l.weight.data.size()) != ir::elementCount(l.weight.shape))
             fail(l, "weight shape " + ir::toString(l.weight.shape) + " does not match its data");
         if (channels(l) != outCh)
-            fail(l, "output channels " + std::to_string(channels(l)) + " differ from weight rows " + std::to_string(outCh));
+            fail(l,
+                "output channels " + std::to_string(channels(l)) + " differ from weight rows " + std::to_string(outCh));
         if (!l.bias.empty() && int64_t(l.bias.size()) != outCh)
             fail(l, "bias has " + std::to_string(l.bias.size()) + " values for " + std::to_string(outCh) + " outputs");
         const int64_t rowSize = int64_t(l.weight.data.size()) / outCh;
@@ -242,7 +238,8 @@ private:
         il.weightScheme = wq.scheme;
         if (wq.quantised()) {
             if (wq.perChannel() && wq.axis != 0)
-                fail(l, "per-channel weight scales along weight axis " + std::to_string(wq.axis)
+                fail(l,
+                    "per-channel weight scales along weight axis " + std::to_string(wq.axis)
                         + " (only the output axis 0 can be folded into thresholds)");
             const std::vector<double> w = effectiveWeights(l);
             for (int64_t o = 0; o < outCh; ++o) {
@@ -250,7 +247,8 @@ private:
                 for (int64_t i = 0; i < rowSize; ++i) {
                     const double v = w[size_t(o * rowSize + i)] / rowScale[size_t(o)];
                     if (!(std::fabs(v - std::nearbyint(v)) <= 1e-6 * std::max(1.0, std::fabs(v))))
-                        fail(l, "weight " + std::to_string(o * rowSize + i) + " is not an integer multiple of its scale");
+                        fail(l,
+                            "weight " + std::to_string(o * rowSize + i) + " is not an integer multiple of its scale");
                     il.weights[size_t(o * rowSize + i)] = int32_t(std::nearbyint(v));
                 }
             }
@@ -258,8 +256,9 @@ private:
             il.weightSigned = wq.bipolar || wq.isSigned || wq.minInt() < 0;
         } else {
             if (m_opt.ptqWeightBits <= 0)
-                fail(l, "weights are float (the model has no weight quantiser); set weight bits for post-training "
-                        "quantisation");
+                fail(l,
+                    "weights are float (the model has no weight quantiser); set weight bits for post-training "
+                    "quantisation");
             const int b = std::clamp(m_opt.ptqWeightBits, 2, 16);
             const double top = std::ldexp(1.0, b - 1) - 1;
             for (int64_t o = 0; o < outCh; ++o) {
@@ -273,7 +272,8 @@ private:
             }
             il.weightBits = b;
             il.weightSigned = true;
-            m_out.notes.push_back("layer '" + l.name + "': float weights quantised after training to " + std::to_string(b)
+            m_out.notes.push_back("layer '" + l.name + "': float weights quantised after training to "
+                + std::to_string(b)
                 + "-bit symmetric per output channel (the integer model approximates the float model here)");
         }
 
@@ -316,16 +316,15 @@ private:
             acc.scale[size_t(o)] = tableScale(t, l, in.scaleAt(0), o);
             acc.bias[size_t(o)] = l.bias.empty() ? 0.0 : l.bias[size_t(o)];
             for (int64_t i = 0; i < rowSize; ++i) {
-                if (!t.has(o, i))
-                    continue;
+                if (!t.has(o, i)) continue;
                 const int64_t* table = t.table(o, i);
                 const auto [lo, hi] = std::minmax_element(table, table + in.maxCode() + 1);
                 acc.lo[size_t(o)] += double(*lo);
                 acc.hi[size_t(o)] += double(*hi);
             }
         }
-        m_out.notes.push_back("layer '" + l.name + "' computes learned LUT-Dense tables from " + t.origin
-            + " instead of its weights");
+        m_out.notes.push_back(
+            "layer '" + l.name + "' computes learned LUT-Dense tables from " + t.origin + " instead of its weights");
         return acc;
     }
 
@@ -363,8 +362,7 @@ private:
         bool first = true;
         std::vector<std::pair<int64_t, int>> parts;
         for (double s : scales) {
-            if (!(s > 0) || !std::isfinite(s))
-                fail(l, "input scale " + std::to_string(s) + " is not positive");
+            if (!(s > 0) || !std::isfinite(s)) fail(l, "input scale " + std::to_string(s) + " is not positive");
             int e = 0;
             const double frac = std::frexp(s, &e); // s = frac * 2^e, frac in [0.5, 1)
             int64_t m = int64_t(std::ldexp(frac, 53));
@@ -467,12 +465,11 @@ private:
     void lowerMove(const ir::Layer& l, IntLayer& il)
     {
         const IntLayer& p = producer(l);
-        const bool reshapes = l.kind == LayerKind::Flatten || l.kind == LayerKind::Reshape
-            || l.kind == LayerKind::Transpose;
+        const bool reshapes
+            = l.kind == LayerKind::Flatten || l.kind == LayerKind::Reshape || l.kind == LayerKind::Transpose;
         if (!p.outFormat()) {
             // Raw accumulator in: keep it raw and compose the float chain.
-            if (l.kind == LayerKind::MaxPool)
-                fail(l, "max pooling an unquantised accumulator");
+            if (l.kind == LayerKind::MaxPool) fail(l, "max pooling an unquantised accumulator");
             const auto uniform = [](const std::vector<double>& v) {
                 return std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; });
             };
@@ -507,8 +504,7 @@ private:
         const IntFormat& in = *p.outFormat();
         if (l.kind == LayerKind::MaxPool && !in.bipolar)
             for (double s : in.scale)
-                if (!(s > 0))
-                    fail(l, "max pooling integers with a non-positive scale");
+                if (!(s > 0)) fail(l, "max pooling integers with a non-positive scale");
         if (l.epilogue.empty()) {
             IntFormat f = in;
             if (f.perChannel() && l.kind == LayerKind::Transpose) {
@@ -520,8 +516,7 @@ private:
             il.carried = f;
             return;
         }
-        if (reshapes && in.perChannel())
-            fail(l, "an epilogue after reshaping a per-channel quantised tensor");
+        if (reshapes && in.perChannel()) fail(l, "an epilogue after reshaping a per-channel quantised tensor");
         requireChannelCompatible(l, in);
         il.padValue = in.bipolar ? 0 : int64_t(in.zeroPointAt(0));
         const auto [qlo, qhi] = shiftedRange(in);
@@ -560,7 +555,8 @@ private:
             f.maxInt = il.accMax;
             f.bits = bitsFor(f.minInt, f.maxInt);
             f.isSigned = f.minInt < 0;
-            const bool uniform = std::all_of(acc.scale.begin(), acc.scale.end(), [&](double s) { return s == acc.scale[0]; });
+            const bool uniform
+                = std::all_of(acc.scale.begin(), acc.scale.end(), [&](double s) { return s == acc.scale[0]; });
             f.scale = uniform ? std::vector<double> { acc.scale[0] } : acc.scale;
             f.axis = l.channelAxis;
             il.carried = f;
@@ -569,19 +565,21 @@ private:
         il.accEpilogue = chain;
     }
 
-    Thresholds thresholds(const ir::Layer& l, const std::vector<ir::PointwiseOp>& chain, const Acc& acc,
-        const IntFormat& out) const
+    Thresholds thresholds(
+        const ir::Layer& l, const std::vector<ir::PointwiseOp>& chain, const Acc& acc, const IntFormat& out) const
     {
         Thresholds t;
         t.out = out;
         const int64_t steps = out.bipolar ? 1 : out.maxInt - out.minInt;
         if (steps > m_opt.maxLevels)
-            fail(l, "a " + std::to_string(out.bits) + "-bit output needs " + std::to_string(steps)
+            fail(l,
+                "a " + std::to_string(out.bits) + "-bit output needs " + std::to_string(steps)
                     + " thresholds per channel (limit " + std::to_string(m_opt.maxLevels) + ")");
         for (size_t c = 0; c < acc.channels(); ++c) {
             const int dir = ir::monotoneDirection(chain, int64_t(c));
             if (dir == 0)
-                fail(l, "its epilogue (" + describe(chain) + ") is not monotone on channel " + std::to_string(c)
+                fail(l,
+                    "its epilogue (" + describe(chain) + ") is not monotone on channel " + std::to_string(c)
                         + ", so it cannot become thresholds");
             const int64_t uLo = int64_t(dir > 0 ? acc.lo[c] : -acc.hi[c]);
             const int64_t uHi = int64_t(dir > 0 ? acc.hi[c] : -acc.lo[c]);
@@ -652,8 +650,7 @@ std::vector<double> effectiveWeights(const ir::Layer& layer)
 {
     const ir::QuantSpec& q = layer.weightQuant;
     std::vector<double> w(layer.weight.data.begin(), layer.weight.data.end());
-    if (!q.quantised())
-        return w;
+    if (!q.quantised()) return w;
     const bool perChannel = q.perChannel() && q.axis >= 0 && q.axis < int(layer.weight.shape.size());
     const int64_t inner = perChannel ? innerStride(layer.weight.shape, q.axis) : 1;
     const int64_t dim = perChannel ? layer.weight.shape[size_t(q.axis)] : 1;

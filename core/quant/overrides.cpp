@@ -17,8 +17,8 @@ int parseInt(const std::string& text, const std::string& assignment, int lo, int
     int v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
-        throw Error("override '" + assignment + "': '" + text + "' is not an integer in [" + std::to_string(lo)
-            + ", " + std::to_string(hi) + "]");
+        throw Error("override '" + assignment + "': '" + text + "' is not an integer in [" + std::to_string(lo) + ", "
+            + std::to_string(hi) + "]");
     return v;
 }
 
@@ -28,7 +28,10 @@ bool passesValuesThrough(ir::LayerKind kind)
         || kind == ir::LayerKind::MaxPool || kind == ir::LayerKind::Resize;
 }
 
-int64_t channelCount(const ir::Layer& layer) { return layer.weight.shape.empty() ? 1 : layer.weight.shape[0]; }
+int64_t channelCount(const ir::Layer& layer)
+{
+    return layer.weight.shape.empty() ? 1 : layer.weight.shape[0];
+}
 
 // Max |w| per output channel (or one value over the tensor).
 std::vector<double> maxAbs(const ir::Layer& layer, bool perChannel)
@@ -73,8 +76,10 @@ void requantiseWeights(ir::Layer& layer, int bits, ir::WeightScheme scheme, Scal
     q.rounding = ir::RoundingMode::HalfEven;
     if (scheme == ir::WeightScheme::PowerOfTwo) {
         if (bits < 2 || bits > 5)
-            throw Error(where + ": power-of-two weights take 2 to 5 bits (5 bits: levels down to 2^-14 in a 16-bit "
-                                "integer), not " + std::to_string(bits));
+            throw Error(where
+                + ": power-of-two weights take 2 to 5 bits (5 bits: levels down to 2^-14 in a 16-bit "
+                  "integer), not "
+                + std::to_string(bits));
         const int r = (1 << (bits - 1)) - 1;
         const std::vector<double> m = maxAbs(layer, perChannel);
         q.bits = powerOfTwoContainerBits(bits);
@@ -96,11 +101,9 @@ void requantiseWeights(ir::Layer& layer, int bits, ir::WeightScheme scheme, Scal
         q.bipolar = true;
         q.scale = meanAbs(layer, perChannel);
         for (double& s : q.scale)
-            if (s <= 0)
-                s = 1.0;
+            if (s <= 0) s = 1.0;
     } else {
-        if (bits > 16)
-            throw Error(where + ": weight bits " + std::to_string(bits) + " are more than 16");
+        if (bits > 16) throw Error(where + ": weight bits " + std::to_string(bits) + " are more than 16");
         const double top = std::ldexp(1.0, bits - 1) - 1;
         q.bits = bits;
         q.narrow = true;
@@ -108,16 +111,14 @@ void requantiseWeights(ir::Layer& layer, int bits, ir::WeightScheme scheme, Scal
         for (double v : maxAbs(layer, perChannel))
             q.scale.push_back(v > 0 ? v / top : 1.0);
     }
-    if (q.scale.size() == 1)
-        q.axis = -1;
+    if (q.scale.size() == 1) q.axis = -1;
     layer.weightQuant = q;
 }
 
 // Re-targets quantiser `q` to `bits`, keeping the real interval it covers.
 void rebit(ir::QuantSpec& q, int bits, const std::string& where)
 {
-    if (bits < 1 || bits > 16)
-        throw Error(where + ": activation bits " + std::to_string(bits) + " are not in [1, 16]");
+    if (bits < 1 || bits > 16) throw Error(where + ": activation bits " + std::to_string(bits) + " are not in [1, 16]");
     const bool wasSigned = q.isSigned || q.bipolar;
     // Top of the range per channel: scale * (maxInt - zeroPoint); a bipolar quantiser reaches +scale.
     std::vector<double> top;
@@ -155,8 +156,7 @@ ir::QuantSpec calibratedQuant(double lo, double hi, int bits, const std::string&
     } else {
         q.scale = { hi / (std::ldexp(1.0, bits) - 1) };
     }
-    if (!(q.scale[0] > 0))
-        q.scale = { 1.0 };
+    if (!(q.scale[0] > 0)) q.scale = { 1.0 };
     return q;
 }
 
@@ -164,16 +164,11 @@ ir::QuantSpec calibratedQuant(double lo, double hi, int bits, const std::string&
 
 void mergeOverride(LayerOverride& into, const LayerOverride& from)
 {
-    if (from.weightBits)
-        into.weightBits = from.weightBits;
-    if (from.activationBits)
-        into.activationBits = from.activationBits;
-    if (from.weightScheme)
-        into.weightScheme = from.weightScheme;
-    if (from.templateKind)
-        into.templateKind = from.templateKind;
-    if (from.groupSize)
-        into.groupSize = from.groupSize;
+    if (from.weightBits) into.weightBits = from.weightBits;
+    if (from.activationBits) into.activationBits = from.activationBits;
+    if (from.weightScheme) into.weightScheme = from.weightScheme;
+    if (from.templateKind) into.templateKind = from.templateKind;
+    if (from.groupSize) into.groupSize = from.groupSize;
     if (from.tables) {
         into.tables = from.tables;
         into.tablesFile = from.tablesFile;
@@ -199,8 +194,7 @@ int powerOfTwoLevel(double t, int bits)
 {
     const int r = (1 << (bits - 1)) - 1;
     for (int k = 0; k < r - 1; ++k)
-        if (t >= 0.14 * std::ldexp(1.0, -k))
-            return k;
+        if (t >= 0.14 * std::ldexp(1.0, -k)) return k;
     return t >= 0.08 * std::ldexp(1.0, -(r - 1)) ? r - 1 : -1;
 }
 
@@ -211,7 +205,8 @@ Overrides parseAssignments(const std::vector<std::string>& assignments)
         const size_t eq = a.find('=');
         const size_t dot = eq == std::string::npos ? std::string::npos : a.rfind('.', eq);
         if (eq == std::string::npos || dot == std::string::npos || dot == 0)
-            throw Error("override '" + a + "' is not LAYER.KEY=VALUE (keys: wbits, abits, scheme, template, group, tables)");
+            throw Error(
+                "override '" + a + "' is not LAYER.KEY=VALUE (keys: wbits, abits, scheme, template, group, tables)");
         const std::string layer = a.substr(0, dot), key = a.substr(dot + 1, eq - dot - 1), value = a.substr(eq + 1);
         LayerOverride& o = result[layer];
         if (key == "wbits") {
@@ -230,7 +225,8 @@ Overrides parseAssignments(const std::vector<std::string>& assignments)
         } else if (key == "template") {
             o.templateKind = ir::templateFromString(value);
             if (!o.templateKind)
-                throw Error("override '" + a + "': template is one of tlmac, unrolled, lut-dense, shift-add, lut-na, dsp");
+                throw Error(
+                    "override '" + a + "': template is one of tlmac, unrolled, lut-dense, shift-add, lut-na, dsp");
         } else if (key == "tables") {
             o.tables = std::make_shared<const ir::LearnedTables>(loadLearnedTables(value));
             o.tablesFile = std::filesystem::absolute(value).lexically_normal().string();
@@ -249,10 +245,8 @@ Overrides expandOverrides(const ir::Graph& graph, const Overrides& overrides)
     if (all != overrides.end()) {
         for (int i = 0; i < int(graph.layers.size()); ++i) {
             const ir::Layer& l = graph.layers[size_t(i)];
-            if (!ir::hasWeights(l.kind))
-                continue;
-            if (all->second.tables)
-                throw Error("learned tables are set on '*': tables belong to one layer, name it");
+            if (!ir::hasWeights(l.kind)) continue;
+            if (all->second.tables) throw Error("learned tables are set on '*': tables belong to one layer, name it");
             LayerOverride o = all->second;
             o.activationBits.reset();
             mergeOverride(result[l.name], o);
@@ -266,16 +260,13 @@ Overrides expandOverrides(const ir::Graph& graph, const Overrides& overrides)
         }
     }
     for (const auto& [name, o] : overrides) {
-        if (name == kAllLayers)
-            continue;
-        const bool exists = std::any_of(graph.layers.begin(), graph.layers.end(), [&](const ir::Layer& l) {
-            return l.name == name;
-        });
+        if (name == kAllLayers) continue;
+        const bool exists
+            = std::any_of(graph.layers.begin(), graph.layers.end(), [&](const ir::Layer& l) { return l.name == name; });
         if (!exists) {
             std::string names;
             for (const ir::Layer& l : graph.layers)
-                if (ir::hasWeights(l.kind) || l.outputQuant())
-                    names += (names.empty() ? "" : ", ") + l.name;
+                if (ir::hasWeights(l.kind) || l.outputQuant()) names += (names.empty() ? "" : ", ") + l.name;
             throw Error("override for unknown layer '" + name + "' (layers: " + names + ")");
         }
         mergeOverride(result[name], o);
@@ -290,18 +281,15 @@ ir::Graph applyOverrides(const ir::Graph& graph, const Overrides& overrides, con
     for (int i = 0; i < int(out.layers.size()); ++i) {
         ir::Layer& layer = out.layers[size_t(i)];
         const auto it = expanded.find(layer.name);
-        if (it == expanded.end())
-            continue;
+        if (it == expanded.end()) continue;
         const LayerOverride& o = it->second;
         const std::string where = "layer '" + layer.name + "'";
         if (o.weightBits || o.weightScheme) {
-            const int bits = o.weightBits ? *o.weightBits
-                                          : (layer.weightQuant.quantised() ? layer.weightQuant.bits : 0);
-            if (bits == 0)
-                throw Error(where + " has float weights: give it weight bits to change its scheme");
+            const int bits
+                = o.weightBits ? *o.weightBits : (layer.weightQuant.quantised() ? layer.weightQuant.bits : 0);
+            if (bits == 0) throw Error(where + " has float weights: give it weight bits to change its scheme");
             // A pow2 layer holds its container width in QuantSpec::bits; re-quantising it uniformly keeps that.
-            requantiseWeights(layer, bits, o.weightScheme.value_or(ir::WeightScheme::Uniform),
-                options.granularity);
+            requantiseWeights(layer, bits, o.weightScheme.value_or(ir::WeightScheme::Uniform), options.granularity);
         }
         if (o.tables) {
             if (layer.kind != ir::LayerKind::Dense)
@@ -323,8 +311,9 @@ ir::Graph applyOverrides(const ir::Graph& graph, const Overrides& overrides, con
             if (!found) {
                 const auto range = options.calibratedRanges.find(i);
                 if (range == options.calibratedRanges.end())
-                    throw Error(where + " has no output quantiser to change; post-training quantisation of its "
-                                        "activations needs calibration data (--inputs)");
+                    throw Error(where
+                        + " has no output quantiser to change; post-training quantisation of its "
+                          "activations needs calibration data (--inputs)");
                 ir::PointwiseOp op;
                 op.kind = ir::PointwiseKind::Quant;
                 op.quant = calibratedQuant(range->second.first, range->second.second, *o.activationBits, where);

@@ -2,9 +2,9 @@
 // Per-layer user choices that change the network (DESIGN.md section 2): stored in the project file,
 // applied by applyOverrides() which re-quantises from the model's float weights.
 
-#include "ir/template_kind.h"
 #include "ir/graph.h"
 #include "ir/quant_spec.h"
+#include "ir/template_kind.h"
 
 #include <map>
 #include <memory>

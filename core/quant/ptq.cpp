@@ -19,8 +19,7 @@ bool needsPostTraining(const ir::Graph& graph)
 {
     for (int i = 0; i < int(graph.layers.size()); ++i) {
         const ir::Layer& l = graph.layers[size_t(i)];
-        if (!ir::hasWeights(l.kind))
-            continue;
+        if (!ir::hasWeights(l.kind)) continue;
         const auto [source, quantised] = activationSource(graph, i);
         if (!l.weightQuant.quantised()
             || (source >= 0 && !quantised && graph.layers[size_t(source)].kind != ir::LayerKind::Input))
@@ -34,10 +33,8 @@ Overrides postTrainingOverrides(const ir::Graph& graph, int weightBits, int acti
     Overrides result = given;
     for (int i = 0; i < int(graph.layers.size()); ++i) {
         const ir::Layer& l = graph.layers[size_t(i)];
-        if (!ir::hasWeights(l.kind))
-            continue;
-        if (!l.weightQuant.quantised() && !result[l.name].weightBits)
-            result[l.name].weightBits = weightBits;
+        if (!ir::hasWeights(l.kind)) continue;
+        if (!l.weightQuant.quantised() && !result[l.name].weightBits) result[l.name].weightBits = weightBits;
         // A float model input keeps the lowering's fixed-point input quantiser; hidden activations get one.
         const auto [source, quantised] = activationSource(graph, i);
         if (source >= 0 && !quantised && graph.layers[size_t(source)].kind != ir::LayerKind::Input
@@ -49,8 +46,8 @@ Overrides postTrainingOverrides(const ir::Graph& graph, int weightBits, int acti
     return result;
 }
 
-PreparedGraph prepareGraph(const ir::Graph& imported, const Overrides& user, int ptqWeightBits,
-    int ptqActivationBits, const std::map<int, std::pair<double, double>>& calibratedRanges)
+PreparedGraph prepareGraph(const ir::Graph& imported, const Overrides& user, int ptqWeightBits, int ptqActivationBits,
+    const std::map<int, std::pair<double, double>>& calibratedRanges)
 {
     PreparedGraph p;
     Overrides overrides = expandOverrides(imported, user);
@@ -63,8 +60,7 @@ PreparedGraph prepareGraph(const ir::Graph& imported, const Overrides& user, int
     for (int i = 0; i < int(imported.layers.size()); ++i) {
         const ir::Layer& l = imported.layers[size_t(i)];
         auto it = overrides.find(l.name);
-        if (it == overrides.end() || !it->second.activationBits || l.outputQuant())
-            continue;
+        if (it == overrides.end() || !it->second.activationBits || l.outputQuant()) continue;
         const auto range = calibratedRanges.find(i);
         if (range != calibratedRanges.end()) {
             options.calibratedRanges[i] = range->second;

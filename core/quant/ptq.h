@@ -20,7 +20,8 @@ bool needsPostTraining(const ir::Graph& graph);
 
 // Overrides quantising what the model leaves float: weightBits on float weight layers, activationBits on the
 // producers of float activations entering weight layers. Entries already in `given` are kept as they are.
-Overrides postTrainingOverrides(const ir::Graph& graph, int weightBits, int activationBits, const Overrides& given = {});
+Overrides postTrainingOverrides(
+    const ir::Graph& graph, int weightBits, int activationBits, const Overrides& given = {});
 
 struct PreparedGraph {
     ir::Graph graph; // overrides applied
@@ -32,7 +33,7 @@ struct PreparedGraph {
 // (ptqWeightBits / ptqActivationBits). Activation quantisers are only added where `calibratedRanges` (from
 // sim::calibrateRanges on the imported graph) has the layer's range; otherwise those activations stay float and a
 // note says so.
-PreparedGraph prepareGraph(const ir::Graph& imported, const Overrides& user, int ptqWeightBits,
-    int ptqActivationBits, const std::map<int, std::pair<double, double>>& calibratedRanges);
+PreparedGraph prepareGraph(const ir::Graph& imported, const Overrides& user, int ptqWeightBits, int ptqActivationBits,
+    const std::map<int, std::pair<double, double>>& calibratedRanges);
 
 } // namespace luthier::quant

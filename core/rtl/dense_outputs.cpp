@@ -15,15 +15,13 @@ std::string thermometerBit(const std::vector<arch::ThermometerTerm>& terms, cons
 {
     std::vector<std::string> factors;
     for (const arch::ThermometerTerm& term : terms) {
-        if (term.set < 0 && term.clear < 0)
-            return "1'b1";
+        if (term.set < 0 && term.clear < 0) return "1'b1";
         const std::string clear = term.clear < 0 ? "" : "~" + t + "[" + std::to_string(term.clear) + "]";
         factors.push_back(term.set < 0 ? clear
                 : clear.empty()        ? t + "[" + std::to_string(term.set) + "]"
                                        : "(" + t + "[" + std::to_string(term.set) + "] & " + clear + ")");
     }
-    if (factors.empty())
-        return "1'b0";
+    if (factors.empty()) return "1'b0";
     std::string bit = factors[0];
     for (size_t k = 1; k < factors.size(); ++k)
         bit += " | " + factors[k];
@@ -42,8 +40,8 @@ void emitDenseOutputs(std::ostringstream& v, const arch::DenseArithmetic& d, int
             // raw = scale * S + offset, exact in rawBits (the mapper sized rawBits for the whole range).
             const std::string s = sumNet(o);
             std::string wide = RB > AB ? signExtend(s, AB, RB) : s + "[" + std::to_string(RB - 1) + ":0]";
-            v << "    wire [" << RB - 1 << ":0] q_" << o << " = " << wide << (d.inputScale == 2 ? " << 1" : "")
-              << " + " << RB << "'h" << std::hex << masked(d.offset[size_t(o)], RB) << std::dec << ";\n";
+            v << "    wire [" << RB - 1 << ":0] q_" << o << " = " << wide << (d.inputScale == 2 ? " << 1" : "") << " + "
+              << RB << "'h" << std::hex << masked(d.offset[size_t(o)], RB) << std::dec << ";\n";
         }
         return;
     }

@@ -54,7 +54,8 @@ LayerEmission emitAdderGraphLayer(const arch::HwLayer& layer)
       << layer.cycles << " cycles latency\n";
     v << "// Estimate: " << describeEstimate(layer.estimate) << "\n";
     v << "// Output: "
-      << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement" : std::to_string(OB) + "-bit requantised codes")
+      << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement"
+                : std::to_string(OB) + "-bit requantised codes")
       << ". Interface: see the top module.\n";
     v << modulePorts(layer.module, N * BA, OUT * OB, true);
     v << "    reg [" << N * BA - 1 << ":0] x;\n    reg [" << OUT * OB - 1 << ":0] y;\n    assign out_data = y;\n";
@@ -71,8 +72,7 @@ LayerEmission emitAdderGraphLayer(const arch::HwLayer& layer)
             const int stage = p.stage[size_t(n)];
             std::string sum = term(g, node.a, stage - p.stage[size_t(node.a.node)], w) + " "
                 + term(g, node.b, stage - p.stage[size_t(node.b.node)], w);
-            if (sum.rfind("+ ", 0) == 0)
-                sum = sum.substr(2);
+            if (sum.rfind("+ ", 0) == 0) sum = sum.substr(2);
             v << "    wire [" << w - 1 << ":0] " << net(n, 0) << " = " << sum << ";\n";
         }
         for (int k = 1; k <= p.delays[size_t(n)]; ++k) {
@@ -90,8 +90,7 @@ LayerEmission emitAdderGraphLayer(const arch::HwLayer& layer)
         // S fits accBits; the node may be wider (its bound is looser), so the value is formed wide and truncated.
         const int w = std::max(AB, arch::adder_graph::nodeWidth(g, out->node) + out->shift);
         std::string value = term(g, *out, p.stages - p.stage[size_t(out->node)], w);
-        if (!out->negative)
-            value = value.substr(2);
+        if (!out->negative) value = value.substr(2);
         if (w > AB) {
             v << "    wire [" << w - 1 << ":0] w_s" << o << " = " << value << ";\n";
             value = "w_s" + std::to_string(o) + "[" + std::to_string(AB - 1) + ":0]";

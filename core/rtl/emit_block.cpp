@@ -3,7 +3,6 @@
 // adder / max tree with constant comparators; the register takes a new vector when the old one is taken.
 
 #include "rtl/emit_dataflow.h"
-
 #include "util/error.h"
 
 #include <sstream>
@@ -12,7 +11,10 @@ namespace luthier::rtl {
 
 namespace {
 
-std::string range(int64_t hi, int64_t lo) { return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]"; }
+std::string range(int64_t hi, int64_t lo)
+{
+    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
+}
 
 // A signed constant of `width` bits (two's complement hex, valid for every value in range).
 std::string constant(int64_t value, int width)
@@ -46,13 +48,13 @@ std::string emitBlockModule(const arch::HwLayer& layer)
     }
     const int64_t n = b.outputs(), OB = b.outputBits, AW = b.accBits;
     if (inBits > kMaxBusBits || n * OB > kMaxBusBits)
-        throw Error("RTL: layer '" + layer.name + "' moves " + std::to_string(inBits) + " -> "
-            + std::to_string(n * OB) + " bits; the whole-vector layer interface is limited to "
-            + std::to_string(kMaxBusBits) + " bits (mapping, estimates and placement work at any size)");
+        throw Error("RTL: layer '" + layer.name + "' moves " + std::to_string(inBits) + " -> " + std::to_string(n * OB)
+            + " bits; the whole-vector layer interface is limited to " + std::to_string(kMaxBusBits)
+            + " bits (mapping, estimates and placement work at any size)");
     if (b.lanes < n)
-        throw Error("RTL: layer '" + layer.name + "' (" + b.what + ", " + std::to_string(n) + " outputs) is mapped as a "
-            + "folded block of " + std::to_string(b.lanes) + " lanes, whose RTL is not generated yet (mapping, "
-            + "estimates and placement work)");
+        throw Error("RTL: layer '" + layer.name + "' (" + b.what + ", " + std::to_string(n)
+            + " outputs) is mapped as a " + "folded block of " + std::to_string(b.lanes)
+            + " lanes, whose RTL is not generated yet (mapping, " + "estimates and placement work)");
     auto code = [&](const arch::BlockTerm& t) {
         const int64_t bits = b.portBits[size_t(t.port)], lo = portOffset[size_t(t.port)] + t.index * bits;
         return "in_data" + range(lo + bits - 1, lo);
@@ -61,9 +63,9 @@ std::string emitBlockModule(const arch::HwLayer& layer)
     std::ostringstream v;
     v << "// Layer '" << safeComment(layer.name) << "': " << b.what << " block, " << n << " outputs of " << OB
       << " bits ("
-      << (b.output == Out::Thresholds ? "requantised by thresholds"
-             : b.output == Out::Raw   ? "raw two's complement"
-                                      : "codes of the carried format")
+      << (b.output == Out::Thresholds   ? "requantised by thresholds"
+                 : b.output == Out::Raw ? "raw two's complement"
+                                        : "codes of the carried format")
       << "), " << b.portCounts.size() << " input port(s); one registered stage.\n";
     v << "// Estimate: " << layer.estimate.lut << " LUT, " << layer.estimate.ff << " FF. Interface: see the top.\n";
     v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
@@ -111,13 +113,12 @@ std::string emitBlockModule(const arch::HwLayer& layer)
             std::string expr;
             int64_t offset = 0;
             for (size_t j = 0; j < sums.size(); ++j) {
-                if (sums[j].empty())
-                    continue;
+                if (sums[j].empty()) continue;
                 expr += (expr.empty() ? "" : " + ") + constant(b.scale[j], int(AW)) + " * (" + sums[j] + ")";
                 offset += counts[j] * b.offset[j];
             }
-            v << "    wire signed " << range(AW - 1, 0) << " " << acc << " = " << expr << " + " << constant(offset, int(AW))
-              << ";\n";
+            v << "    wire signed " << range(AW - 1, 0) << " " << acc << " = " << expr << " + "
+              << constant(offset, int(AW)) << ";\n";
         }
         if (b.output == Out::Thresholds) {
             const int32_t c = b.channel[size_t(e)];

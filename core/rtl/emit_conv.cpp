@@ -9,7 +9,6 @@
 // One position at a time, so cycles = 1 + positions * (KH*KW + 1 + datapath cycles + 1) + 1.
 
 #include "rtl/emit_dataflow.h"
-
 #include "util/error.h"
 
 #include <sstream>
@@ -34,7 +33,10 @@ int bitsFor(int64_t maxValue)
     return bits;
 }
 
-std::string range(int64_t hi, int64_t lo) { return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]"; }
+std::string range(int64_t hi, int64_t lo)
+{
+    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
+}
 
 } // namespace
 

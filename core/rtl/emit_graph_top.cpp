@@ -12,7 +12,10 @@ namespace luthier::rtl {
 
 namespace {
 
-std::string range(int64_t hi, int64_t lo) { return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]"; }
+std::string range(int64_t hi, int64_t lo)
+{
+    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
+}
 
 std::string safeComment(const std::string& raw)
 {
@@ -25,8 +28,7 @@ std::string safeComment(const std::string& raw)
 int64_t outWidth(const arch::HwLayer& layer)
 {
     for (const arch::Port& p : layer.ports)
-        if (p.name == "out_data")
-            return p.width;
+        if (p.name == "out_data") return p.width;
     return 1;
 }
 
@@ -49,8 +51,7 @@ std::string emitGraphTop(const arch::HwDesign& design)
     std::vector<std::vector<int>> consumers(n + 1);
     for (size_t i = 0; i < n; ++i) {
         const auto& inputs = design.layers[i].inputs;
-        if (inputs.empty())
-            consumers[0].push_back(int(i));
+        if (inputs.empty()) consumers[0].push_back(int(i));
         for (int p : inputs)
             consumers[size_t(p) + 1].push_back(int(i));
     }
@@ -62,11 +63,12 @@ std::string emitGraphTop(const arch::HwDesign& design)
       << " BRAM36; " << design.cycles << " cycles per inference (sum of the layers' latencies).\n//\n";
     v << "// Streaming interface (synchronous to clk, rst synchronous active high):\n"
       << "//   in_valid/in_ready: an input vector is taken in a cycle where both are 1.\n"
-      << "//   in_data: " << design.inputCount << " input codes of " << design.inputBits << " bits, element i in bits [i*"
-      << design.inputBits << " +: " << design.inputBits << "] (C order of the model input).\n"
+      << "//   in_data: " << design.inputCount << " input codes of " << design.inputBits
+      << " bits, element i in bits [i*" << design.inputBits << " +: " << design.inputBits
+      << "] (C order of the model input).\n"
       << "//   out_valid/out_ready: the output vector is held until a cycle where both are 1.\n"
-      << "//   out_data: " << design.outputCount << " outputs of " << design.outputBits << " bits, element o in bits [o*"
-      << design.outputBits << " +: " << design.outputBits << "], "
+      << "//   out_data: " << design.outputCount << " outputs of " << design.outputBits
+      << " bits, element o in bits [o*" << design.outputBits << " +: " << design.outputBits << "], "
       << (design.outputSigned ? "raw accumulators (two's complement)" : "codes") << ".\n";
     v << "// Layers form a graph: a result goes to every consumer (eager fork), multi-input layers join.\n";
     v << "module " << design.top << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
@@ -108,8 +110,7 @@ std::string emitGraphTop(const arch::HwDesign& design)
     // Edge index of the nth (producer k, consumer c) pair: a layer may read one result twice (Add(x, x)).
     auto edge = [&](size_t k, int c, int nth) {
         for (size_t e = 0; e < consumers[k].size(); ++e)
-            if (consumers[k][e] == c && nth-- == 0)
-                return e;
+            if (consumers[k][e] == c && nth-- == 0) return e;
         return size_t(0);
     };
     const size_t outEdge = edge(n, -1, 0);
@@ -119,8 +120,7 @@ std::string emitGraphTop(const arch::HwDesign& design)
     for (size_t i = 0; i < n; ++i) {
         const arch::HwLayer& layer = design.layers[i];
         std::vector<size_t> producers;
-        if (layer.inputs.empty())
-            producers.push_back(0);
+        if (layer.inputs.empty()) producers.push_back(0);
         for (int p : layer.inputs)
             producers.push_back(size_t(p) + 1);
         std::string valid, data;

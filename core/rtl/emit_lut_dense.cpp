@@ -19,8 +19,7 @@ namespace {
 // learned tables by their order of appearance.
 std::string tableSuffix(const arch::DenseDatapath& d, int64_t o, int64_t i, size_t index)
 {
-    if (d.tables)
-        return std::to_string(index);
+    if (d.tables) return std::to_string(index);
     const int64_t w = d.weight(o, i);
     return (w < 0 ? "m" : "p") + std::to_string(w < 0 ? -w : w);
 }
@@ -40,8 +39,7 @@ LayerEmission emitLutDenseLayer(const arch::HwLayer& layer)
     for (int64_t o = 0; o < d.outputs; ++o)
         for (int64_t i = 0; i < d.inputs; ++i) {
             const std::vector<int64_t> entries = arch::lutDenseTable(d, o, i);
-            if (entries.empty())
-                continue;
+            if (entries.empty()) continue;
             const auto [min, max] = std::minmax_element(entries.begin(), entries.end());
             const int64_t lo = std::min<int64_t>(0, *min), hi = std::max<int64_t>(0, *max);
             const int width = signedWidth(lo, hi);

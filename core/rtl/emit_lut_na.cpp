@@ -25,8 +25,7 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
     for (int64_t o = 0; o < d.outputs; ++o)
         for (int64_t i = 0; i < d.inputs; ++i) {
             const int32_t w = d.weight(o, i);
-            if (w == 0)
-                continue;
+            if (w == 0) continue;
             const int64_t lo = std::min<int64_t>(0, w * maxCode), hi = std::max<int64_t>(0, w * maxCode);
             const int width = signedWidth(lo, hi);
             const int chunkWidth = signedWidth(std::min<int64_t>(0, w * maxChunk), std::max<int64_t>(0, w * maxChunk));
@@ -48,13 +47,13 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
                     // Chunk c holds code bits [c*k, c*k + k), the last one zero-padded.
                     const int low = c * k, bits = std::min(k, BA - low);
                     const std::string chunk = name + "_c" + std::to_string(c);
-                    std::string address = "x[" + std::to_string(i * BA + low + bits - 1) + ":" + std::to_string(i * BA + low) + "]";
-                    if (bits < k)
-                        address = "{" + std::to_string(k - bits) + "'d0, " + address + "}";
+                    std::string address
+                        = "x[" + std::to_string(i * BA + low + bits - 1) + ":" + std::to_string(i * BA + low) + "]";
+                    if (bits < k) address = "{" + std::to_string(k - bits) + "'d0, " + address + "}";
                     v << "    wire [" << chunkWidth - 1 << ":0] " << chunk << " = " << tableRead(fn->second, address)
                       << ";\n";
-                    sum += (c ? " + (" : "(") + signExtend(chunk, chunkWidth, width) + (c ? " << " + std::to_string(low) : "")
-                        + ")";
+                    sum += (c ? " + (" : "(") + signExtend(chunk, chunkWidth, width)
+                        + (c ? " << " + std::to_string(low) : "") + ")";
                 }
                 v << "    wire [" << width - 1 << ":0] " << name << " = " << sum << ";\n";
                 net = nets.emplace(std::make_pair(i, w), name).first;
@@ -68,9 +67,9 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
     body.products = v.str();
     LayerEmission e;
     e.verilog = emitParallelLayer(layer, body);
-    e.details = { { "chunkBits", k }, { "chunks", chunks }, { "products", nets.size() },
-        { "pipelineEvery", d.pipelineEvery }, { "inputBits", BA }, { "accBits", d.accBits },
-        { "outputBits", d.outBits() }, { "raw", d.raw } };
+    e.details
+        = { { "chunkBits", k }, { "chunks", chunks }, { "products", nets.size() }, { "pipelineEvery", d.pipelineEvery },
+              { "inputBits", BA }, { "accBits", d.accBits }, { "outputBits", d.outBits() }, { "raw", d.raw } };
     e.detailsKey = "dense";
     return e;
 }

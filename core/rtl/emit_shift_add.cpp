@@ -17,15 +17,13 @@ LayerEmission emitShiftAddLayer(const arch::HwLayer& layer)
     int maxExponent = 0;
     for (int32_t w : d.weights)
         for (int e = 0; e < 31; ++e)
-            if (std::llabs(int64_t(w)) == (int64_t(1) << e))
-                maxExponent = std::max(maxExponent, e);
+            if (std::llabs(int64_t(w)) == (int64_t(1) << e)) maxExponent = std::max(maxExponent, e);
     const int EB = bitsFor(maxExponent);
     FoldedProduct p;
     p.description = "shift-add per lane: product = +-(code << e), weights stored as {non-zero, negative, e}";
     p.wordBits = 2 + EB;
     p.encode = [EB](int32_t w) -> uint64_t {
-        if (w == 0)
-            return 0;
+        if (w == 0) return 0;
         const int64_t m = std::llabs(int64_t(w));
         uint64_t e = 0;
         while ((int64_t(1) << (e + 1)) <= m)
@@ -36,9 +34,9 @@ LayerEmission emitShiftAddLayer(const arch::HwLayer& layer)
     p.product = [pb = p.productBits, EB](int lane, const std::string& word, const std::string& a) {
         // word = w1[hi:lo]: its bits are {nz, neg, e}; name them through a wire so they can be indexed.
         const std::string n = std::to_string(lane), top = std::to_string(EB + 1);
-        return "    wire [" + top + ":0] sw_" + n + " = " + word + ";\n" + "    wire [" + std::to_string(pb - 1) + ":0] mag_"
-            + n + " = {" + std::to_string(pb) + "'d0, " + a + "} << sw_" + n + "[" + std::to_string(EB - 1) + ":0];\n"
-            + "    wire [" + std::to_string(pb - 1) + ":0] prod_" + n + " = !sw_" + n + "[" + top + "] ? "
+        return "    wire [" + top + ":0] sw_" + n + " = " + word + ";\n" + "    wire [" + std::to_string(pb - 1)
+            + ":0] mag_" + n + " = {" + std::to_string(pb) + "'d0, " + a + "} << sw_" + n + "[" + std::to_string(EB - 1)
+            + ":0];\n" + "    wire [" + std::to_string(pb - 1) + ":0] prod_" + n + " = !sw_" + n + "[" + top + "] ? "
             + std::to_string(pb) + "'d0 : sw_" + n + "[" + std::to_string(EB) + "] ? -mag_" + n + " : mag_" + n + ";\n";
     };
     LayerEmission e;

@@ -80,14 +80,15 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
 
     std::ostringstream v;
     v << "// Layer '" << commentText(layer.name) << "': TLMAC dense " << d.inputs << " -> " << NOUT << " ("
-      << plan.weightBits << "-bit weights, " << BA << "-bit input codes"
-      << (d.inputScale == 2 ? ", bipolar" : "") << ")\n";
+      << plan.weightBits << "-bit weights, " << BA << "-bit input codes" << (d.inputScale == 2 ? ", bipolar" : "")
+      << ")\n";
     v << "// K = " << plan.lutInputs << ", G = " << G << ", P = " << P << ", steps D_s = " << STEPS << ", clusters "
       << plan.clusters << " (" << plan.clusterMethod << "), arrays N_arr = " << plan.arrays << " x " << NL
       << " LUTs, wires " << plan.wiresInitial << " -> " << plan.wiresFinal << " after annealing\n";
     v << "// Estimate: " << describeEstimate(layer.estimate) << "; " << layer.cycles << " cycles per inference\n";
-    v << "// Output: " << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement"
-                                 : std::to_string(OB) + "-bit requantised codes")
+    v << "// Output: "
+      << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement"
+                : std::to_string(OB) + "-bit requantised codes")
       << ". Interface: see the top module.\n";
     v << "module " << layer.module << " (\n"
       << "    input wire clk,\n    input wire rst,\n    input wire in_valid,\n    output wire in_ready,\n"
@@ -107,7 +108,8 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
     // An explicit multiplexer over j: an indexed part-select x[j * W +: W] would synthesise as a barrel shifter.
     v << "    reg [" << G * BA - 1 << ":0] grp;\n    always @* begin\n        case (j)\n";
     for (int64_t jj = 0; jj < J; ++jj)
-        v << "            " << JW << "'d" << jj << ": grp = x[" << (jj + 1) * G * BA - 1 << ":" << jj * G * BA << "];\n";
+        v << "            " << JW << "'d" << jj << ": grp = x[" << (jj + 1) * G * BA - 1 << ":" << jj * G * BA
+          << "];\n";
     v << "            default: grp = " << G * BA << "'d0;\n        endcase\n    end\n";
     v << "    wire [" << G - 1 << ":0] act;\n";
     for (int g = 0; g < G; ++g) {
@@ -139,7 +141,8 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
                 v << "                " << addrBits << "'d" << address << ": " << f << " = "
                   << bin(masked(plan.tableValue(array.index, c, bits), NL), NL) << ";\n";
             }
-        v << "                default: " << f << " = " << NL << "'d0;\n            endcase\n        end\n    endfunction\n";
+        v << "                default: " << f << " = " << NL
+          << "'d0;\n            endcase\n        end\n    endfunction\n";
         v << "    wire [" << NL - 1 << ":0] arr_" << array.index << " = " << f << "(addr_r);\n\n";
     }
 
@@ -163,7 +166,8 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
             v << "            " << sb << "'d" << i << ": m_" << p << " = arr_" << inputs[i] << ";\n";
         v << "            default: m_" << p << " = " << NL << "'d0;\n        endcase\n    end\n";
         v << "    reg [" << AB - 1 << ":0] acc_" << p << ";\n";
-        v << "    wire [" << AB - 1 << ":0] ext_" << p << " = " << signExtend("m_" + std::to_string(p), NL, AB) << ";\n";
+        v << "    wire [" << AB - 1 << ":0] ext_" << p << " = " << signExtend("m_" + std::to_string(p), NL, AB)
+          << ";\n";
         v << "    wire [" << AB - 1 << ":0] next_" << p << " = (first_r ? " << AB << "'d0 : dbl_r ? {acc_" << p << "["
           << AB - 2 << ":0], 1'b0} : acc_" << p << ") + ext_" << p << ";\n";
         offset += sb;
@@ -173,8 +177,7 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
     if (!d.raw) {
         const int CB = d.compareBits;
         romFunction(v, "threshold_rom", roms.thresholds, P * CB, TW);
-        if (BLK > 1)
-            romFunction(v, "negate_rom", roms.negate, P, BW);
+        if (BLK > 1) romFunction(v, "negate_rom", roms.negate, P, BW);
         v << "    wire [" << P * CB - 1 << ":0] th = threshold_rom(t);\n";
         v << "    wire [" << P - 1 << ":0] neg = "
           << (BLK > 1 ? std::string("negate_rom(blk)") : std::to_string(P) + "'h" + hexDigits(roms.negate[0])) << ";\n";
@@ -191,8 +194,8 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
         }
     } else {
         for (int p = 0; p < P; ++p)
-            v << "    wire [" << OB - 1 << ":0] raw_" << p << " = "
-              << signExtend("acc_" + std::to_string(p), AB, OB) << (d.inputScale == 2 ? " << 1" : "") << ";\n";
+            v << "    wire [" << OB - 1 << ":0] raw_" << p << " = " << signExtend("acc_" + std::to_string(p), AB, OB)
+              << (d.inputScale == 2 ? " << 1" : "") << ";\n";
     }
 
     v << "\n    always @(posedge clk) begin\n        if (rst) begin\n            busy <= 1'b0;\n"
@@ -201,10 +204,11 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
       << "            pv <= 1'b0;\n";
     for (int p = 0; p < P; ++p)
         v << "            if (pv)\n                acc_" << p << " <= next_" << p << ";\n";
-    v
-      << "            if (in_valid && in_ready) begin\n";
-    v << "                x <= " << (padBits > 0 ? "{" + std::to_string(padBits) + "'d0, in_data}" : "in_data") << ";\n";
-    v << "                busy <= 1'b1;\n                requant <= 1'b0;\n                drain <= 1'b0;\n                s <= 0;\n"
+    v << "            if (in_valid && in_ready) begin\n";
+    v << "                x <= " << (padBits > 0 ? "{" + std::to_string(padBits) + "'d0, in_data}" : "in_data")
+      << ";\n";
+    v << "                busy <= 1'b1;\n                requant <= 1'b0;\n                drain <= 1'b0;\n            "
+         "    s <= 0;\n"
       << "                sbase <= 0;\n                j <= 0;\n                plane <= " << BA - 1 << ";\n"
       << "                blk <= 0;\n                t <= 0;\n                k <= 0;\n";
     v << "            end else if (busy && !requant && !drain) begin\n";
@@ -228,8 +232,7 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
         v << "                    if (blk == " << b << ") begin\n";
         for (int p = 0; p < P; ++p) {
             const int64_t o = b * P + p;
-            if (o >= NOUT)
-                break;
+            if (o >= NOUT) break;
             v << "                        y[" << (o + 1) * OB - 1 << ":" << o * OB << "] <= ";
             if (d.raw)
                 v << "raw_" << p << " + " << OB << "'h" << std::hex << masked(d.offset[size_t(o)], OB) << std::dec

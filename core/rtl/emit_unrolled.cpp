@@ -12,8 +12,8 @@ namespace luthier::rtl {
 
 namespace {
 
-void groupTable(std::ostringstream& v, const std::string& name, const std::vector<int32_t>& group, int codeBits,
-    int width)
+void groupTable(
+    std::ostringstream& v, const std::string& name, const std::vector<int32_t>& group, int codeBits, int width)
 {
     tableConstant(v, name, arch::groupTableEntries(group, codeBits), width);
 }
@@ -39,8 +39,7 @@ LayerEmission emitUnrolledLayer(const arch::HwLayer& layer)
         const int64_t first = j * G, count = std::min<int64_t>(G, d.inputs - first);
         const std::string slice = "xs_" + std::to_string(j);
         v << "    wire [" << G * BA - 1 << ":0] " << slice << " = ";
-        if (count < G)
-            v << "{" << (G - count) * BA << "'d0, ";
+        if (count < G) v << "{" << (G - count) * BA << "'d0, ";
         v << "x[" << (first + count) * BA - 1 << ":" << first * BA << "]" << (count < G ? "}" : "") << ";\n";
         for (size_t k = 0; k < u.unique[size_t(j)].size(); ++k) {
             const auto& group = u.unique[size_t(j)][k];

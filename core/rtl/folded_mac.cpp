@@ -16,13 +16,14 @@ std::string emitFoldedMac(const arch::HwLayer& layer, const FoldedProduct& produ
     const int IW = bitsFor(N - 1), BW = bitsFor(BLK - 1), AW = bitsFor(DEPTH - 1), PB = product.productBits;
 
     std::ostringstream v;
-    v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> "
-      << OUT << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes"
-      << (d.inputScale == 2 ? ", bipolar" : "") << ")\n";
+    v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> " << OUT
+      << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes" << (d.inputScale == 2 ? ", bipolar" : "")
+      << ")\n";
     v << "// " << P << " lanes x " << BLK << " blocks, one input per clock: " << product.description << "\n";
     v << "// Estimate: " << describeEstimate(layer.estimate) << "; " << layer.cycles << " cycles per inference\n";
-    v << "// Output: " << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement"
-                                 : std::to_string(OB) + "-bit requantised codes")
+    v << "// Output: "
+      << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement"
+                : std::to_string(OB) + "-bit requantised codes")
       << ". Interface: see the top module.\n";
     v << modulePorts(layer.module, N * BA, OUT * OB, true);
 
@@ -75,7 +76,8 @@ std::string emitFoldedMac(const arch::HwLayer& layer, const FoldedProduct& produ
       << "            out_valid <= 1'b0;\n        end else begin\n"
       << "            if (out_valid && out_ready)\n                out_valid <= 1'b0;\n";
     v << "            if (in_valid && in_ready) begin\n                x <= in_data;\n                busy <= 1'b1;\n"
-      << "                issue <= 1'b1;\n                i <= 0;\n                blk <= 0;\n                addr <= 0;\n"
+      << "                issue <= 1'b1;\n                i <= 0;\n                blk <= 0;\n                addr <= "
+         "0;\n"
       << "            end\n";
     // Issue: read the code and the weights of step (blk, i).
     v << "            v1 <= issue;\n            if (issue) begin\n                a1 <= code;\n"

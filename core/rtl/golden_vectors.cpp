@@ -35,8 +35,7 @@ TestVectors goldenVectors(const quant::IntGraph& graph, const arch::HwDesign& de
     if (!design.outputSigned && !lastLayer.argmax) {
         const auto& last = graph.layers[size_t(design.layers.back().source)];
         outFormat = last.outFormat();
-        if (!outFormat)
-            throw Error("the design's last layer has no output format");
+        if (!outFormat) throw Error("the design's last layer has no output format");
     }
 
     TestVectors v;

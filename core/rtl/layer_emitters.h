@@ -6,7 +6,6 @@
 #include "rtl/verilog_emitter.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 

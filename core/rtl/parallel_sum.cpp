@@ -10,7 +10,10 @@
 
 namespace luthier::rtl {
 
-int signedWidth(int64_t lo, int64_t hi) { return std::max(1, arch::tlmac::signedBitsFor(lo, hi)); }
+int signedWidth(int64_t lo, int64_t hi)
+{
+    return std::max(1, arch::tlmac::signedBitsFor(lo, hi));
+}
 
 std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& body)
 {
@@ -20,16 +23,17 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
     const int every = d.pipelineEvery;
 
     std::ostringstream v;
-    v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> "
-      << OUT << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes"
-      << (d.inputScale == 2 ? ", bipolar" : "") << "), fully parallel\n";
+    v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> " << OUT
+      << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes" << (d.inputScale == 2 ? ", bipolar" : "")
+      << "), fully parallel\n";
     v << body.description;
     v << "// Adder trees with pipeline registers every " << every << " levels"
       << (every == 0 ? " (none: products to output register in one clock)" : "") << "; one inference per clock, "
       << layer.cycles << " cycles latency\n";
     v << "// Estimate: " << describeEstimate(layer.estimate) << "\n";
-    v << "// Output: " << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement"
-                                 : std::to_string(OB) + "-bit requantised codes")
+    v << "// Output: "
+      << (d.raw ? "raw accumulators, " + std::to_string(OB) + "-bit two's complement"
+                : std::to_string(OB) + "-bit requantised codes")
       << ". Interface: see the top module.\n";
     v << modulePorts(layer.module, N * BA, OUT * OB, true);
     v << "    reg [" << N * BA - 1 << ":0] x;\n    reg [" << OUT * OB - 1 << ":0] y;\n    assign out_data = y;\n";
@@ -46,12 +50,10 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
     std::ostringstream regs; // nonblocking assignments of the stage registers
     for (int64_t o = 0; o < OUT; ++o) {
         std::vector<SumTerm> level = body.terms[size_t(o)];
-        if (level.empty())
-            level.push_back({ "1'b0", 0, 0 });
+        if (level.empty()) level.push_back({ "1'b0", 0, 0 });
         for (int depth = 1; depth <= levels; ++depth) {
             const bool registered = every > 0 && depth % every == 0;
-            if (level.size() == 1 && !registered)
-                continue;
+            if (level.size() == 1 && !registered) continue;
             std::vector<SumTerm> next;
             for (size_t k = 0; k < level.size(); k += 2) {
                 SumTerm t;
@@ -76,7 +78,8 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
         // fits, so a wider root is truncated (a negative replication count would be invalid Verilog).
         const int rootBits = signedWidth(level[0].lo, level[0].hi);
         v << "    wire [" << AB - 1 << ":0] s_" << o << " = "
-          << (rootBits > AB ? level[0].net + "[" + std::to_string(AB - 1) + ":0]" : signExtend(level[0].net, rootBits, AB))
+          << (rootBits > AB ? level[0].net + "[" + std::to_string(AB - 1) + ":0]"
+                            : signExtend(level[0].net, rootBits, AB))
           << ";\n";
     }
     v << "\n";

@@ -44,8 +44,7 @@ VectorsHeader readHeader(std::istream& in, const std::filesystem::path& file)
 std::ifstream openVectors(const std::filesystem::path& file)
 {
     std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw Error("cannot open test vectors " + file.string());
+    if (!in) throw Error("cannot open test vectors " + file.string());
     return in;
 }
 

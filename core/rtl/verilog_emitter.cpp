@@ -7,7 +7,6 @@
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <set>
 #include <sstream>
@@ -20,10 +19,8 @@ LayerEmission emitLayer(const arch::HwLayer& layer)
 {
     if (layer.conv || layer.block) // rtl/emit_dataflow.h; a conv's datapath comes back here
         return emitDataflowLayer(layer, emitLayer);
-    if (layer.tlmac)
-        return emitTlmacLayer(layer);
-    if (layer.argmax)
-        return emitArgmaxLayer(layer);
+    if (layer.tlmac) return emitTlmacLayer(layer);
+    if (layer.argmax) return emitArgmaxLayer(layer);
     if (layer.dense) {
         switch (layer.kind) {
         case ir::TemplateKind::Dsp:
@@ -42,8 +39,8 @@ LayerEmission emitLayer(const arch::HwLayer& layer)
             break;
         }
     }
-    throw Error("RTL emission: layer '" + layer.name + "' has no datapath for the " + std::string(ir::toString(layer.kind))
-        + " template");
+    throw Error("RTL emission: layer '" + layer.name + "' has no datapath for the "
+        + std::string(ir::toString(layer.kind)) + " template");
 }
 
 // arch names each module after its layer and steers clear of Verilog-2001's keywords, but the tools read
@@ -54,18 +51,15 @@ std::optional<arch::HwDesign> withLegalModuleNames(const arch::HwDesign& design)
     bool reserved = false;
     for (const auto& layer : design.layers)
         reserved = reserved || isReservedWord(layer.module);
-    if (!reserved)
-        return std::nullopt;
+    if (!reserved) return std::nullopt;
     std::set<std::string> taken { design.top };
     for (const auto& layer : design.layers) {
         taken.insert(layer.module);
-        if (layer.conv)
-            taken.insert(layer.conv->coreModule);
+        if (layer.conv) taken.insert(layer.conv->coreModule);
     }
     arch::HwDesign renamed = design;
     for (auto& layer : renamed.layers) {
-        if (!isReservedWord(layer.module))
-            continue;
+        if (!isReservedWord(layer.module)) continue;
         std::string name = layer.module + "_l";
         for (int n = 2; taken.count(name); ++n)
             name = layer.module + "_l" + std::to_string(n);
@@ -77,7 +71,10 @@ std::optional<arch::HwDesign> withLegalModuleNames(const arch::HwDesign& design)
 
 } // namespace
 
-std::string emitLayerModule(const arch::HwLayer& layer) { return emitLayer(layer).verilog; }
+std::string emitLayerModule(const arch::HwLayer& layer)
+{
+    return emitLayer(layer).verilog;
+}
 
 std::string emitTopModule(const arch::HwDesign& design)
 {
@@ -101,8 +98,8 @@ std::string emitTopModule(const arch::HwDesign& design)
       << " bits, element i in bits [i*" << design.inputBits << " +: " << design.inputBits
       << "] (code = q - minInt of the input format; bipolar 0 = -1, 1 = +1).\n"
       << "//   out_valid/out_ready: the output vector is held until a cycle where both are 1.\n"
-      << "//   out_data: " << design.outputCount << " outputs of " << design.outputBits << " bits, element o in bits [o*"
-      << design.outputBits << " +: " << design.outputBits << "], "
+      << "//   out_data: " << design.outputCount << " outputs of " << design.outputBits
+      << " bits, element o in bits [o*" << design.outputBits << " +: " << design.outputBits << "], "
       << (design.outputSigned ? "raw accumulators (two's complement)" : "requantised codes") << ".\n";
     v << "module " << design.top << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
       << "    output wire in_ready,\n    input wire [" << design.inputCount * design.inputBits - 1 << ":0] in_data,\n"
@@ -121,8 +118,8 @@ std::string emitTopModule(const arch::HwDesign& design)
         const auto& layer = design.layers[i];
         v << "    " << layer.module << " " << layer.instance << " (\n        .clk(clk),\n        .rst(rst),\n"
           << "        .in_valid(v" << i << "),\n        .in_ready(r" << i << "),\n        .in_data(d" << i << "),\n"
-          << "        .out_valid(v" << i + 1 << "),\n        .out_ready(r" << i + 1 << "),\n        .out_data(d" << i + 1
-          << ")\n    );\n";
+          << "        .out_valid(v" << i + 1 << "),\n        .out_ready(r" << i + 1 << "),\n        .out_data(d"
+          << i + 1 << ")\n    );\n";
     }
     v << "endmodule\n";
     return v.str();
@@ -145,7 +142,8 @@ std::vector<EmittedFile> emitDesign(const arch::HwDesign& original)
         }
         nlohmann::json ports = nlohmann::json::array();
         for (const auto& port : layer.ports)
-            ports.push_back({ { "name", port.name }, { "direction", port.input ? "input" : "output" }, { "width", port.width } });
+            ports.push_back(
+                { { "name", port.name }, { "direction", port.input ? "input" : "output" }, { "width", port.width } });
         layers.push_back({ { "name", layer.name }, { "module", layer.module }, { "instance", layer.instance },
             { "template", layer.argmax ? std::string("argmax") : std::string(ir::toString(layer.kind)) },
             { "resources",
@@ -159,7 +157,8 @@ std::vector<EmittedFile> emitDesign(const arch::HwDesign& original)
 
     nlohmann::json ports = nlohmann::json::array();
     for (const auto& port : design.ports)
-        ports.push_back({ { "name", port.name }, { "direction", port.input ? "input" : "output" }, { "width", port.width } });
+        ports.push_back(
+            { { "name", port.name }, { "direction", port.input ? "input" : "output" }, { "width", port.width } });
     nlohmann::json manifest = {
         { "format", "luthier-design" },
         { "version", 1 },
@@ -172,7 +171,8 @@ std::vector<EmittedFile> emitDesign(const arch::HwDesign& original)
         { "files", fileList },
         { "layers", layers },
         { "input", { { "count", design.inputCount }, { "bits", design.inputBits } } },
-        { "output", { { "count", design.outputCount }, { "bits", design.outputBits }, { "signed", design.outputSigned } } },
+        { "output",
+            { { "count", design.outputCount }, { "bits", design.outputBits }, { "signed", design.outputSigned } } },
         { "cycles", design.cycles },
         { "interval", design.interval },
         { "resources",
@@ -188,8 +188,7 @@ void writeFiles(const std::filesystem::path& dir, const std::vector<EmittedFile>
 {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec)
-        throw Error("cannot create the design folder " + dir.string() + ": " + ec.message());
+    if (ec) throw Error("cannot create the design folder " + dir.string() + ": " + ec.message());
     for (const auto& file : files)
         util::writeFileAtomic(dir / file.name, file.contents);
 }

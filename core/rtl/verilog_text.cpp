@@ -41,14 +41,15 @@ uint64_t masked(int64_t value, int width)
     return width >= 64 ? uint64_t(value) : uint64_t(value) & ((uint64_t(1) << width) - 1);
 }
 
-int bitsFor(int64_t maxValue) { return arch::tlmac::unsignedBitsFor(maxValue); }
+int bitsFor(int64_t maxValue)
+{
+    return arch::tlmac::unsignedBitsFor(maxValue);
+}
 
 std::string signExtend(const std::string& name, int from, int to)
 {
-    if (to == from)
-        return name;
-    if (from == 1)
-        return "{" + std::to_string(to) + "{" + name + "}}";
+    if (to == from) return name;
+    if (from == 1) return "{" + std::to_string(to) + "{" + name + "}}";
     return "{{" + std::to_string(to - from) + "{" + name + "[" + std::to_string(from - 1) + "]}}, " + name + "}";
 }
 
@@ -74,8 +75,8 @@ void romFunction(std::ostringstream& v, const std::string& name, const std::vect
     v << "        input [" << addrBits - 1 << ":0] a;\n";
     v << "        begin\n            case (a)\n";
     for (size_t i = 0; i < words.size(); ++i)
-        v << "                " << addrBits << "'d" << i << ": " << name << " = " << width << "'h" << hexDigits(words[i])
-          << ";\n";
+        v << "                " << addrBits << "'d" << i << ": " << name << " = " << width << "'h"
+          << hexDigits(words[i]) << ";\n";
     v << "                default: " << name << " = " << width << "'h0;\n";
     v << "            endcase\n        end\n    endfunction\n\n";
 }
@@ -92,13 +93,16 @@ void tableConstant(std::ostringstream& v, const std::string& name, const std::ve
     v << "\n    end\n";
 }
 
-std::string tableRead(const std::string& name, const std::string& address) { return name + "[" + address + "]"; }
+std::string tableRead(const std::string& name, const std::string& address)
+{
+    return name + "[" + address + "]";
+}
 
 std::string describeEstimate(const arch::Resources& r)
 {
-    std::string s = std::to_string(r.lut) + " LUT, " + std::to_string(r.ff) + " FF, " + std::to_string(r.carry) + " CARRY4";
-    if (r.dsp)
-        s += ", " + std::to_string(r.dsp) + " DSP";
+    std::string s
+        = std::to_string(r.lut) + " LUT, " + std::to_string(r.ff) + " FF, " + std::to_string(r.carry) + " CARRY4";
+    if (r.dsp) s += ", " + std::to_string(r.dsp) + " DSP";
     return s;
 }
 
@@ -106,34 +110,32 @@ bool isReservedWord(std::string_view name)
 {
     // IEEE 1800-2017 Annex B: every Verilog-2005 keyword and SystemVerilog's own. Verilator, Yosys (-sv) and
     // Vivado reject any of them as a module name.
-    static const std::set<std::string_view> words {
-        "accept_on", "alias", "always", "always_comb", "always_ff", "always_latch", "and", "assert", "assign",
-        "assume", "automatic", "before", "begin", "bind", "bins", "binsof", "bit", "break", "buf", "bufif0", "bufif1",
-        "byte", "case", "casex", "casez", "cell", "chandle", "checker", "class", "clocking", "cmos", "config",
-        "const", "constraint", "context", "continue", "cover", "covergroup", "coverpoint", "cross", "deassign",
-        "default", "defparam", "design", "disable", "dist", "do", "edge", "else", "end", "endcase", "endchecker",
-        "endclass", "endclocking", "endconfig", "endfunction", "endgenerate", "endgroup", "endinterface", "endmodule",
-        "endpackage", "endprimitive", "endprogram", "endproperty", "endsequence", "endspecify", "endtable", "endtask",
-        "enum", "event", "eventually", "expect", "export", "extends", "extern", "final", "first_match", "for",
-        "force", "foreach", "forever", "fork", "forkjoin", "function", "generate", "genvar", "global", "highz0",
-        "highz1", "if", "iff", "ifnone", "ignore_bins", "illegal_bins", "implements", "implies", "import", "incdir",
-        "include", "initial", "inout", "input", "inside", "instance", "int", "integer", "interconnect", "interface",
-        "intersect", "join", "join_any", "join_none", "large", "let", "liblist", "library", "local", "localparam",
-        "logic", "longint", "macromodule", "matches", "medium", "modport", "module", "nand", "negedge", "nettype",
-        "new", "nexttime", "nmos", "nor", "noshowcancelled", "not", "notif0", "notif1", "null", "or", "output",
-        "package", "packed", "parameter", "pmos", "posedge", "primitive", "priority", "program", "property",
-        "protected", "pull0", "pull1", "pulldown", "pullup", "pulsestyle_ondetect", "pulsestyle_onevent", "pure",
-        "rand", "randc", "randcase", "randsequence", "rcmos", "real", "realtime", "ref", "reg", "reject_on",
-        "release", "repeat", "restrict", "return", "rnmos", "rpmos", "rtran", "rtranif0", "rtranif1", "s_always",
-        "s_eventually", "s_nexttime", "s_until", "s_until_with", "scalared", "sequence", "shortint", "shortreal",
-        "showcancelled", "signed", "small", "soft", "solve", "specify", "specparam", "static", "string", "strong",
-        "strong0", "strong1", "struct", "super", "supply0", "supply1", "sync_accept_on", "sync_reject_on", "table",
-        "tagged", "task", "this", "throughout", "time", "timeprecision", "timeunit", "tran", "tranif0", "tranif1",
-        "tri", "tri0", "tri1", "triand", "trior", "trireg", "type", "typedef", "union", "unique", "unique0",
-        "unsigned", "until", "until_with", "untyped", "use", "uwire", "var", "vectored", "virtual", "void", "wait",
-        "wait_order", "wand", "weak", "weak0", "weak1", "while", "wildcard", "wire", "with", "within", "wor", "xnor",
-        "xor"
-    };
+    static const std::set<std::string_view> words { "accept_on", "alias", "always", "always_comb", "always_ff",
+        "always_latch", "and", "assert", "assign", "assume", "automatic", "before", "begin", "bind", "bins", "binsof",
+        "bit", "break", "buf", "bufif0", "bufif1", "byte", "case", "casex", "casez", "cell", "chandle", "checker",
+        "class", "clocking", "cmos", "config", "const", "constraint", "context", "continue", "cover", "covergroup",
+        "coverpoint", "cross", "deassign", "default", "defparam", "design", "disable", "dist", "do", "edge", "else",
+        "end", "endcase", "endchecker", "endclass", "endclocking", "endconfig", "endfunction", "endgenerate",
+        "endgroup", "endinterface", "endmodule", "endpackage", "endprimitive", "endprogram", "endproperty",
+        "endsequence", "endspecify", "endtable", "endtask", "enum", "event", "eventually", "expect", "export",
+        "extends", "extern", "final", "first_match", "for", "force", "foreach", "forever", "fork", "forkjoin",
+        "function", "generate", "genvar", "global", "highz0", "highz1", "if", "iff", "ifnone", "ignore_bins",
+        "illegal_bins", "implements", "implies", "import", "incdir", "include", "initial", "inout", "input", "inside",
+        "instance", "int", "integer", "interconnect", "interface", "intersect", "join", "join_any", "join_none",
+        "large", "let", "liblist", "library", "local", "localparam", "logic", "longint", "macromodule", "matches",
+        "medium", "modport", "module", "nand", "negedge", "nettype", "new", "nexttime", "nmos", "nor",
+        "noshowcancelled", "not", "notif0", "notif1", "null", "or", "output", "package", "packed", "parameter", "pmos",
+        "posedge", "primitive", "priority", "program", "property", "protected", "pull0", "pull1", "pulldown", "pullup",
+        "pulsestyle_ondetect", "pulsestyle_onevent", "pure", "rand", "randc", "randcase", "randsequence", "rcmos",
+        "real", "realtime", "ref", "reg", "reject_on", "release", "repeat", "restrict", "return", "rnmos", "rpmos",
+        "rtran", "rtranif0", "rtranif1", "s_always", "s_eventually", "s_nexttime", "s_until", "s_until_with",
+        "scalared", "sequence", "shortint", "shortreal", "showcancelled", "signed", "small", "soft", "solve", "specify",
+        "specparam", "static", "string", "strong", "strong0", "strong1", "struct", "super", "supply0", "supply1",
+        "sync_accept_on", "sync_reject_on", "table", "tagged", "task", "this", "throughout", "time", "timeprecision",
+        "timeunit", "tran", "tranif0", "tranif1", "tri", "tri0", "tri1", "triand", "trior", "trireg", "type", "typedef",
+        "union", "unique", "unique0", "unsigned", "until", "until_with", "untyped", "use", "uwire", "var", "vectored",
+        "virtual", "void", "wait", "wait_order", "wand", "weak", "weak0", "weak1", "while", "wildcard", "wire", "with",
+        "within", "wor", "xnor", "xor" };
     return words.count(name) > 0;
 }
 

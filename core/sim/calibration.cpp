@@ -6,8 +6,8 @@
 
 namespace luthier::sim {
 
-std::map<int, std::pair<double, double>> calibrateRanges(const ir::Graph& graph, const Dataset& data,
-    Progress& progress, int64_t maxSamples)
+std::map<int, std::pair<double, double>> calibrateRanges(
+    const ir::Graph& graph, const Dataset& data, Progress& progress, int64_t maxSamples)
 {
     Dataset subset;
     subset.sampleShape = data.sampleShape;
@@ -16,8 +16,7 @@ std::map<int, std::pair<double, double>> calibrateRanges(const ir::Graph& graph,
     const RunResult run = runFloat(graph, subset, {}, progress);
     std::map<int, std::pair<double, double>> ranges;
     for (const LayerRange& r : run.ranges)
-        if (r.layer >= 0)
-            ranges[r.layer] = { r.min, r.max };
+        if (r.layer >= 0) ranges[r.layer] = { r.min, r.max };
     return ranges;
 }
 

@@ -13,7 +13,7 @@
 namespace luthier::sim {
 
 // Output range (min, max) of every layer, measured with the float executor on the first `maxSamples` samples.
-std::map<int, std::pair<double, double>> calibrateRanges(const ir::Graph& graph, const Dataset& data,
-    Progress& progress, int64_t maxSamples = 1024);
+std::map<int, std::pair<double, double>> calibrateRanges(
+    const ir::Graph& graph, const Dataset& data, Progress& progress, int64_t maxSamples = 1024);
 
 } // namespace luthier::sim

@@ -34,11 +34,9 @@ std::vector<std::string> splitRow(const std::string& line)
 
 bool parseNumber(const std::string& cell, double& out)
 {
-    if (cell.empty())
-        return false;
+    if (cell.empty()) return false;
     const char* begin = cell.data();
-    if (*begin == '+')
-        ++begin;
+    if (*begin == '+') ++begin;
     const auto [ptr, ec] = std::from_chars(begin, cell.data() + cell.size(), out);
     return ec == std::errc() && ptr == cell.data() + cell.size();
 }
@@ -53,8 +51,7 @@ CsvTable parseCsv(const std::string& text, const std::string& label)
     int64_t lineNo = 0;
     while (std::getline(in, line)) {
         ++lineNo;
-        if (line.find_first_not_of(" \r\t") == std::string::npos)
-            continue;
+        if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
         std::vector<std::string> cells = splitRow(line);
         std::vector<double> row(cells.size());
         bool numeric = true;
@@ -68,16 +65,14 @@ CsvTable parseCsv(const std::string& text, const std::string& label)
             }
             throw Error(label + ":" + std::to_string(lineNo) + ": non-numeric value in row");
         }
-        if (table.cols == 0)
-            table.cols = int64_t(row.size());
+        if (table.cols == 0) table.cols = int64_t(row.size());
         if (int64_t(row.size()) != table.cols)
             throw Error(label + ":" + std::to_string(lineNo) + ": row has " + std::to_string(row.size())
                 + " columns, expected " + std::to_string(table.cols));
         table.values.insert(table.values.end(), row.begin(), row.end());
         ++table.rows;
     }
-    if (table.rows == 0)
-        throw Error(label + ": no numeric rows");
+    if (table.rows == 0) throw Error(label + ": no numeric rows");
     return table;
 }
 

@@ -39,8 +39,7 @@ Dataset loadInputs(const std::string& path, const ir::Shape& sampleShape)
 {
     Table t = readTable(path);
     const int64_t per = ir::elementCount(sampleShape);
-    if (per <= 0)
-        throw Error(path + ": the model's input shape " + ir::toString(sampleShape) + " is empty");
+    if (per <= 0) throw Error(path + ": the model's input shape " + ir::toString(sampleShape) + " is empty");
     const int64_t total = int64_t(t.values.size());
     // Rows are samples: 16 rows of 17 values are not 17 samples of 16 (issue 29). One sample may come flat.
     const bool rowsAreSamples = !t.shape.empty() && t.shape[0] > 0 && total == t.shape[0] * per;
@@ -48,8 +47,7 @@ Dataset loadInputs(const std::string& path, const ir::Shape& sampleShape)
         throw Error(path + ": array of shape " + ir::toString(t.shape) + " is not a batch of model inputs of shape "
             + ir::toString(sampleShape) + " (" + std::to_string(per) + " values each)");
     for (double v : t.values)
-        if (!std::isfinite(v))
-            throw Error(path + ": inputs contain NaN or infinity");
+        if (!std::isfinite(v)) throw Error(path + ": inputs contain NaN or infinity");
     Dataset d;
     d.sampleShape = sampleShape;
     d.count = total / per;
@@ -84,8 +82,7 @@ int64_t argmax(const double* begin, int64_t n)
 {
     int64_t best = 0;
     for (int64_t i = 1; i < n; ++i)
-        if (begin[i] > begin[best])
-            best = i;
+        if (begin[i] > begin[best]) best = i;
     return best;
 }
 

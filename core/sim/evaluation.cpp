@@ -3,16 +3,14 @@
 #include "sim/dataset.h"
 #include "util/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace luthier::sim {
 
 int64_t countArgmaxTies(const std::vector<double>& values, int64_t samples)
 {
-    if (samples <= 0)
-        return 0;
+    if (samples <= 0) return 0;
     const int64_t n = int64_t(values.size()) / samples;
     int64_t ties = 0;
     for (int64_t s = 0; s < samples; ++s) {
@@ -35,7 +33,8 @@ Evaluation evaluate(const RunResult& f, const RunResult& q, const std::vector<in
     e.samples = f.count;
     e.labelled = !labels.empty();
     if (e.labelled && int64_t(labels.size()) != e.samples)
-        throw Error("evaluate: " + std::to_string(labels.size()) + " labels for " + std::to_string(e.samples) + " samples");
+        throw Error(
+            "evaluate: " + std::to_string(labels.size()) + " labels for " + std::to_string(e.samples) + " samples");
     const std::vector<double>& fv = f.outputs[0].values;
     const std::vector<double>& qv = q.outputs[0].values;
     e.classes = e.samples ? int64_t(fv.size()) / e.samples : 0;
@@ -82,7 +81,8 @@ nlohmann::json toJson(const Evaluation& e)
     nlohmann::json layers = nlohmann::json::array();
     for (size_t i = 0; i < e.intRanges.size(); ++i) {
         const LayerRange& r = e.intRanges[i];
-        nlohmann::json l { { "index", r.layer }, { "name", r.name }, { "integer_value_min", r.min }, { "integer_value_max", r.max } };
+        nlohmann::json l { { "index", r.layer }, { "name", r.name }, { "integer_value_min", r.min },
+            { "integer_value_max", r.max } };
         if (r.integer) {
             l["int_min"] = r.intMin;
             l["int_max"] = r.intMax;

@@ -4,9 +4,8 @@
 
 #include "sim/run_result.h"
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 namespace luthier::sim {
@@ -28,8 +27,8 @@ struct Evaluation {
 };
 
 // Values count as equal within relTolerance * max(1, |float value|). `labels` may be empty.
-Evaluation evaluate(const RunResult& floatRun, const RunResult& intRun, const std::vector<int64_t>& labels,
-    double relTolerance = 1e-6);
+Evaluation evaluate(
+    const RunResult& floatRun, const RunResult& intRun, const std::vector<int64_t>& labels, double relTolerance = 1e-6);
 
 // Number of samples whose largest value occurs more than once.
 int64_t countArgmaxTies(const std::vector<double>& values, int64_t samples);

@@ -3,9 +3,9 @@
 #include "quant/learned_tables_io.h"
 #include "quant/lower.h"
 #include "quant/overrides.h"
-#include "util/parallel.h"
 #include "sim/tensor_ops.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <cmath>
 #include <optional>
@@ -58,8 +58,8 @@ void tableDense(const ir::Layer& l, const quant::IntFormat& in, const Values& x,
             int64_t sum = 0;
             for (int64_t i = 0; i < t.inputs; ++i)
                 sum += t.table(o, i)[codes[size_t(i)]];
-            y[size_t(r * t.outputs + o)] = quant::tableScale(t, l, in.scaleAt(0), o) * double(sum)
-                + (l.bias.empty() ? 0.0 : l.bias[size_t(o)]);
+            y[size_t(r * t.outputs + o)]
+                = quant::tableScale(t, l, in.scaleAt(0), o) * double(sum) + (l.bias.empty() ? 0.0 : l.bias[size_t(o)]);
         }
     }
 }
@@ -70,11 +70,9 @@ quant::IntFormat tableInputFormat(const ir::Graph& g, int index)
     const ir::Layer& l = g.layers[size_t(index)];
     const int p = quant::activationProducer(g, index);
     const ir::QuantSpec* q = p < 0 ? nullptr : g.layers[size_t(p)].outputQuant();
-    if (!q)
-        unsupported(l, "its learned tables index the input's integer codes, and its input is not quantised");
+    if (!q) unsupported(l, "its learned tables index the input's integer codes, and its input is not quantised");
     const quant::IntFormat f = quant::formatOf(*q, g.layers[size_t(p)].channelAxis);
-    if (f.perChannel())
-        unsupported(l, "its learned tables need a per-tensor input quantiser");
+    if (f.perChannel()) unsupported(l, "its learned tables need a per-tensor input quantiser");
     quant::checkTablesFit(*l.learnedTables, l.name, l.weight.shape[0], l.weight.shape[1], f.codeBits());
     return f;
 }
@@ -97,12 +95,10 @@ void conv(const ir::Layer& l, const ir::Shape& inShape, const Values& w, const V
                     const double* xc = x.data() + (g * cinG + ci) * a.h * a.w;
                     for (int64_t ky = 0; ky < kh; ++ky) {
                         const int64_t iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
-                        if (iy < 0 || iy >= a.h)
-                            continue;
+                        if (iy < 0 || iy >= a.h) continue;
                         for (int64_t kx = 0; kx < kw; ++kx) {
                             const int64_t ix = ox * win.stride[1] - win.padBegin[1] + kx * win.dilation[1];
-                            if (ix >= 0 && ix < a.w)
-                                acc += wr[ky * kw + kx] * xc[iy * a.w + ix];
+                            if (ix >= 0 && ix < a.w) acc += wr[ky * kw + kx] * xc[iy * a.w + ix];
                         }
                     }
                 }
@@ -230,20 +226,19 @@ void validate(const ir::Graph& g)
         for (int in : l.inputs)
             if (in < 0 || in >= int(i))
                 unsupported(l, "input index " + std::to_string(in) + " is not an earlier layer");
-        if (l.kind != ir::LayerKind::Input && l.inputs.empty())
-            unsupported(l, "has no inputs");
+        if (l.kind != ir::LayerKind::Input && l.inputs.empty()) unsupported(l, "has no inputs");
         const int64_t inCount = l.inputs.empty() ? 0 : ir::elementCount(g.layers[size_t(l.inputs[0])].outShape);
         if (l.kind == ir::LayerKind::Dense) {
             if (l.weight.shape.size() != 2 || l.weight.shape[1] <= 0 || inCount % l.weight.shape[1] != 0
                 || ir::elementCount(l.outShape) != inCount / l.weight.shape[1] * l.weight.shape[0])
-                unsupported(l, "weight shape " + ir::toString(l.weight.shape) + " does not fit input of "
-                        + std::to_string(inCount) + " values and output " + ir::toString(l.outShape));
+                unsupported(l,
+                    "weight shape " + ir::toString(l.weight.shape) + " does not fit input of " + std::to_string(inCount)
+                        + " values and output " + ir::toString(l.outShape));
         }
         if (l.kind == ir::LayerKind::Conv) {
             const Chw a = chwOf(g.layers[size_t(l.inputs[0])].outShape), b = chwOf(l.outShape);
             if (l.weight.shape.size() != 4 || l.window.groups <= 0 || a.c % l.window.groups != 0
-                || b.c % l.window.groups != 0 || l.weight.shape[0] != b.c
-                || l.weight.shape[1] != a.c / l.window.groups)
+                || b.c % l.window.groups != 0 || l.weight.shape[0] != b.c || l.weight.shape[1] != a.c / l.window.groups)
                 unsupported(l, "weight shape " + ir::toString(l.weight.shape) + " does not fit its input/output");
         }
         if (ir::hasWeights(l.kind) && int64_t(l.weight.data.size()) != ir::elementCount(l.weight.shape))
@@ -254,8 +249,8 @@ void validate(const ir::Graph& g)
             for (int in : l.inputs)
                 if (ir::elementCount(g.layers[size_t(in)].outShape) != ir::elementCount(l.outShape))
                     unsupported(l, "inputs of different sizes (broadcasting Add is not supported)");
-        if ((l.kind == ir::LayerKind::Pointwise || l.kind == ir::LayerKind::Flatten
-                || l.kind == ir::LayerKind::Reshape || l.kind == ir::LayerKind::Transpose)
+        if ((l.kind == ir::LayerKind::Pointwise || l.kind == ir::LayerKind::Flatten || l.kind == ir::LayerKind::Reshape
+                || l.kind == ir::LayerKind::Transpose)
             && inCount != ir::elementCount(l.outShape))
             unsupported(l, "changes the element count");
         if (l.kind == ir::LayerKind::Transpose && l.perm.size() != g.layers[size_t(l.inputs[0])].outShape.size())
@@ -302,8 +297,7 @@ RunResult runFloat(const ir::Graph& g, const Dataset& inputs, const RunOptions& 
                     range[size_t(i)].max = std::max(range[size_t(i)].max, v);
                 }
                 for (int in : g.layers[size_t(i)].inputs)
-                    if (prep.lastUse[size_t(in)] == i)
-                        Values().swap(act[size_t(in)]);
+                    if (prep.lastUse[size_t(in)] == i) Values().swap(act[size_t(in)]);
             }
             for (OutputTensor& t : result.outputs) {
                 const Values& v = act[size_t(t.layer)];

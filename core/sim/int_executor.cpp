@@ -1,9 +1,9 @@
 #include "sim/int_executor.h"
 
 #include "sim/int_kernels.h"
-#include "util/parallel.h"
 #include "sim/tensor_ops.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -55,8 +55,7 @@ struct IntExecutor::Prepared {
     explicit Prepared(const IntGraph& graph)
         : g(graph)
     {
-        if (g.layers.empty() || g.layers[0].kind != LayerKind::Input)
-            throw Error("integer graph has no input layer");
+        if (g.layers.empty() || g.layers[0].kind != LayerKind::Input) throw Error("integer graph has no input layer");
         sampleSize = ir::elementCount(g.layers[0].outShape);
         linear.resize(g.layers.size());
         lastUse.assign(g.layers.size(), -1);
@@ -68,8 +67,7 @@ struct IntExecutor::Prepared {
                     fail(g, l, "input index " + std::to_string(in) + " is not an earlier layer");
                 lastUse[size_t(in)] = int(i);
             }
-            if (ir::hasWeights(l.kind))
-                planLinear(l, linear[i]);
+            if (ir::hasWeights(l.kind)) planLinear(l, linear[i]);
         }
         for (int out : g.outputs) {
             if (out < 0 || out >= int(g.layers.size()))
@@ -81,8 +79,7 @@ struct IntExecutor::Prepared {
     const IntFormat& inFormat(const IntLayer& l, size_t k = 0) const
     {
         const IntFormat* f = g.layers[size_t(l.inputs.at(k))].outFormat();
-        if (!f)
-            fail(g, l, "its input has no integer format");
+        if (!f) fail(g, l, "its input has no integer format");
         return *f;
     }
 
@@ -201,8 +198,7 @@ void im2col(const int64_t* x, const Chw& a, const IntLayer& l, int64_t group, in
             }
 }
 
-void runConv(const IntLayer& l, const LinearPlan& p, const ir::Shape& inShape, const int64_t* x, int64_t* y,
-    Block& blk)
+void runConv(const IntLayer& l, const LinearPlan& p, const ir::Shape& inShape, const int64_t* x, int64_t* y, Block& blk)
 {
     const Chw a = chwOf(inShape), b = chwOf(l.outShape);
     const int64_t groups = l.window.groups, cinG = a.c / groups, coutG = b.c / groups;
@@ -284,8 +280,7 @@ void dequantise(const IntGraph& g, const IntLayer& l, const ChannelOf& channel, 
             v[i] = f->dequantise(q[i], f->perChannel() ? ch(int64_t(i) % per) : 0);
         return;
     }
-    if (l.accScale.empty())
-        fail(g, l, "has neither an integer format nor accumulator scales");
+    if (l.accScale.empty()) fail(g, l, "has neither an integer format nor accumulator scales");
     const int64_t per = ir::elementCount(l.outShape);
     for (size_t i = 0; i < q.size(); ++i) {
         const int64_t c = channel(int64_t(i) % per);
@@ -325,172 +320,173 @@ RunResult IntExecutor::run(const Dataset& inputs, const RunOptions& options, Pro
     RunResult result = zeroedResult(g, inputs.count, true);
     const int workers = util::workerCount(options.threads, inputs.count);
     std::vector<std::vector<LayerRange>> ranges(size_t(workers), std::vector<LayerRange>(g.layers.size()));
-    const int64_t block = options.blockSize > 0 ? options.blockSize : std::clamp<int64_t>((1 << 16) / P.sampleSize, 1, 64);
+    const int64_t block
+        = options.blockSize > 0 ? options.blockSize : std::clamp<int64_t>((1 << 16) / P.sampleSize, 1, 64);
 
-    util::parallelBlocks(inputs.count, block, workers, progress, "integer model", [&](int worker, int64_t begin, int64_t end) {
-        Block blk;
-        blk.samples = end - begin;
-        blk.act.resize(g.layers.size());
-        std::vector<double> values;
-        for (size_t i = 0; i < g.layers.size(); ++i) {
-            const IntLayer& l = g.layers[i];
-            Ints& y = blk.act[i];
-            const int64_t per = ir::elementCount(l.outShape);
-            const int64_t n = blk.samples;
-            auto x = [&](size_t k) -> const Ints& { return blk.act[size_t(l.inputs.at(k))]; };
-            auto inShape = [&](size_t k) -> const ir::Shape& { return g.layers[size_t(l.inputs.at(k))].outShape; };
-            switch (l.kind) {
-            case LayerKind::Input:
-                y.resize(size_t(n * per));
-                for (int64_t s = 0; s < n; ++s) {
-                    const Ints q = quantiseInput(inputs.sample(begin + s));
-                    std::copy(q.begin(), q.end(), y.begin() + s * per);
-                }
-                break;
-            case LayerKind::Dense:
-                if (l.tables)
-                    runTableDense(l, P.inFormat(l), x(0), y);
-                else
-                    runDense(l, P.linear[i], x(0), n, y, blk);
-                break;
-            case LayerKind::Conv: {
-                y.resize(size_t(n * per));
-                const int64_t inPer = inputCount(g, l);
-                for (int64_t s = 0; s < n; ++s)
-                    runConv(l, P.linear[i], inShape(0), x(0).data() + s * inPer, y.data() + s * per, blk);
-                break;
-            }
-            case LayerKind::AvgPool:
-            case LayerKind::GlobalAvgPool: {
-                y.resize(size_t(n * per));
-                const int64_t inPer = inputCount(g, l);
-                for (int64_t s = 0; s < n; ++s) {
-                    if (l.kind == LayerKind::AvgPool) {
-                        runAvgPool(l, inShape(0), x(0).data() + s * inPer, y.data() + s * per);
-                        continue;
+    util::parallelBlocks(
+        inputs.count, block, workers, progress, "integer model", [&](int worker, int64_t begin, int64_t end) {
+            Block blk;
+            blk.samples = end - begin;
+            blk.act.resize(g.layers.size());
+            std::vector<double> values;
+            for (size_t i = 0; i < g.layers.size(); ++i) {
+                const IntLayer& l = g.layers[i];
+                Ints& y = blk.act[i];
+                const int64_t per = ir::elementCount(l.outShape);
+                const int64_t n = blk.samples;
+                auto x = [&](size_t k) -> const Ints& { return blk.act[size_t(l.inputs.at(k))]; };
+                auto inShape = [&](size_t k) -> const ir::Shape& { return g.layers[size_t(l.inputs.at(k))].outShape; };
+                switch (l.kind) {
+                case LayerKind::Input:
+                    y.resize(size_t(n * per));
+                    for (int64_t s = 0; s < n; ++s) {
+                        const Ints q = quantiseInput(inputs.sample(begin + s));
+                        std::copy(q.begin(), q.end(), y.begin() + s * per);
                     }
-                    const Chw a = chwOf(inShape(0));
-                    for (int64_t c = 0; c < a.c; ++c) {
-                        int64_t sum = 0;
-                        const int64_t* src = x(0).data() + s * inPer + c * a.h * a.w;
-                        for (int64_t k = 0; k < a.h * a.w; ++k)
-                            sum += src[k] - l.padValue;
-                        y[size_t(s * per + c)] = finishAcc(l, sum, c);
-                    }
+                    break;
+                case LayerKind::Dense:
+                    if (l.tables)
+                        runTableDense(l, P.inFormat(l), x(0), y);
+                    else
+                        runDense(l, P.linear[i], x(0), n, y, blk);
+                    break;
+                case LayerKind::Conv: {
+                    y.resize(size_t(n * per));
+                    const int64_t inPer = inputCount(g, l);
+                    for (int64_t s = 0; s < n; ++s)
+                        runConv(l, P.linear[i], inShape(0), x(0).data() + s * inPer, y.data() + s * per, blk);
+                    break;
                 }
-                break;
-            }
-            case LayerKind::Add: {
-                y.assign(size_t(n * per), 0);
-                for (size_t k = 0; k < l.inputs.size(); ++k) {
-                    const int64_t m = l.multipliers.at(k), z = l.zeroPoints.at(k);
-                    const Ints& src = x(k);
-                    for (size_t e = 0; e < y.size(); ++e)
-                        y[e] += m * (src[e] - z);
-                }
-                if (l.requant)
-                    for (size_t e = 0; e < y.size(); ++e)
-                        y[e] = l.requant->apply(y[e], P.channel[i](int64_t(e) % per));
-                break;
-            }
-            case LayerKind::Concat: {
-                y.resize(size_t(n * per));
-                std::vector<Ints> aligned;
-                std::vector<const int64_t*> parts(l.inputs.size());
-                std::vector<ir::Shape> shapes(l.inputs.size());
-                if (!l.multipliers.empty())
-                    aligned.resize(l.inputs.size());
-                for (int64_t s = 0; s < n; ++s) {
-                    for (size_t k = 0; k < l.inputs.size(); ++k) {
-                        const int64_t inPer = inputCount(g, l, k);
-                        shapes[k] = inShape(k);
-                        parts[k] = x(k).data() + s * inPer;
-                        if (!l.multipliers.empty()) {
-                            aligned[k].resize(size_t(inPer));
-                            for (int64_t e = 0; e < inPer; ++e)
-                                aligned[k][size_t(e)] = l.multipliers[k] * (parts[k][e] - l.zeroPoints[k]);
-                            parts[k] = aligned[k].data();
+                case LayerKind::AvgPool:
+                case LayerKind::GlobalAvgPool: {
+                    y.resize(size_t(n * per));
+                    const int64_t inPer = inputCount(g, l);
+                    for (int64_t s = 0; s < n; ++s) {
+                        if (l.kind == LayerKind::AvgPool) {
+                            runAvgPool(l, inShape(0), x(0).data() + s * inPer, y.data() + s * per);
+                            continue;
+                        }
+                        const Chw a = chwOf(inShape(0));
+                        for (int64_t c = 0; c < a.c; ++c) {
+                            int64_t sum = 0;
+                            const int64_t* src = x(0).data() + s * inPer + c * a.h * a.w;
+                            for (int64_t k = 0; k < a.h * a.w; ++k)
+                                sum += src[k] - l.padValue;
+                            y[size_t(s * per + c)] = finishAcc(l, sum, c);
                         }
                     }
-                    concat(parts, shapes, l.axis, y.data() + s * per);
+                    break;
                 }
-                if (l.requant) {
-                    const int64_t z = l.multipliers.empty() ? l.padValue : 0;
-                    for (size_t e = 0; e < y.size(); ++e)
-                        y[e] = l.requant->apply(y[e] - z, P.channel[i](int64_t(e) % per));
+                case LayerKind::Add: {
+                    y.assign(size_t(n * per), 0);
+                    for (size_t k = 0; k < l.inputs.size(); ++k) {
+                        const int64_t m = l.multipliers.at(k), z = l.zeroPoints.at(k);
+                        const Ints& src = x(k);
+                        for (size_t e = 0; e < y.size(); ++e)
+                            y[e] += m * (src[e] - z);
+                    }
+                    if (l.requant)
+                        for (size_t e = 0; e < y.size(); ++e)
+                            y[e] = l.requant->apply(y[e], P.channel[i](int64_t(e) % per));
+                    break;
                 }
-                break;
-            }
-            case LayerKind::MaxPool:
-            case LayerKind::Transpose:
-            case LayerKind::Resize: {
-                y.resize(size_t(n * per));
-                const int64_t inPer = inputCount(g, l);
-                for (int64_t s = 0; s < n; ++s) {
-                    const int64_t* src = x(0).data() + s * inPer;
-                    int64_t* dst = y.data() + s * per;
-                    if (l.kind == LayerKind::MaxPool)
-                        maxPool(src, inShape(0), l.window, l.outShape, dst);
-                    else if (l.kind == LayerKind::Transpose)
-                        transpose(src, inShape(0), l.perm, dst);
-                    else
-                        resizeNearest(src, inShape(0), l.outShape, l.resizeScales, dst);
+                case LayerKind::Concat: {
+                    y.resize(size_t(n * per));
+                    std::vector<Ints> aligned;
+                    std::vector<const int64_t*> parts(l.inputs.size());
+                    std::vector<ir::Shape> shapes(l.inputs.size());
+                    if (!l.multipliers.empty()) aligned.resize(l.inputs.size());
+                    for (int64_t s = 0; s < n; ++s) {
+                        for (size_t k = 0; k < l.inputs.size(); ++k) {
+                            const int64_t inPer = inputCount(g, l, k);
+                            shapes[k] = inShape(k);
+                            parts[k] = x(k).data() + s * inPer;
+                            if (!l.multipliers.empty()) {
+                                aligned[k].resize(size_t(inPer));
+                                for (int64_t e = 0; e < inPer; ++e)
+                                    aligned[k][size_t(e)] = l.multipliers[k] * (parts[k][e] - l.zeroPoints[k]);
+                                parts[k] = aligned[k].data();
+                            }
+                        }
+                        concat(parts, shapes, l.axis, y.data() + s * per);
+                    }
+                    if (l.requant) {
+                        const int64_t z = l.multipliers.empty() ? l.padValue : 0;
+                        for (size_t e = 0; e < y.size(); ++e)
+                            y[e] = l.requant->apply(y[e] - z, P.channel[i](int64_t(e) % per));
+                    }
+                    break;
                 }
-                if (l.requant)
-                    for (size_t e = 0; e < y.size(); ++e)
-                        y[e] = l.requant->apply(y[e] - l.padValue, P.channel[i](int64_t(e) % per));
-                break;
-            }
-            case LayerKind::Pointwise:
-            case LayerKind::Flatten:
-            case LayerKind::Reshape:
-            case LayerKind::Softmax:
-                y = x(0);
-                if (l.requant)
-                    for (size_t e = 0; e < y.size(); ++e)
-                        y[e] = l.requant->apply(y[e] - l.padValue, P.channel[i](int64_t(e) % per));
-                break;
-            }
-            if (int64_t(y.size()) != n * per)
-                fail(g, l, "produced " + std::to_string(y.size() / size_t(n)) + " values per sample, expected "
-                        + ir::toString(l.outShape));
+                case LayerKind::MaxPool:
+                case LayerKind::Transpose:
+                case LayerKind::Resize: {
+                    y.resize(size_t(n * per));
+                    const int64_t inPer = inputCount(g, l);
+                    for (int64_t s = 0; s < n; ++s) {
+                        const int64_t* src = x(0).data() + s * inPer;
+                        int64_t* dst = y.data() + s * per;
+                        if (l.kind == LayerKind::MaxPool)
+                            maxPool(src, inShape(0), l.window, l.outShape, dst);
+                        else if (l.kind == LayerKind::Transpose)
+                            transpose(src, inShape(0), l.perm, dst);
+                        else
+                            resizeNearest(src, inShape(0), l.outShape, l.resizeScales, dst);
+                    }
+                    if (l.requant)
+                        for (size_t e = 0; e < y.size(); ++e)
+                            y[e] = l.requant->apply(y[e] - l.padValue, P.channel[i](int64_t(e) % per));
+                    break;
+                }
+                case LayerKind::Pointwise:
+                case LayerKind::Flatten:
+                case LayerKind::Reshape:
+                case LayerKind::Softmax:
+                    y = x(0);
+                    if (l.requant)
+                        for (size_t e = 0; e < y.size(); ++e)
+                            y[e] = l.requant->apply(y[e] - l.padValue, P.channel[i](int64_t(e) % per));
+                    break;
+                }
+                if (int64_t(y.size()) != n * per)
+                    fail(g, l,
+                        "produced " + std::to_string(y.size() / size_t(n)) + " values per sample, expected "
+                            + ir::toString(l.outShape));
 
-            // Ranges and outputs need real values; softmax computes them from its input's values.
-            const bool isOutput = std::find(g.outputs.begin(), g.outputs.end(), int(i)) != g.outputs.end();
-            LayerRange& r = ranges[size_t(worker)][i];
-            r.integer = l.kind != LayerKind::Softmax;
-            for (int64_t v : y) {
-                r.intMin = std::min(r.intMin, v);
-                r.intMax = std::max(r.intMax, v);
-            }
-            const IntFormat* f = l.outFormat();
-            const bool monotone = f && !f->perChannel() && (f->bipolar || f->scaleAt(0) > 0);
-            if (monotone && !isOutput && !y.empty()) {
-                r.min = std::min(r.min, f->dequantise(r.intMin, 0));
-                r.max = std::max(r.max, f->dequantise(r.intMax, 0));
-            } else {
-                if (l.kind == LayerKind::Softmax) {
-                    const IntLayer& src = g.layers[size_t(l.inputs[0])];
-                    dequantise(g, src, P.channel[size_t(l.inputs[0])], y, values);
-                    softmaxValues(l.outShape, l.axis, n, values);
+                // Ranges and outputs need real values; softmax computes them from its input's values.
+                const bool isOutput = std::find(g.outputs.begin(), g.outputs.end(), int(i)) != g.outputs.end();
+                LayerRange& r = ranges[size_t(worker)][i];
+                r.integer = l.kind != LayerKind::Softmax;
+                for (int64_t v : y) {
+                    r.intMin = std::min(r.intMin, v);
+                    r.intMax = std::max(r.intMax, v);
+                }
+                const IntFormat* f = l.outFormat();
+                const bool monotone = f && !f->perChannel() && (f->bipolar || f->scaleAt(0) > 0);
+                if (monotone && !isOutput && !y.empty()) {
+                    r.min = std::min(r.min, f->dequantise(r.intMin, 0));
+                    r.max = std::max(r.max, f->dequantise(r.intMax, 0));
                 } else {
-                    dequantise(g, l, P.channel[i], y, values);
+                    if (l.kind == LayerKind::Softmax) {
+                        const IntLayer& src = g.layers[size_t(l.inputs[0])];
+                        dequantise(g, src, P.channel[size_t(l.inputs[0])], y, values);
+                        softmaxValues(l.outShape, l.axis, n, values);
+                    } else {
+                        dequantise(g, l, P.channel[i], y, values);
+                    }
+                    for (double v : values) {
+                        r.min = std::min(r.min, v);
+                        r.max = std::max(r.max, v);
+                    }
                 }
-                for (double v : values) {
-                    r.min = std::min(r.min, v);
-                    r.max = std::max(r.max, v);
-                }
+                for (OutputTensor& t : result.outputs)
+                    if (t.layer == int(i)) {
+                        std::copy(y.begin(), y.end(), t.ints.begin() + begin * per);
+                        std::copy(values.begin(), values.end(), t.values.begin() + begin * per);
+                    }
+                for (int in : l.inputs)
+                    if (P.lastUse[size_t(in)] == int(i)) Ints().swap(blk.act[size_t(in)]);
             }
-            for (OutputTensor& t : result.outputs)
-                if (t.layer == int(i)) {
-                    std::copy(y.begin(), y.end(), t.ints.begin() + begin * per);
-                    std::copy(values.begin(), values.end(), t.values.begin() + begin * per);
-                }
-            for (int in : l.inputs)
-                if (P.lastUse[size_t(in)] == int(i))
-                    Ints().swap(blk.act[size_t(in)]);
-        }
-    });
+        });
     result.ranges.resize(g.layers.size());
     for (size_t i = 0; i < g.layers.size(); ++i) {
         result.ranges[i].layer = int(i);

@@ -42,7 +42,10 @@ const char* toString(NpyType type)
     return "?";
 }
 
-bool isInteger(NpyType type) { return type != NpyType::Float32 && type != NpyType::Float64; }
+bool isInteger(NpyType type)
+{
+    return type != NpyType::Float32 && type != NpyType::Float64;
+}
 
 int64_t NpyArray::count() const
 {
@@ -67,8 +70,7 @@ struct TypeInfo {
 // descr such as "<f4", "|u1", "|b1", ">i8".
 TypeInfo parseDescr(const std::string& descr, const std::string& label)
 {
-    if (descr.size() < 3)
-        fail(label, "unsupported dtype '" + descr + "'");
+    if (descr.size() < 3) fail(label, "unsupported dtype '" + descr + "'");
     const char order = descr[0];
     const std::string kind = descr.substr(1);
     static const struct {
@@ -89,16 +91,14 @@ TypeInfo parseDescr(const std::string& descr, const std::string& label)
         { "b1", NpyType::Bool, 1 },
     };
     for (const auto& entry : table) {
-        if (kind != entry.code)
-            continue;
+        if (kind != entry.code) continue;
         if (order == '>' && entry.size > 1)
             fail(label, "big-endian data ('" + descr + "') is not supported; save it little-endian");
         if (order != '<' && order != '|' && order != '=' && order != '>')
             fail(label, "unsupported byte order in dtype '" + descr + "'");
         return { entry.type, entry.size };
     }
-    fail(label,
-        "unsupported dtype '" + descr + "' (supported: float32, float64, int8..int64, uint8..uint64, bool)");
+    fail(label, "unsupported dtype '" + descr + "' (supported: float32, float64, int8..int64, uint8..uint64, bool)");
 }
 
 // The value of `key` in the header dict, as raw text up to the next top-level comma or closing brace.
@@ -111,11 +111,9 @@ std::string headerValue(const std::string& header, const std::string& key, const
             pos += q.size();
             break;
         }
-    if (pos == std::string::npos)
-        fail(label, "header has no '" + key + "' entry");
+    if (pos == std::string::npos) fail(label, "header has no '" + key + "' entry");
     pos = header.find(':', pos);
-    if (pos == std::string::npos)
-        fail(label, "malformed header near '" + key + "'");
+    if (pos == std::string::npos) fail(label, "malformed header near '" + key + "'");
     ++pos;
     while (pos < header.size() && header[pos] == ' ')
         ++pos;
@@ -137,8 +135,7 @@ std::string unquote(std::string s)
 {
     while (!s.empty() && s.back() == ' ')
         s.pop_back();
-    if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"'))
-        return s.substr(1, s.size() - 2);
+    if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"')) return s.substr(1, s.size() - 2);
     return s;
 }
 
@@ -153,29 +150,22 @@ std::vector<int64_t> parseShape(const std::string& text, const std::string& labe
     int64_t total = 1;
     while (std::getline(ss, item, ',')) {
         size_t b = item.find_first_not_of(' ');
-        if (b == std::string::npos)
-            continue;
+        if (b == std::string::npos) continue;
         item = item.substr(b, item.find_last_not_of(' ') - b + 1);
-        if (!item.empty() && item.back() == 'L')
-            item.pop_back(); // Python 2 long suffix
+        if (!item.empty() && item.back() == 'L') item.pop_back(); // Python 2 long suffix
         int64_t d = 0;
         for (char ch : item) {
-            if (ch < '0' || ch > '9')
-                fail(label, "malformed shape '" + text + "'");
-            if (d > limits.maxElements)
-                fail(label, "shape " + text + " is absurdly large");
+            if (ch < '0' || ch > '9') fail(label, "malformed shape '" + text + "'");
+            if (d > limits.maxElements) fail(label, "shape " + text + " is absurdly large");
             d = d * 10 + (ch - '0');
         }
-        if (item.empty())
-            fail(label, "malformed shape '" + text + "'");
+        if (item.empty()) fail(label, "malformed shape '" + text + "'");
         if (d > limits.maxElements || (d > 0 && total > limits.maxElements / d))
-            fail(label,
-                "shape " + text + " exceeds the limit of " + std::to_string(limits.maxElements) + " elements");
+            fail(label, "shape " + text + " exceeds the limit of " + std::to_string(limits.maxElements) + " elements");
         total *= d;
         shape.push_back(d);
     }
-    if (shape.size() > 32)
-        fail(label, "shape " + text + " has too many dimensions");
+    if (shape.size() > 32) fail(label, "shape " + text + " has too many dimensions");
     return shape;
 }
 
@@ -190,31 +180,26 @@ template <typename T> T load(const char* p)
 
 NpyArray parseNpy(const std::string& bytes, const std::string& label, const NpyLimits& limits)
 {
-    if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0)
-        fail(label, "not a .npy file (bad magic)");
+    if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0) fail(label, "not a .npy file (bad magic)");
     const int major = uint8_t(bytes[6]);
     size_t headerLength = 0, offset = 0;
     if (major == 1) {
         headerLength = uint8_t(bytes[8]) | size_t(uint8_t(bytes[9])) << 8;
         offset = 10;
     } else if (major == 2 || major == 3) {
-        if (bytes.size() < 12)
-            fail(label, "truncated header");
+        if (bytes.size() < 12) fail(label, "truncated header");
         headerLength = load<uint32_t>(bytes.data() + 8);
         offset = 12;
     } else {
         fail(label, "unsupported .npy version " + std::to_string(major));
     }
-    if (bytes.size() < offset + headerLength)
-        fail(label, "truncated header");
+    if (bytes.size() < offset + headerLength) fail(label, "truncated header");
     const std::string header = bytes.substr(offset, headerLength);
     offset += headerLength;
 
     const std::string fortran = unquote(headerValue(header, "fortran_order", label));
-    if (fortran == "True")
-        fail(label, "Fortran-order arrays are not supported; save with np.ascontiguousarray");
-    if (fortran != "False")
-        fail(label, "malformed fortran_order '" + fortran + "'");
+    if (fortran == "True") fail(label, "Fortran-order arrays are not supported; save with np.ascontiguousarray");
+    if (fortran != "False") fail(label, "malformed fortran_order '" + fortran + "'");
     const TypeInfo info = parseDescr(unquote(headerValue(header, "descr", label)), label);
 
     NpyArray array;
@@ -229,8 +214,7 @@ NpyArray parseNpy(const std::string& bytes, const std::string& label, const NpyL
 
     const char* p = bytes.data() + offset;
     array.values.resize(size_t(n));
-    if (isInteger(info.type))
-        array.ints.resize(size_t(n));
+    if (isInteger(info.type)) array.ints.resize(size_t(n));
     for (int64_t i = 0; i < n; ++i, p += info.size) {
         int64_t v = 0;
         switch (info.type) {
@@ -311,7 +295,8 @@ std::string encode(const std::vector<int64_t>& shape, const std::vector<T>& data
     for (int64_t d : shape)
         n *= d;
     if (n != int64_t(data.size()))
-        throw Error("writeNpy: shape has " + std::to_string(n) + " elements but data has " + std::to_string(data.size()));
+        throw Error(
+            "writeNpy: shape has " + std::to_string(n) + " elements but data has " + std::to_string(data.size()));
     std::string out = headerFor(shape, descr);
     out.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(T));
     return out;

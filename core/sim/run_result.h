@@ -43,7 +43,8 @@ struct RunResult {
 
 // The result the executors fill in: `count` samples of zeros in each output of `graph` (an ir::Graph or an
 // IntGraph), with integers too when `withInts`.
-template <typename Graph> RunResult zeroedResult(const Graph& graph, int64_t count, bool withInts) {
+template <typename Graph> RunResult zeroedResult(const Graph& graph, int64_t count, bool withInts)
+{
     RunResult result;
     result.count = count;
     for (int out : graph.outputs) {

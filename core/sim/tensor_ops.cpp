@@ -5,8 +5,7 @@ namespace luthier::sim {
 ChannelOf channelOf(const ir::Shape& shape, int axis)
 {
     ChannelOf c;
-    if (shape.empty() || axis < 0 || axis >= int(shape.size()))
-        return c;
+    if (shape.empty() || axis < 0 || axis >= int(shape.size())) return c;
     c.dim = shape[size_t(axis)];
     for (size_t a = size_t(axis) + 1; a < shape.size(); ++a)
         c.inner *= shape[a];
@@ -16,10 +15,8 @@ ChannelOf channelOf(const ir::Shape& shape, int axis)
 Chw chwOf(const ir::Shape& shape)
 {
     Chw r;
-    if (shape.size() >= 1)
-        r.c = shape[0];
-    if (shape.size() == 2)
-        r.w = shape[1];
+    if (shape.size() >= 1) r.c = shape[0];
+    if (shape.size() == 2) r.w = shape[1];
     if (shape.size() >= 3) {
         r.h = shape[1];
         r.w = shape[2];
@@ -39,8 +36,7 @@ std::vector<int64_t> stridesOf(const ir::Shape& shape)
 
 int64_t poolCount(const ir::Window& win, const Chw& in, int64_t oy, int64_t ox)
 {
-    if (win.countIncludePad)
-        return win.kernel[0] * win.kernel[1];
+    if (win.countIncludePad) return win.kernel[0] * win.kernel[1];
     int64_t n = 0;
     for (int64_t ky = 0; ky < win.kernel[0]; ++ky) {
         const int64_t iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];

@@ -43,8 +43,7 @@ template <typename T> void transpose(const T* in, const ir::Shape& inShape, cons
         out[i] = in[src];
         for (size_t a = rank; a-- > 0;) { // odometer over the output index
             src += strideOfOutAxis[a];
-            if (++index[a] < outShape[a])
-                break;
+            if (++index[a] < outShape[a]) break;
             src -= strideOfOutAxis[a] * outShape[a];
             index[a] = 0;
         }
@@ -54,8 +53,8 @@ template <typename T> void transpose(const T* in, const ir::Shape& inShape, cons
 // Nearest-neighbour upsampling: input index = floor(output index / scale), clamped. For the integer
 // scales the models use this equals ONNX's asymmetric/floor and half_pixel/round_prefer_floor modes.
 template <typename T>
-void resizeNearest(const T* in, const ir::Shape& inShape, const ir::Shape& outShape, const std::vector<double>& scales,
-    T* out)
+void resizeNearest(
+    const T* in, const ir::Shape& inShape, const ir::Shape& outShape, const std::vector<double>& scales, T* out)
 {
     const size_t rank = inShape.size();
     const std::vector<int64_t> inStrides = stridesOf(inShape);
@@ -75,8 +74,7 @@ void resizeNearest(const T* in, const ir::Shape& inShape, const ir::Shape& outSh
             src += srcOffset[a][size_t(index[a])];
         out[i] = in[src];
         for (size_t a = rank; a-- > 0;) {
-            if (++index[a] < outShape[a])
-                break;
+            if (++index[a] < outShape[a]) break;
             index[a] = 0;
         }
     }
@@ -100,7 +98,8 @@ void concat(const std::vector<const T*>& ins, const std::vector<ir::Shape>& shap
 
 // Calls tap(iy, ix) for every position of the window at output (oy, ox) that lies inside `in` (padding is
 // skipped), row by row.
-template <typename Tap> void forEachWindowTap(const ir::Window& win, const Chw& in, int64_t oy, int64_t ox, Tap&& tap) {
+template <typename Tap> void forEachWindowTap(const ir::Window& win, const Chw& in, int64_t oy, int64_t ox, Tap&& tap)
+{
     for (int64_t ky = 0; ky < win.kernel[0]; ++ky) {
         const int64_t iy = oy * win.stride[0] - win.padBegin[0] + ky * win.dilation[0];
         if (iy < 0 || iy >= in.h) continue;

@@ -28,12 +28,10 @@ int writeAll(int fd, std::string_view bytes)
     while (!bytes.empty()) {
         const ssize_t n = ::write(fd, bytes.data(), bytes.size());
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             return errno;
         }
-        if (n == 0)
-            return EIO;
+        if (n == 0) return EIO;
         bytes.remove_prefix(size_t(n));
     }
     return 0;
@@ -56,38 +54,34 @@ AtomicFile::AtomicFile(fs::path target)
 {
     const fs::path folder = m_target.parent_path();
     std::error_code ec;
-    if (fs::is_directory(m_target, ec))
-        throw Error("cannot write " + m_target.string() + ": it is a folder");
+    if (fs::is_directory(m_target, ec)) throw Error("cannot write " + m_target.string() + ": it is a folder");
     // Keep the mode of the file being replaced (a project the user made read-only for others stays so).
-    struct stat old {};
+    struct stat old { };
     const bool replacing = ::stat(m_target.c_str(), &old) == 0;
     for (int attempt = 0; m_fd < 0; ++attempt) {
         // A dot name so that a crash before commit leaves a hidden file, never one that looks like the output.
-        m_temp = folder / ("." + m_target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-"
-                     + std::to_string(g_counter++));
+        m_temp = folder
+            / ("." + m_target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-"
+                + std::to_string(g_counter++));
         m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (m_fd < 0 && (errno != EEXIST || attempt > 100))
             throw Error("cannot write " + m_target.string() + ": cannot create a temporary file in "
                 + (folder.empty() ? std::string(".") : folder.string()) + ": " + std::strerror(errno));
     }
-    if (replacing)
-        ::fchmod(m_fd, old.st_mode & 07777);
+    if (replacing) ::fchmod(m_fd, old.st_mode & 07777);
     m_buffer.reserve(kBufferSize);
 }
 
 AtomicFile::~AtomicFile()
 {
-    if (!m_committed)
-        discard();
+    if (!m_committed) discard();
 }
 
 void AtomicFile::discard() noexcept
 {
-    if (m_fd >= 0)
-        ::close(m_fd);
+    if (m_fd >= 0) ::close(m_fd);
     m_fd = -1;
-    if (!m_temp.empty())
-        ::unlink(m_temp.c_str());
+    if (!m_temp.empty()) ::unlink(m_temp.c_str());
     m_temp.clear();
 }
 
@@ -100,20 +94,17 @@ void AtomicFile::fail(const std::string& what, int error)
 
 void AtomicFile::flushBuffer()
 {
-    if (const int error = writeAll(m_fd, m_buffer))
-        fail("write failed", error);
+    if (const int error = writeAll(m_fd, m_buffer)) fail("write failed", error);
     m_buffer.clear();
 }
 
 void AtomicFile::write(std::string_view bytes)
 {
-    if (m_fd < 0)
-        throw Error("cannot write " + m_target.string() + ": the file was already committed or failed");
+    if (m_fd < 0) throw Error("cannot write " + m_target.string() + ": the file was already committed or failed");
     if (m_buffer.size() + bytes.size() > kBufferSize) {
         flushBuffer();
         if (bytes.size() >= kBufferSize) {
-            if (const int error = writeAll(m_fd, bytes))
-                fail("write failed", error);
+            if (const int error = writeAll(m_fd, bytes)) fail("write failed", error);
             return;
         }
     }
@@ -122,15 +113,12 @@ void AtomicFile::write(std::string_view bytes)
 
 void AtomicFile::commit()
 {
-    if (m_fd < 0)
-        throw Error("cannot write " + m_target.string() + ": the file was already committed or failed");
+    if (m_fd < 0) throw Error("cannot write " + m_target.string() + ": the file was already committed or failed");
     flushBuffer();
-    if (::fsync(m_fd) != 0)
-        fail("fsync failed", errno);
+    if (::fsync(m_fd) != 0) fail("fsync failed", errno);
     const int fd = m_fd;
     m_fd = -1;
-    if (::close(fd) != 0)
-        fail("close failed", errno);
+    if (::close(fd) != 0) fail("close failed", errno);
     if (::rename(m_temp.c_str(), m_target.c_str()) != 0)
         fail("cannot rename " + m_temp.filename().string() + " over it", errno);
     m_committed = true;

@@ -62,7 +62,9 @@ private:
     class Buffer : public std::streambuf {
     public:
         explicit Buffer(AtomicFile& file)
-            : m_file(file) { }
+            : m_file(file)
+        {
+        }
 
     protected:
         int_type overflow(int_type c) override;

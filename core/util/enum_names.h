@@ -15,7 +15,8 @@ template <typename E> struct EnumName {
 };
 
 // The name `value` has in `table`, or "?" for a value the table lacks (a cast from an out-of-range integer).
-template <typename E, std::size_t N> constexpr const char* nameOf(const EnumName<E> (&table)[N], E value) {
+template <typename E, std::size_t N> constexpr const char* nameOf(const EnumName<E> (&table)[N], E value)
+{
     for (const EnumName<E>& entry : table)
         if (entry.value == value) return entry.name;
     return "?";
@@ -23,7 +24,8 @@ template <typename E, std::size_t N> constexpr const char* nameOf(const EnumName
 
 // The value `name` stands for in `table` (exact match), or nullopt.
 template <typename E, std::size_t N>
-constexpr std::optional<E> valueOf(const EnumName<E> (&table)[N], std::string_view name) {
+constexpr std::optional<E> valueOf(const EnumName<E> (&table)[N], std::string_view name)
+{
     for (const EnumName<E>& entry : table)
         if (entry.name == name) return entry.value;
     return std::nullopt;

@@ -5,7 +5,8 @@
 
 namespace luthier::util {
 
-std::string readTextFile(const std::filesystem::path& path, const std::string& what) {
+std::string readTextFile(const std::filesystem::path& path, const std::string& what)
+{
     // A folder opens as a stream on Linux and then reads as empty; say what it is instead.
     if (std::error_code ec; std::filesystem::is_directory(path, ec))
         throw Error(path.string() + ": cannot open " + what + ": it is a folder");
@@ -16,7 +17,8 @@ std::string readTextFile(const std::filesystem::path& path, const std::string& w
     return text.str();
 }
 
-nlohmann::json parseJson(const std::string& text, const std::string& label) {
+nlohmann::json parseJson(const std::string& text, const std::string& label)
+{
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
@@ -27,7 +29,8 @@ nlohmann::json parseJson(const std::string& text, const std::string& label) {
     }
 }
 
-nlohmann::json loadJsonFile(const std::filesystem::path& path, const std::string& what) {
+nlohmann::json loadJsonFile(const std::filesystem::path& path, const std::string& what)
+{
     return parseJson(readTextFile(path, what), path.string());
 }
 

@@ -5,9 +5,8 @@
 
 #include "util/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace luthier::util {
@@ -27,9 +26,12 @@ nlohmann::json loadJsonFile(const std::filesystem::path& path, const std::string
 class JsonReader {
 public:
     explicit JsonReader(std::string label)
-        : m_label(std::move(label)) { }
+        : m_label(std::move(label))
+    {
+    }
 
-    [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    [[noreturn]] void fail(const std::string& key, const std::string& what) const
+    {
         throw Error(m_label + ": " + key + ": " + what);
     }
     const std::string& label() const { return m_label; }

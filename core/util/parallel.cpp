@@ -28,17 +28,14 @@ void parallelBlocks(int64_t items, int64_t blockSize, int workers, Progress& pro
     auto run = [&](int worker) {
         try {
             for (int64_t b; (b = next.fetch_add(1)) < blocks;) {
-                if (progress.cancelled() || failed.load())
-                    return;
+                if (progress.cancelled() || failed.load()) return;
                 work(worker, b * blockSize, std::min(items, (b + 1) * blockSize));
                 const int64_t finished = done.fetch_add(1) + 1;
-                if (worker == 0)
-                    progress.report(double(finished) / double(blocks), message);
+                if (worker == 0) progress.report(double(finished) / double(blocks), message);
             }
         } catch (...) {
             std::lock_guard lock(errorMutex);
-            if (!error)
-                error = std::current_exception();
+            if (!error) error = std::current_exception();
             failed.store(true);
         }
     };
@@ -53,8 +50,7 @@ void parallelBlocks(int64_t items, int64_t blockSize, int workers, Progress& pro
     run(0);
     for (std::thread& t : pool)
         t.join();
-    if (error)
-        std::rethrow_exception(error);
+    if (error) std::rethrow_exception(error);
     progress.checkpoint();
 }
 

@@ -18,8 +18,7 @@ public:
     // Call at convenient points in loops: throws Cancelled when the user asked to stop.
     void checkpoint() const
     {
-        if (cancelled())
-            throw Cancelled();
+        if (cancelled()) throw Cancelled();
     }
 
 private:

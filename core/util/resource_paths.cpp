@@ -20,19 +20,22 @@ namespace {
 
 const char* kEnvVar = "LUTHIER_RESOURCE_DIR";
 
-bool isResourceDir(const fs::path& dir) {
+bool isResourceDir(const fs::path& dir)
+{
     std::error_code ec;
     return fs::is_directory(dir / "devices", ec) || fs::is_directory(dir / "examples", ec);
 }
 
-fs::path environmentDir() {
+fs::path environmentDir()
+{
     const char* value = std::getenv(kEnvVar);
     return (value && *value) ? fs::path(value) : fs::path();
 }
 
 } // namespace
 
-fs::path executablePath() {
+fs::path executablePath()
+{
     std::error_code ec;
 #if defined(_WIN32)
     std::wstring buffer(32768, L'\0');
@@ -53,7 +56,8 @@ fs::path executablePath() {
 #endif
 }
 
-std::vector<fs::path> resourceDirCandidates() {
+std::vector<fs::path> resourceDirCandidates()
+{
     std::vector<fs::path> candidates;
     if (fs::path env = environmentDir(); !env.empty()) candidates.push_back(env);
     if (fs::path exe = executablePath(); !exe.empty()) {
@@ -67,7 +71,8 @@ std::vector<fs::path> resourceDirCandidates() {
     return candidates;
 }
 
-fs::path resourceDir() {
+fs::path resourceDir()
+{
     // An explicitly set variable that points nowhere is a mistake the user should hear about, not a
     // reason to fall back silently to some other copy of the resources.
     if (fs::path env = environmentDir(); !env.empty()) {
@@ -85,7 +90,8 @@ fs::path resourceDir() {
         + " to the folder that holds them");
 }
 
-fs::path resourcePath(std::string_view relative) {
+fs::path resourcePath(std::string_view relative)
+{
     const fs::path dir = resourceDir();
     fs::path path = dir / fs::path(relative);
     std::error_code ec;

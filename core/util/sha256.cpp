@@ -20,7 +20,10 @@ constexpr uint32_t kRound[64] = { 0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5
     0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa,
     0xa4506ceb, 0xbef9a3f7, 0xc67178f2 };
 
-constexpr uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+constexpr uint32_t rotr(uint32_t x, int n)
+{
+    return (x >> n) | (x << (32 - n));
+}
 
 } // namespace
 
@@ -74,8 +77,7 @@ void Sha256::update(std::string_view bytes)
         m_pendingSize += take;
         p += take;
         n -= take;
-        if (m_pendingSize < 64)
-            return;
+        if (m_pendingSize < 64) return;
         block(m_pending.data());
         m_pendingSize = 0;
     }
@@ -111,21 +113,18 @@ std::string sha256Hex(std::string_view bytes)
 std::string sha256File(const std::filesystem::path& file)
 {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        throw Error(file.string() + ": cannot read: " + std::strerror(errno));
+    if (fd < 0) throw Error(file.string() + ": cannot read: " + std::strerror(errno));
     Sha256 h;
     char buffer[1 << 16];
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
+        if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             const int error = errno;
             ::close(fd);
             throw Error(file.string() + ": cannot read: " + std::strerror(error));
         }
-        if (n == 0)
-            break;
+        if (n == 0) break;
         h.update(std::string_view(buffer, size_t(n)));
     }
     ::close(fd);

@@ -11,8 +11,11 @@ public:
     SliceProgress(Progress& outer, double from, double to)
         : m_outer(outer)
         , m_from(from)
-        , m_to(to) { }
-    void report(double fraction, std::string_view message) override {
+        , m_to(to)
+    {
+    }
+    void report(double fraction, std::string_view message) override
+    {
         m_outer.report(m_from + (m_to - m_from) * fraction, message);
     }
     bool cancelled() const override { return m_outer.cancelled(); }

@@ -5,12 +5,11 @@
 #include "util/json_file.h"
 #include "util/sha256.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <nlohmann/json.hpp>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,8 +24,7 @@ namespace {
 fs::path normalised(const fs::path& dir)
 {
     fs::path p = fs::absolute(dir).lexically_normal();
-    if (p.filename().empty())
-        p = p.parent_path();
+    if (p.filename().empty()) p = p.parent_path();
     if (p.filename().empty() || p.filename() == "." || p.filename() == "..")
         throw Error("cannot write the folder " + dir.string() + ": give it a name");
     return p;
@@ -44,19 +42,16 @@ void fsyncPath(const fs::path& path, int flags)
 bool isLuthierFolderOrEmpty(const fs::path& dir)
 {
     std::error_code ec;
-    if (fs::is_empty(dir, ec))
-        return true;
+    if (fs::is_empty(dir, ec)) return true;
     return fs::exists(dir / kFolderRecordFile, ec) || fs::exists(dir / "manifest.json", ec);
 }
 
 // DIR.tmp-PID or DIR.tmp-PID-old (see commit()), nothing else: a user's "DIR.tmp-notes" stays.
 bool isLeftover(const std::string& name, const std::string& prefix)
 {
-    if (name.rfind(prefix, 0) != 0)
-        return false;
+    if (name.rfind(prefix, 0) != 0) return false;
     std::string rest = name.substr(prefix.size());
-    if (rest.size() > 4 && rest.compare(rest.size() - 4, 4, "-old") == 0)
-        rest.resize(rest.size() - 4);
+    if (rest.size() > 4 && rest.compare(rest.size() - 4, 4, "-old") == 0) rest.resize(rest.size() - 4);
     return !rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos;
 }
 
@@ -67,17 +62,14 @@ nlohmann::json record(const fs::path& root)
     for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
         const fs::file_status status = it->symlink_status();
-        if (fs::is_directory(status))
-            continue;
+        if (fs::is_directory(status)) continue;
         const std::string relative = it->path().lexically_relative(root).generic_string();
-        if (relative == kFolderRecordFile)
-            continue;
+        if (relative == kFolderRecordFile) continue;
         if (!fs::is_regular_file(status))
             throw Error("cannot finish " + root.string() + ": " + relative + " is not a regular file");
         files[relative] = sha256File(it->path());
     }
-    if (ec)
-        throw Error("cannot finish " + root.string() + ": " + ec.message());
+    if (ec) throw Error("cannot finish " + root.string() + ": " + ec.message());
     return { { "format", "luthier-folder" }, { "version", 1 }, { "complete", true }, { "files", files } };
 }
 
@@ -91,8 +83,7 @@ StagedFolder::StagedFolder(const fs::path& dir)
         throw Error(m_target.string() + " exists and is not a folder");
     const fs::path parent = m_target.parent_path();
     fs::create_directories(parent, ec);
-    if (ec)
-        throw Error("cannot create the folder " + parent.string() + ": " + ec.message());
+    if (ec) throw Error("cannot create the folder " + parent.string() + ": " + ec.message());
 
     // Lock DIR.lock. The holder unlinks it when done, so a locked descriptor may belong to a file that is no
     // longer at the path: then lock the new one.
@@ -113,7 +104,8 @@ StagedFolder::StagedFolder(const fs::path& dir)
                     + m_lockFile.string() + ": wait for it to finish or choose another folder");
             throw Error("cannot lock " + m_lockFile.string() + ": " + std::strerror(error));
         }
-        struct stat held {}, atPath {};
+        struct stat held {
+        }, atPath {};
         if (::fstat(m_lockFd, &held) == 0 && ::stat(m_lockFile.c_str(), &atPath) == 0 && held.st_ino == atPath.st_ino
             && held.st_dev == atPath.st_dev)
             break;
@@ -133,8 +125,7 @@ StagedFolder::StagedFolder(const fs::path& dir)
     // Holding the lock, whatever DIR.tmp-* exists was left by a writer that died: remove it.
     const std::string prefix = m_target.filename().string() + ".tmp-";
     for (const auto& entry : fs::directory_iterator(parent, ec))
-        if (isLeftover(entry.path().filename().string(), prefix))
-            fs::remove_all(entry.path(), ec);
+        if (isLeftover(entry.path().filename().string(), prefix)) fs::remove_all(entry.path(), ec);
 
     m_staging = parent / (prefix + pid);
     if (!fs::create_directory(m_staging, ec) || ec) {
@@ -155,8 +146,7 @@ StagedFolder::~StagedFolder()
 
 void StagedFolder::unlock() noexcept
 {
-    if (m_lockFd < 0)
-        return;
+    if (m_lockFd < 0) return;
     ::unlink(m_lockFile.c_str()); // before unlocking: see the constructor's loop
     ::close(m_lockFd);
     m_lockFd = -1;
@@ -164,8 +154,7 @@ void StagedFolder::unlock() noexcept
 
 void StagedFolder::commit()
 {
-    if (m_committed || m_lockFd < 0)
-        throw Error("the folder " + m_target.string() + " was already committed");
+    if (m_committed || m_lockFd < 0) throw Error("the folder " + m_target.string() + " was already committed");
     writeFileAtomic(m_staging / kFolderRecordFile, record(m_staging).dump(1) + "\n");
     // Every file is on disk before the folder becomes visible under its real name.
     std::error_code ec;
@@ -184,27 +173,23 @@ void StagedFolder::commit()
         rc = ::rename(m_target.c_str(), old.c_str());
         if (rc == 0 && (rc = ::rename(m_staging.c_str(), m_target.c_str())) != 0)
             ::rename(old.c_str(), m_target.c_str());
-        if (rc == 0)
-            fs::rename(old, m_staging, ec);
+        if (rc == 0) fs::rename(old, m_staging, ec);
     }
     if (rc != 0)
         throw Error("cannot move the finished folder into place as " + m_target.string() + ": " + std::strerror(errno)
             + " (the previous folder is unchanged)");
     m_committed = true;
     fsyncPath(m_target.parent_path(), O_RDONLY | O_DIRECTORY);
-    if (replacing)
-        fs::remove_all(m_staging, ec); // now the old folder
+    if (replacing) fs::remove_all(m_staging, ec); // now the old folder
     unlock();
 }
 
 bool checkFolder(const fs::path& dir)
 {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        throw Error(dir.string() + ": not a folder");
+    if (!fs::is_directory(dir, ec)) throw Error(dir.string() + ": not a folder");
     const fs::path file = dir / kFolderRecordFile;
-    if (!fs::exists(fs::symlink_status(file, ec)))
-        return false;
+    if (!fs::exists(fs::symlink_status(file, ec))) return false;
     const nlohmann::json doc = parseJson(readTextFile(file, "the folder's completion record"), file.string());
     const std::string again = ": it was changed or mixed with another write since it was finished; write it "
                               "again (or delete "
@@ -220,8 +205,7 @@ bool checkFolder(const fs::path& dir)
             throw Error(file.string() + ": '" + name + "' is not a path inside the folder");
         const fs::path path = dir / relative;
         const fs::file_status status = fs::symlink_status(path, ec);
-        if (!fs::exists(status))
-            throw Error(path.string() + ": missing from the folder" + again);
+        if (!fs::exists(status)) throw Error(path.string() + ": missing from the folder" + again);
         if (!fs::is_regular_file(status))
             throw Error(path.string() + ": not a regular file (a symbolic link?)" + again);
         if (!hash.is_string() || sha256File(path) != hash.get<std::string>())

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
-#include <sstream>
 #include <spawn.h>
+#include <sstream>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
@@ -30,8 +30,7 @@ bool hasExited(pid_t pid, const std::string& name)
 {
     siginfo_t info {};
     while (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
-        if (errno != EINTR)
-            throw Error("waiting for " + name + ": " + std::strerror(errno));
+        if (errno != EINTR) throw Error("waiting for " + name + ": " + std::strerror(errno));
     }
     return info.si_pid == pid;
 }
@@ -75,8 +74,7 @@ std::optional<std::filesystem::path> findProgram(const std::string& name)
     std::string dir;
     while (std::getline(dirs, dir, ':')) {
         const auto candidate = std::filesystem::path(dir.empty() ? "." : dir) / name;
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
     return std::nullopt;
 }
@@ -87,11 +85,9 @@ namespace {
 pid_t spawnTool(const std::vector<std::string>& argv, const std::filesystem::path& workDir,
     const std::filesystem::path& logFile, uint64_t addressSpaceLimit)
 {
-    if (argv.empty())
-        throw Error("runProcess: empty command");
+    if (argv.empty()) throw Error("runProcess: empty command");
     const auto program = findProgram(argv[0]);
-    if (!program)
-        throw Error("program not found on PATH: " + argv[0]);
+    if (!program) throw Error("program not found on PATH: " + argv[0]);
     std::vector<char*> args;
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
@@ -123,8 +119,7 @@ pid_t spawnTool(const std::vector<std::string>& argv, const std::filesystem::pat
     const int rc = posix_spawn(&pid, program->c_str(), &actions, &attributes, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
-    if (rc != 0)
-        throw Error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    if (rc != 0) throw Error("cannot start " + argv[0] + ": " + std::strerror(rc));
     if (addressSpaceLimit) {
         // posix_spawn cannot set limits; set it on the child at once. The tools start small, so the limit is in
         // place before they grow.
@@ -139,16 +134,15 @@ pid_t spawnTool(const std::vector<std::string>& argv, const std::filesystem::pat
 }
 
 // Waits for every tool in `pids` (an entry becomes 0 once reaped), stopping all of them on cancel.
-std::vector<ProcessResult> waitForTools(std::vector<pid_t>& pids, const std::vector<ProcessSpec>& specs,
-    Progress* progress)
+std::vector<ProcessResult> waitForTools(
+    std::vector<pid_t>& pids, const std::vector<ProcessSpec>& specs, Progress* progress)
 {
     std::vector<ProcessResult> results(pids.size());
     size_t remaining = pids.size();
     while (remaining > 0) {
         if (progress && progress->cancelled()) {
             for (pid_t pid : pids)
-                if (pid > 0)
-                    ::kill(-pid, SIGTERM); // every group at once; each then gets its grace period
+                if (pid > 0) ::kill(-pid, SIGTERM); // every group at once; each then gets its grace period
             for (size_t i = 0; i < pids.size(); ++i)
                 if (pids[i] > 0) {
                     stopGroup(pids[i], specs[i].argv[0]);
@@ -157,8 +151,7 @@ std::vector<ProcessResult> waitForTools(std::vector<pid_t>& pids, const std::vec
             throw Cancelled();
         }
         for (size_t i = 0; i < pids.size(); ++i) {
-            if (pids[i] == 0 || !hasExited(pids[i], specs[i].argv[0]))
-                continue;
+            if (pids[i] == 0 || !hasExited(pids[i], specs[i].argv[0])) continue;
             const int status = killGroupAndReap(pids[i], &results[i]);
             pids[i] = 0;
             --remaining;
@@ -168,8 +161,7 @@ std::vector<ProcessResult> waitForTools(std::vector<pid_t>& pids, const std::vec
             text << log.rdbuf();
             results[i].output = text.str();
         }
-        if (remaining > 0)
-            std::this_thread::sleep_for(kPollInterval);
+        if (remaining > 0) std::this_thread::sleep_for(kPollInterval);
     }
     return results;
 }
@@ -178,12 +170,11 @@ std::vector<ProcessResult> waitForTools(std::vector<pid_t>& pids, const std::vec
 void killAll(const std::vector<pid_t>& pids)
 {
     for (pid_t pid : pids)
-        if (pid > 0)
-            killGroupAndReap(pid);
+        if (pid > 0) killGroupAndReap(pid);
 }
 
-std::vector<ProcessResult> runAndWait(std::vector<pid_t>& pids, const std::vector<ProcessSpec>& specs,
-    Progress* progress)
+std::vector<ProcessResult> runAndWait(
+    std::vector<pid_t>& pids, const std::vector<ProcessSpec>& specs, Progress* progress)
 {
     try {
         return waitForTools(pids, specs, progress);

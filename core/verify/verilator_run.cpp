@@ -4,13 +4,12 @@
 #include "util/error.h"
 #include "verify/process.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <tuple>
 
@@ -199,8 +198,7 @@ std::string tail(const std::string& text, size_t lines)
 bool makeSafe(const std::filesystem::path& path)
 {
     for (unsigned char ch : path.string())
-        if (!(std::isalnum(ch) || ch == '/' || ch == '_' || ch == '-' || ch == '.' || ch == '+'))
-            return false;
+        if (!(std::isalnum(ch) || ch == '/' || ch == '_' || ch == '-' || ch == '.' || ch == '+')) return false;
     return true;
 }
 
@@ -213,7 +211,10 @@ std::filesystem::path privateTempDir()
 }
 
 // 32-bit words of a port holding `count` fields of `bits` bits (what Verilator stores it in).
-int64_t portWords(int bits, int count) { return std::max<int64_t>(1, (int64_t(bits) * count + 31) / 32); }
+int64_t portWords(int bits, int count)
+{
+    return std::max<int64_t>(1, (int64_t(bits) * count + 31) / 32);
+}
 
 // The harness's input: per vector the in_data words (inputs packed LSB first, `bits` each, as the top's port
 // concatenates them), then the expected outputs as int64, both in the machine's byte order. Binary, so that the
@@ -234,17 +235,16 @@ void writeHarnessVectors(const std::filesystem::path& file, const rtl::TestVecto
                 }
         }
         out.write(reinterpret_cast<const char*>(packed.data()), std::streamsize(packed.size() * 4));
-        out.write(reinterpret_cast<const char*>(v.expected.data() + s * v.outputCount),
-            std::streamsize(v.outputCount * 8));
+        out.write(
+            reinterpret_cast<const char*>(v.expected.data() + s * v.outputCount), std::streamsize(v.outputCount * 8));
     }
-    if (!out)
-        throw Error("cannot write " + file.string());
+    if (!out) throw Error("cannot write " + file.string());
 }
 
 } // namespace
 
-std::string harnessSource(const std::string& top, int inputBits, int inputCount, int outputBits, int outputCount,
-    bool outputSigned)
+std::string harnessSource(
+    const std::string& top, int inputBits, int inputCount, int outputBits, int outputCount, bool outputSigned)
 {
     std::string s = kHarness;
     replaceAll(s, "@TOP@", top);
@@ -308,8 +308,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
         ~RemoveTemporary()
         {
             std::error_code ec;
-            if (!path.empty())
-                std::filesystem::remove_all(path, ec);
+            if (!path.empty()) std::filesystem::remove_all(path, ec);
         }
     } cleanup { workDir == buildDir ? std::filesystem::path() : workDir };
     std::vector<std::string> localSources;
@@ -317,28 +316,25 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
         const auto name = std::filesystem::path(source).filename();
         std::error_code ec;
         std::filesystem::copy_file(source, workDir / name, std::filesystem::copy_options::overwrite_existing, ec);
-        if (ec)
-            throw Error("cannot copy " + source + " to " + workDir.string() + ": " + ec.message());
+        if (ec) throw Error("cannot copy " + source + " to " + workDir.string() + ": " + ec.message());
         localSources.push_back(name.string());
     }
     {
         std::ofstream out(workDir / "harness.cpp", std::ios::binary | std::ios::trunc);
         out << harnessSource(top, inBits, inCount, outBits, outCount, outSigned);
-        if (!out)
-            throw Error("cannot write " + (workDir / "harness.cpp").string());
+        if (!out) throw Error("cannot write " + (workDir / "harness.cpp").string());
     }
     // The vectors are parsed here once, checked against the ports and handed to the harness packed.
     const rtl::TestVectors vectors = rtl::readVectors(vectorsPath);
     if (vectors.inputCount != inCount || vectors.outputCount != outCount)
         throw Error(vectorsPath.string() + ": " + std::to_string(vectors.inputCount) + " inputs and "
-            + std::to_string(vectors.outputCount) + " outputs per vector, the design's ports have " + std::to_string(inCount)
-            + " and " + std::to_string(outCount));
+            + std::to_string(vectors.outputCount) + " outputs per vector, the design's ports have "
+            + std::to_string(inCount) + " and " + std::to_string(outCount));
     const int64_t toRun = options.maxVectors >= 0 ? std::min(options.maxVectors, vectors.count()) : vectors.count();
     const auto packedPath = buildDir / "vectors.bin";
     writeHarnessVectors(packedPath, vectors, inBits, toRun);
 
-    if (progress)
-        progress->report(0.05, "building the Verilator harness");
+    if (progress) progress->report(0.05, "building the Verilator harness");
     const auto buildStart = std::chrono::steady_clock::now();
     // --x-assign fast: the only X sources in the emitted RTL are bit selects past a field's end on paths the
     // counters never take, so their value is never observed.
@@ -349,12 +345,11 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
     // OPT_SLOW covers the run-once code (constructors, initial blocks, the constant pool): about half of the
     // generated C++, kept at -O0 so it compiles fast. OPT_FAST covers the per-clock evaluation and the harness.
     const bool optimise = options.optimiseSimulation || toRun > kUnoptimisedVectorLimit;
-    for (const std::string& variable : { std::string("OPT_FAST=") + (optimise ? "-O2" : "-O1"), std::string("OPT_SLOW=-O0"),
-             std::string("OPT_GLOBAL=") + (optimise ? "-O2" : "-O1") })
+    for (const std::string& variable : { std::string("OPT_FAST=") + (optimise ? "-O2" : "-O1"),
+             std::string("OPT_SLOW=-O0"), std::string("OPT_GLOBAL=") + (optimise ? "-O2" : "-O1") })
         build.insert(build.end(), { "-MAKEFLAGS", variable });
     // A design verified again (or the same design in another folder) compiles from the cache.
-    if (findProgram("ccache"))
-        build.insert(build.end(), { "-MAKEFLAGS", "OBJCACHE=ccache" });
+    if (findProgram("ccache")) build.insert(build.end(), { "-MAKEFLAGS", "OBJCACHE=ccache" });
     build.insert(build.end(), localSources.begin(), localSources.end());
     build.push_back("harness.cpp");
     const auto built = runProcess(build, workDir, buildDir / "build.log", progress);
@@ -365,8 +360,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
         throw Error("Verilator build failed (exit " + std::to_string(built.exitCode) + "), see "
             + (buildDir / "build.log").string() + ":\n" + tail(built.output, 20));
 
-    if (progress)
-        progress->report(0.6, "simulating");
+    if (progress) progress->report(0.6, "simulating");
     // Shards: contiguous ranges of vectors, one harness process each, each from reset.
     const int64_t shards = std::max<int64_t>(1, std::min<int64_t>(options.shards, toRun));
     std::vector<ProcessSpec> runs;
@@ -405,8 +399,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
                 report.passed += passed;
                 report.failed += failed;
                 report.cycles += cycles;
-                if (k == 0)
-                    report.latencyCycles = latency;
+                if (k == 0) report.latencyCycles = latency;
                 // Shards run side by side: the wall time is the slowest one's, the CPU time their sum.
                 report.simulationSeconds = std::max(report.simulationSeconds, seconds);
                 report.simulationCpuSeconds += cpu;
@@ -416,16 +409,16 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
             }
         }
         if (run.exitCode != 0 || !summary)
-            throw Error("the Verilator harness failed (exit " + std::to_string(run.exitCode) + "):\n"
-                + tail(run.output, 20));
+            throw Error(
+                "the Verilator harness failed (exit " + std::to_string(run.exitCode) + "):\n" + tail(run.output, 20));
     }
     // Each shard lists its first mismatches; the first of the whole run are the first of the merged list.
-    std::sort(report.mismatches.begin(), report.mismatches.end(),
-        [](const Mismatch& a, const Mismatch& b) { return std::tie(a.sample, a.output) < std::tie(b.sample, b.output); });
+    std::sort(report.mismatches.begin(), report.mismatches.end(), [](const Mismatch& a, const Mismatch& b) {
+        return std::tie(a.sample, a.output) < std::tie(b.sample, b.output);
+    });
     if (report.mismatches.size() > size_t(std::max(0, options.maxMismatches)))
         report.mismatches.resize(size_t(std::max(0, options.maxMismatches)));
-    if (progress)
-        progress->report(1.0, "verified");
+    if (progress) progress->report(1.0, "verified");
     return report;
 }
 

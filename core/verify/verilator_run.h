@@ -53,8 +53,8 @@ struct VerifyReport {
 };
 
 // The harness source for a top module with the given port widths.
-std::string harnessSource(const std::string& top, int inputBits, int inputCount, int outputBits, int outputCount,
-    bool outputSigned);
+std::string harnessSource(
+    const std::string& top, int inputBits, int inputCount, int outputBits, int outputCount, bool outputSigned);
 
 // Throws luthier::Error when Verilator is missing (saying how to install it), when the folder is not a
 // compiled design, or when the build fails (with the tail of the Verilator log).

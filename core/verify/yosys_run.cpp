@@ -4,20 +4,22 @@
 #include "util/parallel.h"
 #include "verify/process.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace luthier::verify {
 
 namespace {
 
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool startsWith(const std::string& s, const char* prefix)
+{
+    return s.rfind(prefix, 0) == 0;
+}
 
 std::string lastLine(std::string text)
 {
@@ -65,13 +67,13 @@ void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const 
     text << logFile.rdbuf();
     s.counts = parseYosysStat(text.str());
     s.criticalPathPs = parseYosysArrival(text.str());
-    if (r.exitCode == 0 && !s.counts.cells.empty())
-        return;
+    if (r.exitCode == 0 && !s.counts.cells.empty()) return;
     if (r.output.find("std::bad_alloc") != std::string::npos)
         s.problem = "Yosys ran out of memory"
             + (memoryLimitGb > 0 ? " (limit " + std::to_string(memoryLimitGb) + " GiB per process)" : std::string());
     else
-        s.problem = "Yosys failed (" + (r.exitCode < 0 ? std::string("killed by a signal") : "exit " + std::to_string(r.exitCode))
+        s.problem = "Yosys failed ("
+            + (r.exitCode < 0 ? std::string("killed by a signal") : "exit " + std::to_string(r.exitCode))
             + "): " + lastLine(r.output.empty() ? text.str() : r.output);
 }
 
@@ -80,8 +82,7 @@ void synthesiseLayer(LayerSynthesis& s, const std::filesystem::path& dir, const 
 bool SynthReport::allSynthesised() const
 {
     for (const auto& l : layers)
-        if (!l.synthesised())
-            return false;
+        if (!l.synthesised()) return false;
     return true;
 }
 
@@ -90,8 +91,7 @@ CellCounts parseYosysStat(const std::string& text)
     // The report of the last module ends the log; cells are "     LUT6    123" lines after "Number of cells".
     CellCounts counts;
     const size_t start = text.rfind("Number of cells:");
-    if (start == std::string::npos)
-        return counts;
+    if (start == std::string::npos) return counts;
     std::istringstream lines(text.substr(start));
     std::string line;
     std::getline(lines, line);
@@ -99,8 +99,7 @@ CellCounts parseYosysStat(const std::string& text)
         std::istringstream fields(line);
         std::string cell;
         int64_t n = 0;
-        if (!(fields >> cell >> n))
-            break;
+        if (!(fields >> cell >> n)) break;
         counts.cells[cell] += n;
         if (startsWith(cell, "LUT") || cell == "SB_LUT4" || cell == "INV") // Xilinx INV is a LUT1
             counts.lut += n;
@@ -117,8 +116,7 @@ CellCounts parseYosysStat(const std::string& text)
 int64_t parseYosysArrival(const std::string& text)
 {
     const size_t at = text.rfind("Latest arrival time in '");
-    if (at == std::string::npos)
-        return 0;
+    if (at == std::string::npos) return 0;
     const size_t is = text.find("' is ", at);
     return is == std::string::npos ? 0 : std::atoll(text.c_str() + is + 5);
 }
@@ -126,8 +124,7 @@ int64_t parseYosysArrival(const std::string& text)
 SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& options, Progress* progress)
 {
     std::ifstream file(dir / "manifest.json");
-    if (!file)
-        throw Error("no manifest.json in " + dir.string() + ": compile a model into this folder first");
+    if (!file) throw Error("no manifest.json in " + dir.string() + ": compile a model into this folder first");
     nlohmann::json manifest;
     try {
         manifest = nlohmann::json::parse(file);
@@ -148,16 +145,14 @@ SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& op
         bool wanted = options.layers.empty();
         for (const auto& w : options.layers)
             wanted = wanted || w == s.module || w == s.name;
-        if (!wanted)
-            continue;
+        if (!wanted) continue;
         const auto& r = layer.at("resources");
         s.estimateLut = r.value("lut", int64_t(0));
         s.estimateFf = r.value("ff", int64_t(0));
         s.estimateCarry = r.value("carry", int64_t(0));
         report.layers.push_back(std::move(s));
     }
-    if (report.layers.empty())
-        throw Error("no layer of " + dir.string() + " matches the requested names");
+    if (report.layers.empty()) throw Error("no layer of " + dir.string() + " matches the requested names");
 
     for (auto& s : report.layers)
         if (options.maxEstimateLut > 0 && s.estimateLut > options.maxEstimateLut) {
@@ -173,8 +168,7 @@ SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& op
     util::parallelBlocks(int64_t(report.layers.size()), 1, std::max(1, options.jobs), tracker, "synthesising",
         [&](int, int64_t i, int64_t) {
             LayerSynthesis& s = report.layers[size_t(i)];
-            if (!s.skipped)
-                synthesiseLayer(s, dir, workDir, report.flow, options.memoryLimitGb, progress);
+            if (!s.skipped) synthesiseLayer(s, dir, workDir, report.flow, options.memoryLimitGb, progress);
         });
     return report;
 }

@@ -12,7 +12,8 @@ namespace test {
 
 // A layer of `kind` named `name` reading the layers `inputs`, with per-sample output shape `outShape` and `epilogue`.
 inline luthier::ir::Layer layer(std::string name, luthier::ir::LayerKind kind, std::vector<int> inputs,
-    luthier::ir::Shape outShape, std::vector<luthier::ir::PointwiseOp> epilogue = {}) {
+    luthier::ir::Shape outShape, std::vector<luthier::ir::PointwiseOp> epilogue = {})
+{
     luthier::ir::Layer l;
     l.name = std::move(name);
     l.kind = kind;

@@ -6,7 +6,6 @@
 // for real in the kernel, exactly where a full disk would make it fail.
 
 #include <QtGlobal>
-
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -30,8 +29,7 @@ public:
     ~FullDisk()
     {
         restore();
-        if (m_mounted)
-            ::umount2(m_dir.c_str(), MNT_DETACH);
+        if (m_mounted) ::umount2(m_dir.c_str(), MNT_DETACH);
     }
     FullDisk(const FullDisk&) = delete;
     FullDisk& operator=(const FullDisk&) = delete;
@@ -66,8 +64,7 @@ public:
             std::signal(SIGXFSZ, m_oldHandler);
             m_limited = false;
         }
-        if (m_mounted)
-            ::unlink((m_dir / ".filler").c_str());
+        if (m_mounted) ::unlink((m_dir / ".filler").c_str());
     }
 
 private:

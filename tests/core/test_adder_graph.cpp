@@ -6,7 +6,6 @@
 #include "arch/adder_graph/graph.h"
 
 #include <QtTest/QtTest>
-
 #include <random>
 
 using namespace luthier;
@@ -28,7 +27,8 @@ std::vector<int64_t> nodeValues(const Graph& g, const std::vector<int64_t>& x)
 {
     std::vector<int64_t> v(x);
     v.resize(g.nodes.size());
-    const auto value = [&](const Operand& o) { return (o.negative ? -1 : 1) * v[size_t(o.node)] * (int64_t(1) << o.shift); };
+    const auto value
+        = [&](const Operand& o) { return (o.negative ? -1 : 1) * v[size_t(o.node)] * (int64_t(1) << o.shift); };
     for (size_t n = size_t(g.inputs); n < g.nodes.size(); ++n)
         v[n] = value(g.nodes[n].a) + value(g.nodes[n].b);
     return v;

@@ -14,7 +14,6 @@
 #include "verify/verilator_run.h"
 
 #include <QtTest/QtTest>
-
 #include <cmath>
 
 using namespace luthier;
@@ -53,11 +52,11 @@ private Q_SLOTS:
 
     void jscIsBitExact()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         arch::MapOptions o;
         o.defaultTemplate = ir::TemplateKind::Dsp;
-        o.layerTemplates = { { "MatMul_2", ir::TemplateKind::AdderGraph }, { "MatMul_3", ir::TemplateKind::AdderGraph } };
+        o.layerTemplates
+            = { { "MatMul_2", ir::TemplateKind::AdderGraph }, { "MatMul_3", ir::TemplateKind::AdderGraph } };
         const Result r = compileAndVerify(kShared + "/models/qkeras_jettagging.onnx",
             kShared + "/models/reference/qkeras_jettagging.input.npy", 200, o,
             std::filesystem::path(m_tmp.path().toStdString()) / "jsc");
@@ -74,11 +73,11 @@ private Q_SLOTS:
 
     void tfcWithDepthBoundIsBitExact()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         arch::MapOptions o;
         o.defaultTemplate = ir::TemplateKind::Dsp;
-        o.layerTemplates = { { "MatMul_44", ir::TemplateKind::AdderGraph }, { "MatMul_56", ir::TemplateKind::AdderGraph } };
+        o.layerTemplates
+            = { { "MatMul_44", ir::TemplateKind::AdderGraph }, { "MatMul_56", ir::TemplateKind::AdderGraph } };
         o.pipelineEvery = 3;
         o.adderDepth = 8;
         const Result r = compileAndVerify(kShared + "/models/TFC_2W2A.onnx", kShared + "/data/mnist_x_2k.npy", 200, o,

@@ -98,8 +98,9 @@ private:
                     continue;
                 }
                 QVERIFY2(c.available && c.fromCompiler, where.c_str());
-                QVERIFY2(c.lut == hw.estimate.lut, (where + ": " + std::to_string(c.lut) + " LUT, compile "
-                                                       + std::to_string(hw.estimate.lut)).c_str());
+                QVERIFY2(c.lut == hw.estimate.lut,
+                    (where + ": " + std::to_string(c.lut) + " LUT, compile " + std::to_string(hw.estimate.lut))
+                        .c_str());
                 QCOMPARE(c.ff, hw.estimate.ff);
                 QCOMPARE(c.dsp, hw.estimate.dsp);
                 QCOMPARE(c.cycles, hw.interval);
@@ -132,9 +133,9 @@ private Q_SLOTS:
         // LUT-Dense only.
         const ir::Graph g = importer::importModel(kShared + "/models/TFC_2W2A.onnx");
         const quant::IntGraph plain = quant::lowerToInteger(g);
-        const int lowered = int(std::find_if(plain.layers.begin(), plain.layers.end(),
-                                    [&](const quant::IntLayer& l) { return l.source >= 0 && g.layers[size_t(l.source)].name == "MatMul_56"; })
-            - plain.layers.begin());
+        const int lowered = int(std::find_if(plain.layers.begin(), plain.layers.end(), [&](const quant::IntLayer& l) {
+            return l.source >= 0 && g.layers[size_t(l.source)].name == "MatMul_56";
+        }) - plain.layers.begin());
         quant::Overrides overrides;
         overrides["MatMul_56"].tables
             = std::make_shared<const ir::LearnedTables>(quant::exactProductTables(plain, lowered));
@@ -148,8 +149,8 @@ private Q_SLOTS:
         QVERIFY(lutDense.dense && lutDense.dense->tables);
         QVERIFY(last.cost(ir::TemplateKind::LutDense).fromCompiler);
         QCOMPARE(last.cost(ir::TemplateKind::LutDense).lut, lutDense.estimate.lut);
-        for (ir::TemplateKind kind : { ir::TemplateKind::Tlmac, ir::TemplateKind::Unrolled,
-                 ir::TemplateKind::ShiftAdd, ir::TemplateKind::LutNa, ir::TemplateKind::Dsp }) {
+        for (ir::TemplateKind kind : { ir::TemplateKind::Tlmac, ir::TemplateKind::Unrolled, ir::TemplateKind::ShiftAdd,
+                 ir::TemplateKind::LutNa, ir::TemplateKind::Dsp }) {
             QVERIFY(!last.cost(kind).available);
             QVERIFY2(last.cost(kind).formula.find("only the lutdense template computes") != std::string::npos,
                 last.cost(kind).formula.c_str());
@@ -190,13 +191,15 @@ private Q_SLOTS:
         const analysis::LayerStats& s = stats.layers[0];
         QVERIFY(s.cost(ir::TemplateKind::Dsp).fromCompiler);
         QVERIFY(s.cost(ir::TemplateKind::Tlmac).fromCompiler);
-        for (ir::TemplateKind kind : { ir::TemplateKind::Unrolled, ir::TemplateKind::LutDense, ir::TemplateKind::LutNa }) {
+        for (ir::TemplateKind kind :
+            { ir::TemplateKind::Unrolled, ir::TemplateKind::LutDense, ir::TemplateKind::LutNa }) {
             QVERIFY(!s.cost(kind).fromCompiler);
             QVERIFY(s.cost(kind).formula.find("template up to 1048576") != std::string::npos);
         }
         // The adder graph's sharing search is quadratic per row: it is mapped on layers up to 8192 weights only.
         QVERIFY(!s.cost(ir::TemplateKind::AdderGraph).fromCompiler);
-        QVERIFY(s.cost(ir::TemplateKind::AdderGraph).formula.find("addergraph template up to 8192") != std::string::npos);
+        QVERIFY(
+            s.cost(ir::TemplateKind::AdderGraph).formula.find("addergraph template up to 8192") != std::string::npos);
     }
 
     void layerGroupSizeReachesTheCompiler()
@@ -205,7 +208,8 @@ private Q_SLOTS:
         // the default 3, and its statistics report the same plan's cost.
         const ir::Graph g = importer::importModel(kShared + "/models/TFC_2W2A.onnx");
         Progress progress;
-        const std::string name = g.layers[size_t(analysis::analyseGraph(g, fastAnalysis(), progress).layers[1].index)].name;
+        const std::string name
+            = g.layers[size_t(analysis::analyseGraph(g, fastAnalysis(), progress).layers[1].index)].name;
         pipeline::Options options;
         options.modelPath = kShared + "/models/TFC_2W2A.onnx";
         options.overrides = quant::parseAssignments({ name + ".group=2" });
@@ -241,8 +245,8 @@ private Q_SLOTS:
         const arch::cost::Cost& lutDense = stats.layers[0].cost(ir::TemplateKind::LutDense);
         QVERIFY(lutDense.fromCompiler);
         QCOMPARE(lutDense.lut, design.layers[0].estimate.lut);
-        QVERIFY(stats.layers[0].cost(ir::TemplateKind::Unrolled).lut
-            < wide.layers[0].cost(ir::TemplateKind::Unrolled).lut);
+        QVERIFY(
+            stats.layers[0].cost(ir::TemplateKind::Unrolled).lut < wide.layers[0].cost(ir::TemplateKind::Unrolled).lut);
     }
 };
 

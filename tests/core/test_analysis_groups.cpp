@@ -15,7 +15,10 @@ namespace {
 
 // Input(3, uint2) -> Dense 3->2 with float weights [[0.5, -1, 0], [0.5, 0.5, -1]] quantised as int2 with scale 0.5,
 // i.e. integers [[1, -2, 0], [1, 1, -2]], output uint2.
-ir::Graph smallDenseGraph() { return test::denseGraph(3, 2, { 0.5f, -1.0f, 0.0f, 0.5f, 0.5f, -1.0f }, 0.5); }
+ir::Graph smallDenseGraph()
+{
+    return test::denseGraph(3, 2, { 0.5f, -1.0f, 0.0f, 0.5f, 0.5f, -1.0f }, 0.5);
+}
 
 IntWeights intWeights(int64_t out, int64_t in, int64_t kh, int64_t kw, std::vector<int32_t> values)
 {

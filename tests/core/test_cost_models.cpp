@@ -16,7 +16,6 @@
 #include "verify/yosys_run.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -60,7 +59,8 @@ quant::IntFormat unsignedFormat(int bits)
 }
 
 // Unsigned `codeBits`-bit inputs -> Dense with these integer weights (outputs x inputs, row-major) -> raw outputs.
-quant::IntGraph rawDenseGraph(int codeBits, int64_t inputs, int64_t outputs, int weightBits, std::vector<int32_t> weights)
+quant::IntGraph rawDenseGraph(
+    int codeBits, int64_t inputs, int64_t outputs, int weightBits, std::vector<int32_t> weights)
 {
     quant::IntGraph g;
     g.inputFormat = unsignedFormat(codeBits);
@@ -95,8 +95,7 @@ quant::IntGraph foldedGraph(int weightBits)
 std::map<std::string, int64_t> yosysCellCounts(const std::filesystem::path& dir, const std::string& script)
 {
     const verify::ProcessResult r = verify::runProcess({ "yosys", "-q", "-p", script }, dir, dir / "yosys.log");
-    if (r.exitCode != 0)
-        throw std::runtime_error("yosys failed, see " + (dir / "yosys.log").string());
+    if (r.exitCode != 0) throw std::runtime_error("yosys failed, see " + (dir / "yosys.log").string());
     std::ifstream stat(dir / "stat.txt");
     std::map<std::string, int64_t> cells;
     std::string line;
@@ -104,8 +103,7 @@ std::map<std::string, int64_t> yosysCellCounts(const std::filesystem::path& dir,
         std::istringstream words(line);
         std::string type;
         int64_t count = 0;
-        if (words >> type >> count && (type[0] == '$' || type.rfind("SB_", 0) == 0))
-            cells[type] = count;
+        if (words >> type >> count && (type[0] == '$' || type.rfind("SB_", 0) == 0)) cells[type] = count;
     }
     return cells;
 }
@@ -357,8 +355,7 @@ private Q_SLOTS:
 
         // The whole layer through Yosys synth_xilinx (a few seconds): with one LUT per accumulator bit the
         // estimate was 20 to 25 % low on such layers (TFC's folded matmul_32/44 and matmul_56).
-        if (!verify::findProgram("yosys"))
-            QSKIP("yosys is not installed");
+        if (!verify::findProgram("yosys")) QSKIP("yosys is not installed");
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
         const std::filesystem::path dir = tmp.path().toStdString();
@@ -405,7 +402,8 @@ private Q_SLOTS:
             const int64_t lo = std::min<int64_t>(0, 7 * w), hi = std::max<int64_t>(0, 7 * w);
             return std::vector<Addend> { { lo, hi, 0 }, { lo, hi, 3 } };
         };
-        const auto range = [](int64_t w) { return std::make_pair(std::min<int64_t>(0, 63 * w), std::max<int64_t>(0, 63 * w)); };
+        const auto range
+            = [](int64_t w) { return std::make_pair(std::min<int64_t>(0, 63 * w), std::max<int64_t>(0, 63 * w)); };
         const auto [lo0, hi0] = range(-23);
         const auto [lo1, hi1] = range(secondWeight);
         const std::vector<std::vector<TreeTerm>> terms { { { lo0, hi0, 0 }, { lo1, hi1, 1 } } };
@@ -420,14 +418,14 @@ private Q_SLOTS:
         QVERIFY(sumResources(all).lut != separate.lut); // the two models differ here, so the comparison means something
 
         // Yosys' side, on the RTL the compiler emits for this layer.
-        if (!verify::findProgram("yosys"))
-            QSKIP("yosys is not installed");
+        if (!verify::findProgram("yosys")) QSKIP("yosys is not installed");
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
         const std::filesystem::path dir = tmp.path().toStdString();
         rtl::writeFiles(dir, rtl::emitDesign(design));
-        auto cells = yosysCellCounts(
-            dir, "read_verilog " + layer.module + ".v; synth -top " + layer.module + " -run begin:fine; tee -o stat.txt stat");
+        auto cells = yosysCellCounts(dir,
+            "read_verilog " + layer.module + ".v; synth -top " + layer.module
+                + " -run begin:fine; tee -o stat.txt stat");
         QCOMPARE(cells["$macc"], folds ? int64_t(1) : int64_t(0));
         QCOMPARE(cells["$alu"], folds ? int64_t(0) : int64_t(3));
     }
@@ -437,8 +435,7 @@ private Q_SLOTS:
         // Shift-add on K = 4 with weights up to +-2^6 on 6-bit codes: synth_ice40 keeps Yosys' logarithmic shifter
         // (one LUT4 per exponent bit per product bit). The mux-tree model it replaced was +15 % on the JSC output
         // layer and more on a lone lane; the layer estimate is now within 12 % of Yosys.
-        if (!verify::findProgram("yosys"))
-            QSKIP("yosys is not installed");
+        if (!verify::findProgram("yosys")) QSKIP("yosys is not installed");
         quant::IntGraph g = foldedGraph(2);
         g.inputFormat = unsignedFormat(6);
         quant::IntLayer& l = g.layers.back();
@@ -460,7 +457,8 @@ private Q_SLOTS:
         QCOMPARE(report.flow, std::string("synth_ice40"));
         const verify::LayerSynthesis& s = report.layers.at(0);
         QVERIFY2(s.synthesised(), s.problem.c_str());
-        qInfo("%s: estimate %lld LUT4, Yosys %lld", s.module.c_str(), (long long)s.estimateLut, (long long)s.counts.lut);
+        qInfo(
+            "%s: estimate %lld LUT4, Yosys %lld", s.module.c_str(), (long long)s.estimateLut, (long long)s.counts.lut);
         QVERIFY2(std::abs(s.lutErrorPercent()) <= 12.0, qPrintable(QString("LUT error %1 %").arg(s.lutErrorPercent())));
     }
 
@@ -479,17 +477,17 @@ private Q_SLOTS:
         // (synth_ice40 maps no multiplier to a DSP): the estimate is within 10 % of Yosys' LUT4 count.
         QFETCH(int, weightBits);
         QFETCH(int, codeBits);
-        if (!verify::findProgram("yosys"))
-            QSKIP("yosys is not installed");
+        if (!verify::findProgram("yosys")) QSKIP("yosys is not installed");
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
         const std::filesystem::path dir = tmp.path().toStdString();
         std::ofstream(dir / "mul.v") << "module mul(input clk, input signed [" << weightBits - 1 << ":0] w_in, input ["
                                      << codeBits - 1 << ":0] c_in, output reg signed [" << weightBits + codeBits
-                                     << ":0] p);\n  reg signed [" << weightBits - 1 << ":0] w;\n  reg ["
-                                     << codeBits - 1 << ":0] c;\n  always @(posedge clk) begin w <= w_in; c <= c_in; "
+                                     << ":0] p);\n  reg signed [" << weightBits - 1 << ":0] w;\n  reg [" << codeBits - 1
+                                     << ":0] c;\n  always @(posedge clk) begin w <= w_in; c <= c_in; "
                                      << "p <= w * $signed({1'b0, c}); end\nendmodule\n";
-        const int64_t luts = yosysCellCounts(dir, "read_verilog mul.v; synth_ice40 -top mul; tee -o stat.txt stat")["SB_LUT4"];
+        const int64_t luts
+            = yosysCellCounts(dir, "read_verilog mul.v; synth_ice40 -top mul; tee -o stat.txt stat")["SB_LUT4"];
         QVERIFY(luts > 0);
         const int64_t estimate = multiplierLuts(weightBits, codeBits, 4);
         qInfo("%dx%d: estimate %lld LUT4, Yosys %lld", weightBits, codeBits, (long long)estimate, (long long)luts);

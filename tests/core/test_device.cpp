@@ -19,17 +19,20 @@ namespace {
 
 const fs::path kDeviceDir = fs::path(LUTHIER_SOURCE_DIR) / "resources" / "devices";
 
-std::string readText(const fs::path& path) {
+std::string readText(const fs::path& path)
+{
     std::ifstream in(path);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void writeText(const fs::path& path, const std::string& text) {
+void writeText(const fs::path& path, const std::string& text)
+{
     std::ofstream(path) << text;
 }
 
 // The error message parseDevice gives for `text`, or "" when it loads.
-std::string errorOf(const std::string& text) {
+std::string errorOf(const std::string& text)
+{
     try {
         parseDevice(text, "bad.json");
     } catch (const Error& e) {
@@ -38,7 +41,8 @@ std::string errorOf(const std::string& text) {
     return {};
 }
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
+std::string replaced(std::string text, const std::string& from, const std::string& to)
+{
     const auto at = text.find(from);
     if (at == std::string::npos) throw std::runtime_error("test fixture: '" + from + "' not found");
     return text.replace(at, from.size(), to);
@@ -50,7 +54,8 @@ class TestDevice : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void datasheetTotals_data() {
+    void datasheetTotals_data()
+    {
         QTest::addColumn<QString>("part");
         QTest::addColumn<qint64>("luts");
         QTest::addColumn<qint64>("ffs");
@@ -66,7 +71,8 @@ private Q_SLOTS:
         QTest::newRow("ice40up5k") << "ice40up5k" << 5280LL << 5280LL << 8LL << 30LL << 4 << 1;
     }
 
-    void datasheetTotals() {
+    void datasheetTotals()
+    {
         QFETCH(QString, part);
         const Device d = loadDevice(kDeviceDir / (part.toStdString() + ".json"));
         QCOMPARE(d.part(), part.toStdString());
@@ -89,7 +95,8 @@ private Q_SLOTS:
         QVERIFY(!d.info().layoutNote.empty());
     }
 
-    void everyFileLoads() {
+    void everyFileLoads()
+    {
         // Any device file added later must load too (its totals are checked against its datasheet block).
         int count = 0;
         for (const auto& entry : fs::directory_iterator(kDeviceDir)) {
@@ -101,7 +108,8 @@ private Q_SLOTS:
         QVERIFY(count >= 5);
     }
 
-    void gridGeometry() {
+    void gridGeometry()
+    {
         const Device vu13p = findDevice("xcvu13p");
         // VU13P: 4 SLRs x 4 clock-region rows of 60 CLB rows; clock regions X0..X7, Y0..Y15.
         QCOMPARE(vu13p.height(), 960);
@@ -123,7 +131,8 @@ private Q_SLOTS:
         QVERIFY(z7.resourcesIn(ps.rect).isZero());
     }
 
-    void findByOrderingCode() {
+    void findByOrderingCode()
+    {
         QCOMPARE(findDevice("XCVU13P-FLGA2577-2-E").part(), std::string("xcvu13p"));
         QCOMPARE(findDevice("xczu9eg-ffvb1156-2-e").part(), std::string("xczu9eg"));
         try {
@@ -136,7 +145,8 @@ private Q_SLOTS:
         }
     }
 
-    void userDeviceFolder() {
+    void userDeviceFolder()
+    {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const fs::path folder = dir.path().toStdString();
@@ -151,7 +161,8 @@ private Q_SLOTS:
         QCOMPARE(findDevice("xcvu9p", { folder }).slrCount(), 3);
     }
 
-    void malformedFilesGiveClearErrors() {
+    void malformedFilesGiveClearErrors()
+    {
         const std::string good = readText(kDeviceDir / "xc7z020.json");
         QVERIFY(errorOf(good).empty());
 
@@ -182,7 +193,8 @@ private Q_SLOTS:
             e.find("grid.holes[0]") != std::string::npos && e.find("outside the grid") != std::string::npos, e.c_str());
     }
 
-    void vivadoSiteRanges_() {
+    void vivadoSiteRanges_()
+    {
         // xc7z020 columns from the left: IO, CLB, CLB, BRAM, CLB, CLB, DSP, ... (see the JSON). Columns 1..6
         // hold CLB columns 0..3 (7-series: two SLICE columns each -> X0..X7), DSP column 0 and BRAM column 0.
         // Rows 0..49 (one clock region): SLICE Y0..Y49; 10 DSP tiles of 2 sites -> DSP48 Y0..Y19; 10 RAMB36.

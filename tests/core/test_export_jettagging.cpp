@@ -39,7 +39,8 @@ struct LogLine {
 };
 
 // The stub log: tab-separated fields, see vivado_stubs.tcl.
-std::vector<LogLine> runStubbed(const fs::path& script, const QStringList& args, const QString& log) {
+std::vector<LogLine> runStubbed(const fs::path& script, const QStringList& args, const QString& log)
+{
     QFile::remove(log);
     QProcess tclsh;
     tclsh.start(QStringLiteral("tclsh"),
@@ -74,7 +75,8 @@ private:
     std::optional<device::Device> m_device;
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY(m_tmp.isValid());
         const ir::Graph graph = importer::importModel(LUTHIER_SHARED_DIR "/models/qkeras_jettagging.onnx");
         const arch::HwDesign hw = arch::mapDesign(quant::lowerToInteger(graph), arch::MapOptions {});
@@ -101,7 +103,8 @@ private Q_SLOTS:
         exporter::writeVivadoProject(m_manifest, m_pblocks.pblocks, options, m_out, progress);
     }
 
-    void compiledManifestHasWhatTheExportNeeds() {
+    void compiledManifestHasWhatTheExportNeeds()
+    {
         QCOMPARE(QString::fromStdString(m_manifest.top), QStringLiteral("qkeras_jettagging_top"));
         QCOMPARE(QString::fromStdString(m_manifest.clock), QStringLiteral("clk"));
         QCOMPARE(m_manifest.layers.size(), size_t(4)); // the model's four Dense (MatMul) layers
@@ -112,7 +115,8 @@ private Q_SLOTS:
                 verilog.find(layer.module + " " + layer.instance + " (") != std::string::npos, layer.instance.c_str());
     }
 
-    void everyDesignFileIsExported() {
+    void everyDesignFileIsExported()
+    {
         for (const fs::path& file : m_manifest.files)
             QVERIFY2(fs::is_regular_file(m_out / "rtl" / file.filename()), file.string().c_str());
         for (const char* file : { "constraints/clock.xdc", "constraints/pblocks.xdc", "create_project.tcl", "build.tcl",
@@ -120,7 +124,8 @@ private Q_SLOTS:
             QVERIFY2(fs::is_regular_file(m_out / file), file);
     }
 
-    void pblocksForLayersOnly() {
+    void pblocksForLayersOnly()
+    {
         QCOMPARE(m_pblocks.pblocks.size(), size_t(2));
         QCOMPARE(QString::fromStdString(m_pblocks.pblocks[0].instance), QStringLiteral("u_matmul_0"));
         QVERIFY(m_pblocks.pblocks[0].exclusive);
@@ -131,7 +136,8 @@ private Q_SLOTS:
         QVERIFY(unitNote);
     }
 
-    void scriptsRunAndPblockRangesLieInsideTheDevice() {
+    void scriptsRunAndPblockRangesLieInsideTheDevice()
+    {
         const QString log = m_tmp.filePath(QStringLiteral("stub.log"));
         auto lines = runStubbed(m_out / "build.tcl", { QStringLiteral("all") }, log);
         QVERIFY(!lines.empty());
@@ -181,7 +187,8 @@ private Q_SLOTS:
         QVERIFY(!lines.empty());
     }
 
-    void rectangleOutsideTheDeviceIsAnError() {
+    void rectangleOutsideTheDeviceIsAnError()
+    {
         place::Constraints constraints;
         constraints.pblocks["MatMul_2"] = { { 0, 0, m_device->width(), 10 }, false };
         try {
@@ -192,7 +199,8 @@ private Q_SLOTS:
         }
     }
 
-    void vivadoReportMatchesTheLayers() {
+    void vivadoReportMatchesTheLayers()
+    {
         // Hand-written report in Vivado's UltraScale+ layout with this design's instance names.
         const auto report = exporter::loadUtilizationReport(kDataDir / "ultrascale_utilization_hierarchical.rpt");
         const auto layers = exporter::matchLayers(report, m_manifest);

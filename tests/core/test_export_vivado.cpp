@@ -35,12 +35,14 @@ struct LogLine {
     QStringList args;
 };
 
-QString unescape(QString field) {
+QString unescape(QString field)
+{
     return field.replace(QStringLiteral("\\t"), QStringLiteral("\t"))
         .replace(QStringLiteral("\\n"), QStringLiteral("\n"));
 }
 
-std::vector<LogLine> readLog(const QString& path) {
+std::vector<LogLine> readLog(const QString& path)
+{
     std::vector<LogLine> lines;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return lines;
@@ -55,14 +57,16 @@ std::vector<LogLine> readLog(const QString& path) {
     return lines;
 }
 
-std::vector<LogLine> select(const std::vector<LogLine>& log, const QString& kind, const QString& command) {
+std::vector<LogLine> select(const std::vector<LogLine>& log, const QString& kind, const QString& command)
+{
     std::vector<LogLine> out;
     for (const LogLine& line : log)
         if (line.kind == kind && line.command == command) out.push_back(line);
     return out;
 }
 
-QString normal(const fs::path& path) {
+QString normal(const fs::path& path)
+{
     return QString::fromStdString(fs::weakly_canonical(path).string());
 }
 
@@ -81,7 +85,8 @@ private:
 
     // Runs `tclsh vivado_stubs.tcl LOG SCRIPT ARGS...` from an unrelated working folder, so the scripts
     // must find their files relative to themselves.
-    std::vector<LogLine> runStubbed(const QString& script, const QStringList& args) {
+    std::vector<LogLine> runStubbed(const QString& script, const QStringList& args)
+    {
         const QString log = m_tmp.filePath(QStringLiteral("stub.log"));
         QFile::remove(log);
         QProcess tclsh;
@@ -97,7 +102,8 @@ private:
         return readLog(log);
     }
 
-    QStringList rtlPaths(bool mem) const {
+    QStringList rtlPaths(bool mem) const
+    {
         QStringList paths;
         for (const fs::path& file : m_manifest.files)
             if ((file.extension() == ".mem") == mem) paths << normal(m_out / "rtl" / file.filename());
@@ -105,7 +111,8 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY(m_tmp.isValid());
         if (QStandardPaths::findExecutable(QStringLiteral("tclsh")).isEmpty())
             QFAIL("tclsh is required (Debian package tcl, installed by scripts/deps.sh)");
@@ -132,7 +139,8 @@ private Q_SLOTS:
         exporter::writeVivadoProject(m_manifest, m_pblocks, m_options, m_out, progress);
     }
 
-    void manifestIsRead() {
+    void manifestIsRead()
+    {
         QCOMPARE(QString::fromStdString(m_manifest.top), QStringLiteral("tiny_top"));
         QCOMPARE(QString::fromStdString(m_manifest.clock), QStringLiteral("clk"));
         QCOMPARE(QString::fromStdString(m_manifest.reset), QStringLiteral("rst"));
@@ -145,7 +153,8 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(m_options.part), QStringLiteral("xc7z020clg400-1"));
     }
 
-    void badManifestsNameTheProblem_data() {
+    void badManifestsNameTheProblem_data()
+    {
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("message");
@@ -163,7 +172,8 @@ private Q_SLOTS:
                                           << "clock: 'clk2' is not one of the input ports";
     }
 
-    void badManifestsNameTheProblem() {
+    void badManifestsNameTheProblem()
+    {
         QFETCH(QString, key);
         QFETCH(QString, value);
         QFETCH(QString, message);
@@ -183,7 +193,8 @@ private Q_SLOTS:
     }
 
     // tclWord must give back exactly the original text after Tcl parses it: checked by tclsh itself.
-    void tclWordRoundTripsThroughTclsh() {
+    void tclWordRoundTripsThroughTclsh()
+    {
         const std::vector<std::string> texts = { "plain", "with space", "quote\"d", "[exec rm -rf /]", "$env(HOME)",
             "{unbalanced", "back\\slash", "semi;colon", "#hash", "tab\there", "new\nline", "", "\x01\x7f", "ünïcödé",
             "in_data[*]", "*", "{*}", "a\"b c", kWeirdModel };
@@ -206,7 +217,8 @@ private Q_SLOTS:
         QCOMPARE(QString::fromUtf8(tclsh.readAllStandardOutput()), expected);
     }
 
-    void sanitisedNames() {
+    void sanitisedNames()
+    {
         QCOMPARE(QString::fromStdString(exporter::sanitiseName("3x3 conv [a]", "f")), QStringLiteral("_3x3_conv__a_"));
         QCOMPARE(QString::fromStdString(exporter::sanitiseName("", "fallback")), QStringLiteral("fallback"));
         QVERIFY(exporter::isVerilogIdentifier("u_layer0"));
@@ -214,7 +226,8 @@ private Q_SLOTS:
         QVERIFY(!exporter::isVerilogIdentifier("a$b"));
     }
 
-    void vivadoParts() {
+    void vivadoParts()
+    {
         QCOMPARE(QString::fromStdString(exporter::vivadoPart("xcvu13p")), QStringLiteral("xcvu13p-flga2577-1-e"));
         QCOMPARE(QString::fromStdString(exporter::vivadoPart("xczu9eg-ffvb1156-2-e")),
             QStringLiteral("xczu9eg-ffvb1156-2-e"));
@@ -223,7 +236,8 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, exporter::vivadoPart("xc7a35t"));
     }
 
-    void folderHasEveryFile() {
+    void folderHasEveryFile()
+    {
         for (const char* file : { "rtl/tiny_top.v", "rtl/tiny_layer0.v", "rtl/tiny_layer1.v", "rtl/tiny_layer0_rom.mem",
                  "constraints/clock.xdc", "constraints/pblocks.xdc", "create_project.tcl", "build.tcl", "Makefile",
                  "README.md", "manifest.json" })
@@ -235,7 +249,8 @@ private Q_SLOTS:
             std::string(std::istreambuf_iterator<char>(a), {}) == std::string(std::istreambuf_iterator<char>(b), {}));
     }
 
-    void createProjectRunsAgainstStubs() {
+    void createProjectRunsAgainstStubs()
+    {
         const auto log = runStubbed(QStringLiteral("create_project.tcl"), {});
         const auto create = select(log, "call", "create_project");
         QCOMPARE(create.size(), size_t(1));
@@ -269,7 +284,8 @@ private Q_SLOTS:
         QCOMPARE(select(log, "xdc", "create_pblock").size(), size_t(2));
     }
 
-    void buildSynthThenImpl() {
+    void buildSynthThenImpl()
+    {
         const QString project = QString::fromStdString(exporter::sanitiseName(kWeirdModel, "x"));
         fs::remove_all(m_out / "checkpoints");
         fs::remove_all(m_out / "reports");
@@ -308,14 +324,16 @@ private Q_SLOTS:
         QVERIFY(fs::is_regular_file(m_out / "reports" / "post_route_timing_summary.rpt"));
     }
 
-    void implWithoutCheckpointSynthesisesFirst() {
+    void implWithoutCheckpointSynthesisesFirst()
+    {
         fs::remove_all(m_out / "checkpoints");
         const auto log = runStubbed(QStringLiteral("build.tcl"), { QStringLiteral("impl") });
         QCOMPARE(select(log, "call", "synth_design").size(), size_t(1));
         QCOMPARE(select(log, "call", "route_design").size(), size_t(1));
     }
 
-    void clockConstraints() {
+    void clockConstraints()
+    {
         const auto log = runStubbed(QStringLiteral("build.tcl"), { QStringLiteral("synth") });
         const auto clocks = select(log, "xdc", "create_clock");
         QCOMPARE(clocks.size(), size_t(1));
@@ -334,7 +352,8 @@ private Q_SLOTS:
         QCOMPARE(outputs, QStringList({ "out_valid", "out_data[*]" }));
     }
 
-    void pblocksTargetRealInstances() {
+    void pblocksTargetRealInstances()
+    {
         const auto log = runStubbed(QStringLiteral("build.tcl"), { QStringLiteral("impl") });
         QStringList ranges;
         for (const LogLine& line : select(log, "xdc", "resize_pblock"))
@@ -355,7 +374,8 @@ private Q_SLOTS:
         }
     }
 
-    void makefileDrivesTheFlow() {
+    void makefileDrivesTheFlow()
+    {
         if (QStandardPaths::findExecutable(QStringLiteral("make")).isEmpty()) QSKIP("make is not installed");
         fs::remove_all(m_out / "checkpoints");
         const QString log = m_tmp.filePath(QStringLiteral("make.log"));
@@ -373,7 +393,8 @@ private Q_SLOTS:
         QVERIFY(fs::is_directory(m_out / "logs"));
     }
 
-    void readmeNamesTheCommands() {
+    void readmeNamesTheCommands()
+    {
         std::ifstream in(m_out / "README.md");
         const std::string readme(std::istreambuf_iterator<char>(in), {});
         for (const char* needle :
@@ -382,7 +403,8 @@ private Q_SLOTS:
             QVERIFY2(readme.find(needle) != std::string::npos, needle);
     }
 
-    void pblockForUnknownInstanceIsRefused() {
+    void pblockForUnknownInstanceIsRefused()
+    {
         exporter::PblockSpec bad { "ghost", "u_ghost", { { "SLICE", 0, 0, 1, 1 } } };
         Progress progress;
         QTemporaryDir dir;

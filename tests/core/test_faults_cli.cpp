@@ -13,7 +13,6 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <csignal>
 #include <fstream>
 #include <map>
@@ -34,8 +33,7 @@ using Snapshot = std::map<std::string, std::string>; // relative path -> SHA-256
 Snapshot snapshot(const fs::path& dir)
 {
     Snapshot s;
-    if (!fs::exists(dir))
-        return s;
+    if (!fs::exists(dir)) return s;
     for (const auto& entry : fs::recursive_directory_iterator(dir))
         if (entry.is_regular_file())
             s[entry.path().lexically_relative(dir).generic_string()] = util::sha256File(entry.path());
@@ -63,8 +61,8 @@ QStringList compileArgs(const fs::path& out, int variant)
 {
     // Two designs that differ in every file: another annealing seed and another number of vectors.
     return { QStringLiteral("compile"), kModel, QStringLiteral("-o"), QString::fromStdString(out.string()),
-        QStringLiteral("--inputs"), kInputs, QStringLiteral("--vectors"), variant ? QStringLiteral("10") : QStringLiteral("20"),
-        QStringLiteral("--seed"), QString::number(variant + 1) };
+        QStringLiteral("--inputs"), kInputs, QStringLiteral("--vectors"),
+        variant ? QStringLiteral("10") : QStringLiteral("20"), QStringLiteral("--seed"), QString::number(variant + 1) };
 }
 
 QStringList exportArgs(const fs::path& design, const fs::path& out, int variant)
@@ -113,10 +111,10 @@ void killRepeatedly(const fs::path& folder, const std::function<QStringList(int)
         else
             QVERIFY2(now == complete[size_t(held)],
                 qPrintable(QStringLiteral("kill %1 after %2 us (seed %3): the folder is neither design:%4")
-                        .arg(i)
-                        .arg(delay)
-                        .arg(seed)
-                        .arg(QString::fromStdString(describe(now)))));
+                               .arg(i)
+                               .arg(delay)
+                               .arg(seed)
+                               .arg(QString::fromStdString(describe(now)))));
     }
 }
 
@@ -148,8 +146,8 @@ private Q_SLOTS:
         // before the design folder exists.
         QTemporaryDir dir;
         const fs::path out = fs::path(dir.path().toStdString()) / "design";
-        const Run r = run({ QStringLiteral("compile"), kModel, QStringLiteral("-o"), QString::fromStdString(out.string()),
-            QStringLiteral("--effort"), QStringLiteral("nan") });
+        const Run r = run({ QStringLiteral("compile"), kModel, QStringLiteral("-o"),
+            QString::fromStdString(out.string()), QStringLiteral("--effort"), QStringLiteral("nan") });
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("annealing effort nan")), qPrintable(r.err));
         QVERIFY(!fs::exists(out));
@@ -171,7 +169,8 @@ private Q_SLOTS:
         const fs::path folder = root() / "design";
         QCOMPARE(run(compileArgs(folder, 0)).exitCode, 0);
         QVERIFY(snapshot(folder) == complete[0]);
-        killRepeatedly(folder, [&](int v) { return compileArgs(folder, v); }, complete, slowest * 1000, 20);
+        killRepeatedly(
+            folder, [&](int v) { return compileArgs(folder, v); }, complete, slowest * 1000, 20);
         // Whatever a killed run left beside the folder (DIR.tmp-PID, DIR.lock), the next run clears.
         QCOMPARE(run(compileArgs(folder, 0)).exitCode, 0);
         for (const auto& entry : fs::directory_iterator(root()))
@@ -194,7 +193,8 @@ private Q_SLOTS:
         QVERIFY(complete[0] != complete[1]);
         const fs::path folder = root() / "vivado";
         QCOMPARE(run(exportArgs(design, folder, 0)).exitCode, 0);
-        killRepeatedly(folder, [&](int v) { return exportArgs(design, folder, v); }, complete, slowest * 1000, 20);
+        killRepeatedly(
+            folder, [&](int v) { return exportArgs(design, folder, v); }, complete, slowest * 1000, 20);
     }
 
     void concurrentCompilesOneFailsAtOnce()

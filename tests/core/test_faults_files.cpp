@@ -14,13 +14,11 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <sstream>
-
 #include <sys/stat.h>
 
 using namespace luthier;
@@ -45,8 +43,7 @@ std::set<std::string> names(const fs::path& dir)
 {
     std::set<std::string> out;
     for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.path().filename() != ".filler")
-            out.insert(entry.path().filename().string());
+        if (entry.path().filename() != ".filler") out.insert(entry.path().filename().string());
     return out;
 }
 
@@ -79,8 +76,8 @@ private Q_SLOTS:
     void everyWriterFailsCleanlyOnAFullDisk_data()
     {
         QTest::addColumn<QString>("writer");
-        for (const char* w : { "writeFileAtomic", "AtomicStream", "writeVectors", "writeFiles", "writeNpy",
-                 "saveProject", "writeCsv" })
+        for (const char* w :
+            { "writeFileAtomic", "AtomicStream", "writeVectors", "writeFiles", "writeNpy", "saveProject", "writeCsv" })
             QTest::newRow(w) << w;
     }
     void everyWriterFailsCleanlyOnAFullDisk()
@@ -110,7 +107,10 @@ private Q_SLOTS:
                     v.expected.assign(2000, -3);
                     rtl::writeVectors(file, v);
                 } },
-            { "writeFiles", [&] { rtl::writeFiles(disk.dir(), { { "top.v", big } }); } },
+            { "writeFiles",
+                [&] {
+                    rtl::writeFiles(disk.dir(), { { "top.v", big } });
+                } },
             { "writeNpy", [&] { sim::writeNpy(file.string(), { 5000 }, std::vector<float>(5000, 1.5f)); } },
             { "saveProject",
                 [&] {

@@ -11,11 +11,9 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <fstream>
 #include <set>
 #include <sstream>
-
 #include <sys/stat.h>
 
 using namespace luthier;
@@ -56,7 +54,8 @@ private Q_SLOTS:
     void sha256MatchesTheStandardExamples()
     {
         // FIPS 180-2, appendix B.1-B.3.
-        QCOMPARE(util::sha256Hex("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QCOMPARE(
+            util::sha256Hex("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
         QCOMPARE(util::sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
         util::Sha256 million;

@@ -10,10 +10,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <fstream>
-#include <sys/stat.h>
-
 #include <sys/stat.h>
 
 using namespace luthier;

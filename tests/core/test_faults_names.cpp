@@ -10,7 +10,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <nlohmann/json.hpp>
 
 using namespace luthier;
@@ -69,8 +68,7 @@ private Q_SLOTS:
             modules.push_back(layer["module"].get<std::string>());
         QCOMPARE(modules, (std::vector<std::string> { "wor_l", "table_l", "logic_l" }));
 
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         QTemporaryDir dir;
         rtl::writeFiles(dir.path().toStdString(), files);
         QStringList args { QStringLiteral("--lint-only"), QStringLiteral("-Wno-fatal"), QStringLiteral("--top-module"),

@@ -9,12 +9,10 @@
 #include "sim/int_executor.h"
 #include "util/error.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <QtTest>
-
 #include <cstring>
 #include <fstream>
+#include <onnx/onnx_pb.h>
 #include <sstream>
 
 using namespace luthier;
@@ -34,12 +32,14 @@ std::string readFile(const std::string& path)
 onnx::TensorProto readTensor(const std::string& path)
 {
     onnx::TensorProto t;
-    if (!t.ParseFromString(readFile(path)))
-        throw std::runtime_error(path + ": not a TensorProto");
+    if (!t.ParseFromString(readFile(path))) throw std::runtime_error(path + ": not a TensorProto");
     return t;
 }
 
-bool isFloat(const onnx::TensorProto& t) { return t.data_type() == onnx::TensorProto::FLOAT; }
+bool isFloat(const onnx::TensorProto& t)
+{
+    return t.data_type() == onnx::TensorProto::FLOAT;
+}
 
 // Every element as double, from raw_data or the typed repeated fields.
 std::vector<double> valuesOf(const onnx::TensorProto& t)
@@ -93,8 +93,7 @@ std::string runNodeTest(const std::string& name)
 {
     const std::string dir = kNodeDir + name + "/";
     onnx::ModelProto model;
-    if (!model.ParseFromString(readFile(dir + "model.onnx")))
-        return "model.onnx does not parse";
+    if (!model.ParseFromString(readFile(dir + "model.onnx"))) return "model.onnx does not parse";
     importer::BoundInputs bound;
     for (int k = 1; k < model.graph().input_size(); ++k)
         bound[model.graph().input(k).name()] = readTensor(dir + "test_data_set_0/input_" + std::to_string(k) + ".pb");
@@ -132,10 +131,10 @@ private Q_SLOTS:
     void nodeTest_data()
     {
         QTest::addColumn<QString>("name");
-        for (const char* n : { "test_quantizelinear", "test_quantizelinear_axis", "test_dequantizelinear",
-                 "test_dequantizelinear_axis", "test_qlinearconv", "test_qlinearmatmul_2D",
-                 "test_convinteger_with_padding", "test_convinteger_without_padding", "test_basic_convinteger",
-                 "test_matmulinteger" })
+        for (const char* n :
+            { "test_quantizelinear", "test_quantizelinear_axis", "test_dequantizelinear", "test_dequantizelinear_axis",
+                "test_qlinearconv", "test_qlinearmatmul_2D", "test_convinteger_with_padding",
+                "test_convinteger_without_padding", "test_basic_convinteger", "test_matmulinteger" })
             QTest::newRow(n) << QString(n);
     }
     void nodeTest()

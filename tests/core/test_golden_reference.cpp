@@ -18,7 +18,6 @@
 #include "sim/npy.h"
 
 #include <QtTest>
-
 #include <cmath>
 
 using namespace luthier;
@@ -70,8 +69,7 @@ ModelRun checkAgainstOrt(const std::string& name, const std::string& inputs, con
     ModelRun m = runModel(name, inputs, options);
     if (int64_t(m.floatRun.outputs.at(0).values.size()) != m.reference.count())
         QTest::qFail("output size differs from the ONNX Runtime reference", __FILE__, __LINE__);
-    if (QTest::currentTestFailed())
-        return m;
+    if (QTest::currentTestFailed()) return m;
     const Compare f = compare(m.floatRun.outputs[0].values, m.reference, m.samples);
     const Compare q = compare(m.intRun.outputs[0].values, m.reference, m.samples);
     qInfo("%s: %lld samples, %lld values; float: %lld mismatches, %lld argmax differ; integer: %lld mismatches, "
@@ -105,8 +103,7 @@ void checkFloatAgainstOrt(const std::string& name)
 void checkTfc(const std::string& name, double ortAccuracy)
 {
     const ModelRun m = checkAgainstOrt(name, kShared + "/data/mnist_x_2k.npy");
-    if (QTest::currentTestFailed())
-        return;
+    if (QTest::currentTestFailed()) return;
     const std::vector<int64_t> labels = sim::loadLabels(kShared + "/data/mnist_y_2k.npy", m.samples);
     const sim::Evaluation e = sim::evaluate(m.floatRun, m.intRun, labels);
     qInfo("%s: float %.2f %%, integer %.2f %% (ONNX Runtime %.1f %%)", name.c_str(), 100 * e.floatAccuracy(),

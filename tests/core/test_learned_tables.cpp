@@ -20,7 +20,6 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -36,8 +35,7 @@ const std::string kConvModel = kShared + "/models/conv2d_small_keras.onnx";
 int layerIndex(const ir::Graph& g, const std::string& name)
 {
     for (size_t i = 0; i < g.layers.size(); ++i)
-        if (g.layers[i].name == name)
-            return int(i);
+        if (g.layers[i].name == name) return int(i);
     return -1;
 }
 
@@ -49,16 +47,14 @@ std::shared_ptr<const ir::LearnedTables> shared(ir::LearnedTables t)
 const std::vector<int64_t>& ints(const sim::RunResult& r, int layer)
 {
     for (const auto& t : r.outputs)
-        if (t.layer == layer)
-            return t.ints;
+        if (t.layer == layer) return t.ints;
     throw Error("no output " + std::to_string(layer));
 }
 
 const std::vector<double>& values(const sim::RunResult& r, int layer)
 {
     for (const auto& t : r.outputs)
-        if (t.layer == layer)
-            return t.values;
+        if (t.layer == layer) return t.values;
     throw Error("no output " + std::to_string(layer));
 }
 
@@ -123,7 +119,8 @@ private Q_SLOTS:
             for (int64_t o = 0; o < t.outputs; ++o) {
                 int64_t sum = 0;
                 for (int64_t i = 0; i < t.inputs; ++i)
-                    sum += t.entries[size_t(((o * t.inputs + i) << t.inputBits) + int64_t(in.codeOf(q[size_t(s * t.inputs + i)])))];
+                    sum += t.entries[size_t(
+                        ((o * t.inputs + i) << t.inputBits) + int64_t(in.codeOf(q[size_t(s * t.inputs + i)])))];
                 QCOMPARE(acc[size_t(s * t.outputs + o)], sum);
                 changed += sum != original[size_t(s * t.outputs + o)];
             }
@@ -152,7 +149,8 @@ private Q_SLOTS:
     void documentRoundTrips()
     {
         const quant::IntGraph base = quant::lowerToInteger(m_model);
-        const ir::LearnedTables t = test::editedTables(quant::exactProductTables(base, layerIndex(m_model, "MatMul_32")));
+        const ir::LearnedTables t
+            = test::editedTables(quant::exactProductTables(base, layerIndex(m_model, "MatMul_32")));
         const ir::LearnedTables back = quant::parseLearnedTables(quant::learnedTablesJson(t), "doc");
         QCOMPARE(back.entries, t.entries);
         QCOMPARE(back.present, t.present);
@@ -164,7 +162,8 @@ private Q_SLOTS:
         const std::string text = quant::learnedTablesText(t);
         QCOMPARE(nlohmann::json::parse(text), quant::learnedTablesJson(t));
         // "{", 7 header keys, "tables": [, per output "[" + a line per input + "]", then "]" and "}".
-        QCOMPARE(std::count(text.begin(), text.end(), '\n'), std::ptrdiff_t(1 + 7 + 1 + t.outputs * (t.inputs + 2) + 2));
+        QCOMPARE(
+            std::count(text.begin(), text.end(), '\n'), std::ptrdiff_t(1 + 7 + 1 + t.outputs * (t.inputs + 2) + 2));
     }
 
     void badDocumentsNameTheKey()
@@ -183,8 +182,10 @@ private Q_SLOTS:
             std::string("t.json: written by a newer Luthier (learned-tables version 2; this build reads version 1)"));
         QCOMPARE(with("inputBits", 40), std::string("t.json: inputBits: 40 is outside 1..16"));
         QCOMPARE(with("outputs", 2), std::string("t.json: tables: expected 2 elements, found 1"));
-        QCOMPARE(with("tables", { { { 0, 1, 2 }, nullptr } }), std::string("t.json: tables[0][0]: expected 2 elements, found 3"));
-        QCOMPARE(with("tables", { { { 0, 0.5 }, nullptr } }), std::string("t.json: tables[0][0][1]: expected an integer, found 0.5"));
+        QCOMPARE(with("tables", { { { 0, 1, 2 }, nullptr } }),
+            std::string("t.json: tables[0][0]: expected 2 elements, found 3"));
+        QCOMPARE(with("tables", { { { 0, 0.5 }, nullptr } }),
+            std::string("t.json: tables[0][0][1]: expected an integer, found 0.5"));
         QCOMPARE(with("tables", { { { 0, int64_t(1) << 40 }, nullptr } }),
             std::string("t.json: tables[0][0][1]: 1099511627776 is outside -2147483648..2147483647"));
         QCOMPARE(with("scale", -1.0), std::string("t.json: scale: expected a positive number, found -1.0"));
@@ -194,7 +195,8 @@ private Q_SLOTS:
             std::string("t.json: tables: 16777216 x 2 tables of 2^1 entries are more than the limit of 2^24 entries"));
         nlohmann::json noTables = good;
         noTables.erase("tables");
-        QCOMPARE(test::errorOf([&] { quant::parseLearnedTables(noTables, "t.json"); }), std::string("t.json: tables: missing"));
+        QCOMPARE(test::errorOf([&] { quant::parseLearnedTables(noTables, "t.json"); }),
+            std::string("t.json: tables: missing"));
         QCOMPARE(test::errorOf([&] { quant::loadLearnedTables("/nonexistent/t.json"); }),
             std::string("/nonexistent/t.json: cannot open learned tables"));
     }
@@ -241,31 +243,34 @@ private Q_SLOTS:
 
     void tablesOnAConvLayerAreRefused()
     {
-        if (!std::filesystem::exists(kConvModel))
-            QSKIP("no conv model in ../shared");
+        if (!std::filesystem::exists(kConvModel)) QSKIP("no conv model in ../shared");
         const ir::Graph cnv = importer::importModel(kConvModel);
         std::string conv;
         for (const ir::Layer& l : cnv.layers)
-            if (l.kind == ir::LayerKind::Conv && conv.empty())
-                conv = l.name;
+            if (l.kind == ir::LayerKind::Conv && conv.empty()) conv = l.name;
         quant::Overrides o;
         ir::LearnedTables t;
         t.origin = "t.json";
         o[conv].tables = shared(t);
         QCOMPARE(test::errorOf([&] { quant::applyOverrides(cnv, o); }),
-            "layer '" + conv + "' (Conv) cannot take learned tables from t.json: they replace the products of Dense layers");
+            "layer '" + conv
+                + "' (Conv) cannot take learned tables from t.json: they replace the products of Dense layers");
     }
 
     void projectHoldsTablesByPathOrInline()
     {
         const std::string dir = m_tmp.path().toStdString();
         const quant::IntGraph base = quant::lowerToInteger(m_model);
-        const ir::LearnedTables t = test::editedTables(quant::exactProductTables(base, layerIndex(m_model, "MatMul_56")));
+        const ir::LearnedTables t
+            = test::editedTables(quant::exactProductTables(base, layerIndex(m_model, "MatMul_56")));
         std::ofstream(dir + "/t56.json") << quant::learnedTablesJson(t).dump();
         nlohmann::json doc = { { "format", "luthier-project" }, { "version", 1 }, { "model", kTfc },
-            { "overrides", { { "MatMul_56", { { "tables", "t56.json" } } },
-                               { "MatMul_44", { { "tables", quant::learnedTablesJson(test::editedTables(
-                                                                quant::exactProductTables(base, layerIndex(m_model, "MatMul_44")))) } } } } } };
+            { "overrides",
+                { { "MatMul_56", { { "tables", "t56.json" } } },
+                    { "MatMul_44",
+                        { { "tables",
+                            quant::learnedTablesJson(test::editedTables(
+                                quant::exactProductTables(base, layerIndex(m_model, "MatMul_44")))) } } } } } };
         std::ofstream(dir + "/p.luthier") << doc.dump();
         const project::Project p = project::loadProject(dir + "/p.luthier");
         QCOMPARE(p.overrides.at("MatMul_56").tablesFile, dir + "/t56.json");

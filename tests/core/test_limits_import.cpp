@@ -6,15 +6,13 @@
 // test case with the signal instead of taking the whole suite down, and the child's peak RSS measures the
 // memory the import needed (getrusage in a fresh child starts from the RSS at fork time).
 
-#include "test_limits_isolated.h"
 #include "onnx/importer.h"
-
-#include <onnx/onnx_pb.h>
+#include "test_limits_isolated.h"
 
 #include <QtTest>
-
 #include <cstring>
 #include <limits>
+#include <onnx/onnx_pb.h>
 
 using namespace luthier;
 using luthier::testing::Outcome;
@@ -232,8 +230,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("fragment");
         constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
         QTest::newRow("int64 max") << std::vector<int64_t> { kMax, 2 } << "limit";
-        QTest::newRow("product overflows int64") << std::vector<int64_t> { int64_t(1) << 32, int64_t(1) << 32 }
-                                                 << "limit";
+        QTest::newRow("product overflows int64")
+            << std::vector<int64_t> { int64_t(1) << 32, int64_t(1) << 32 } << "limit";
         QTest::newRow("negative") << std::vector<int64_t> { -5, 2 } << "negative dimension";
         QTest::newRow("int64 min") << std::vector<int64_t> { std::numeric_limits<int64_t>::min(), 1 }
                                    << "negative dimension";

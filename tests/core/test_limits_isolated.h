@@ -6,14 +6,13 @@
 
 #include "util/error.h"
 
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace luthier::testing {
 
@@ -48,8 +47,7 @@ inline long peakRssKb()
 template <typename F> Outcome runIsolated(F&& body, unsigned timeoutSeconds = 60)
 {
     int fds[2];
-    if (pipe(fds) != 0)
-    {
+    if (pipe(fds) != 0) {
         Outcome failed;
         failed.crashed = true;
         failed.message = "pipe failed";

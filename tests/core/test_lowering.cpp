@@ -112,8 +112,8 @@ private Q_SLOTS:
         ir::Graph g;
         g.name = "bn";
         g.layers.push_back(inputLayer(1, { quantOp(quantSpec(3, true, 1.0)) }));
-        g.layers.push_back(
-            denseLayer("fc", 1, 1, { 1.f }, quantSpec(2, true, 1.0), { affineOp(-0.5, 1.0), quantOp(quantSpec(2, false, 1.0)) }));
+        g.layers.push_back(denseLayer(
+            "fc", 1, 1, { 1.f }, quantSpec(2, true, 1.0), { affineOp(-0.5, 1.0), quantOp(quantSpec(2, false, 1.0)) }));
         g.outputs = { 1 };
         const quant::IntGraph ig = quant::lowerToInteger(g);
         QCOMPARE(int(ig.layers[1].requant->direction[0]), -1);
@@ -180,7 +180,8 @@ private Q_SLOTS:
         ir::PointwiseOp leaky;
         leaky.kind = ir::PointwiseKind::LeakyRelu;
         leaky.alpha = -0.1;
-        g.layers.push_back(denseLayer("odd_layer", 1, 1, { 1.f }, quantSpec(2, true, 1.0), { leaky, quantOp(quantSpec(2, false, 1.0)) }));
+        g.layers.push_back(denseLayer(
+            "odd_layer", 1, 1, { 1.f }, quantSpec(2, true, 1.0), { leaky, quantOp(quantSpec(2, false, 1.0)) }));
         g.outputs = { 1 };
         try {
             quant::lowerToInteger(g);

@@ -12,11 +12,10 @@ using namespace luthier;
 
 namespace {
 
-std::string npyBytes(const std::string& descr, const std::string& shape, const std::string& data,
-    const std::string& fortran = "False")
+std::string npyBytes(
+    const std::string& descr, const std::string& shape, const std::string& data, const std::string& fortran = "False")
 {
-    const std::string dict
-        = "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape + ", }\n";
+    const std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape + ", }\n";
     std::string out = "\x93NUMPY";
     out += char(1);
     out += char(0);
@@ -25,7 +24,10 @@ std::string npyBytes(const std::string& descr, const std::string& shape, const s
     return out + dict + data;
 }
 
-std::string raw(std::initializer_list<uint8_t> bytes) { return std::string(bytes.begin(), bytes.end()); }
+std::string raw(std::initializer_list<uint8_t> bytes)
+{
+    return std::string(bytes.begin(), bytes.end());
+}
 
 void expectError(const std::string& bytes, const char* fragment)
 {

@@ -15,10 +15,14 @@ using namespace luthier;
 
 namespace {
 
-std::string model(const char* name) { return std::string(LUTHIER_SHARED_DIR) + "/models/" + name; }
+std::string model(const char* name)
+{
+    return std::string(LUTHIER_SHARED_DIR) + "/models/" + name;
+}
 
 // Importing `bytes` as `file` fails with an Error that names the file first and says `expected`.
-void expectImportError(const std::string& bytes, const std::string& file, const QString& expected) {
+void expectImportError(const std::string& bytes, const std::string& file, const QString& expected)
+{
     const QString msg = QString::fromStdString(test::errorOf([&] { importer::importModelFromBytes(bytes, file); }));
     QVERIFY2(msg.contains(expected) && msg.startsWith(QString::fromStdString(file)),
         qPrintable(msg.isEmpty() ? "no error" : msg));
@@ -40,8 +44,7 @@ void checkLayers(const ir::Graph& g, const std::vector<Expected>& expected)
         const Expected& e = expected[i];
         QVERIFY2(l.kind == e.kind, (std::to_string(i) + ": " + ir::toString(l.kind)).c_str());
         QCOMPARE(l.outShape, e.out);
-        if (!e.weights.empty())
-            QCOMPARE(l.weightQuant.describe(), e.weights);
+        if (!e.weights.empty()) QCOMPARE(l.weightQuant.describe(), e.weights);
         const ir::QuantSpec* q = l.outputQuant();
         QCOMPARE(q ? q->describe() : std::string("-"), e.activation);
         QCOMPARE(l.parameterCount(), e.parameters);
@@ -111,8 +114,9 @@ private Q_SLOTS:
         using K = ir::LayerKind;
         checkLayers(g,
             { { K::Input, { 16 }, "", "-", 0 }, { K::Dense, { 64 }, "int6", "uint6", 16 * 64 + 64 },
-                { K::Dense, { 32 }, "int6", "uint6", 64 * 32 + 32 }, { K::Dense, { 32 }, "int6", "uint6", 32 * 32 + 32 },
-                { K::Dense, { 5 }, "int6", "-", 32 * 5 + 5 }, { K::Softmax, { 5 }, "", "-", 0 } });
+                { K::Dense, { 32 }, "int6", "uint6", 64 * 32 + 32 },
+                { K::Dense, { 32 }, "int6", "uint6", 32 * 32 + 32 }, { K::Dense, { 5 }, "int6", "-", 32 * 5 + 5 },
+                { K::Softmax, { 5 }, "", "-", 0 } });
         QCOMPARE(g.layers[1].epilogue.size(), size_t(2)); // Relu, Quant
         QCOMPARE(g.layers[1].epilogue[0].kind, ir::PointwiseKind::Relu);
         QCOMPARE(g.layers[1].bias.size(), size_t(64));
@@ -193,11 +197,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("expected"); // a layer kind, or the epilogue op the node becomes
-        const std::pair<const char*, const char*> cases[] = { { "test_quantizelinear", "quantize_linear" },
-            { "test_dequantizelinear", "dequantize_linear" }, { "test_dequantizelinear_axis", "dequantize_linear" },
-            { "test_qlinearconv", "Conv" }, { "test_qlinearmatmul_2D", "Dense" },
-            { "test_convinteger_with_padding", "Conv" }, { "test_basic_convinteger", "Conv" },
-            { "test_matmulinteger", "Dense" } };
+        const std::pair<const char*, const char*> cases[]
+            = { { "test_quantizelinear", "quantize_linear" }, { "test_dequantizelinear", "dequantize_linear" },
+                  { "test_dequantizelinear_axis", "dequantize_linear" }, { "test_qlinearconv", "Conv" },
+                  { "test_qlinearmatmul_2D", "Dense" }, { "test_convinteger_with_padding", "Conv" },
+                  { "test_basic_convinteger", "Conv" }, { "test_matmulinteger", "Dense" } };
         for (const auto& [n, e] : cases)
             QTest::newRow(n) << QString::fromLatin1(n) << QString::fromLatin1(e);
     }
@@ -259,11 +263,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("cycle") << "cycle" << "cycle";
-        QTest::newRow("unknown op") << "unknown" << "node 'sine' (Sin): unsupported op";
-        QTest::newRow("missing initializer") << "missing" << "input 'W' is neither";
-        QTest::newRow("inconsistent shape") << "shape" << "weights expect 10 inputs, the input has 16";
-        QTest::newRow("huge tensor") << "huge" << "larger than the limit";
+        QTest::newRow("cycle") << "cycle"
+                               << "cycle";
+        QTest::newRow("unknown op") << "unknown"
+                                    << "node 'sine' (Sin): unsupported op";
+        QTest::newRow("missing initializer") << "missing"
+                                             << "input 'W' is neither";
+        QTest::newRow("inconsistent shape") << "shape"
+                                            << "weights expect 10 inputs, the input has 16";
+        QTest::newRow("huge tensor") << "huge"
+                                     << "larger than the limit";
     }
 
     void graphErrors()
@@ -319,7 +328,8 @@ private Q_SLOTS:
 
     // The names users see and files hold: QONNX's rounding_mode strings both ways, and the template names the CLI
     // documents (docs/cli.md: "lut-dense", "shift-add", ...), with "?" for a value no name covers.
-    void enumNames() {
+    void enumNames()
+    {
         QCOMPARE(std::string(ir::toString(ir::RoundingMode::HalfEven)), std::string("ROUND"));
         QCOMPARE(std::string(ir::toString(ir::RoundingMode::Down)), std::string("DOWN"));
         QCOMPARE(ir::roundingFromString("HALF_DOWN"), std::optional(ir::RoundingMode::HalfDown));
@@ -333,10 +343,7 @@ private Q_SLOTS:
         QCOMPARE(ir::toString(static_cast<ir::TemplateKind>(99)), std::string_view("?"));
     }
 
-    void missingFile()
-    {
-        QVERIFY_THROWS_EXCEPTION(Error, importer::importModel("/nonexistent/model.onnx"));
-    }
+    void missingFile() { QVERIFY_THROWS_EXCEPTION(Error, importer::importModel("/nonexistent/model.onnx")); }
 };
 
 QTEST_GUILESS_MAIN(OnnxImportTest)

@@ -89,7 +89,8 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, quant::parseAssignments({ "fc.wbits=0" }));
         QVERIFY_THROWS_EXCEPTION(Error, quant::parseAssignments({ "fc.colour=3" }));
         QVERIFY_THROWS_EXCEPTION(Error, quant::parseAssignments({ "fc.scheme=log" }));
-        QVERIFY_THROWS_EXCEPTION(Error, quant::applyOverrides(handGraph(), quant::parseAssignments({ "nope.wbits=3" })));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, quant::applyOverrides(handGraph(), quant::parseAssignments({ "nope.wbits=3" })));
     }
 
     void requantisesFromFloatWeights()
@@ -150,8 +151,10 @@ private Q_SLOTS:
         Progress progress;
         const analysis::ModelStats stats = analysis::analyseGraph(p, {}, progress);
         QVERIFY(stats.layers[0].cost(ir::TemplateKind::ShiftAdd).available);
-        QVERIFY_THROWS_EXCEPTION(Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=1", "fc.1.scheme=pow2" })));
-        QVERIFY_THROWS_EXCEPTION(Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=6", "fc.1.scheme=pow2" })));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=1", "fc.1.scheme=pow2" })));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, quant::applyOverrides(g, quant::parseAssignments({ "fc.1.wbits=6", "fc.1.scheme=pow2" })));
     }
 
     void activationBitsKeepTheRange()
@@ -209,14 +212,14 @@ private Q_SLOTS:
     {
         const ir::Graph g = importer::importModel(kShared + "/models/three_layer_keras.onnx");
         QVERIFY(quant::needsPostTraining(g));
-        sim::Dataset x = sim::loadInputs(kShared + "/models/reference/three_layer_keras.input.npy", g.layers[0].outShape);
+        sim::Dataset x
+            = sim::loadInputs(kShared + "/models/reference/three_layer_keras.input.npy", g.layers[0].outShape);
         Progress progress;
         const auto ranges = sim::calibrateRanges(g, x, progress);
         const quant::PreparedGraph p = quant::prepareGraph(g, {}, 8, 8, ranges);
         QVERIFY(!quant::needsPostTraining(p.graph));
         for (const ir::Layer& l : p.graph.layers)
-            if (ir::hasWeights(l.kind))
-                QCOMPARE(l.weightQuant.bits, 8);
+            if (ir::hasWeights(l.kind)) QCOMPARE(l.weightQuant.bits, 8);
         // Against ONNX Runtime's float decisions (the reference outputs), 8-bit PTQ keeps nearly every class.
         const sim::Dataset ref = sim::loadInputs(kShared + "/models/reference/three_layer_keras.ort_output.npy",
             p.graph.layers[size_t(p.graph.outputs[0])].outShape);

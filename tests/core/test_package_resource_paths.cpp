@@ -20,13 +20,15 @@ private Q_SLOTS:
     void init() { qunsetenv("LUTHIER_RESOURCE_DIR"); }
     void cleanup() { qunsetenv("LUTHIER_RESOURCE_DIR"); }
 
-    void executablePathIsThisTest() {
+    void executablePathIsThisTest()
+    {
         const fs::path exe = util::executablePath();
         QVERIFY(exe.is_absolute());
         QCOMPARE(QString::fromStdString(exe.filename().string()), QStringLiteral("test_package_resource_paths"));
     }
 
-    void buildTreeFallsBackToSourceResources() {
+    void buildTreeFallsBackToSourceResources()
+    {
         // The test binary lives in <build>/bin, and <build>/share/luthier does not exist, so the lookup
         // must end at the source tree's resources/ folder.
         const fs::path expected = fs::path(LUTHIER_SOURCE_DIR) / "resources";
@@ -35,7 +37,8 @@ private Q_SLOTS:
         QVERIFY(fs::is_regular_file(example));
     }
 
-    void candidatesAreInDocumentedOrder() {
+    void candidatesAreInDocumentedOrder()
+    {
         QTemporaryDir dir;
         qputenv("LUTHIER_RESOURCE_DIR", dir.path().toUtf8());
         const auto candidates = util::resourceDirCandidates();
@@ -47,7 +50,8 @@ private Q_SLOTS:
         QCOMPARE(candidates.back(), fs::path(LUTHIER_SOURCE_DIR) / "resources");
     }
 
-    void environmentWins() {
+    void environmentWins()
+    {
         QTemporaryDir dir;
         QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("devices")));
         qputenv("LUTHIER_RESOURCE_DIR", dir.path().toUtf8());
@@ -61,7 +65,8 @@ private Q_SLOTS:
         }
     }
 
-    void environmentPointingNowhereIsAnError() {
+    void environmentPointingNowhereIsAnError()
+    {
         qputenv("LUTHIER_RESOURCE_DIR", "/nonexistent/luthier-resources");
         try {
             util::resourceDir();

@@ -21,7 +21,8 @@ using device::TileRect;
 namespace {
 
 // A hand-made netlist: `layers` layers of `units` units with `luts` LUTs each, chained unit to unit.
-Netlist chain(int layers, int units, int64_t luts) {
+Netlist chain(int layers, int units, int64_t luts)
+{
     Netlist n;
     for (int l = 0; l < layers; ++l) {
         n.layers.push_back("l" + std::to_string(l));
@@ -34,7 +35,8 @@ Netlist chain(int layers, int units, int64_t luts) {
     return n;
 }
 
-std::string errorOf(const device::Device& d, const Netlist& n, const Constraints& c) {
+std::string errorOf(const device::Device& d, const Netlist& n, const Constraints& c)
+{
     Progress progress;
     try {
         place::place(d, n, c, PlaceOptions {}, progress);
@@ -44,13 +46,15 @@ std::string errorOf(const device::Device& d, const Netlist& n, const Constraints
     return {};
 }
 
-bool contains(const std::string& text, const std::string& part) {
+bool contains(const std::string& text, const std::string& part)
+{
     return text.find(part) != std::string::npos;
 }
 
 class CancelOnFirstReport : public Progress {
 public:
-    void report(double fraction, std::string_view) override {
+    void report(double fraction, std::string_view) override
+    {
         if (fraction > 0) cancel();
     }
 };
@@ -61,7 +65,8 @@ class TestPlace : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void netlistFromDesign() {
+    void netlistFromDesign()
+    {
         const SyntheticSpec spec = smallSpec(3, 40, 16, 7);
         const arch::HwDesign design = syntheticDesign(spec);
         NetlistOptions options;
@@ -87,7 +92,8 @@ private Q_SLOTS:
         QCOMPARE(arrayBanks, 4);
     }
 
-    void annealingNeverWorsensTheReportedCost() {
+    void annealingNeverWorsensTheReportedCost()
+    {
         const device::Device d = device::findDevice("xczu9eg");
         const Netlist n = buildNetlist(syntheticDesign(smallSpec(6, 120, 48, 3)));
         Progress progress;
@@ -112,7 +118,8 @@ private Q_SLOTS:
             QVERIFY(used[c].fitsIn(d.resourcesIn(p.cells[c])));
     }
 
-    void deterministicForASeed() {
+    void deterministicForASeed()
+    {
         const device::Device d = device::findDevice("xczu9eg");
         const Netlist n = buildNetlist(syntheticDesign(smallSpec(6, 120, 48, 11)));
         Progress progress;
@@ -127,7 +134,8 @@ private Q_SLOTS:
         QVERIFY(c.unitCell != a.unitCell);
     }
 
-    void pblockKeepsItsLayerInside() {
+    void pblockKeepsItsLayerInside()
+    {
         const device::Device d = device::findDevice("xczu9eg");
         const Netlist n = buildNetlist(syntheticDesign(smallSpec(5, 100, 32, 2)));
         Constraints c;
@@ -148,7 +156,8 @@ private Q_SLOTS:
         QVERIFY(layerBounds(n, p)[2].col0 >= box.col0);
     }
 
-    void slrAssignment() {
+    void slrAssignment()
+    {
         const device::Device d = device::findDevice("xcvu9p");
         const Netlist n = buildNetlist(syntheticDesign(smallSpec(3, 100, 32, 4)));
         Constraints c;
@@ -165,7 +174,8 @@ private Q_SLOTS:
         }
     }
 
-    void infeasibleConstraintsAreReportedWithNumbers() {
+    void infeasibleConstraintsAreReportedWithNumbers()
+    {
         const device::Device d = device::findDevice("xc7z020");
         const Netlist n = chain(2, 3, 100); // each layer: 3 x 100 = 300 LUT
 
@@ -200,7 +210,8 @@ private Q_SLOTS:
         QVERIFY2(contains(e, "needs 60,000 LUT but holds only 53,200 LUT"), e.c_str());
     }
 
-    void heatmapIdentities() {
+    void heatmapIdentities()
+    {
         const device::Device d = device::findDevice("xczu9eg");
         const Netlist n = buildNetlist(syntheticDesign(smallSpec(4, 80, 32, 9)));
         Progress progress;
@@ -243,7 +254,8 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, heatmap("nosuch", d, n, p));
     }
 
-    void cancellable() {
+    void cancellable()
+    {
         const device::Device d = device::findDevice("xczu9eg");
         const Netlist n = buildNetlist(syntheticDesign(smallSpec(4, 80, 32, 9)));
         CancelOnFirstReport progress;

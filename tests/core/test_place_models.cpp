@@ -14,7 +14,6 @@
 #include "sim/dataset.h"
 
 #include <QtTest/QtTest>
-
 #include <nlohmann/json.hpp>
 
 using namespace luthier;
@@ -26,9 +25,9 @@ const std::string kShared = LUTHIER_SHARED_DIR;
 ir::Graph loadModel(const std::string& name)
 {
     const ir::Graph imported = importer::importModel(kShared + "/models/" + name + ".onnx");
-    if (!quant::needsPostTraining(imported))
-        return imported;
-    const sim::Dataset data = sim::loadInputs(kShared + "/models/reference/" + name + ".input.npy", imported.inputShape);
+    if (!quant::needsPostTraining(imported)) return imported;
+    const sim::Dataset data
+        = sim::loadInputs(kShared + "/models/reference/" + name + ".input.npy", imported.inputShape);
     Progress none;
     return quant::prepareGraph(imported, {}, 4, 4, sim::calibrateRanges(imported, data, none)).graph;
 }
@@ -43,12 +42,14 @@ place::Netlist compiledNetlist(const std::string& model, const std::filesystem::
     const place::Netlist built = place::buildNetlist(design);
     place::writeNetlist(dir / place::kNetlistFile, built);
     const place::Netlist loaded = place::loadNetlist(dir / place::kNetlistFile);
-    if (place::toJson(loaded) != place::toJson(built))
-        throw Error("netlist.json does not read back as written");
+    if (place::toJson(loaded) != place::toJson(built)) throw Error("netlist.json does not read back as written");
     return loaded;
 }
 
-bool inside(const device::TileRect& outer, const device::TileRect& r) { return outer.contains(r); }
+bool inside(const device::TileRect& outer, const device::TileRect& r)
+{
+    return outer.contains(r);
+}
 
 } // namespace
 
@@ -62,16 +63,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("model");
         QTest::addColumn<QString>("pblockLayer");
-        QTest::newRow("jsc") << "qkeras_jettagging" << "MatMul_1";
-        QTest::newRow("conv2d") << "conv2d_small_keras" << "Conv2D__";
+        QTest::newRow("jsc") << "qkeras_jettagging"
+                             << "MatMul_1";
+        QTest::newRow("conv2d") << "conv2d_small_keras"
+                                << "Conv2D__";
     }
 
     void placesCompiledModels()
     {
         QFETCH(QString, model);
         QFETCH(QString, pblockLayer);
-        const place::Netlist netlist
-            = compiledNetlist(model.toStdString(), std::filesystem::path(m_tmp.path().toStdString()) / model.toStdString());
+        const place::Netlist netlist = compiledNetlist(
+            model.toStdString(), std::filesystem::path(m_tmp.path().toStdString()) / model.toStdString());
         const int layer = netlist.findLayer(pblockLayer.toStdString());
         QVERIFY2(layer >= 0, qPrintable("no layer " + pblockLayer));
         // The layers are connected as the design is: some net joins the pblock layer to another layer.

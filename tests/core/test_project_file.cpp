@@ -6,7 +6,6 @@
 
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -126,9 +125,13 @@ private Q_SLOTS:
 
     void errorsNameTheProblem()
     {
-        const auto parse = [](const std::string& text) { return test::errorOf([&] { project::parseProject(text, "/tmp", "p.luthier"); }); };
+        const auto parse = [](const std::string& text) {
+            return test::errorOf([&] { project::parseProject(text, "/tmp", "p.luthier"); });
+        };
         // Truncated JSON: the message says where.
-        QVERIFY(parse(R"({"format": "luthier-project", "version": 1,)").find("p.luthier: not a valid project file (parse error at line 1") == 0);
+        QVERIFY(parse(R"({"format": "luthier-project", "version": 1,)")
+                    .find("p.luthier: not a valid project file (parse error at line 1")
+            == 0);
         QVERIFY(parse(R"({"some": "other json"})").find("not a Luthier project") != std::string::npos);
         QVERIFY(parse(R"([1, 2])").find("not a Luthier project") != std::string::npos);
         const std::string newer = parse(R"({"format": "luthier-project", "version": 7})");
@@ -142,13 +145,15 @@ private Q_SLOTS:
         QVERIFY2(inputBits.find("compiler.inputBits: 70 is outside 2..32") != std::string::npos, inputBits.c_str());
         const std::string type
             = parse(R"({"format": "luthier-project", "version": 1, "overrides": {"fc1": {"weightBits": "three"}}})");
-        QVERIFY2(type.find("overrides.fc1.weightBits: expected an integer, found string") != std::string::npos, type.c_str());
+        QVERIFY2(type.find("overrides.fc1.weightBits: expected an integer, found string") != std::string::npos,
+            type.c_str());
         const std::string tmpl
             = parse(R"({"format": "luthier-project", "version": 1, "overrides": {"fc1": {"template": "magic"}}})");
         QVERIFY2(tmpl.find("\"magic\" is not one of tlmac, unrolled") != std::string::npos, tmpl.c_str());
         const std::string rect = parse(
             R"({"format": "luthier-project", "version": 1, "constraints": {"pblocks": {"c": {"col0": 5, "row0": 0, "col1": 2, "row1": 1}}}})");
-        QVERIFY2(rect.find("constraints.pblocks.c: the rectangle's end lies before its start") != std::string::npos, rect.c_str());
+        QVERIFY2(rect.find("constraints.pblocks.c: the rectangle's end lies before its start") != std::string::npos,
+            rect.c_str());
 
         const std::string missing = test::errorOf([] { project::loadProject("/nonexistent/x.luthier"); });
         QVERIFY(missing.find("/nonexistent/x.luthier: cannot open") == 0);

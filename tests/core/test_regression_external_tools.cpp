@@ -19,21 +19,19 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
+#include <fcntl.h>
 #include <fstream>
 #include <iterator>
 #include <optional>
 #include <set>
+#include <signal.h>
+#include <spawn.h>
 #include <sstream>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -54,11 +52,9 @@ std::optional<ProcStat> readStat(pid_t pid)
 {
     std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
     std::string text;
-    if (!std::getline(file, text))
-        return std::nullopt;
+    if (!std::getline(file, text)) return std::nullopt;
     const size_t open = text.find('('), close = text.rfind(')');
-    if (open == std::string::npos || close == std::string::npos)
-        return std::nullopt;
+    if (open == std::string::npos || close == std::string::npos) return std::nullopt;
     ProcStat s;
     s.pid = pid;
     s.name = text.substr(open + 1, close - open - 1);
@@ -77,8 +73,7 @@ std::vector<ProcStat> allProcesses()
     for (const auto& entry : fs::directory_iterator("/proc")) {
         const std::string name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") == std::string::npos)
-            if (const auto s = readStat(pid_t(std::stoi(name))))
-                all.push_back(*s);
+            if (const auto s = readStat(pid_t(std::stoi(name)))) all.push_back(*s);
     }
     return all;
 }
@@ -121,8 +116,7 @@ std::vector<pid_t> groupMembers(pid_t group)
 {
     std::vector<pid_t> members;
     for (const ProcStat& p : allProcesses())
-        if (p.group == group && p.state != "Z" && p.state != "X")
-            members.push_back(p.pid);
+        if (p.group == group && p.state != "Z" && p.state != "X") members.push_back(p.pid);
     return members;
 }
 
@@ -173,7 +167,8 @@ private Q_SLOTS:
         fs::create_directories(dir);
         const std::string argument = "a b 'c' \"d\" $HOME ü;ls";
         // printf prints its argument between <> exactly as received: no word splitting, no expansion.
-        const auto r = verify::runProcess({ "sh", "-c", "pwd; printf '<%s>' \"$1\"", "sh", argument }, dir, dir / "log ü.txt");
+        const auto r
+            = verify::runProcess({ "sh", "-c", "pwd; printf '<%s>' \"$1\"", "sh", argument }, dir, dir / "log ü.txt");
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.output.find(dir.string() + "\n") == 0, r.output.c_str());
         QVERIFY2(r.output.find("<" + argument + ">") != std::string::npos, r.output.c_str());
@@ -205,8 +200,7 @@ private Q_SLOTS:
         std::ifstream(dir / "child.pid") >> child;
         QVERIFY(child > 0);
         const bool childStopped = stopsWithinASecond(child);
-        if (!childStopped)
-            ::kill(child, SIGKILL);
+        if (!childStopped) ::kill(child, SIGKILL);
         // Cancel returns after the grace period (2 s), not when the tool would have finished (6 s).
         QVERIFY2(seconds < 5, std::to_string(seconds).c_str());
         QVERIFY2(seconds > 0.5 + 0.9 * std::chrono::duration<double>(verify::kCancelGracePeriod).count(),
@@ -226,8 +220,7 @@ private Q_SLOTS:
         std::ifstream(dir / "child.pid") >> child;
         QVERIFY(child > 0);
         const bool childStopped = stopsWithinASecond(child);
-        if (!childStopped)
-            ::kill(child, SIGKILL);
+        if (!childStopped) ::kill(child, SIGKILL);
         QVERIFY2(childStopped, "the child the tool left running survived runProcess");
     }
 
@@ -243,8 +236,7 @@ private Q_SLOTS:
 
     void synthReportsAFailedLayerAndGoesOn()
     {
-        if (!verify::findProgram("yosys"))
-            QSKIP("yosys is not installed");
+        if (!verify::findProgram("yosys")) QSKIP("yosys is not installed");
         const fs::path dir = fs::path(m_tmp.path().toStdString()) / "synth failures";
         writeJetTaggingDesign(dir);
         // Yosys rejects this layer's source; the input layer (about 6000 LUT estimated) is above the limit below.
@@ -264,7 +256,8 @@ private Q_SLOTS:
         QVERIFY2(output.synthesised(), output.problem.c_str());
         QVERIFY(output.counts.lut > 0);
         // Register to register through a few LUT6 and carry chains: more than one LUT's 0.6 ns, far below 20 ns.
-        QVERIFY2(output.criticalPathPs > 600 && output.criticalPathPs < 20000, std::to_string(output.criticalPathPs).c_str());
+        QVERIFY2(output.criticalPathPs > 600 && output.criticalPathPs < 20000,
+            std::to_string(output.criticalPathPs).c_str());
         QVERIFY(!r.allSynthesised());
     }
 
@@ -278,8 +271,7 @@ private Q_SLOTS:
     void interruptingCliVerifyStopsVerilatorAndTheCompilers()
     {
         QFETCH(int, sig);
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         const std::string cli = LUTHIER_BINARY_DIR "/bin/luthier-cli";
         if (::access(cli.c_str(), X_OK) != 0)
             QSKIP("luthier-cli is not built in this tree (the asan --core stage builds only the core suites)");
@@ -318,8 +310,7 @@ private Q_SLOTS:
         for (int i = 0; i < 6000 && toolGroup == 0; ++i) {
             tools = descendants(pid);
             for (const ProcStat& p : tools)
-                if (p.name == "make" || p.name == "g++" || p.name == "cc1plus")
-                    toolGroup = p.group;
+                if (p.name == "make" || p.name == "g++" || p.name == "cc1plus") toolGroup = p.group;
             if (toolGroup == 0) {
                 if (::waitpid(pid, nullptr, WNOHANG) == pid)
                     QFAIL(("luthier-cli verify ended before Verilator's build was seen:\n" + readLog()).c_str());
@@ -343,8 +334,7 @@ private Q_SLOTS:
         bool ended = false;
         for (int i = 0; i < 1000 && !ended; ++i) { // 10 s
             ended = ::waitpid(pid, &status, WNOHANG) == pid;
-            if (!ended)
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (!ended) {
@@ -356,11 +346,9 @@ private Q_SLOTS:
         // What is left is killed before anything is checked, so a failing run does not leave the build running.
         std::vector<pid_t> left;
         for (const ProcStat& p : tools)
-            if (!stopsWithinASecond(p.pid, p.startTicks))
-                left.push_back(p.pid);
+            if (!stopsWithinASecond(p.pid, p.startTicks)) left.push_back(p.pid);
         for (pid_t p : groupMembers(toolGroup))
-            if (std::find(left.begin(), left.end(), p) == left.end())
-                left.push_back(p);
+            if (std::find(left.begin(), left.end(), p) == left.end()) left.push_back(p);
         std::string names;
         for (pid_t p : left) {
             const auto s = readStat(p);
@@ -377,8 +365,7 @@ private Q_SLOTS:
 
     void jetTaggingVerifiesInAFolderWithSpacesAndUnicode()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         const fs::path dir = fs::path(m_tmp.path().toStdString()) / "out dir ü" / "jsc design";
         writeJetTaggingDesign(dir);
         const verify::VerifyReport r = verify::verifyDesign(dir, {});

@@ -18,7 +18,10 @@ using namespace luthier;
 
 namespace {
 
-std::string regressionFile(const char* name) { return std::string(LUTHIER_SOURCE_DIR) + "/tests/data/regression/" + name; }
+std::string regressionFile(const char* name)
+{
+    return std::string(LUTHIER_SOURCE_DIR) + "/tests/data/regression/" + name;
+}
 
 void expectCleanError(const luthier::testing::Outcome& o, const std::string& path)
 {

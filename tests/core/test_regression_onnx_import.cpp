@@ -43,22 +43,28 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("says"); // a fragment the error message must contain
-        QTest::newRow("NaN weight under a quantiser") << "onnx_quant_nan_weight.onnx" << "";
-        QTest::newRow("zero quantiser scale") << "onnx_quant_zero_scale.onnx" << "";
-        QTest::newRow("one stride value for a 2-D conv") << "onnx_conv_one_stride_value.onnx" << "strides";
-        QTest::newRow("MaxPool without inputs") << "onnx_maxpool_no_inputs.onnx" << "missing input 0";
+        QTest::newRow("NaN weight under a quantiser") << "onnx_quant_nan_weight.onnx"
+                                                      << "";
+        QTest::newRow("zero quantiser scale") << "onnx_quant_zero_scale.onnx"
+                                              << "";
+        QTest::newRow("one stride value for a 2-D conv") << "onnx_conv_one_stride_value.onnx"
+                                                         << "strides";
+        QTest::newRow("MaxPool without inputs") << "onnx_maxpool_no_inputs.onnx"
+                                                << "missing input 0";
         QTest::newRow("NaN quantiser zero point")
             << "onnx_quant_nan_zero_point.onnx"
             << "node 'Quant_2' (qonnx.custom_op.general:Quant): quantiser zero point -nan is not a finite number";
         QTest::newRow("Reshape target whose product overflows")
-            << "onnx_reshape_overflow.onnx" << "Reshape changes the batch dimension or the element count";
-        QTest::newRow("Reshape target beyond int64")
-            << "onnx_reshape_beyond_int64.onnx" << "is not an integer below 2^53";
-        QTest::newRow("Resize scale 1e30") << "onnx_resize_huge_scale.onnx" << "exceeds the limit of";
-        QTest::newRow("folded Reshape whose product overflows")
-            << "onnx_const_reshape_overflow.onnx" << "node 'Reshape_c' (Reshape): cannot reshape [2]";
-        QTest::newRow("folded Gather index INT64_MAX")
-            << "onnx_gather_index_int64_max.onnx" << "node 'Gather_c' (Gather): Gather index";
+            << "onnx_reshape_overflow.onnx"
+            << "Reshape changes the batch dimension or the element count";
+        QTest::newRow("Reshape target beyond int64") << "onnx_reshape_beyond_int64.onnx"
+                                                     << "is not an integer below 2^53";
+        QTest::newRow("Resize scale 1e30") << "onnx_resize_huge_scale.onnx"
+                                           << "exceeds the limit of";
+        QTest::newRow("folded Reshape whose product overflows") << "onnx_const_reshape_overflow.onnx"
+                                                                << "node 'Reshape_c' (Reshape): cannot reshape [2]";
+        QTest::newRow("folded Gather index INT64_MAX") << "onnx_gather_index_int64_max.onnx"
+                                                       << "node 'Gather_c' (Gather): Gather index";
     }
 
     void refusedWithError()

@@ -23,8 +23,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("fragment");
         // Neither file holds a complete hierarchical table, so the right answer is the parser's error.
-        QTest::newRow("unclosed tablerow") << "vivado_xml_unclosed_tablerow.xml" << "<tablerow> is not closed";
-        QTest::newRow("long header line") << "vivado_rpt_long_header_line.rpt" << "no hierarchical utilisation table";
+        QTest::newRow("unclosed tablerow") << "vivado_xml_unclosed_tablerow.xml"
+                                           << "<tablerow> is not closed";
+        QTest::newRow("long header line") << "vivado_rpt_long_header_line.rpt"
+                                          << "no hierarchical utilisation table";
     }
 
     void loadsOrFailsCleanly()

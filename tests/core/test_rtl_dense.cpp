@@ -12,7 +12,6 @@
 #include "verify/verilator_run.h"
 
 #include <QtTest/QtTest>
-
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -100,8 +99,7 @@ rtl::TestVectors vectorsFor(const quant::IntGraph& g, int64_t count, uint64_t se
         std::vector<int64_t> q;
         for (int64_t i = 0; i < v.inputCount; ++i) {
             int64_t value = f.minInt + int64_t(rng() % uint64_t(f.maxInt - f.minInt + 1));
-            if (f.bipolar)
-                value = value > 0 ? 1 : -1;
+            if (f.bipolar) value = value > 0 ? 1 : -1;
             q.push_back(value);
             v.inputs.push_back(f.codeOf(value));
         }
@@ -174,8 +172,7 @@ class TestRtlDense : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         QVERIFY(m_tmp.isValid());
     }
 

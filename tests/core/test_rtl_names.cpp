@@ -6,7 +6,6 @@
 #include "rtl/verilog_emitter.h"
 
 #include <QtTest/QtTest>
-
 #include <regex>
 #include <set>
 #include <sstream>

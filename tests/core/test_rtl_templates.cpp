@@ -27,7 +27,6 @@
 #include "verify/yosys_run.h"
 
 #include <QtTest/QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -90,8 +89,7 @@ private Q_SLOTS:
 
     void jscMixWithArgmaxIsBitExact()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         using ir::TemplateKind;
         arch::MapOptions o = mix({ { "MatMul_0", ir::TemplateKind::LutNa }, { "MatMul_1", ir::TemplateKind::Unrolled },
             { "MatMul_2", ir::TemplateKind::LutDense }, { "MatMul_3", ir::TemplateKind::Dsp } });
@@ -100,7 +98,8 @@ private Q_SLOTS:
         const Compiled c = compile(kJsc, kJscInputs, o, dir);
         QCOMPARE(c.design.layers.size(), size_t(5));
         QVERIFY(c.design.layers[0].kind == ir::TemplateKind::LutNa);
-        QCOMPARE(c.design.layers[0].dense->chunkBits, 6); // cheapest k for 6-bit weights on LUT6: 16-bit codes in 3 chunks
+        QCOMPARE(
+            c.design.layers[0].dense->chunkBits, 6); // cheapest k for 6-bit weights on LUT6: 16-bit codes in 3 chunks
         QVERIFY(c.design.layers[3].kind == ir::TemplateKind::Dsp);
         QVERIFY(c.design.layers[4].argmax);
         // One class index out: 5 classes need 3 bits.
@@ -117,11 +116,11 @@ private Q_SLOTS:
 
     void tfcMixWithArgmaxIsBitExact()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         using ir::TemplateKind;
-        arch::MapOptions o = mix({ { "MatMul_20", ir::TemplateKind::ShiftAdd }, { "MatMul_32", ir::TemplateKind::LutDense },
-            { "MatMul_44", ir::TemplateKind::LutNa }, { "MatMul_56", ir::TemplateKind::Unrolled } });
+        arch::MapOptions o
+            = mix({ { "MatMul_20", ir::TemplateKind::ShiftAdd }, { "MatMul_32", ir::TemplateKind::LutDense },
+                { "MatMul_44", ir::TemplateKind::LutNa }, { "MatMul_56", ir::TemplateKind::Unrolled } });
         o.lutNaChunk = 1;
         o.argmax = true;
         const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / "tfc_mix";
@@ -135,8 +134,7 @@ private Q_SLOTS:
 
     void tfcLearnedTablesAreBitExact()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         // Tables no weight matrix can express, on a layer whose output is requantised (MatMul_44: thresholds
         // recomputed on the tables' range) and on the output layer (accumulators compared directly).
         const ir::Graph imported = importer::importModel(kTfc);
@@ -157,14 +155,15 @@ private Q_SLOTS:
         QVERIFY(c.design.layers[2].kind == ir::TemplateKind::LutDense && c.design.layers[2].dense->tables);
         QVERIFY(c.design.layers[3].kind == ir::TemplateKind::LutDense && c.design.layers[3].dense->tables);
         // The expected outputs are the tables', not the weights': most vectors' class scores differ.
-        const rtl::TestVectors weights = rtl::goldenVectors(
-            base, arch::mapDesign(base, o), sim::loadInputs(kTfcInputs, imported.inputShape));
+        const rtl::TestVectors weights
+            = rtl::goldenVectors(base, arch::mapDesign(base, o), sim::loadInputs(kTfcInputs, imported.inputShape));
         QCOMPARE(weights.count(), c.vectors.count());
         QCOMPARE(weights.outputCount, c.vectors.outputCount);
         int64_t differing = 0;
         for (int64_t v = 0; v < c.vectors.count(); ++v)
             differing += !std::equal(c.vectors.expected.begin() + v * c.vectors.outputCount,
-                c.vectors.expected.begin() + (v + 1) * c.vectors.outputCount, weights.expected.begin() + v * weights.outputCount);
+                c.vectors.expected.begin() + (v + 1) * c.vectors.outputCount,
+                weights.expected.begin() + v * weights.outputCount);
         QVERIFY2(differing > c.vectors.count() / 2, qPrintable(QString::number(differing)));
         const auto r = verify::verifyDesign(dir, {});
         QCOMPARE(r.vectors, int64_t(2000));
@@ -173,8 +172,7 @@ private Q_SLOTS:
 
     void jscShiftAddAfterPowerOfTwoOverrideIsBitExact()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         quant::Overrides pow2;
         pow2[quant::kAllLayers].weightScheme = ir::WeightScheme::PowerOfTwo;
         pow2[quant::kAllLayers].weightBits = 4; // n-BQ-NN levels 0, +-2^0 .. +-2^-6 (at most 5 bits)
@@ -207,8 +205,7 @@ private Q_SLOTS:
     {
         // The lever the refusal names: `compile --input-bits 8 --input-frac 4` lowers JSC's float input to 8-bit
         // codes, and then every layer maps on LUT-Dense and matches the golden model of that lowering.
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         arch::MapOptions o;
         o.defaultTemplate = ir::TemplateKind::LutDense;
         quant::LowerOptions lower;
@@ -228,13 +225,13 @@ private Q_SLOTS:
 
     void yosysOnTheOutputLayerOfEveryTemplate()
     {
-        if (!verify::findProgram("yosys"))
-            QSKIP("yosys is not installed");
+        if (!verify::findProgram("yosys")) QSKIP("yosys is not installed");
         for (ir::TemplateKind kind : ir::kAllTemplates) {
             arch::MapOptions o;
             o.defaultTemplate = ir::TemplateKind::Dsp; // cheap to emit; only the output layer is synthesised
             o.layerTemplates["MatMul_3"] = kind;
-            const auto dir = std::filesystem::path(m_tmp.path().toStdString()) / ("synth_" + std::string(ir::toString(kind)));
+            const auto dir
+                = std::filesystem::path(m_tmp.path().toStdString()) / ("synth_" + std::string(ir::toString(kind)));
             quant::Overrides pow2; // shift-add needs power-of-two weights; the other templates take the model's
             if (kind == ir::TemplateKind::ShiftAdd) {
                 pow2["MatMul_3"].weightBits = 4;

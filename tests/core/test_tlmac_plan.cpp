@@ -7,7 +7,6 @@
 #include "arch/tlmac/plan.h"
 
 #include <QtTest/QtTest>
-
 #include <random>
 #include <set>
 
@@ -43,7 +42,8 @@ int64_t recountWires(const TlmacPlan& plan)
         for (int64_t s = 0; s < plan.steps; ++s) {
             const int32_t u = plan.laneGroup[size_t(s * plan.parallel + p)];
             if (u >= 0 && u != plan.zeroGroup)
-                arrays.insert(plan.arrayOf[size_t(plan.clusterOfStep[size_t(s)] * int64_t(plan.uniqueGroups.size()) + u)]);
+                arrays.insert(
+                    plan.arrayOf[size_t(plan.clusterOfStep[size_t(s)] * int64_t(plan.uniqueGroups.size()) + u)]);
         }
         wires += int64_t(arrays.size());
     }

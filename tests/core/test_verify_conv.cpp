@@ -10,7 +10,6 @@
 #include "onnx/importer.h"
 #include "quant/lower.h"
 #include "quant/ptq.h"
-#include "sim/calibration.h"
 #include "rtl/emit_dataflow.h"
 #include "rtl/golden_vectors.h"
 #include "rtl/verilog_emitter.h"
@@ -20,10 +19,8 @@
 #include "verify/verilator_run.h"
 
 #include <QtTest/QtTest>
-
-#include <onnx/onnx_pb.h>
-
 #include <fstream>
+#include <onnx/onnx_pb.h>
 #include <random>
 
 using namespace luthier;
@@ -46,7 +43,8 @@ ir::Graph quantisedConv2d(sim::Dataset& data)
 //   in 2x6x6 -> Quant int4 -> conv 3x3 (2->4) relu Quant uint3 = c
 //   a: MaxPool 2x2/2 (4x3x3) -> conv 1x1 (4->4) relu Quant -> Resize x2 (4x6x6)
 //   b: depthwise conv 3x3 (groups 4) relu Quant
-//   s = Quant(relu(a + b)), s = Quant(relu(s + s));  t = Concat(s, c) (8x6x6) -> AveragePool 2x2/2 Quant -> GlobalAveragePool Quant
+//   s = Quant(relu(a + b)), s = Quant(relu(s + s));  t = Concat(s, c) (8x6x6) -> AveragePool 2x2/2 Quant ->
+//   GlobalAveragePool Quant
 //   -> Flatten -> Gemm 8->5 (raw scores).
 class BranchedBuilder {
 public:
@@ -77,8 +75,8 @@ public:
         std::string sum = act(node("Add", { a, b }, {}));
         sum = act(node("Add", { sum, sum }, {})); // one result read twice by one layer
         std::string t = node("Concat", { sum, c }, { integer("axis", 1) });
-        t = quant(node("AveragePool", { t }, { ints("kernel_shape", { 2, 2 }), ints("strides", { 2, 2 }) }),
-            { 0.25f }, {}, 3, false);
+        t = quant(node("AveragePool", { t }, { ints("kernel_shape", { 2, 2 }), ints("strides", { 2, 2 }) }), { 0.25f },
+            {}, 3, false);
         t = quant(node("GlobalAveragePool", { t }, {}), { 0.25f }, {}, 3, false);
         t = node("Flatten", { t }, { integer("axis", 1) });
         const std::string w = weights({ 5, 8 }, 8);
@@ -152,8 +150,7 @@ private:
     std::string quant(const std::string& x, const std::vector<float>& scale, const std::vector<int64_t>& scaleShape,
         int bits, bool isSigned, bool narrow = false)
     {
-        return node("Quant",
-            { x, constant(scale, scaleShape), constant({ 0.0f }, {}), constant({ float(bits) }, {}) },
+        return node("Quant", { x, constant(scale, scaleShape), constant({ 0.0f }, {}), constant({ float(bits) }, {}) },
             { integer("signed", isSigned), integer("narrow", narrow), text("rounding_mode", "ROUND") },
             "qonnx.custom_op.general");
     }
@@ -223,8 +220,7 @@ private Q_SLOTS:
 
     void conv2dSmallKerasIsBitExact()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         sim::Dataset data;
         const ir::Graph graph = quantisedConv2d(data);
         const quant::IntGraph ints = quant::lowerToInteger(graph);
@@ -262,8 +258,7 @@ private Q_SLOTS:
         QCOMPARE(kinds.join(","),
             QString("conv,maxpool,conv,conv,resize,add,add,concat,avgpool,globalavgpool,dense")); // a topological order
         QVERIFY(rtl::needsGraphTop(design));
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         rtl::writeFiles(dir, rtl::emitDesign(design));
         sim::Dataset data { graph.inputShape, 100, {} };
         std::mt19937_64 rng(11);
@@ -305,8 +300,7 @@ private Q_SLOTS:
         QStringList seenBlocks;
         for (const auto& layer : design.layers) {
             seenConvs += layer.conv.has_value();
-            if (layer.block)
-                seenBlocks << layer.block->what;
+            if (layer.block) seenBlocks << layer.block->what;
             for (int in : layer.inputs)
                 QVERIFY(in >= 0 && in < int(&layer - design.layers.data()));
         }

@@ -17,8 +17,8 @@ using namespace luthier;
 
 namespace {
 
-verify::VerifyReport compileAndVerify(const std::string& model, const std::string& inputs,
-    const std::filesystem::path& dir, int64_t expectedVectors)
+verify::VerifyReport compileAndVerify(
+    const std::string& model, const std::string& inputs, const std::filesystem::path& dir, int64_t expectedVectors)
 {
     const ir::Graph graph = importer::importModel(model);
     const quant::IntGraph ints = quant::lowerToInteger(graph);
@@ -37,8 +37,7 @@ verify::VerifyReport compileAndVerify(const std::string& model, const std::strin
 QString harnessOptimisation(const std::filesystem::path& dir)
 {
     QFile log(QString::fromStdString((dir / "verilator" / "build.log").string()));
-    if (!log.open(QIODevice::ReadOnly))
-        return QStringLiteral("no build.log");
+    if (!log.open(QIODevice::ReadOnly)) return QStringLiteral("no build.log");
     QStringList levels;
     for (const QString& line : QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'))) {
         if (!line.contains(QStringLiteral("DepSet")) || line.contains(QStringLiteral("__Slow"))
@@ -59,8 +58,7 @@ class TestVerifyModels : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         QVERIFY(m_tmp.isValid());
     }
 

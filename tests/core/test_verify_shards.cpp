@@ -11,7 +11,6 @@
 #include "verify/verilator_run.h"
 
 #include <QtTest/QtTest>
-
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -88,8 +87,7 @@ class TestVerifyShards : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!verify::findProgram("verilator"))
-            QSKIP("verilator is not installed");
+        if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         QVERIFY(m_tmp.isValid());
     }
 
@@ -117,8 +115,7 @@ private Q_SLOTS:
         struct CancelAtSimulation : Progress {
             void report(double, std::string_view message) override
             {
-                if (message == "simulating")
-                    cancel();
+                if (message == "simulating") cancel();
             }
         } cancelling;
         bool cancelled = false;

@@ -10,7 +10,6 @@
 #include "verify/yosys_run.h"
 
 #include <QtTest/QtTest>
-
 #include <cmath>
 
 using namespace luthier;
@@ -51,11 +50,11 @@ private Q_SLOTS:
         QFETCH(int, lutInputs);
         QFETCH(QString, flow);
         QFETCH(int, templateKind);
-        if (!verify::findProgram("yosys"))
-            QSKIP("yosys is not installed");
+        if (!verify::findProgram("yosys")) QSKIP("yosys is not installed");
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
-        const ir::Graph graph = importer::importModel(std::string(LUTHIER_SHARED_DIR) + "/models/qkeras_jettagging.onnx");
+        const ir::Graph graph
+            = importer::importModel(std::string(LUTHIER_SHARED_DIR) + "/models/qkeras_jettagging.onnx");
         arch::MapOptions mapOptions;
         mapOptions.tlmac.lutInputs = lutInputs;
         mapOptions.defaultTemplate = ir::TemplateKind(templateKind);

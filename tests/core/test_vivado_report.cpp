@@ -24,7 +24,8 @@ class TestVivadoReport : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void sevenSeriesText() {
+    void sevenSeriesText()
+    {
         const auto report = exporter::loadUtilizationReport(kDataDir / "tiny_post_route_utilization_hierarchical.rpt");
         QCOMPARE(QString::fromStdString(report.design), QStringLiteral("tiny_top"));
         QCOMPARE(QString::fromStdString(report.device), QStringLiteral("xc7z020clg400-1"));
@@ -47,7 +48,8 @@ private Q_SLOTS:
         QCOMPARE(report.rows[3].dsps, 2.0);
     }
 
-    void layersMatchByInstance() {
+    void layersMatchByInstance()
+    {
         const auto design = exporter::loadDesignManifest(kDataDir / "design_tiny");
         const auto report = exporter::loadUtilizationReport(kDataDir / "tiny_post_route_utilization_hierarchical.rpt");
         const auto layers = exporter::matchLayers(report, design);
@@ -59,7 +61,8 @@ private Q_SLOTS:
         QCOMPARE(layers[1].vivado->ffs, 8.0);
     }
 
-    void ultrascaleWithPercentages() {
+    void ultrascaleWithPercentages()
+    {
         const auto report = exporter::loadUtilizationReport(kDataDir / "ultrascale_utilization_hierarchical.rpt");
         QCOMPARE(QString::fromStdString(report.design), QStringLiteral("qkeras_jettagging_top"));
         QCOMPARE(QString::fromStdString(report.device), QStringLiteral("xcvu13p-flga2577-1-e"));
@@ -83,7 +86,8 @@ private Q_SLOTS:
         QCOMPARE(ffs, report.rows[0].ffs);
     }
 
-    void xmlForm() {
+    void xmlForm()
+    {
         const auto report = exporter::loadUtilizationReport(kDataDir / "tiny_post_synth_utilization_hierarchical.xml");
         QCOMPARE(report.rows.size(), size_t(3));
         QCOMPARE(report.rows[0].depth, 0);
@@ -95,7 +99,8 @@ private Q_SLOTS:
         QCOMPARE(report.rows[2].ffs, 8.0);
     }
 
-    void missingLayerIsReportedNotInvented() {
+    void missingLayerIsReportedNotInvented()
+    {
         exporter::DesignManifest design;
         design.layers.push_back({ "gone", "m", "u_gone", "tlmac", {} });
         const auto report = exporter::loadUtilizationReport(kDataDir / "tiny_post_route_utilization_hierarchical.rpt");
@@ -104,7 +109,8 @@ private Q_SLOTS:
         QVERIFY(!layers[0].vivado.has_value());
     }
 
-    void badReportsNameTheProblem_data() {
+    void badReportsNameTheProblem_data()
+    {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
         QTest::newRow("flat report") << "| Site Type | Used |\n| Slice LUTs | 5 |\n"
@@ -119,7 +125,8 @@ private Q_SLOTS:
                                            << "no hierarchical utilisation table in this XML report";
     }
 
-    void badReportsNameTheProblem() {
+    void badReportsNameTheProblem()
+    {
         QFETCH(QString, text);
         QFETCH(QString, message);
         try {

@@ -6,9 +6,8 @@
 
 #include "autosave.h"
 #include "document.h"
-#include "main_window.h"
-
 #include "ir/graph.h"
+#include "main_window.h"
 #include "project/project_file.h"
 #include "util/error.h"
 
@@ -22,7 +21,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
-
 #include <unistd.h>
 
 using namespace luthier;
@@ -36,8 +34,7 @@ int firstDenseLayer(const Document& doc)
 {
     const ir::Graph* g = doc.graph();
     for (size_t i = 0; g && i < g->layers.size(); ++i)
-        if (ir::hasWeights(g->layers[i].kind))
-            return int(i);
+        if (ir::hasWeights(g->layers[i].kind)) return int(i);
     return -1;
 }
 
@@ -65,8 +62,7 @@ RecoveryFile orphanOf(const QString& copy, const QString& directory)
     if (!QFile::copy(copy, base + QStringLiteral(".luthier")) || !QFile::copy(meta, base + QStringLiteral(".json")))
         return {};
     for (const RecoveryFile& r : findRecoveryFiles(directory))
-        if (r.file == base + QStringLiteral(".luthier"))
-            return r;
+        if (r.file == base + QStringLiteral(".luthier")) return r;
     return {};
 }
 
@@ -250,7 +246,8 @@ private Q_SLOTS:
         box->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
         QVERIFY(window.document()->isModified());
         QCOMPARE(window.document()->filePath(), QFileInfo(kExample).absoluteFilePath());
-        QCOMPARE(window.document()->layerOverride(firstDenseLayer(*window.document())).weightBits, std::optional<int>(3));
+        QCOMPARE(
+            window.document()->layerOverride(firstDenseLayer(*window.document())).weightBits, std::optional<int>(3));
         QVERIFY(!QFile::exists(crashed.file));
         QTRY_VERIFY(!window.findChild<QMessageBox*>(QStringLiteral("recoveryBox"))); // none left to offer
 

@@ -6,7 +6,6 @@
 
 #include "explainer_model.h"
 #include "explainer_panel.h"
-
 #include "sim/dataset.h"
 #include "sim/int_executor.h"
 
@@ -81,8 +80,7 @@ private Q_SLOTS:
             QVERIFY(lookups <= 6 * t.inputBits);
 
             for (const Alternative& a : compareAlternatives(*m_source, 0, t))
-                if (a.available)
-                    QVERIFY2(a.value == t.acc, (a.name + " computes " + std::to_string(a.value)).c_str());
+                if (a.available) QVERIFY2(a.value == t.acc, (a.name + " computes " + std::to_string(a.value)).c_str());
         }
     }
 
@@ -99,8 +97,7 @@ private Q_SLOTS:
         // By hand: address = cluster << G | bits returns the sum of the stored weights whose bit is set.
         for (int c = 0; c < int(v.storedGroups.size()); ++c) {
             const auto& w = v.storedGroups[size_t(c)];
-            if (w.empty())
-                continue;
+            if (w.empty()) continue;
             const TruthTableRow& row = v.rows[size_t(c << v.groupSize | 0b101)];
             QCOMPARE(row.cluster, c);
             QCOMPARE(row.value, int64_t(w[0]) + int64_t(w[2]));

@@ -6,11 +6,10 @@
 // its previous contents. Label faults.
 
 #include "autosave.h"
-#include "document.h"
-#include "main_window.h"
-
 #include "core/full_disk.h"
+#include "document.h"
 #include "ir/graph.h"
+#include "main_window.h"
 
 #include <QAction>
 #include <QFile>
@@ -49,8 +48,7 @@ void editWeights(Document& doc, int bits)
 QAction* saveAction(MainWindow& window)
 {
     for (QAction* action : window.findChildren<QAction*>())
-        if (action->shortcut() == QKeySequence(QKeySequence::Save))
-            return action;
+        if (action->shortcut() == QKeySequence(QKeySequence::Save)) return action;
     return nullptr;
 }
 
@@ -91,7 +89,8 @@ private Q_SLOTS:
         QVERIFY2(box, "no error shown");
         QVERIFY2(box->text().contains(path) && box->text().contains(QString::fromStdString(disk.reason())),
             qPrintable(box->text()));
-        const QStringList left = QDir(QString::fromStdString(disk.dir().string())).entryList(QDir::Files | QDir::Hidden);
+        const QStringList left
+            = QDir(QString::fromStdString(disk.dir().string())).entryList(QDir::Files | QDir::Hidden);
         QCOMPARE(left, QStringList { QStringLiteral("project.luthier") }); // no temporary behind
         box->close();
 
@@ -120,7 +119,8 @@ private Q_SLOTS:
         const bool written = autosave->writeNow();
         disk.restore();
         QVERIFY(!written);
-        QVERIFY2(autosave->lastError().contains(QString::fromStdString(disk.reason())), qPrintable(autosave->lastError()));
+        QVERIFY2(
+            autosave->lastError().contains(QString::fromStdString(disk.reason())), qPrintable(autosave->lastError()));
         QCOMPARE(bytesOf(copy), before);
     }
 };

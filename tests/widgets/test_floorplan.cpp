@@ -4,14 +4,13 @@
 // and screenshots of the panel (written to <build>/screens for the docs).
 
 #include "colour_map.h"
+#include "device/device_loader.h"
 #include "floorplan_data.h"
 #include "floorplan_job.h"
 #include "floorplan_panel.h"
 #include "floorplan_pblocks.h"
 #include "floorplan_render.h"
 #include "floorplan_view.h"
-
-#include "device/device_loader.h"
 #include "place/synthetic.h"
 #include "project/project_file.h"
 
@@ -20,7 +19,6 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
-
 #include <cmath>
 
 using namespace luthier;
@@ -124,8 +122,7 @@ private Q_SLOTS:
         place::Heatmap map = zeroMap(*dev);
         int hx = -1;
         for (int x = 100; x < dev->width() && hx < 0; ++x)
-            if (dev->columnKind(x) == device::TileKind::Clb)
-                hx = x;
+            if (dev->columnKind(x) == device::TileKind::Clb) hx = x;
         const int hy = 457;
         map.at(hx, hy) = 1.0;
         map.at(hx, hy + 1) = 0.2;
@@ -233,8 +230,7 @@ private Q_SLOTS:
         const std::string layer = netlist.layers.at(1);
         int64_t demand = 0;
         for (const place::Unit& u : netlist.units)
-            if (netlist.layers[size_t(u.layer)] == layer)
-                demand += u.demand.luts;
+            if (netlist.layers[size_t(u.layer)] == layer) demand += u.demand.luts;
         const PlacedProject placed = placeNetlist(dev, netlist, {}, progress, 0.05);
         QVERIFY(placed.floorplan->placement);
         QCOMPARE(placed.floorplan->heatmaps.size(), size_t(3));
@@ -250,7 +246,8 @@ private Q_SLOTS:
         QVERIFY(!s.valid);
         QVERIFY2(s.reason.contains(QStringLiteral("LUT")), qPrintable(s.reason));
         // Enlarged to the whole lower half it fits.
-        model.editPblock(layer, project::TileRect { 0, 0, dev->width() - 1, dev->height() / 2 - 1 }, QStringLiteral("big"));
+        model.editPblock(
+            layer, project::TileRect { 0, 0, dev->width() - 1, dev->height() / 2 - 1 }, QStringLiteral("big"));
         s = model.status(layer);
         QVERIFY2(s.valid, qPrintable(s.reason));
         QVERIFY(s.capacity.luts >= s.demand.luts);
@@ -264,7 +261,8 @@ private Q_SLOTS:
     {
         // The project's per-layer template reaches the placed design: MatMul_56 on dsp changes that layer's units
         // and nothing else (the place job used to map every layer on the default template).
-        project::Project example = project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
+        project::Project example
+            = project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
         Progress progress;
         const PlacedProject tlmac = placeProject(example, progress);
         example.overrides["MatMul_56"].templateKind = ir::TemplateKind::Dsp;
@@ -272,8 +270,7 @@ private Q_SLOTS:
         const auto layerLuts = [](const place::Netlist& n, const std::string& layer) {
             int64_t luts = 0;
             for (const place::Unit& u : n.units)
-                if (n.layers.at(size_t(u.layer)) == layer)
-                    luts += u.demand.luts;
+                if (n.layers.at(size_t(u.layer)) == layer) luts += u.demand.luts;
             return luts;
         };
         const place::Netlist& a = *tlmac.floorplan->netlist;
@@ -288,7 +285,8 @@ private Q_SLOTS:
     void screenshots()
     {
         // The bundled example placed on its device, and a ResNet-18-sized synthetic design on xcvu13p.
-        const project::Project example = project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
+        const project::Project example
+            = project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
         Progress progress;
         const PlacedProject placed = placeProject(example, progress);
         QVERIFY(placed.floorplan->netlist);
@@ -299,7 +297,8 @@ private Q_SLOTS:
         const QString layer = QString::fromStdString(placed.floorplan->netlist->layers.at(1));
         panel.setSelectedLayer(layer);
         const device::TileRect b = placed.floorplan->layerBounds.at(1);
-        panel.pblocks()->editPblock(layer.toStdString(), project::TileRect { b.col0, b.row0, b.col1 + 4, b.row1 + 10 }, QStringLiteral("draw"));
+        panel.pblocks()->editPblock(
+            layer.toStdString(), project::TileRect { b.col0, b.row0, b.col1 + 4, b.row1 + 10 }, QStringLiteral("draw"));
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         panel.view()->zoomToFit();
@@ -311,7 +310,8 @@ private Q_SLOTS:
 
         auto big = loadPart("xcvu13p");
         place::SyntheticSpec spec = place::resnet18Spec();
-        const PlacedProject resnet = placeNetlist(big, place::buildNetlist(place::syntheticDesign(spec)), {}, progress, 0.05);
+        const PlacedProject resnet
+            = placeNetlist(big, place::buildNetlist(place::syntheticDesign(spec)), {}, progress, 0.05);
         FloorplanPanel vu(&stack);
         vu.resize(1100, 900);
         vu.setFloorplan(resnet.floorplan);
@@ -321,7 +321,8 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         vu.view()->waitForRender();
-        qInfo("xcvu13p full view rendered at level %d in %lld ms", vu.view()->renderedLevel(), (long long)clock.elapsed());
+        qInfo("xcvu13p full view rendered at level %d in %lld ms", vu.view()->renderedLevel(),
+            (long long)clock.elapsed());
         QVERIFY(vu.grab().save(screensDir() + QStringLiteral("/floorplan_resnet18_xcvu13p.png")));
         vu.setLogScale(true);
         vu.setHeatmap(2);

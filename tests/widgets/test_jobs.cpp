@@ -3,14 +3,11 @@
 // process group within a second and leaves no process behind; a worker-thread job cancels cooperatively;
 // jobs of an older project snapshot are marked stale; the summaries read the CLI's real output format.
 
+#include "job_wait.h"
 #include "jobs_commands.h"
 #include "jobs_panel.h"
-#include "job_wait.h"
 #include "jobs_runner.h"
-
 #include "project/project_file.h"
-
-#include <nlohmann/json.hpp>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -19,9 +16,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cerrno>
 #include <csignal>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 using namespace luthier;
@@ -39,30 +36,32 @@ project::Project example()
 class TestJobs : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(test::useBuiltCli(), "build luthier-cli in the same tree first");
-    }
+    void initTestCase() { QVERIFY2(test::useBuiltCli(), "build luthier-cli in the same tree first"); }
 
     void summariesReadTheCliOutput()
     {
         // Lines in the exact format of luthier-cli verify / synth (app/cli/cmd_verify.cpp, cmd_synth.cpp).
         JobState state = JobState::Succeeded;
-        QCOMPARE(verifySummary(QStringLiteral("tfc_top: 2000 vectors, 2000 passed, 0 failed\nPASS: bit-exact on every vector\n"), 0, state),
+        QCOMPARE(verifySummary(
+                     QStringLiteral("tfc_top: 2000 vectors, 2000 passed, 0 failed\nPASS: bit-exact on every vector\n"),
+                     0, state),
             QStringLiteral("verified 2,000/2,000 vectors bit-exact"));
         QVERIFY(state == JobState::Succeeded);
         QCOMPARE(verifySummary(QStringLiteral("tfc_top: 300 vectors, 297 passed, 3 failed\nFAIL\n"), 1, state),
             QStringLiteral("3 of 300 vectors differ from the golden model"));
         QVERIFY(state == JobState::Failed);
         state = JobState::Succeeded;
-        QCOMPARE(synthSummary(QStringLiteral("Yosys synth_xilinx, per layer (estimate vs synthesis)\n"
-                                             "layer  LUT est LUT err %\n"
-                                             "total                        5120     5432    -5.7     900      880     10      2\n"),
-                     0, state),
+        QCOMPARE(
+            synthSummary(
+                QStringLiteral("Yosys synth_xilinx, per layer (estimate vs synthesis)\n"
+                               "layer  LUT est LUT err %\n"
+                               "total                        5120     5432    -5.7     900      880     10      2\n"),
+                0, state),
             QStringLiteral("Yosys: 5,432 LUT vs 5,120 estimated"));
-        QCOMPARE(synthSummary(QStringLiteral("total                         362      388    -6.7     383      384     24     80\n"
-                                             "critical path 2.85 ns in cell delays alone (Yosys sta, Artix-7 cell timing, no "
-                                             "routing): Fmax at most 351 MHz; placed and routed it is lower\n"),
+        QCOMPARE(synthSummary(QStringLiteral(
+                                  "total                         362      388    -6.7     383      384     24     80\n"
+                                  "critical path 2.85 ns in cell delays alone (Yosys sta, Artix-7 cell timing, no "
+                                  "routing): Fmax at most 351 MHz; placed and routed it is lower\n"),
                      0, state),
             QStringLiteral("Yosys: 388 LUT vs 362 estimated; cell path 2.85 ns, Fmax at most 351 MHz before routing"));
     }

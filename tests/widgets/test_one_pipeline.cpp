@@ -5,11 +5,10 @@
 // for P = 32 and P = 64: P reaches the folded DSP lanes as well as TLMAC (compile --project once left the lanes
 // at 64 whatever the project said).
 
+#include "job_wait.h"
 #include "jobs_commands.h"
 #include "jobs_panel.h"
-#include "job_wait.h"
 #include "jobs_runner.h"
-
 #include "pipeline/design_folder.h"
 #include "project/project_file.h"
 
@@ -21,7 +20,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <map>
 
 using namespace luthier;
@@ -52,11 +50,9 @@ std::map<QString, QByteArray> designFiles(const QString& dir)
     while (it.hasNext()) {
         const QString path = it.next();
         const QString name = QFileInfo(path).fileName();
-        if (name.endsWith(QStringLiteral(".luthier")))
-            continue;
+        if (name.endsWith(QStringLiteral(".luthier"))) continue;
         QFile f(path);
-        if (f.open(QIODevice::ReadOnly))
-            files[name] = f.readAll();
+        if (f.open(QIODevice::ReadOnly)) files[name] = f.readAll();
     }
     return files;
 }
@@ -66,10 +62,7 @@ std::map<QString, QByteArray> designFiles(const QString& dir)
 class TestOnePipeline : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(test::useBuiltCli(), "build luthier-cli in the same tree first");
-    }
+    void initTestCase() { QVERIFY2(test::useBuiltCli(), "build luthier-cli in the same tree first"); }
 
     void cliGuiAndInProcessBuildTheSameDesign_data()
     {
@@ -99,9 +92,9 @@ private Q_SLOTS:
         QProcess cli;
         cli.start(QString::fromUtf8(qgetenv("LUTHIER_CLI")),
             { QStringLiteral("compile"), QString::fromStdString(project.modelPath), QStringLiteral("-o"), cliDir,
-                QStringLiteral("--parallel"), QString::number(parallelism), QStringLiteral("--effort"), QStringLiteral("0.1"),
-                QStringLiteral("--set"), QStringLiteral("MatMul_32.template=dsp"), QStringLiteral("--set"),
-                QStringLiteral("MatMul_44.wbits=3"), QStringLiteral("--inputs"),
+                QStringLiteral("--parallel"), QString::number(parallelism), QStringLiteral("--effort"),
+                QStringLiteral("0.1"), QStringLiteral("--set"), QStringLiteral("MatMul_32.template=dsp"),
+                QStringLiteral("--set"), QStringLiteral("MatMul_44.wbits=3"), QStringLiteral("--inputs"),
                 QString::fromStdString(project.dataset.inputs) });
         QVERIFY2(cli.waitForFinished(120000), qPrintable(cli.errorString()));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
@@ -121,7 +114,8 @@ private Q_SLOTS:
         QCOMPARE(gui.size(), flags.size());
         QCOMPARE(inProcess.size(), gui.size());
         for (const auto& [name, contents] : gui) {
-            QVERIFY2(flags.count(name) && flags.at(name) == contents, qPrintable(name + " differs: GUI job vs CLI flags"));
+            QVERIFY2(
+                flags.count(name) && flags.at(name) == contents, qPrintable(name + " differs: GUI job vs CLI flags"));
             QVERIFY2(inProcess.count(name) && inProcess.at(name) == contents,
                 qPrintable(name + " differs: GUI job vs in-process pipeline"));
         }

@@ -13,22 +13,20 @@
 #include "format.h"
 #include "graph_items.h"
 #include "graph_view.h"
-#include "jobs_panel.h"
 #include "job_wait.h"
+#include "jobs_panel.h"
 #include "jobs_runner.h"
 #include "layer_inspector.h"
 #include "layer_table_model.h"
 #include "main_window.h"
-
 #include "onnx/importer.h"
 #include "quant/exact_product_tables.h"
 #include "quant/learned_tables_io.h"
 #include "quant/lower.h"
 
 #include <QAbstractItemModelTester>
-#include <QComboBox>
-#include <QPushButton>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -36,16 +34,15 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
-
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace luthier;
@@ -56,15 +53,17 @@ namespace {
 const QString kExample = QStringLiteral(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
 const QString kExampleModel = QStringLiteral(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/TFC_2W2A.onnx");
 
-bool settled(const MainWindow& w) { return !w.graphView()->layoutPending() && !w.document()->analysisRunning(); }
+bool settled(const MainWindow& w)
+{
+    return !w.graphView()->layoutPending() && !w.document()->analysisRunning();
+}
 
 // The first layer with weights after `skip` others (TFC: the dense layers in model order).
 int denseLayer(const MainWindow& w, int skip)
 {
     const ir::Graph* g = w.document()->graph();
     for (size_t i = 0; i < g->layers.size(); ++i)
-        if (ir::hasWeights(g->layers[i].kind) && skip-- == 0)
-            return int(i);
+        if (ir::hasWeights(g->layers[i].kind) && skip-- == 0) return int(i);
     return -1;
 }
 
@@ -147,7 +146,8 @@ private Q_SLOTS:
         // The first dense layer maps 784 inputs to 64 outputs: weights {out, in}, 64 x 784 = 50 176 MACs.
         QVERIFY(labelText(w.inspector(), "inspectorWeightShape").startsWith(QStringLiteral("64\u00d7784")));
         QCOMPARE(labelText(w.inspector(), "inspectorMacs"), QStringLiteral("50\u2009176"));
-        QCOMPARE(w.inspector()->costModel()->rowCount(), 7); // one row per template (DESIGN.md's six and the adder graph)
+        QCOMPARE(
+            w.inspector()->costModel()->rowCount(), 7); // one row per template (DESIGN.md's six and the adder graph)
 
         // Selecting elsewhere (the layer list) moves the graph selection too.
         const int other = denseLayer(w, 2);
@@ -309,7 +309,8 @@ private Q_SLOTS:
         auto* box = w.findChild<QMessageBox*>(QStringLiteral("errorBox"));
         QVERIFY(box);
         QVERIFY(box->isVisible());
-        QVERIFY2(box->text().contains(QStringLiteral("broken.luthier: not a valid project file")), qPrintable(box->text()));
+        QVERIFY2(
+            box->text().contains(QStringLiteral("broken.luthier: not a valid project file")), qPrintable(box->text()));
         box->close();
         QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
         QVERIFY(!w.findChild<QMessageBox*>(QStringLiteral("errorBox")));
@@ -347,7 +348,8 @@ private Q_SLOTS:
             const int shown = w.explainer()->currentLayer();
             QVERIFY(shown >= 0 && size_t(shown) < source->design->layers.size());
             QCOMPARE(source->design->layers[size_t(shown)].name, w.document()->graph()->layers[size_t(layer)].name);
-            QCOMPARE(w.floorplan()->view()->selectedLayer(), QString::fromStdString(w.document()->graph()->layers[size_t(layer)].name));
+            QCOMPARE(w.floorplan()->view()->selectedLayer(),
+                QString::fromStdString(w.document()->graph()->layers[size_t(layer)].name));
         }
     }
 
@@ -369,7 +371,8 @@ private Q_SLOTS:
         QVERIFY2(test::waitFinished(compile, 120000), "compile did not finish in 120 s");
         QVERIFY2(compile->state() == JobState::Succeeded, qPrintable(compile->log()));
 
-        const nlohmann::json manifest = nlohmann::json::parse(readText(w.jobs()->designDirectory() + QStringLiteral("/manifest.json")));
+        const nlohmann::json manifest
+            = nlohmann::json::parse(readText(w.jobs()->designDirectory() + QStringLiteral("/manifest.json")));
         std::ostringstream rows;
         std::map<std::string, int> chosen; // layer name -> Vivado LUTs in the report
         int luts = 1000;
@@ -387,7 +390,8 @@ private Q_SLOTS:
             f << "| Design       : " << top << "\n| Device       : xc7z020clg400-1\n| Design State : Routed\n\n"
               << "1. Utilization by Hierarchy\n---------------------------\n\n"
               << "+--+--+--+--+--+--+--+--+--+--+\n"
-              << "| Instance | Module | Total LUTs | Logic LUTs | LUTRAMs | SRLs | FFs | RAMB36 | RAMB18 | DSP48 Blocks |\n"
+              << "| Instance | Module | Total LUTs | Logic LUTs | LUTRAMs | SRLs | FFs | RAMB36 | RAMB18 | DSP48 "
+                 "Blocks |\n"
               << "+--+--+--+--+--+--+--+--+--+--+\n"
               << "| " << top << " | (top) | 9999 | 9999 | 0 | 0 | 400 | 0 | 0 | 0 |\n"
               << rows.str() << "+--+--+--+--+--+--+--+--+--+--+\n";
@@ -409,7 +413,8 @@ private Q_SLOTS:
         }
 
         // Another design's report (the hand-written fixture of the export tests) matches no layer.
-        QVERIFY(!w.importVivadoReport(QStringLiteral(LUTHIER_SOURCE_DIR "/tests/data/vivado/tiny_post_route_utilization_hierarchical.rpt")));
+        QVERIFY(!w.importVivadoReport(
+            QStringLiteral(LUTHIER_SOURCE_DIR "/tests/data/vivado/tiny_post_route_utilization_hierarchical.rpt")));
         QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")) != nullptr);
         QCOMPARE(w.layerModel()->index(denseLayer(w, 0), LayerTableModel::VivadoLuts).data().toString(),
             groupedNumber(chosen.at(g.layers[size_t(denseLayer(w, 0))].name)));

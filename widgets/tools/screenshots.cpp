@@ -22,7 +22,6 @@
 #include <QTextStream>
 #include <QThread>
 #include <QUndoStack>
-
 #include <cstdio>
 #include <functional>
 
@@ -35,8 +34,7 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs = 60000)
 {
     QDeadlineTimer deadline(timeoutMs);
     while (!done()) {
-        if (deadline.hasExpired())
-            return false;
+        if (deadline.hasExpired()) return false;
         QApplication::processEvents(QEventLoop::AllEvents, 50);
         QThread::msleep(10);
     }
@@ -107,16 +105,14 @@ int main(int argc, char** argv)
     MainWindow window;
     window.resize(1600, 1000);
     window.show();
-    if (!window.openPath(example))
-        return 1;
+    if (!window.openPath(example)) return 1;
     bool ok = shoot(window, out.filePath(QStringLiteral("workbench.png")));
 
     // An edit in flight: the second hidden layer at 1-bit weights, costs and accuracy recomputed.
     const luthier::ir::Graph* graph = window.document()->graph();
     int second = -1, seen = 0;
     for (size_t i = 0; i < graph->layers.size() && second < 0; ++i)
-        if (luthier::ir::hasWeights(graph->layers[i].kind) && ++seen == 2)
-            second = int(i);
+        if (luthier::ir::hasWeights(graph->layers[i].kind) && ++seen == 2) second = int(i);
     if (second >= 0) {
         window.selectLayer(second);
         luthier::quant::LayerOverride o = window.document()->layerOverride(second);
@@ -142,8 +138,7 @@ int main(int argc, char** argv)
     // A pblock for the first layer, then place again: its units move in.
     int first = -1;
     for (size_t i = 0; i < graph->layers.size() && first < 0; ++i)
-        if (luthier::ir::hasWeights(graph->layers[i].kind))
-            first = int(i);
+        if (luthier::ir::hasWeights(graph->layers[i].kind)) first = int(i);
     window.selectLayer(first);
     const std::string firstName = graph->layers[size_t(first)].name;
     if (const auto data = window.floorplan()->view()->data(); data && data->netlist) {
@@ -154,15 +149,13 @@ int main(int argc, char** argv)
         for (; r.col1 < data->device->width() - 1; r.col1 += 2) {
             pblocks->editPblock(firstName, r, QStringLiteral("pblock for %1").arg(QString::fromStdString(firstName)));
             const PblockStatus st = pblocks->status(firstName);
-            if (st.valid && st.capacity.luts >= st.demand.luts * 2)
-                break;
+            if (st.valid && st.capacity.luts >= st.demand.luts * 2) break;
         }
         ok = runJob(window.jobs()->place()) && ok;
     }
     ok = shoot(window, out.filePath(QStringLiteral("workbench-floorplan.png"))) && ok;
     raiseDock(window, "explainerDock");
-    if (!waitFor([&] { return settled(window) && window.explainer()->source(); }))
-        return 1;
+    if (!waitFor([&] { return settled(window) && window.explainer()->source(); })) return 1;
     window.explainer()->setPosition(window.explainer()->lookupCount());
     ok = shoot(window, out.filePath(QStringLiteral("workbench-explainer.png"))) && ok;
     raiseDock(window, "statisticsDock");

@@ -8,8 +8,7 @@ std::vector<Digit> csd(int64_t w)
     // Non-adjacent form: an odd remainder takes the digit (+1 or -1) that leaves a multiple of 4, so the next
     // digit is 0.
     for (int shift = 0; w != 0; ++shift, w /= 2) {
-        if (w % 2 == 0)
-            continue;
+        if (w % 2 == 0) continue;
         const int sign = (w % 4 == 1 || w % 4 == -3) ? 1 : -1;
         digits.push_back({ shift, sign });
         w -= sign;

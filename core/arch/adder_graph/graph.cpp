@@ -53,8 +53,7 @@ std::optional<uint64_t> pairKey(const Term& t, const Term& u)
     const bool tFirst = t.node < u.node || (t.node == u.node && t.shift < u.shift);
     const Term& f = tFirst ? t : u;
     const Term& s = tFirst ? u : t;
-    if (f.node == s.node && f.shift == s.shift)
-        return std::nullopt;
+    if (f.node == s.node && f.shift == s.shift) return std::nullopt;
     return patternKey(f.node, s.node, s.shift - f.shift, f.sign * s.sign);
 }
 
@@ -62,8 +61,7 @@ std::optional<uint64_t> pairKey(const Term& t, const Term& u)
 // adding the two shallowest first reaches it.
 int treeDepth(const std::vector<int>& depths)
 {
-    if (depths.empty())
-        return 0;
+    if (depths.empty()) return 0;
     const int top = *std::max_element(depths.begin(), depths.end());
     // Scaled by 2^-(top - 40) so deep nodes do not overflow; shallower terms than top - 40 weigh nothing there,
     // which can only matter beyond 2^40 terms.
@@ -103,8 +101,7 @@ std::vector<int32_t> columnTree(const std::vector<int64_t>& w, int64_t rows, int
     for (int64_t added = 0; added < cols; ++added) {
         int64_t next = -1;
         for (int64_t c = 0; c < cols; ++c)
-            if (!inTree[size_t(c)] && (next < 0 || best[size_t(c)] < best[size_t(next)]))
-                next = c;
+            if (!inTree[size_t(c)] && (next < 0 || best[size_t(c)] < best[size_t(next)])) next = c;
         inTree[size_t(next)] = true;
         for (int64_t c = 0; c < cols; ++c)
             if (!inTree[size_t(c)])
@@ -130,10 +127,8 @@ public:
         if (b.negative == false && (a.negative || std::tie(b.node, b.shift) < std::tie(a.node, a.shift)))
             std::swap(a, b);
         const auto [it, added] = interned_.emplace(std::make_pair(a, b), int32_t(graph_.nodes.size()));
-        if (!added)
-            return it->second;
-        if (graph_.nodes.size() >= (size_t(1) << kNodeBits))
-            throw Error("adder graph: more than 2^24 nodes");
+        if (!added) return it->second;
+        if (graph_.nodes.size() >= (size_t(1) << kNodeBits)) throw Error("adder graph: more than 2^24 nodes");
         Node n { a, b, 1 + std::max(graph_.nodes[size_t(a.node)].depth, graph_.nodes[size_t(b.node)].depth), 0, 0 };
         const auto [alo, ahi] = graph_.range(a);
         const auto [blo, bhi] = graph_.range(b);
@@ -165,16 +160,16 @@ private:
 class Eliminator {
 public:
     Eliminator(Builder& builder, std::vector<std::vector<Term>>& rows, int maxDepth)
-        : builder_(builder), rows_(rows), maxDepth_(maxDepth)
+        : builder_(builder)
+        , rows_(rows)
+        , maxDepth_(maxDepth)
     {
         for (const auto& row : rows_)
             for (size_t i = 0; i < row.size(); ++i)
                 for (size_t j = i + 1; j < row.size(); ++j)
-                    if (const auto key = pairKey(row[i], row[j]))
-                        ++counts_[*key];
+                    if (const auto key = pairKey(row[i], row[j])) ++counts_[*key];
         for (const auto& [key, count] : counts_)
-            if (count >= 2)
-                push(key, count);
+            if (count >= 2) push(key, count);
     }
 
     void run()
@@ -185,8 +180,7 @@ public:
             const uint64_t key = ~stored;
             const auto it = counts_.find(key);
             const int current = it == counts_.end() ? 0 : it->second;
-            if (banned_.count(key) || current < 2)
-                continue;
+            if (banned_.count(key) || current < 2) continue;
             if (current != count) { // stale: re-enter at the current count
                 push(key, current);
                 continue;
@@ -215,8 +209,7 @@ private:
         if (const auto key = pairKey(t, u)) {
             int& c = counts_[*key];
             c += delta;
-            if (delta > 0 && c >= 2)
-                push(*key, c);
+            if (delta > 0 && c >= 2) push(*key, c);
         }
     }
 
@@ -252,16 +245,13 @@ private:
             // Occurrences, lowest shift first (one node twice: x + (x << 2) in x, x << 2, x << 4 takes the first two).
             std::vector<size_t> firsts;
             for (size_t i = 0; i < row.size(); ++i)
-                if (row[i].node == p.a)
-                    firsts.push_back(i);
-            if (firsts.empty())
-                continue;
+                if (row[i].node == p.a) firsts.push_back(i);
+            if (firsts.empty()) continue;
             std::sort(firsts.begin(), firsts.end(), [&](size_t i, size_t j) { return row[i].shift < row[j].shift; });
             std::vector<bool> used(row.size(), false);
             std::vector<std::pair<size_t, size_t>> pairs;
             for (size_t i : firsts) {
-                if (used[i])
-                    continue;
+                if (used[i]) continue;
                 for (size_t j = 0; j < row.size(); ++j)
                     if (j != i && !used[j] && row[j].node == p.b && row[j].shift == row[i].shift + p.ds
                         && row[j].sign == row[i].sign * p.sign) {
@@ -270,33 +260,27 @@ private:
                         break;
                     }
             }
-            if (pairs.empty())
-                continue;
+            if (pairs.empty()) continue;
             if (maxDepth_ > 0) {
                 std::vector<int> depths;
                 for (size_t i = 0; i < row.size(); ++i)
-                    if (!used[i])
-                        depths.push_back(builder_.depth(row[i].node));
+                    if (!used[i]) depths.push_back(builder_.depth(row[i].node));
                 depths.insert(depths.end(), pairs.size(), depth);
-                if (treeDepth(depths) > maxDepth_)
-                    continue;
+                if (treeDepth(depths) > maxDepth_) continue;
             }
-            if (node < 0)
-                node = builder_.adder(a, b);
+            if (node < 0) node = builder_.adder(a, b);
             std::vector<Term> added;
             for (const auto& [i, j] : pairs)
                 added.push_back({ node, std::min(row[i].shift, row[j].shift), row[i].sign });
             std::vector<size_t> gone;
             for (size_t i = 0; i < row.size(); ++i)
-                if (used[i])
-                    gone.push_back(i);
+                if (used[i]) gone.push_back(i);
             for (auto g = gone.rbegin(); g != gone.rend(); ++g) // descending: swap-removal keeps lower indices
                 remove(row, *g);
             for (const Term& t : added)
                 add(row, t);
         }
-        if (node < 0)
-            banned_.insert(key);
+        if (node < 0) banned_.insert(key);
     }
 
     Builder& builder_;
@@ -313,8 +297,7 @@ int Graph::depth() const
 {
     int d = 0;
     for (const auto& o : outputs)
-        if (o)
-            d = std::max(d, nodes[size_t(o->node)].depth);
+        if (o) d = std::max(d, nodes[size_t(o->node)].depth);
     return d;
 }
 
@@ -328,11 +311,12 @@ std::pair<int64_t, int64_t> Graph::range(const Operand& o) const
 std::vector<int64_t> Graph::evaluate(const std::vector<int64_t>& x) const
 {
     if (int64_t(x.size()) != inputs)
-        throw Error("adder graph: " + std::to_string(x.size()) + " input values for " + std::to_string(inputs)
-            + " inputs");
+        throw Error(
+            "adder graph: " + std::to_string(x.size()) + " input values for " + std::to_string(inputs) + " inputs");
     std::vector<int64_t> v(nodes.size());
     std::copy(x.begin(), x.end(), v.begin());
-    const auto value = [&](const Operand& o) { return (o.negative ? -1 : 1) * v[size_t(o.node)] * (int64_t(1) << o.shift); };
+    const auto value
+        = [&](const Operand& o) { return (o.negative ? -1 : 1) * v[size_t(o.node)] * (int64_t(1) << o.shift); };
     for (size_t n = size_t(inputs); n < nodes.size(); ++n)
         v[n] = value(nodes[n].a) + value(nodes[n].b);
     std::vector<int64_t> y;
@@ -360,8 +344,7 @@ Graph build(const std::vector<int64_t>& weights, int64_t rows, int64_t cols, int
     if (rows < 0 || cols < 0 || int64_t(weights.size()) != rows * cols)
         throw Error("adder graph: " + std::to_string(weights.size()) + " weights for a " + std::to_string(rows) + " x "
             + std::to_string(cols) + " matrix");
-    if (cols >= (int64_t(1) << kNodeBits) || inputLo > inputHi)
-        throw Error("adder graph: bad input count or range");
+    if (cols >= (int64_t(1) << kNodeBits) || inputLo > inputHi) throw Error("adder graph: bad input count or range");
     for (int64_t w : weights)
         if (w <= -(int64_t(1) << 30) || w >= (int64_t(1) << 30))
             throw Error("adder graph: weight " + std::to_string(w) + " is not below 2^30 in magnitude");
@@ -370,13 +353,11 @@ Graph build(const std::vector<int64_t>& weights, int64_t rows, int64_t cols, int
     // Without a depth bound, similar columns are first rewritten as differences (columnTree); the chains of
     // subtree sums that makes would break a bound.
     std::vector<int32_t> parent(static_cast<size_t>(cols), -1);
-    if (maxDepth == 0)
-        parent = columnTree(weights, rows, cols);
+    if (maxDepth == 0) parent = columnTree(weights, rows, cols);
     // X_i, the sum of x over column i's subtree, children first (a child's index can be above its parent's).
     std::vector<std::vector<int32_t>> children(static_cast<size_t>(cols));
     for (int64_t c = 0; c < cols; ++c)
-        if (parent[size_t(c)] >= 0)
-            children[size_t(parent[size_t(c)])].push_back(int32_t(c));
+        if (parent[size_t(c)] >= 0) children[size_t(parent[size_t(c)])].push_back(int32_t(c));
     std::vector<int32_t> subtree(static_cast<size_t>(cols), -1);
     const std::function<int32_t(int32_t)> sumOf = [&](int32_t c) {
         std::vector<Term> parts { { c, 0, 1 } };
@@ -393,8 +374,7 @@ Graph build(const std::vector<int64_t>& weights, int64_t rows, int64_t cols, int
         return subtree[size_t(c)] = parts[0].node;
     };
     for (int64_t c = 0; c < cols; ++c)
-        if (parent[size_t(c)] < 0)
-            sumOf(int32_t(c));
+        if (parent[size_t(c)] < 0) sumOf(int32_t(c));
     std::vector<std::vector<Term>> terms(static_cast<size_t>(rows));
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < cols; ++c) {
@@ -417,8 +397,9 @@ Graph build(const std::vector<int64_t>& weights, int64_t rows, int64_t cols, int
             row.erase(row.begin(), row.begin() + 2);
             row.push_back(sum);
         }
-        g.outputs.push_back(row.empty() ? std::nullopt
-                                        : std::optional<Operand>(Operand { row[0].node, row[0].shift, row[0].sign < 0 }));
+        g.outputs.push_back(row.empty()
+                ? std::nullopt
+                : std::optional<Operand>(Operand { row[0].node, row[0].shift, row[0].sign < 0 }));
     }
     return std::move(g);
 }

@@ -25,8 +25,7 @@ Pipeline pipeline(const Graph& g, int every)
             p.delays[size_t(o.node)] = std::max(p.delays[size_t(o.node)], p.stage[n] - p.stage[size_t(o.node)]);
     }
     for (const auto& o : g.outputs)
-        if (o)
-            p.delays[size_t(o->node)] = std::max(p.delays[size_t(o->node)], p.stages - p.stage[size_t(o->node)]);
+        if (o) p.delays[size_t(o->node)] = std::max(p.delays[size_t(o->node)], p.stages - p.stage[size_t(o->node)]);
     return p;
 }
 

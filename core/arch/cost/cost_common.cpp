@@ -36,8 +36,7 @@ int64_t muxLuts(int64_t fanIn, int lutInputs)
 
 int64_t romLuts(int64_t depth, int64_t width, int lutInputs)
 {
-    if (depth <= 0 || width <= 0)
-        return 0;
+    if (depth <= 0 || width <= 0) return 0;
     const int64_t entries = int64_t(1) << lutInputs;
     return width * ((depth + entries - 1) / entries);
 }
@@ -63,8 +62,7 @@ bool productOnDsp(int weightBits, int inputBits, int lutInputs)
 int64_t multiplierLuts(int weightBits, int inputBits, int lutInputs)
 {
     const int64_t bits = int64_t(weightBits) * inputBits;
-    if (lutInputs > 4)
-        return bits;
+    if (lutInputs > 4) return bits;
     // synth_ice40 builds about 2 LUT4 per partial-product bit up to 5-bit weights (or codes under 4 bits), and
     // about 2.45 from 6-bit weights on (measured: 5x5 52, 6x6 86, 7x7 123, 8x8 158, 6x4 59, 8x4 76 LUT4).
     return weightBits >= 6 && inputBits >= 4 ? (49 * bits + 19) / 20 : 2 * bits;
@@ -72,16 +70,14 @@ int64_t multiplierLuts(int weightBits, int inputBits, int lutInputs)
 
 double bram36(int64_t bits)
 {
-    if (bits <= 0)
-        return 0.0;
+    if (bits <= 0) return 0.0;
     constexpr int64_t kBram18 = 18 * 1024;
     return double((bits + kBram18 - 1) / kBram18) / 2.0;
 }
 
 void addMemory(Cost& cost, int64_t bits, int lutInputs)
 {
-    if (bits <= 0)
-        return;
+    if (bits <= 0) return;
     const int64_t perLut = int64_t(1) << lutInputs;
     if (bits <= 16 * perLut)
         cost.lut += (bits + perLut - 1) / perLut;
@@ -89,7 +85,8 @@ void addMemory(Cost& cost, int64_t bits, int lutInputs)
         cost.bram += bram36(bits);
 }
 
-Cost unavailableCost(ir::TemplateKind kind, std::string why) {
+Cost unavailableCost(ir::TemplateKind kind, std::string why)
+{
     Cost c;
     c.kind = kind;
     c.available = false;
@@ -103,11 +100,10 @@ struct TemplateCostModel {
     ir::TemplateKind kind;
     Cost (*cost)(const CostInput&);
 };
-constexpr TemplateCostModel kCostModels[]
-    = { { ir::TemplateKind::Tlmac, tlmacCost }, { ir::TemplateKind::Unrolled, unrolledCost },
-          { ir::TemplateKind::LutDense, lutDenseCost }, { ir::TemplateKind::ShiftAdd, shiftAddCost },
-          { ir::TemplateKind::LutNa, lutNaCost }, { ir::TemplateKind::Dsp, dspCost },
-          { ir::TemplateKind::AdderGraph, adderGraphCost } };
+constexpr TemplateCostModel kCostModels[] = { { ir::TemplateKind::Tlmac, tlmacCost },
+    { ir::TemplateKind::Unrolled, unrolledCost }, { ir::TemplateKind::LutDense, lutDenseCost },
+    { ir::TemplateKind::ShiftAdd, shiftAddCost }, { ir::TemplateKind::LutNa, lutNaCost },
+    { ir::TemplateKind::Dsp, dspCost }, { ir::TemplateKind::AdderGraph, adderGraphCost } };
 static_assert(std::size(kCostModels) == std::size(ir::kAllTemplates), "every template needs its cost model");
 
 } // namespace

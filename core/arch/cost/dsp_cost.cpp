@@ -32,8 +32,7 @@ Cost dspCost(const CostInput& in)
     else
         f << lanes << " lanes * " << multiplier << " LUT multiplier (product under " << kDspMinProductBits
           << " bits or K = 4: no DSP)";
-    f << "; cycles = MACs/lanes = " << in.macs() << "/" << lanes
-      << "; weights in RAM";
+    f << "; cycles = MACs/lanes = " << in.macs() << "/" << lanes << "; weights in RAM";
     c.formula = f.str();
     return c;
 }

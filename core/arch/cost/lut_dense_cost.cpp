@@ -31,8 +31,8 @@ Cost lutDenseCost(const CostInput& in)
     c.cycles = 1;
     std::ostringstream f;
     const char* table = in.lutInputs != 6 ? "n*2^max(0,m-K)" : (m >= 6 ? "n*2^(m-6)" : "n*m/10");
-    f << pairs << " tables * (" << table << " + n), m=" << m
-      << " n=" << n << ", + requant " << requant << "; 1 inference/clock";
+    f << pairs << " tables * (" << table << " + n), m=" << m << " n=" << n << ", + requant " << requant
+      << "; 1 inference/clock";
     c.formula = f.str();
     return c;
 }

@@ -45,8 +45,7 @@ Cost lutNaCost(const CostInput& in)
     const int64_t requant = in.outChannels * thresholdsPerOutput(in) * constantComparatorLuts(acc);
     c.lut = in.nonZeroWeights * best.luts + adders + requant;
     c.ff = in.outChannels * (acc + in.outputBits);
-    if (in.conv)
-        addMemory(c, in.inputElements * in.activationBits, in.lutInputs);
+    if (in.conv) addMemory(c, in.inputElements * in.activationBits, in.lutInputs);
     c.cycles = in.outPixels;
     std::ostringstream f;
     f << "best k=" << best.k << ": " << in.nonZeroWeights << " weights * (" << best.lookups << " lookups + "

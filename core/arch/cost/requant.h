@@ -12,6 +12,9 @@ inline int64_t thresholdsPerOutput(const CostInput& in)
 }
 
 // Parallel comparators against constants in a carry chain: a LUT6 resolves two accumulator bits per stage.
-inline int64_t constantComparatorLuts(int accBits) { return (accBits + 1) / 2; }
+inline int64_t constantComparatorLuts(int accBits)
+{
+    return (accBits + 1) / 2;
+}
 
 } // namespace luthier::arch::cost

@@ -52,8 +52,9 @@ Cost tlmacCost(const CostInput& in)
     std::ostringstream f;
     f << "N_arr*N_lut = " << t.arrays << "*" << t.lutsPerArray << " = " << tables << " + mux " << muxes << " + acc 2*"
       << t.parallelOutputs << "*" << acc << " + ROM/ctrl " << roms + control << " + requant " << requant
-      << "; cycles = " << (in.outPixels > 1 ? "pixels*" : "") << "D_s*B_a = "
-      << (in.outPixels > 1 ? std::to_string(in.outPixels) + "*" : "") << t.steps << "*" << in.activationBits;
+      << "; cycles = " << (in.outPixels > 1 ? "pixels*" : "")
+      << "D_s*B_a = " << (in.outPixels > 1 ? std::to_string(in.outPixels) + "*" : "") << t.steps << "*"
+      << in.activationBits;
     c.formula = f.str();
     return c;
 }

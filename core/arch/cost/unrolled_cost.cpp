@@ -1,6 +1,6 @@
 // Unrolled (LogicNets / HGQ-LUT style): every (input slice, unique weight group) pair gets its own table, adder
-// trees sum an output's groups (one bit wider per level), and every output compares its accumulator with its thresholds in parallel.
-// One inference per clock once the pipeline is full.
+// trees sum an output's groups (one bit wider per level), and every output compares its accumulator with its thresholds
+// in parallel. One inference per clock once the pipeline is full.
 
 #include "arch/cost/cost.h"
 #include "arch/cost/requant.h"
@@ -41,9 +41,8 @@ Cost unrolledCost(const CostInput& in)
     c.ff = outputs * (acc + in.outputBits);
     c.cycles = 1;
     std::ostringstream f;
-    f << "tables " << tables << " (pixels*unique slice groups) * " << perTable << " + adder trees "
-      << outputs << "*" << perTree << " + requant " << requant
-      << "; 1 inference/clock";
+    f << "tables " << tables << " (pixels*unique slice groups) * " << perTable << " + adder trees " << outputs << "*"
+      << perTree << " + requant " << requant << "; 1 inference/clock";
     c.formula = f.str();
     return c;
 }

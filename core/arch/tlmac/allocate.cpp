@@ -9,7 +9,10 @@ namespace luthier::arch::tlmac {
 
 namespace {
 
-bool stored(const TlmacPlan& plan, int32_t u) { return u >= 0 && u != plan.zeroGroup; }
+bool stored(const TlmacPlan& plan, int32_t u)
+{
+    return u >= 0 && u != plan.zeroGroup;
+}
 
 // lanes(c, u): the distinct lanes that use group u in some step of cluster c.
 struct LaneLists {
@@ -17,8 +20,7 @@ struct LaneLists {
     const std::vector<int32_t>& of(int64_t c, int32_t u, int64_t groups) const
     {
         static const std::vector<int32_t> none;
-        if (u < 0)
-            return none;
+        if (u < 0) return none;
         auto it = lanes.find(c * groups + u);
         return it == lanes.end() ? none : it->second;
     }
@@ -35,8 +37,7 @@ int64_t countWires(const TlmacPlan& plan)
         std::fill(seen.begin(), seen.end(), 0);
         for (int64_t s = 0; s < plan.steps; ++s) {
             const int32_t u = plan.laneGroup[size_t(s * plan.parallel + p)];
-            if (!stored(plan, u))
-                continue;
+            if (!stored(plan, u)) continue;
             const int32_t a = plan.arrayOf[size_t(plan.clusterOfStep[size_t(s)] * groups + u)];
             wires += !seen[size_t(a)];
             seen[size_t(a)] = 1;
@@ -62,8 +63,7 @@ void allocateArrays(TlmacPlan& plan, uint64_t seed, double effort, Progress* pro
                 continue;
             }
             auto& lanes = lists.lanes[c * groups + u];
-            if (std::find(lanes.begin(), lanes.end(), p) == lanes.end())
-                lanes.push_back(p);
+            if (std::find(lanes.begin(), lanes.end(), p) == lanes.end()) lanes.push_back(p);
         }
     }
 
@@ -72,8 +72,7 @@ void allocateArrays(TlmacPlan& plan, uint64_t seed, double effort, Progress* pro
     std::vector<int32_t> used(size_t(clusters), 0);
     for (int c = 0; c < clusters; ++c)
         for (int32_t u = 0; u < groups; ++u)
-            if (lists.lanes.count(c * groups + u))
-                plan.arrayOf[size_t(c * groups + u)] = used[size_t(c)]++;
+            if (lists.lanes.count(c * groups + u)) plan.arrayOf[size_t(c * groups + u)] = used[size_t(c)]++;
     plan.arrays = clusters ? *std::max_element(used.begin(), used.end()) : 0;
     const int arrays = plan.arrays;
     plan.groupAt.assign(size_t(arrays) * size_t(clusters), -1);
@@ -96,9 +95,9 @@ void allocateArrays(TlmacPlan& plan, uint64_t seed, double effort, Progress* pro
     plan.wiresInitial = wires;
 
     // Annealing: swap the contents of arrays a and b in cluster c. T = T0 / (i + 1)^1.4.
-    const int64_t moves = arrays < 2 ? 0
-                                     : int64_t(std::max(1.0, effort)
-                                           * double(std::max<int64_t>(100000, 50 * int64_t(arrays) * clusters)));
+    const int64_t moves = arrays < 2
+        ? 0
+        : int64_t(std::max(1.0, effort) * double(std::max<int64_t>(100000, 50 * int64_t(arrays) * clusters)));
     plan.annealMoves = moves;
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int> pickCluster(0, std::max(0, clusters - 1));
@@ -132,8 +131,7 @@ void allocateArrays(TlmacPlan& plan, uint64_t seed, double effort, Progress* pro
         const int c = pickCluster(rng);
         const int a = pickArray(rng);
         int b = pickArray(rng);
-        if (a == b)
-            continue;
+        if (a == b) continue;
         if (plan.groupAt[size_t(a) * size_t(clusters) + size_t(c)] < 0
             && plan.groupAt[size_t(b) * size_t(clusters) + size_t(c)] < 0)
             continue;

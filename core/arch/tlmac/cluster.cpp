@@ -20,14 +20,12 @@ struct ClusterCounts {
     void add(const std::vector<int32_t>& set, int c)
     {
         for (int32_t u : set)
-            if (at(c, u)++ == 0)
-                ++size[size_t(c)];
+            if (at(c, u)++ == 0) ++size[size_t(c)];
     }
     void remove(const std::vector<int32_t>& set, int c)
     {
         for (int32_t u : set)
-            if (--at(c, u) == 0)
-                --size[size_t(c)];
+            if (--at(c, u) == 0) --size[size_t(c)];
     }
     int64_t added(const std::vector<int32_t>& set, int c)
     {
@@ -49,7 +47,10 @@ struct ClusterCounts {
     std::vector<int64_t> size;
 };
 
-double pow4(double x) { return x * x * x * x; }
+double pow4(double x)
+{
+    return x * x * x * x;
+}
 
 } // namespace
 
@@ -67,8 +68,7 @@ std::vector<int32_t> clusterGreedy(const StepSets& sets, int clusters, uint64_t 
     std::vector<int32_t> labels(steps, 0);
     ClusterCounts counts(sets, clusters);
     for (size_t s = 0; s < steps; ++s) {
-        if (progress && s % 4096 == 0)
-            progress->checkpoint();
+        if (progress && s % 4096 == 0) progress->checkpoint();
         // The cluster whose union stays smallest; among equals the one that grows least (most sharing).
         int best = 0;
         int64_t bestSize = INT64_MAX, bestAdded = INT64_MAX;
@@ -88,12 +88,11 @@ std::vector<int32_t> clusterGreedy(const StepSets& sets, int clusters, uint64_t 
     return labels;
 }
 
-void refineClusters(const StepSets& sets, int clusters, std::vector<int32_t>& labels, uint64_t seed, double effort,
-    Progress* progress)
+void refineClusters(
+    const StepSets& sets, int clusters, std::vector<int32_t>& labels, uint64_t seed, double effort, Progress* progress)
 {
     const size_t steps = sets.groups.size();
-    if (clusters < 2 || steps == 0)
-        return;
+    if (clusters < 2 || steps == 0) return;
     ClusterCounts counts(sets, clusters);
     for (size_t s = 0; s < steps; ++s)
         counts.add(sets.groups[s], labels[s]);
@@ -105,27 +104,23 @@ void refineClusters(const StepSets& sets, int clusters, std::vector<int32_t>& la
         std::shuffle(order.begin(), order.end(), rng);
         bool moved = false;
         for (size_t i = 0; i < steps; ++i) {
-            if (progress && i % 4096 == 0)
-                progress->checkpoint();
+            if (progress && i % 4096 == 0) progress->checkpoint();
             const size_t s = order[i];
             const auto& set = sets.groups[s];
             const int from = labels[s];
             const int64_t removed = counts.removed(set, from);
-            if (removed == 0)
-                continue; // leaving would not shrink its cluster
+            if (removed == 0) continue; // leaving would not shrink its cluster
             const int64_t maxSize = *std::max_element(counts.size.begin(), counts.size.end());
             const double sizeFrom = double(counts.size[size_t(from)]);
             int best = -1;
             double bestDelta = 0.0;
             for (int c = 0; c < clusters; ++c) {
-                if (c == from)
-                    continue;
+                if (c == from) continue;
                 const int64_t added = counts.added(set, c);
-                if (counts.size[size_t(c)] + added > maxSize)
-                    continue; // would raise the array count
+                if (counts.size[size_t(c)] + added > maxSize) continue; // would raise the array count
                 const double sizeTo = double(counts.size[size_t(c)]);
-                const double delta = pow4(sizeFrom - double(removed)) - pow4(sizeFrom) + pow4(sizeTo + double(added))
-                    - pow4(sizeTo);
+                const double delta
+                    = pow4(sizeFrom - double(removed)) - pow4(sizeFrom) + pow4(sizeTo + double(added)) - pow4(sizeTo);
                 if (delta < bestDelta) {
                     bestDelta = delta;
                     best = c;
@@ -138,8 +133,7 @@ void refineClusters(const StepSets& sets, int clusters, std::vector<int32_t>& la
                 moved = true;
             }
         }
-        if (!moved)
-            break;
+        if (!moved) break;
     }
 }
 

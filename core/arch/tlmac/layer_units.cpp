@@ -16,16 +16,14 @@ int unsignedBitsFor(int64_t maxValue)
 
 int64_t romLutsPerBit(int64_t depth, int lutInputs)
 {
-    if (depth <= 1)
-        return 0;
+    if (depth <= 1) return 0;
     const int64_t leaves = (depth + (int64_t(1) << lutInputs) - 1) >> lutInputs;
     return leaves + muxLutsPerBit(leaves, lutInputs);
 }
 
 double blockRamsForRegisteredRom(int64_t depth, int64_t width, int lutInputs)
 {
-    if (lutInputs != 6)
-        return 0.0;
+    if (lutInputs != 6) return 0.0;
     // Yosys' Xilinx block RAM library (share/xilinx/brams_xc4v.txt): per primitive its cost, address bits
     // (counted in 1-bit units) and the data widths a read port can take (simple dual port: only the widest).
     struct Arrangement {
@@ -66,14 +64,13 @@ int64_t distinctVaryingColumns(const std::vector<std::vector<bool>>& columns)
     return int64_t(distinct.size());
 }
 
-FoldedRom foldedWeightRom(const DenseDatapath& d, int wordBits, const std::function<uint64_t(int32_t)>& encode,
-    int lutInputs)
+FoldedRom foldedWeightRom(
+    const DenseDatapath& d, int wordBits, const std::function<uint64_t(int32_t)>& encode, int lutInputs)
 {
     const int64_t blocks = (d.outputs + d.parallel - 1) / d.parallel, depth = blocks * d.inputs;
     FoldedRom rom;
     rom.brams = blockRamsForRegisteredRom(depth, int64_t(d.parallel) * wordBits, lutInputs);
-    if (rom.brams > 0)
-        return rom;
+    if (rom.brams > 0) return rom;
     std::vector<std::vector<bool>> columns(size_t(d.parallel) * size_t(wordBits));
     for (int64_t b = 0; b < blocks; ++b)
         for (int64_t i = 0; i < d.inputs; ++i)
@@ -113,8 +110,7 @@ int distinctTableLuts(const LutArray& array, int lutInputs)
 {
     std::set<TruthTable> luts;
     for (const auto& bit : array.init)
-        if (supportOf(bit, lutInputs) >= 2)
-            luts.insert(bit);
+        if (supportOf(bit, lutInputs) >= 2) luts.insert(bit);
     return int(luts.size());
 }
 
@@ -131,8 +127,7 @@ int distinctMuxBits(const Multiplexer& mux, const std::vector<LutArray>& arrays)
             zero = zero && std::all_of(t.begin(), t.end(), [](uint64_t w) { return w == 0; });
             column.push_back(t);
         }
-        if (!zero)
-            columns.insert(std::move(column));
+        if (!zero) columns.insert(std::move(column));
     }
     return int(columns.size());
 }
@@ -142,10 +137,8 @@ int distinctMuxBits(const Multiplexer& mux, const std::vector<LutArray>& arrays)
 int64_t constantAdderLuts(int64_t constant, int bits, int lutInputs)
 {
     const uint64_t c = uint64_t(constant) & (bits >= 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1);
-    if (c == 0)
-        return 0;
-    if (lutInputs == 4)
-        return bits - std::countr_zero(c);
+    if (c == 0) return 0;
+    if (lutInputs == 4) return bits - std::countr_zero(c);
     return std::popcount(c);
 }
 
@@ -163,8 +156,8 @@ int64_t distinctThresholdBits(const TlmacDatapath& d)
                 for (int t = 0; t < d.thresholdsPerOutput; ++t) {
                     const int64_t o = b * plan.parallel + p;
                     // Lanes past the last output compare with the largest level, as the emitter fills them.
-                    const int64_t level = o < plan.outputs ? d.compareLevels[size_t(o)][size_t(t)]
-                                                           : (int64_t(1) << (bits - 1)) - 1;
+                    const int64_t level
+                        = o < plan.outputs ? d.compareLevels[size_t(o)][size_t(t)] : (int64_t(1) << (bits - 1)) - 1;
                     column.push_back((uint64_t(level) >> std::min(bit, 63) & 1u) != 0);
                 }
             columns.push_back(std::move(column));
@@ -210,8 +203,7 @@ void describeLayer(HwLayer& layer)
                 const uint64_t value = uint64_t(plan.tableValue(a, c, bits));
                 const int64_t address = (int64_t(c) << plan.groupSize) | int64_t(bits);
                 for (int i = 0; i < plan.lutWidth; ++i)
-                    if (value >> i & 1u)
-                        array.init[size_t(i)][size_t(address / 64)] |= uint64_t(1) << (address % 64);
+                    if (value >> i & 1u) array.init[size_t(i)][size_t(address / 64)] |= uint64_t(1) << (address % 64);
             }
         }
         array.luts = distinctTableLuts(array, k);
@@ -287,14 +279,15 @@ void describeLayer(HwLayer& layer)
         r.lut += plan.parallel * perLane + romLuts;
         r.ff += plan.parallel * d.outputBits;
         r.carry += plan.parallel * ((d.compareBits + 3) / 4);
-        layer.roms.push_back({ "thresholds", depth, int64_t(plan.parallel) * d.compareBits,
-            layer.module + "_thresholds.mem", romLuts });
+        layer.roms.push_back(
+            { "thresholds", depth, int64_t(plan.parallel) * d.compareBits, layer.module + "_thresholds.mem", romLuts });
     }
     r.ff += plan.outputs * outBits + d.inputs * d.inputBits;
 
     // Control: step, plane, group, block and threshold counters with their compares.
     const int64_t counterBits = unsignedBitsFor(plan.steps) + unsignedBitsFor(groupsPerOutput)
-        + unsignedBitsFor(d.inputBits) + unsignedBitsFor(plan.blocks) + unsignedBitsFor(plan.blocks * d.thresholdsPerOutput + 1);
+        + unsignedBitsFor(d.inputBits) + unsignedBitsFor(plan.blocks)
+        + unsignedBitsFor(plan.blocks * d.thresholdsPerOutput + 1);
     r.ff += counterBits + 3 + (plan.clusterBits + plan.groupSize) + 4; // + pipeline registers
     r.lut += 2 * counterBits;
     layer.estimate = r;

@@ -36,8 +36,8 @@ struct FoldedRom {
     int64_t registerBits = 0; // bits of the word register synthesis keeps
     double brams = 0;
 };
-FoldedRom foldedWeightRom(const DenseDatapath& d, int wordBits, const std::function<uint64_t(int32_t)>& encode,
-    int lutInputs);
+FoldedRom foldedWeightRom(
+    const DenseDatapath& d, int wordBits, const std::function<uint64_t(int32_t)>& encode, int lutInputs);
 
 // Fills arrays, muxes, accumulators, roms, ports, cycles and estimate of a layer whose `tlmac` is set.
 void describeLayer(HwLayer& layer);

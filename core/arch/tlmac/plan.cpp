@@ -65,8 +65,7 @@ int signedBitsFor(int64_t lo, int64_t hi)
 
 int64_t muxLutsPerBit(int64_t fanIn, int lutInputs)
 {
-    if (fanIn <= 1)
-        return 0;
+    if (fanIn <= 1) return 0;
     if (lutInputs == 6) {
         // 7-series/UltraScale: a LUT6 is a 4:1 mux and MUXF7/MUXF8 join up to four of them into 16:1 for free.
         const int64_t leaves = (fanIn + 3) / 4;
@@ -94,8 +93,7 @@ int64_t muxLutsPerBit(int64_t fanIn, int lutInputs)
 
 int64_t caseMuxLutsPerBit(int64_t fanIn, int lutInputs)
 {
-    if (lutInputs != 6 || fanIn <= 16)
-        return muxLutsPerBit(fanIn, lutInputs);
+    if (lutInputs != 6 || fanIn <= 16) return muxLutsPerBit(fanIn, lutInputs);
     int64_t terms = (fanIn + 2) / 3, luts = terms;
     while (terms > 1) {
         terms = (terms + 5) / 6;
@@ -123,12 +121,10 @@ int64_t TlmacPlan::maxFanIn() const
 int64_t TlmacPlan::tableValue(int array, int cluster, unsigned activationBits) const
 {
     const int32_t u = groupAt[size_t(array) * size_t(clusters) + size_t(cluster)];
-    if (u < 0)
-        return 0;
+    if (u < 0) return 0;
     int64_t sum = 0;
     for (int g = 0; g < groupSize; ++g)
-        if (activationBits >> g & 1u)
-            sum += uniqueGroups[size_t(u)][size_t(g)];
+        if (activationBits >> g & 1u) sum += uniqueGroups[size_t(u)][size_t(g)];
     return sum;
 }
 
@@ -136,8 +132,7 @@ int TlmacPlan::routeSelect(int64_t step, int lane) const
 {
     const auto& list = laneArrays[size_t(lane)];
     const int32_t u = laneGroup[size_t(step * parallel + lane)];
-    if (u < 0 || u == zeroGroup)
-        return int(list.size());
+    if (u < 0 || u == zeroGroup) return int(list.size());
     const int32_t a = arrayOf[size_t(int64_t(clusterOfStep[size_t(step)]) * int64_t(uniqueGroups.size()) + u)];
     return int(std::lower_bound(list.begin(), list.end(), a) - list.begin());
 }
@@ -149,8 +144,7 @@ TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Pr
     if (options.groupSize < 1 || options.groupSize > options.lutInputs)
         throw Error("TLMAC: group size G = " + std::to_string(options.groupSize) + " must be in 1..K ("
             + std::to_string(options.lutInputs) + ")");
-    if (options.parallelOutputs < 1)
-        throw Error("TLMAC: parallel outputs P must be at least 1");
+    if (options.parallelOutputs < 1) throw Error("TLMAC: parallel outputs P must be at least 1");
     if (weights.outputs < 1 || weights.rows < 1 || weights.rowLength < 1
         || int64_t(weights.values.size()) != weights.outputs * weights.rows * weights.rowLength)
         throw Error("TLMAC: weights do not form an outputs x rows x rowLength matrix");
@@ -170,8 +164,7 @@ TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Pr
     plan.clusters = int(std::min<int64_t>(int64_t(1) << plan.clusterBits, std::max<int64_t>(plan.steps, 1)));
 
     // Intern groups; lane p of step (block b, group j) is output b * P + p.
-    if (progress)
-        progress->report(0.0, "interning weight groups");
+    if (progress) progress->report(0.0, "interning weight groups");
     std::unordered_map<std::vector<int32_t>, int32_t, GroupHash> ids;
     plan.laneGroup.assign(size_t(plan.steps * plan.parallel), -1);
     std::vector<int32_t> group(size_t(plan.groupSize));
@@ -210,15 +203,13 @@ TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Pr
         auto& set = sets.groups[size_t(s)];
         for (int p = 0; p < plan.parallel; ++p) {
             const int32_t u = plan.laneGroup[size_t(s * plan.parallel + p)];
-            if (u >= 0 && u != plan.zeroGroup)
-                set.push_back(u);
+            if (u >= 0 && u != plan.zeroGroup) set.push_back(u);
         }
         std::sort(set.begin(), set.end());
         set.erase(std::unique(set.begin(), set.end()), set.end());
     }
 
-    if (progress)
-        progress->report(0.1, "clustering steps");
+    if (progress) progress->report(0.1, "clustering steps");
     const bool runGreedy = options.method != ClusterMethod::Spectral;
     const bool runSpectral = options.method != ClusterMethod::Greedy;
     std::vector<int32_t> greedyLabels, spectralLabels;
@@ -237,11 +228,9 @@ TlmacPlan planLayer(const LayerWeights& weights, const TlmacOptions& options, Pr
     plan.clusterOfStep = spectralWins ? std::move(spectralLabels) : std::move(greedyLabels);
     plan.clusterMethod = spectralWins ? "spectral" : "greedy";
 
-    if (progress)
-        progress->report(0.4, "allocating arrays and annealing routing");
+    if (progress) progress->report(0.4, "allocating arrays and annealing routing");
     allocateArrays(plan, options.seed, options.effort, progress);
-    if (progress)
-        progress->report(1.0, "planned");
+    if (progress) progress->report(1.0, "planned");
     return plan;
 }
 

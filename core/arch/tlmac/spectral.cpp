@@ -9,14 +9,13 @@
 #include <Eigen/QR>
 #include <Eigen/SVD>
 #include <Eigen/SparseCore>
-
 #include <cmath>
 #include <random>
 
 namespace luthier::arch::tlmac {
 
-std::vector<int32_t> clusterSpectral(const StepSets& sets, int clusters, uint64_t seed, double effort,
-    Progress* progress)
+std::vector<int32_t> clusterSpectral(
+    const StepSets& sets, int clusters, uint64_t seed, double effort, Progress* progress)
 {
     const Eigen::Index steps = Eigen::Index(sets.groups.size());
     std::vector<int32_t> labels(size_t(steps), 0);
@@ -51,8 +50,7 @@ std::vector<int32_t> clusterSpectral(const StepSets& sets, int clusters, uint64_
             x(i, j) = normal(rng);
     const int iterations = std::max(10, int(40 * effort));
     for (int it = 0; it < iterations; ++it) {
-        if (progress)
-            progress->checkpoint();
+        if (progress) progress->checkpoint();
         Eigen::MatrixXd y = a * (at * x);
         Eigen::HouseholderQR<Eigen::MatrixXd> qr(y);
         x = qr.householderQ() * Eigen::MatrixXd::Identity(steps, k);
