@@ -3,7 +3,7 @@
 // which reads the files as the verify step does.
 
 #include "arch/hw_design.h"
-#include "quant/int_graph.h"
+#include "named_dense_chain.h"
 #include "rtl/verilog_emitter.h"
 #include "verify/process.h"
 
@@ -20,46 +20,8 @@ class TestFaultsNames : public QObject {
 private Q_SLOTS:
     void keywordLayerNamesGiveLegalModules()
     {
-        ir::Graph source;
-        source.name = "keywords";
-        for (const char* name : { "input", "wor", "table", "logic" }) {
-            ir::Layer l;
-            l.name = name;
-            source.layers.push_back(l);
-        }
-        quant::IntGraph g;
-        g.source = &source;
-        g.inputFormat.bits = 2;
-        g.inputFormat.isSigned = false;
-        g.inputFormat.minInt = 0;
-        g.inputFormat.maxInt = 3;
-        quant::IntLayer input;
-        input.kind = ir::LayerKind::Input;
-        input.source = 0;
-        input.outShape = { 4 };
-        g.layers.push_back(input);
-        for (int i = 1; i <= 3; ++i) {
-            quant::IntLayer d;
-            d.kind = ir::LayerKind::Dense;
-            d.source = i;
-            d.inputs = { i - 1 };
-            d.outShape = { 4 };
-            d.weightShape = { 4, 4 };
-            d.weightBits = 2;
-            d.weights = { 1, -1, 0, 1, 0, 1, 1, -2, 1, 1, 1, 1, -2, 0, 0, 1 };
-            if (i < 3) {
-                quant::Thresholds t;
-                t.out = g.inputFormat;
-                for (int c = 0; c < 4; ++c) {
-                    t.direction.push_back(1);
-                    t.levels.push_back({ -1, 0, 2 });
-                }
-                d.requant = t;
-            }
-            g.layers.push_back(d);
-        }
-        g.outputs = { 3 };
-        const arch::HwDesign design = arch::mapDesign(g, {});
+        const test::NamedDenseChain chain("keywords", { "input", "wor", "table", "logic" });
+        const arch::HwDesign design = arch::mapDesign(chain.ints, {});
         const std::vector<rtl::EmittedFile> files = rtl::emitDesign(design);
         const nlohmann::json manifest = nlohmann::json::parse(files.back().contents);
         QCOMPARE(files.back().name, std::string("manifest.json"));

@@ -2,7 +2,7 @@
 // stay unique, and comments in the emitted Verilog cannot be closed by a name.
 
 #include "arch/hw_design.h"
-#include "quant/int_graph.h"
+#include "named_dense_chain.h"
 #include "rtl/verilog_emitter.h"
 
 #include <QtTest/QtTest>
@@ -18,46 +18,9 @@ class TestRtlNames : public QObject {
 private Q_SLOTS:
     void sanitisedUniqueIdentifiers()
     {
-        ir::Graph source;
-        source.name = "9 evil*/model";
-        for (const char* name : { "input", "1st layer */ endmodule", "1st layer */ endmodule", "wire" }) {
-            ir::Layer l;
-            l.name = name;
-            source.layers.push_back(l);
-        }
-        quant::IntGraph g;
-        g.source = &source;
-        g.inputFormat.bits = 2;
-        g.inputFormat.isSigned = false;
-        g.inputFormat.minInt = 0;
-        g.inputFormat.maxInt = 3;
-        quant::IntLayer input;
-        input.kind = ir::LayerKind::Input;
-        input.source = 0;
-        input.outShape = { 4 };
-        g.layers.push_back(input);
-        for (int i = 1; i <= 3; ++i) {
-            quant::IntLayer d;
-            d.kind = ir::LayerKind::Dense;
-            d.source = i;
-            d.inputs = { i - 1 };
-            d.outShape = { 4 };
-            d.weightShape = { 4, 4 };
-            d.weightBits = 2;
-            d.weights = { 1, -1, 0, 1, 0, 1, 1, -2, 1, 1, 1, 1, -2, 0, 0, 1 };
-            if (i < 3) {
-                quant::Thresholds t;
-                t.out = g.inputFormat;
-                for (int c = 0; c < 4; ++c) {
-                    t.direction.push_back(1);
-                    t.levels.push_back({ -1, 0, 2 });
-                }
-                d.requant = t;
-            }
-            g.layers.push_back(d);
-        }
-        g.outputs = { 3 };
-        const arch::HwDesign design = arch::mapDesign(g, {});
+        const test::NamedDenseChain chain(
+            "9 evil*/model", { "input", "1st layer */ endmodule", "1st layer */ endmodule", "wire" });
+        const arch::HwDesign design = arch::mapDesign(chain.ints, {});
         const std::regex identifier("[a-z_][a-z0-9_]*");
         std::set<std::string> names { design.top };
         QVERIFY(std::regex_match(design.top, identifier));
