@@ -8,14 +8,16 @@
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <algorithm>
+#include <iterator>
 
 namespace luthier::widgets {
 
 namespace {
 
 // Okabe-Ito: distinguishable with every common colour-vision deficiency, on light and dark plots.
-const QColor kTemplateColours[]
-    = { QColor(0x0072B2), QColor(0xE69F00), QColor(0x009E73), QColor(0xCC79A7), QColor(0x56B4E9), QColor(0xD55E00) };
+const QColor kTemplateColours[] = { QColor(0x0072B2), QColor(0xE69F00), QColor(0x009E73), QColor(0xCC79A7),
+    QColor(0x56B4E9), QColor(0xD55E00), QColor(0xF0E442) };
+static_assert(std::size(kTemplateColours) == std::size(ir::kAllTemplates), "every template needs its bar colour");
 
 void setTitle(QCustomPlot* plot, const QString& title)
 {
