@@ -201,14 +201,25 @@ private Q_SLOTS:
     {
         const fs::path folder = root() / "contested";
         const fs::path reference = root() / "contested reference";
-        const Run alone = run(compileArgs(reference, 0));
+        // A long annealing keeps the first compile (and its lock) busy for seconds, so the second one surely meets
+        // the lock, however slowly processes start on a loaded machine.
+        const auto slow = [](const fs::path& out) {
+            return compileArgs(out, 0) << QStringLiteral("--effort") << QStringLiteral("20");
+        };
+        const Run alone = run(slow(reference));
         QCOMPARE(alone.exitCode, 0);
         QProcess first, second;
-        first.start(kCli, compileArgs(folder, 0));
+        first.start(kCli, slow(folder));
         QVERIFY(first.waitForStarted());
         const qint64 firstPid = first.processId();
-        // Started while the first one works (it holds the lock from its first step for the whole run).
-        std::this_thread::sleep_for(std::chrono::milliseconds(alone.ms / 3));
+        // Started once the first one holds the lock: its staging folder DIR.tmp-PID exists from then on (a fixed
+        // delay raced with a slow start on a loaded machine).
+        const fs::path staging = folder.string() + ".tmp-" + std::to_string(firstPid);
+        QElapsedTimer waiting;
+        waiting.start();
+        while (!fs::exists(staging) && first.state() == QProcess::Running && waiting.elapsed() < 60000)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        QVERIFY2(fs::exists(staging), "the first compile never started writing");
         QElapsedTimer clock;
         clock.start();
         second.start(kCli, compileArgs(folder, 0));
