@@ -7,6 +7,7 @@
 #include "arch/adder_graph/layer.h"
 #include "rtl/dense_outputs.h"
 #include "rtl/layer_emitters.h"
+#include "rtl/parallel_sum.h"
 #include "rtl/verilog_text.h"
 
 #include <algorithm>
@@ -100,19 +101,7 @@ LayerEmission emitAdderGraphLayer(const arch::HwLayer& layer)
     v << "\n";
     emitDenseOutputs(v, d, OUT, [](int64_t o) { return "s_" + std::to_string(o); });
     const int stages = p.stages;
-    for (int k = 0; k <= stages; ++k)
-        v << "    reg v_" << k << ";\n";
-    v << "\n    always @(posedge clk) begin\n        if (rst) begin\n";
-    for (int k = 0; k <= stages; ++k)
-        v << "            v_" << k << " <= 1'b0;\n";
-    v << "            out_valid <= 1'b0;\n        end else if (adv) begin\n            v_0 <= in_valid;\n";
-    for (int k = 1; k <= stages; ++k)
-        v << "            v_" << k << " <= v_" << k - 1 << ";\n";
-    v << "            out_valid <= v_" << stages << ";\n        end\n    end\n\n";
-    // Data registers need no reset: the valid bits say when they matter.
-    v << "    always @(posedge clk) begin\n        if (adv) begin\n            x <= in_data;\n";
-    v << regs.str();
-    v << "            y <= " << packedOutputs(OUT) << ";\n        end\n    end\nendmodule\n";
+    emitPipelineTail(v, stages, regs.str(), OUT);
 
     LayerEmission e;
     e.verilog = v.str();

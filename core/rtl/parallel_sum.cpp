@@ -15,6 +15,23 @@ int signedWidth(int64_t lo, int64_t hi)
     return std::max(1, arch::tlmac::signedBitsFor(lo, hi));
 }
 
+void emitPipelineTail(std::ostream& v, int stages, const std::string& registers, int64_t outputs)
+{
+    for (int k = 0; k <= stages; ++k)
+        v << "    reg v_" << k << ";\n";
+    v << "\n    always @(posedge clk) begin\n        if (rst) begin\n";
+    for (int k = 0; k <= stages; ++k)
+        v << "            v_" << k << " <= 1'b0;\n";
+    v << "            out_valid <= 1'b0;\n        end else if (adv) begin\n            v_0 <= in_valid;\n";
+    for (int k = 1; k <= stages; ++k)
+        v << "            v_" << k << " <= v_" << k - 1 << ";\n";
+    v << "            out_valid <= v_" << stages << ";\n        end\n    end\n\n";
+    // Data registers need no reset: the valid bits say when they matter.
+    v << "    always @(posedge clk) begin\n        if (adv) begin\n            x <= in_data;\n";
+    v << registers;
+    v << "            y <= " << packedOutputs(outputs) << ";\n        end\n    end\nendmodule\n";
+}
+
 std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& body)
 {
     const arch::DenseDatapath& d = *layer.dense;
@@ -84,19 +101,7 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
     }
     v << "\n";
     emitDenseOutputs(v, d, OUT, [](int64_t o) { return "s_" + std::to_string(o); });
-    for (int k = 0; k <= stages; ++k)
-        v << "    reg v_" << k << ";\n";
-    v << "\n    always @(posedge clk) begin\n        if (rst) begin\n";
-    for (int k = 0; k <= stages; ++k)
-        v << "            v_" << k << " <= 1'b0;\n";
-    v << "            out_valid <= 1'b0;\n        end else if (adv) begin\n            v_0 <= in_valid;\n";
-    for (int k = 1; k <= stages; ++k)
-        v << "            v_" << k << " <= v_" << k - 1 << ";\n";
-    v << "            out_valid <= v_" << stages << ";\n        end\n    end\n\n";
-    // Data registers need no reset: the valid bits say when they matter.
-    v << "    always @(posedge clk) begin\n        if (adv) begin\n            x <= in_data;\n";
-    v << regs.str();
-    v << "            y <= " << packedOutputs(OUT) << ";\n        end\n    end\nendmodule\n";
+    emitPipelineTail(v, stages, regs.str(), OUT);
     return v.str();
 }
 

@@ -8,6 +8,7 @@
 #include "arch/hw_design.h"
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct ParallelBody {
 };
 
 std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& body);
+
+// The end of a one-inference-per-clock module (parallel sums, adder graphs): `stages` + 1 valid bits that advance
+// with the data whenever the output can move (`adv`), the data registers (`registers`: nonblocking assignments,
+// after `x <= in_data`) and the packed outputs y of `outputs` s_o values, then endmodule.
+void emitPipelineTail(std::ostream& v, int stages, const std::string& registers, int64_t outputs);
 
 // Width of the two's complement net holding [lo, hi] (at least 1 bit).
 int signedWidth(int64_t lo, int64_t hi);
