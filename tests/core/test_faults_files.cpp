@@ -8,6 +8,7 @@
 #include "project/project_file.h"
 #include "rtl/test_vectors.h"
 #include "rtl/verilog_emitter.h"
+#include "scratch_files.h"
 #include "sim/npy.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -24,31 +25,6 @@
 using namespace luthier;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string contents(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void put(const fs::path& file, const std::string& text)
-{
-    std::ofstream(file, std::ios::binary) << text;
-}
-
-std::set<std::string> names(const fs::path& dir)
-{
-    std::set<std::string> out;
-    for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.path().filename() != ".filler") out.insert(entry.path().filename().string());
-    return out;
-}
-
-} // namespace
-
 class TestFaultsFiles : public QObject {
     Q_OBJECT
 
@@ -59,13 +35,14 @@ private Q_SLOTS:
     void atomicWriteReplacesAndKeepsTheMode()
     {
         const fs::path file = root() / "replace.txt";
-        put(file, "old");
+        test::put(file, "old");
         fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
         util::writeFileAtomic(file, "new contents");
-        QCOMPARE(contents(file), std::string("new contents"));
+        QCOMPARE(test::contents(file), std::string("new contents"));
         QCOMPARE(fs::status(file).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
-        QCOMPARE(names(root()).count(".replace.txt.tmp-" + std::to_string(::getpid()) + "-0"), size_t(0));
+        QCOMPARE(
+            test::names(root(), ".filler").count(".replace.txt.tmp-" + std::to_string(::getpid()) + "-0"), size_t(0));
         const std::string missing = test::errorOf([&] { util::writeFileAtomic(root() / "no such dir" / "x", "x"); });
         QVERIFY2(missing.find("no such dir/x") != std::string::npos
                 && missing.find("No such file or directory") != std::string::npos,
@@ -87,7 +64,7 @@ private Q_SLOTS:
         const std::string name = writer == "writeFiles" ? "top.v" : "output.file";
         const fs::path file = disk.dir() / name;
         const std::string old = "the previous contents, which must survive\n";
-        put(file, old);
+        test::put(file, old);
         const std::string big(20000, 'x');
         std::map<QString, std::function<void()>> writers {
             { "writeFileAtomic", [&] { util::writeFileAtomic(file, big); } },
@@ -127,17 +104,17 @@ private Q_SLOTS:
                     place::writeCsv(map, file);
                 } },
         };
-        const std::set<std::string> before = names(disk.dir());
+        const std::set<std::string> before = test::names(disk.dir(), ".filler");
         disk.fill();
         const std::string message = test::errorOf(writers.at(writer));
         disk.restore();
         QVERIFY2(message.find(file.string()) != std::string::npos, message.c_str());
         QVERIFY2(message.find(disk.reason()) != std::string::npos, message.c_str());
-        QCOMPARE(contents(file), old);
-        QVERIFY(names(disk.dir()) == before); // no temporary left behind
+        QCOMPARE(test::contents(file), old);
+        QVERIFY(test::names(disk.dir(), ".filler") == before); // no temporary left behind
         // And with space again the same writer succeeds.
         writers.at(writer)();
-        QVERIFY(contents(file) != old);
+        QVERIFY(test::contents(file) != old);
     }
 };
 

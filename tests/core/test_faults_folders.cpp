@@ -5,6 +5,7 @@
 
 #include "core/error_of.h"
 #include "export/design_manifest.h"
+#include "scratch_files.h"
 #include "util/error.h"
 #include "util/sha256.h"
 #include "util/staged_folder.h"
@@ -18,31 +19,6 @@
 
 using namespace luthier;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string contents(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void put(const fs::path& file, const std::string& text)
-{
-    std::ofstream(file, std::ios::binary) << text;
-}
-
-std::set<std::string> names(const fs::path& dir)
-{
-    std::set<std::string> out;
-    for (const auto& entry : fs::directory_iterator(dir))
-        out.insert(entry.path().filename().string());
-    return out;
-}
-
-} // namespace
 
 class TestFaultsFolders : public QObject {
     Q_OBJECT
@@ -64,7 +40,7 @@ private Q_SLOTS:
             million.update(piece);
         QCOMPARE(million.hexDigest(), std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
         QCOMPARE(util::sha256Hex(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
-        put(root() / "abc.txt", "abc");
+        test::put(root() / "abc.txt", "abc");
         QCOMPARE(util::sha256File(root() / "abc.txt"), util::sha256Hex("abc"));
     }
 
@@ -76,7 +52,7 @@ private Q_SLOTS:
             fs::copy_options::recursive);
         exporter::loadDesignManifest(design); // as shipped: fine
         const std::string listed = exporter::loadDesignManifest(design).files.front().string();
-        put(root() / "secret.txt", "not part of any design");
+        test::put(root() / "secret.txt", "not part of any design");
         fs::remove(design / listed);
         fs::create_symlink(root() / "secret.txt", design / listed);
         const std::string message = test::errorOf([&] { exporter::loadDesignManifest(design); });
@@ -88,29 +64,29 @@ private Q_SLOTS:
         const fs::path dir = root() / "design";
         {
             util::StagedFolder first(dir);
-            put(first.path() / "a.v", "module a; endmodule\n");
-            put(first.path() / "vectors.txt", "old vectors\n");
+            test::put(first.path() / "a.v", "module a; endmodule\n");
+            test::put(first.path() / "vectors.txt", "old vectors\n");
             first.commit();
         }
         QVERIFY(util::checkFolder(dir));
         // A second write that fails halfway (an exception before commit) leaves the first folder as it was.
         {
             util::StagedFolder second(dir);
-            put(second.path() / "a.v", "module a2; endmodule\n");
+            test::put(second.path() / "a.v", "module a2; endmodule\n");
         }
-        QCOMPARE(contents(dir / "a.v"), std::string("module a; endmodule\n"));
+        QCOMPARE(test::contents(dir / "a.v"), std::string("module a; endmodule\n"));
         QVERIFY(util::checkFolder(dir));
         // A finished one replaces it entirely: no stale vectors.txt from the old design.
         {
             util::StagedFolder third(dir);
-            put(third.path() / "b.v", "module b; endmodule\n");
+            test::put(third.path() / "b.v", "module b; endmodule\n");
             third.commit();
         }
         QVERIFY(!fs::exists(dir / "a.v"));
         QVERIFY(!fs::exists(dir / "vectors.txt"));
         QVERIFY(util::checkFolder(dir));
-        QCOMPARE(names(root()).count("design.lock"), size_t(0));
-        for (const std::string& n : names(root()))
+        QCOMPARE(test::names(root()).count("design.lock"), size_t(0));
+        for (const std::string& n : test::names(root()))
             QVERIFY2(n.find("design.tmp-") == std::string::npos, n.c_str());
     }
 
@@ -130,7 +106,7 @@ private Q_SLOTS:
     {
         const fs::path dir = root() / "killed";
         fs::create_directories(root() / "killed.tmp-999999" / "sub");
-        put(root() / "killed.lock", "999999"); // no process holds the flock any more
+        test::put(root() / "killed.lock", "999999"); // no process holds the flock any more
         fs::create_directories(root() / "killed.tmp-notes"); // not ours: kept
         util::StagedFolder folder(dir);
         folder.commit();
@@ -142,10 +118,10 @@ private Q_SLOTS:
     {
         const fs::path dir = root() / "documents";
         fs::create_directories(dir);
-        put(dir / "thesis.tex", "years of work");
+        test::put(dir / "thesis.tex", "years of work");
         const std::string message = test::errorOf([&] { util::StagedFolder folder(dir); });
         QVERIFY2(message.find("is a folder that Luthier did not write") != std::string::npos, message.c_str());
-        QCOMPARE(contents(dir / "thesis.tex"), std::string("years of work"));
+        QCOMPARE(test::contents(dir / "thesis.tex"), std::string("years of work"));
     }
 
     void checkFolderNamesTheFileThatDoesNotMatch()
@@ -154,12 +130,12 @@ private Q_SLOTS:
         {
             util::StagedFolder folder(dir);
             fs::create_directories(folder.path() / "rtl");
-            put(folder.path() / "rtl" / "x.v", "module x; endmodule\n");
-            put(folder.path() / "manifest.json", "{}\n");
+            test::put(folder.path() / "rtl" / "x.v", "module x; endmodule\n");
+            test::put(folder.path() / "manifest.json", "{}\n");
             folder.commit();
         }
         QVERIFY(util::checkFolder(dir));
-        put(dir / "rtl" / "x.v", "module x; endmodule // edited\n");
+        test::put(dir / "rtl" / "x.v", "module x; endmodule // edited\n");
         std::string message = test::errorOf([&] { util::checkFolder(dir); });
         QVERIFY2(message.find((dir / "rtl" / "x.v").string() + ": does not match its SHA-256") != std::string::npos,
             message.c_str());
