@@ -202,7 +202,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
             asImported.overrides.clear();
             asImported.lowering.inputBits = quant::LowerOptions {}.inputBits;
             asImported.lowering.inputFractionBits = quant::LowerOptions {}.inputFractionBits;
-            pipeline::Pipeline baseline(asImported, build.imported(progress));
+            pipeline::Pipeline baseline = build.variant(asImported); // shares the model, inputs and calibration
             const analysis::Accuracy before = analysis::measureAccuracy(
                 *baseline.graph(progress), *data, labels, progress, o->threads, baseline.options().lowering);
             const analysis::Accuracy after = analysis::measureAccuracy(
