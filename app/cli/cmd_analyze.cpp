@@ -10,7 +10,9 @@
 #include "pipeline/pipeline.h"
 #include "project/project_file.h"
 #include "terminal_progress.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <cstdio>
 #include <iostream>
@@ -228,7 +230,7 @@ void addAnalyzeCommand(CLI::App& app, Context&)
             j["options"] = { { "lutInputs", analysisOptions.lutInputs }, { "parallelism", analysisOptions.parallelism },
                 { "groupSize", analysisOptions.groupSize }, { "tlmacEffort", analysisOptions.tlmac.effort } };
             if (!accuracy.is_null()) j["accuracy"] = accuracy;
-            std::printf("%s\n", j.dump(2).c_str());
+            util::writeStdout(util::dumpJson(j, 2) + "\n");
             return;
         }
         std::printf("%s: %zu weight layers, K=%d, P=%d\n", stats.model.c_str(), stats.layers.size(),

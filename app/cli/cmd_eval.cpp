@@ -9,6 +9,7 @@
 #include "sim/int_executor.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <cstdio>
 #include <memory>
@@ -81,10 +82,9 @@ void addEvalCommand(CLI::App& app, Context&)
         for (const std::string& note : notes)
             std::fprintf(stderr, "note: %s\n", note.c_str());
         if (o->json == "-")
-            util::writeStdout(j.dump(2) + "\n");
+            util::writeStdout(util::dumpJson(j, 2) + "\n");
         else if (!o->json.empty())
-            util::writeFileAtomic(o->json, j.dump(2) + "\n");
-        util::flushStdout();
+            util::writeFileAtomic(o->json, util::dumpJson(j, 2) + "\n");
     });
 }
 

@@ -8,7 +8,9 @@
 #include "commands.h"
 #include "onnx/importer.h"
 #include "pipeline/pipeline.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/parallel.h"
 
 #include <algorithm>
@@ -210,7 +212,7 @@ void addExploreCommand(CLI::App& app, Context&)
             }
             nlohmann::json out = { { "model", imported->name }, { "template", o->templateName },
                 { "samples", data.count }, { "configurations", list } };
-            std::printf("%s\n", out.dump(2).c_str());
+            util::writeStdout(util::dumpJson(out, 2) + "\n");
             return;
         }
         std::printf("%s: %lld samples, LUTs of template %s (* = Pareto front)\n", imported->name.c_str(),

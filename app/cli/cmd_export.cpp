@@ -10,7 +10,6 @@
 #include "export/vivado_parts.h"
 #include "place/constraints.h"
 #include "project/project_file.h"
-#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/staged_folder.h"
 
@@ -93,7 +92,6 @@ void addExportCommand(CLI::App& app, Context&)
             std::printf("note: %s\n", note.c_str());
         std::printf("wrote %s\nnext: cd into it and run `make synth` then `make impl` (needs Vivado; see README.md)\n",
             o->vivado.c_str());
-        util::flushStdout();
     });
 }
 

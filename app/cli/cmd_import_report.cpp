@@ -6,6 +6,8 @@
 #include "commands.h"
 #include "export/design_manifest.h"
 #include "export/utilization_report.h"
+#include "util/atomic_file.h"
+#include "util/json_file.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -60,10 +62,9 @@ void addImportReportCommand(CLI::App& app, Context&)
                 nlohmann::json rows = nlohmann::json::array();
                 for (const auto& row : report.rows)
                     rows.push_back(toJson(row));
-                std::printf("%s\n",
-                    nlohmann::json { { "design", report.design }, { "device", report.device }, { "rows", rows } }
-                        .dump(2)
-                        .c_str());
+                util::writeStdout(
+                    util::dumpJson({ { "design", report.design }, { "device", report.device }, { "rows", rows } }, 2)
+                    + "\n");
                 return;
             }
             std::printf("%s on %s (%s); no manifest.json found, showing the instances below the top\n",
@@ -90,7 +91,7 @@ void addImportReportCommand(CLI::App& app, Context&)
             nlohmann::json doc { { "design", report.design }, { "device", report.device },
                 { "state", report.designState }, { "layers", out } };
             if (!report.rows.empty()) doc["total"] = toJson(report.rows.front());
-            std::printf("%s\n", doc.dump(2).c_str());
+            util::writeStdout(util::dumpJson(doc, 2) + "\n");
             return;
         }
         std::printf("%s on %s (%s), Vivado vs. Luthier estimate per layer\n", report.design.c_str(),

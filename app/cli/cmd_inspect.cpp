@@ -4,6 +4,7 @@
 #include "ir/summary.h"
 #include "onnx/importer.h"
 #include "util/atomic_file.h"
+#include "util/json_file.h"
 
 #include <cstdio>
 #include <memory>
@@ -55,10 +56,9 @@ void addInspectCommand(CLI::App& app, Context&)
     cmd->callback([options] {
         const ir::Graph graph = importer::importModel(options->model);
         if (options->json)
-            util::writeStdout(ir::summaryJson(graph).dump(2) + "\n");
+            util::writeStdout(util::dumpJson(ir::summaryJson(graph), 2) + "\n");
         else
             printTable(graph);
-        util::flushStdout();
     });
 }
 

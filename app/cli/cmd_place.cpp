@@ -11,7 +11,6 @@
 #include "place/placement_io.h"
 #include "place/placer.h"
 #include "terminal_progress.h"
-#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/json_file.h"
 #include "util/staged_folder.h"
@@ -150,7 +149,6 @@ void addPlaceCommand(CLI::App& app, Context&)
                     std::printf("wrote %s\n", dumpFile.c_str());
                 }
         }
-        util::flushStdout();
     });
 }
 

@@ -63,7 +63,6 @@ void addTablesCommand(CLI::App& app, Context&)
             (long long)tables.outputs, (long long)tables.inputs, tables.inputBits,
             layer.tables ? ("learned, from " + layer.tables->origin).c_str() : "the layer's exact products",
             o->out.c_str());
-        util::flushStdout();
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include "commands.h"
 #include "interrupt.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <csignal>
@@ -28,6 +29,8 @@ int main(int argc, char** argv)
     luthier::cli::addTablesCommand(app, context);
     try {
         app.parse(argc, argv);
+        // What any command printed, checked once: `inspect --json > /dev/full` is an error, not exit 0.
+        luthier::util::flushStdout();
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const luthier::Cancelled&) {

@@ -95,7 +95,7 @@ Netlist netlistFromJson(const json& doc, const std::string& label)
 
 void writeNetlist(const std::filesystem::path& file, const Netlist& netlist)
 {
-    util::writeFileAtomic(file, toJson(netlist).dump(1) + "\n");
+    util::writeFileAtomic(file, util::dumpJson(toJson(netlist), 1) + "\n");
 }
 
 Netlist loadNetlist(const std::filesystem::path& file)

@@ -2,6 +2,7 @@
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -143,7 +144,7 @@ Placement placementFromJson(const json& doc, const Netlist& netlist, const std::
 void writePlacement(
     const std::filesystem::path& file, const device::Device& device, const Netlist& netlist, const Placement& placement)
 {
-    util::writeFileAtomic(file, toJson(device, netlist, placement).dump(1) + "\n");
+    util::writeFileAtomic(file, util::dumpJson(toJson(device, netlist, placement), 1) + "\n");
 }
 
 Placement loadPlacement(const std::filesystem::path& file, const Netlist& netlist)

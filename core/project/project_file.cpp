@@ -4,6 +4,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/input_file.h"
+#include "util/json_file.h"
 
 #include <filesystem>
 #include <sstream>
@@ -320,7 +321,7 @@ std::string serialiseProject(const Project& project, const std::string& baseDir)
     constraints["keepOut"] = keepOut;
     doc["constraints"] = constraints;
 
-    return doc.dump(2) + "\n";
+    return util::dumpJson(doc, 2) + "\n";
 }
 
 Project loadProject(const std::string& path)

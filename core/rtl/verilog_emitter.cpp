@@ -5,6 +5,7 @@
 #include "rtl/verilog_text.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -180,7 +181,7 @@ std::vector<EmittedFile> emitDesign(const arch::HwDesign& original)
                 { "dsp", design.estimate.dsp }, { "bram", design.estimate.bram } } },
         { "notes", design.notes },
     };
-    files.push_back({ "manifest.json", manifest.dump(2) + "\n" });
+    files.push_back({ "manifest.json", util::dumpJson(manifest, 2) + "\n" });
     return files;
 }
 

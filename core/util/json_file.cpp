@@ -34,4 +34,9 @@ nlohmann::json loadJsonFile(const std::filesystem::path& path, const std::string
     return parseJson(readTextFile(path, what), path.string());
 }
 
+std::string dumpJson(const nlohmann::json& doc, int indent)
+{
+    return doc.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace luthier::util

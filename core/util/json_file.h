@@ -22,6 +22,11 @@ nlohmann::json parseJson(const std::string& text, const std::string& label);
 // "<path>: not valid JSON (...)"). Every JSON file Luthier reads goes through here.
 nlohmann::json loadJsonFile(const std::filesystem::path& path, const std::string& what);
 
+// The document as text, `indent` as nlohmann::json::dump takes it. ONNX does not check that names are UTF-8, so a
+// node or file name may carry any bytes: those become U+FFFD here instead of throwing from the middle of a report.
+// Every JSON document Luthier writes goes through here.
+std::string dumpJson(const nlohmann::json& doc, int indent = -1);
+
 // Base of a loader's typed accessors: errors read "<label>: <key>: <what>".
 class JsonReader {
 public:

@@ -155,7 +155,7 @@ void StagedFolder::unlock() noexcept
 void StagedFolder::commit()
 {
     if (m_committed || m_lockFd < 0) throw Error("the folder " + m_target.string() + " was already committed");
-    writeFileAtomic(m_staging / kFolderRecordFile, record(m_staging).dump(1) + "\n");
+    writeFileAtomic(m_staging / kFolderRecordFile, dumpJson(record(m_staging), 1) + "\n");
     // Every file is on disk before the folder becomes visible under its real name.
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(m_staging, ec); !ec && it != fs::recursive_directory_iterator();

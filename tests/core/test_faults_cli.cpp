@@ -9,6 +9,8 @@
 #include "util/staged_folder.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -138,6 +140,50 @@ private Q_SLOTS:
         const QString err = QString::fromUtf8(p.readAllStandardError());
         QCOMPARE(p.exitCode(), 2);
         QVERIFY2(err.contains(QStringLiteral("error: standard output: No space left on device")), qPrintable(err));
+    }
+
+    void printedTablesOnAFullDeviceAreAnError()
+    {
+        // Tables go through printf, whose buffer fails only when it is flushed: the CLI checks that at exit.
+        for (const QStringList& args : { QStringList { QStringLiteral("inspect"), kModel },
+                 QStringList { QStringLiteral("analyze"), kModel, QStringLiteral("--json") } }) {
+            QProcess p;
+            p.setStandardOutputFile(QStringLiteral("/dev/full"));
+            p.start(kCli, args);
+            QVERIFY(p.waitForFinished(120000));
+            const QString err = QString::fromUtf8(p.readAllStandardError());
+            QVERIFY2(p.exitCode() == 2 && err.contains(QStringLiteral("error: standard output: ")),
+                qPrintable(args.join(' ') + ": exit " + QString::number(p.exitCode()) + ": " + err));
+        }
+    }
+
+    void namesThatAreNotUtf8StillGiveJson()
+    {
+        // ONNX does not check that names are UTF-8. A layer whose name starts with byte 0xFF used to end every
+        // --json report with "internal error"; the byte becomes U+FFFD instead.
+        QFile source(QStringLiteral(LUTHIER_SHARED_DIR "/models/three_layer_keras.onnx"));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QByteArray bytes = source.readAll();
+        const qsizetype at = bytes.indexOf("_class__keras_layers_core_Dense__\"");
+        QVERIFY(at > 0);
+        bytes[at] = char(0xFF);
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("not-utf8.onnx"));
+        QFile patched(model);
+        QVERIFY(patched.open(QIODevice::WriteOnly) && patched.write(bytes) == bytes.size());
+        patched.close();
+        for (const QString& command : { QStringLiteral("inspect"), QStringLiteral("analyze") }) {
+            QProcess p;
+            p.start(kCli, { command, model, QStringLiteral("--json") });
+            QVERIFY(p.waitForFinished(120000));
+            QCOMPARE(p.exitCode(), 0);
+            QJsonParseError error;
+            const QJsonDocument doc = QJsonDocument::fromJson(p.readAllStandardOutput(), &error);
+            QVERIFY2(!doc.isNull(), qPrintable(command + ": " + error.errorString()));
+            QVERIFY2(doc.toJson().contains("\xEF\xBF\xBD"
+                                           "class__keras_layers_core_Dense__"),
+                qPrintable(command));
+        }
     }
 
     void notANumberIsRefusedBeforeAnyWork()
