@@ -25,17 +25,22 @@ PblockConversion pblocksFromConstraints(
 {
     PblockConversion result;
     for (const auto& [key, pblock] : constraints.pblocks) {
-        bool known = false;
-        for (const LayerInfo& layer : design.layers)
-            known = known || layer.name == key;
-        if (known) continue;
-        const size_t slash = key.find('/');
-        if (slash != std::string::npos) {
-            result.notes.push_back("pblock '" + key + "' constrains a unit inside layer '" + key.substr(0, slash)
+        // A key is a layer name or "<layer>/<unit>". Layer names may hold '/' themselves (TensorFlow's
+        // "model/dense/MatMul"), so a unit key is matched by the longest layer name it starts with, not split at
+        // its first '/'.
+        const LayerInfo* owner = nullptr;
+        bool isLayer = false;
+        for (const LayerInfo& layer : design.layers) {
+            isLayer = isLayer || layer.name == key;
+            if (key.starts_with(layer.name + "/") && (!owner || layer.name.size() > owner->name.size())) owner = &layer;
+        }
+        if (isLayer) continue;
+        if (owner) {
+            result.notes.push_back("pblock '" + key + "' constrains a unit inside layer '" + owner->name
                 + "', which has no instance of its own in the RTL; only layer pblocks are exported");
             continue;
         }
-        throw Error("constraints name a pblock for layer '" + key + "', which the compiled design does not have");
+        throw Error("constraints name a pblock '" + key + "' for a layer or unit the compiled design does not have");
     }
     for (const LayerInfo& layer : design.layers) {
         const auto it = constraints.pblocks.find(layer.name);

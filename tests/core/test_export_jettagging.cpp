@@ -199,6 +199,36 @@ private Q_SLOTS:
         }
     }
 
+    void unitPblockOfAnUnknownLayerIsRefused()
+    {
+        // "Ghost/mux0" looks like a unit key but no layer is called "Ghost": an error, not a note about a layer.
+        place::Constraints constraints;
+        constraints.pblocks["Ghost/mux0"] = { { 0, 0, 10, 10 }, false };
+        try {
+            exporter::pblocksFromConstraints(m_manifest, constraints, *m_device);
+            QFAIL("expected luthier::Error");
+        } catch (const Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("'Ghost/mux0'")), e.what());
+        }
+    }
+
+    void layerNamesWithSlashesKeepTheirUnits()
+    {
+        // TensorFlow names layers "model/dense/MatMul": a unit pblock inside such a layer names the whole layer.
+        exporter::DesignManifest design = m_manifest;
+        design.layers[1].name = "model/dense_1/MatMul";
+        place::Constraints constraints;
+        constraints.pblocks["model/dense_1/MatMul"] = { { 0, 0, 30, 59 }, false };
+        constraints.pblocks["model/dense_1/MatMul/mux0"] = { { 40, 0, 50, 59 }, false };
+        const auto converted = exporter::pblocksFromConstraints(design, constraints, *m_device);
+        QCOMPARE(converted.pblocks.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(converted.pblocks[0].layer), QStringLiteral("model/dense_1/MatMul"));
+        const auto unitNote = std::find_if(converted.notes.begin(), converted.notes.end(),
+            [](const std::string& note) { return note.find("constrains a unit") != std::string::npos; });
+        QVERIFY(unitNote != converted.notes.end());
+        QVERIFY2(unitNote->find("inside layer 'model/dense_1/MatMul'") != std::string::npos, unitNote->c_str());
+    }
+
     void vivadoReportMatchesTheLayers()
     {
         // Hand-written report in Vivado's UltraScale+ layout with this design's instance names.
