@@ -4,9 +4,7 @@
 #include "util/error.h"
 #include "util/json_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace luthier::place {
 
@@ -149,15 +147,7 @@ void writePlacement(
 
 Placement loadPlacement(const std::filesystem::path& file, const Netlist& netlist)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(file.string() + ": cannot open placement");
-    std::ostringstream text;
-    text << in.rdbuf();
-    try {
-        return placementFromJson(json::parse(text.str()), netlist, file.string());
-    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
-        throw Error(file.string() + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
+    return placementFromJson(util::loadJsonFile(file, "placement"), netlist, file.string());
 }
 
 } // namespace luthier::place

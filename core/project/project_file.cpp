@@ -171,16 +171,7 @@ json section(const json& doc, const char* key)
 
 Project parseProject(const std::string& text, const std::string& baseDir, const std::string& label)
 {
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::exception& e) { // parse_error, or out_of_range for numbers like 1e400
-        // what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: ..."; keep the part
-        // after the tag, which says where.
-        std::string what = e.what();
-        if (const auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-        throw Error(label + ": not a valid project file (" + what + ")");
-    }
+    const json doc = util::parseJson(text, label, "a valid project file");
     const Reader in(label);
     if (!doc.is_object() || !doc.contains("format") || doc["format"] != kFormatTag)
         throw Error(label + ": not a Luthier project (expected a JSON object with \"format\": \"" + kFormatTag + "\")");

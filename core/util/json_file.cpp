@@ -17,15 +17,23 @@ std::string readTextFile(const std::filesystem::path& path, const std::string& w
     return text.str();
 }
 
-nlohmann::json parseJson(const std::string& text, const std::string& label)
+nlohmann::json parseJson(const std::string& text, const std::string& label, const std::string& expected)
 {
+    const auto boundDepth = [&](int depth, nlohmann::json::parse_event_t event, const nlohmann::json&) {
+        if (depth >= kMaxJsonDepth
+            && (event == nlohmann::json::parse_event_t::object_start
+                || event == nlohmann::json::parse_event_t::array_start))
+            throw Error(
+                label + ": not " + expected + " (nested deeper than " + std::to_string(kMaxJsonDepth) + " levels)");
+        return true;
+    };
     try {
-        return nlohmann::json::parse(text);
+        return nlohmann::json::parse(text, boundDepth);
     } catch (const nlohmann::json::exception& e) {
         // Drop the "[json.exception.parse_error.101] " prefix: it means nothing to a user.
         std::string what = e.what();
         if (const auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-        throw Error(label + ": not valid JSON (" + what + ")");
+        throw Error(label + ": not " + expected + " (" + what + ")");
     }
 }
 

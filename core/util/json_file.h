@@ -14,9 +14,13 @@ namespace luthier::util {
 // The whole file as bytes. Throws Error("<path>: cannot open <what>") when it cannot be read.
 std::string readTextFile(const std::filesystem::path& path, const std::string& what);
 
-// Throws Error("<label>: not valid JSON (<reason>)"), also for numbers beyond double's range such as 1e400,
-// which nlohmann::json reports as out_of_range rather than parse_error.
-nlohmann::json parseJson(const std::string& text, const std::string& label);
+// Nesting deeper than this is refused while parsing. No Luthier document nests more than a few levels, and
+// nlohmann::json copies and compares recursively: a 100,000-deep project overflowed the workbench's stack.
+inline constexpr int kMaxJsonDepth = 256;
+
+// Throws Error("<label>: not <expected> (<reason>)"), also for numbers beyond double's range such as 1e400,
+// which nlohmann::json reports as out_of_range rather than parse_error, and for nesting beyond kMaxJsonDepth.
+nlohmann::json parseJson(const std::string& text, const std::string& label, const std::string& expected = "valid JSON");
 
 // readTextFile + parseJson: the document in `path`, errors naming the file ("<path>: cannot open <what>",
 // "<path>: not valid JSON (...)"). Every JSON file Luthier reads goes through here.

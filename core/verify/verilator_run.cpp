@@ -2,6 +2,7 @@
 
 #include "rtl/test_vectors.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "verify/process.h"
 
 #include <algorithm>
@@ -258,16 +259,10 @@ std::string harnessSource(
 VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions& options, Progress* progress)
 {
     const auto manifestPath = dir / "manifest.json";
-    std::ifstream manifestFile(manifestPath);
-    if (!manifestFile)
+    if (!std::filesystem::exists(manifestPath))
         throw Error("no manifest.json in " + dir.string() + ": compile a model into this folder first "
             + "(luthier-cli compile MODEL -o DIR)");
-    nlohmann::json manifest;
-    try {
-        manifest = nlohmann::json::parse(manifestFile);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(manifestPath.string() + ": " + e.what());
-    }
+    const nlohmann::json manifest = util::loadJsonFile(manifestPath, "design manifest");
     if (manifest.value("format", "") != "luthier-design")
         throw Error(manifestPath.string() + ": not a Luthier design manifest");
     const auto vectorsPath = dir / rtl::kVectorsFile;

@@ -1,6 +1,7 @@
 #include "verify/yosys_run.h"
 
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/parallel.h"
 #include "verify/process.h"
 
@@ -123,14 +124,9 @@ int64_t parseYosysArrival(const std::string& text)
 
 SynthReport synthDesign(const std::filesystem::path& dir, const SynthOptions& options, Progress* progress)
 {
-    std::ifstream file(dir / "manifest.json");
-    if (!file) throw Error("no manifest.json in " + dir.string() + ": compile a model into this folder first");
-    nlohmann::json manifest;
-    try {
-        manifest = nlohmann::json::parse(file);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error((dir / "manifest.json").string() + ": " + e.what());
-    }
+    if (!std::filesystem::exists(dir / "manifest.json"))
+        throw Error("no manifest.json in " + dir.string() + ": compile a model into this folder first");
+    const nlohmann::json manifest = util::loadJsonFile(dir / "manifest.json", "design manifest");
     if (!findProgram("yosys"))
         throw Error("Yosys is not installed (no `yosys` on PATH). Install it, e.g. `sudo apt-get install yosys` on "
                     "Debian/Ubuntu, then run synth again.");

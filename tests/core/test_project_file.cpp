@@ -133,6 +133,10 @@ private Q_SLOTS:
                     .find("p.luthier: not a valid project file (parse error at line 1")
             == 0);
         QVERIFY(parse(R"({"some": "other json"})").find("not a Luthier project") != std::string::npos);
+        // Deep nesting is refused while parsing: copying such a document overflowed the workbench's stack.
+        const std::string deep = parse(R"({"format": "luthier-project", "version": 1, "x": )" + std::string(100000, '[')
+            + std::string(100000, ']') + "}");
+        QVERIFY2(deep.find("p.luthier: not a valid project file (nested deeper than 256 levels)") == 0, deep.c_str());
         QVERIFY(parse(R"([1, 2])").find("not a Luthier project") != std::string::npos);
         const std::string newer = parse(R"({"format": "luthier-project", "version": 7})");
         QVERIFY2(newer.find("newer Luthier (project format version 7") != std::string::npos, newer.c_str());

@@ -321,6 +321,19 @@ private Q_SLOTS:
         QVERIFY(!w.openPath(newer));
         QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")) != nullptr);
         QVERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->text().contains(QStringLiteral("version 99")));
+        w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->close();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+
+        // 100,000 nested arrays under a key the loader does not know: it used to overflow the stack while the
+        // document copied the project (the CLI accepted the file).
+        const QString deep = dir.filePath(QStringLiteral("deep.luthier"));
+        std::ofstream(deep.toStdString()) << R"({"format": "luthier-project", "version": 1, "model": "m.onnx", "x": )"
+                                          << std::string(100000, '[') << std::string(100000, ']') << "}";
+        QVERIFY(!w.openPath(deep));
+        QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")) != nullptr);
+        QVERIFY2(
+            w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->text().contains(QStringLiteral("nested deeper")),
+            qPrintable(w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->text()));
 
         // The open document is untouched.
         QCOMPARE(w.document()->graph(), graph);
