@@ -2,6 +2,7 @@
 
 #include "cost_table_model.h"
 #include "document.h"
+#include "focus_wheel.h"
 #include "format.h"
 
 #include <QComboBox>
@@ -151,7 +152,7 @@ QWidget* LayerInspector::buildEditors()
 
     // Spin boxes start at 0, shown as "model": the layer keeps what the model says.
     const auto bitsBox = [box](const char* name, const QString& tip) {
-        auto* spin = new QSpinBox(box);
+        auto* spin = new FocusWheel<QSpinBox>(box);
         spin->setObjectName(QString::fromLatin1(name));
         spin->setRange(0, kBitsMax);
         spin->setSuffix(tr(" bits"));
@@ -161,17 +162,17 @@ QWidget* LayerInspector::buildEditors()
     };
     m_weightBits = bitsBox("weightBits", tr("Re-quantise this layer's weights from the model's float weights"));
     m_activationBits = bitsBox("activationBits", tr("Re-quantise this layer's output activations"));
-    m_scheme = new QComboBox(box);
+    m_scheme = new FocusWheel<QComboBox>(box);
     m_scheme->setObjectName(QStringLiteral("weightScheme"));
     m_scheme->addItem(tr("model"), -1);
     m_scheme->addItem(tr("uniform"), int(ir::WeightScheme::Uniform));
     m_scheme->addItem(tr("power of two (shift-add)"), int(ir::WeightScheme::PowerOfTwo));
-    m_template = new QComboBox(box);
+    m_template = new FocusWheel<QComboBox>(box);
     m_template->setObjectName(QStringLiteral("templateKind"));
     m_template->addItem(tr("default (tlmac)"), -1);
     for (ir::TemplateKind t : ir::kAllTemplates)
         m_template->addItem(QString::fromUtf8(ir::toString(t)), int(t));
-    m_groupSize = new QSpinBox(box);
+    m_groupSize = new FocusWheel<QSpinBox>(box);
     m_groupSize->setObjectName(QStringLiteral("groupSize"));
     m_groupSize->setRange(0, 8);
     m_groupSize->setSpecialValueText(tr("default"));

@@ -156,6 +156,42 @@ private Q_SLOTS:
         QVERIFY(!node->isSelected());
     }
 
+    void wheelOverAnUnfocusedEditorChangesNothing()
+    {
+        MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const int layer = denseLayer(w, 1);
+        w.selectLayer(layer);
+        auto* templateBox = w.inspector()->findChild<QComboBox*>(QStringLiteral("templateKind"));
+        auto* bits = w.inspector()->findChild<QSpinBox*>(QStringLiteral("weightBits"));
+        QVERIFY(templateBox && bits);
+        // Four notches down over each editor while the pointer passes over them: what a user scrolling the
+        // Inspector does. Nothing may change and no undo step may appear.
+        const auto wheel = [](QWidget* target, int notches) {
+            const QPointF at = QPointF(target->rect().center());
+            for (int i = 0; i < std::abs(notches); ++i) {
+                QWheelEvent event(at, target->mapToGlobal(at), QPoint(), QPoint(0, notches < 0 ? -120 : 120),
+                    Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+                QApplication::sendEvent(target, &event);
+            }
+        };
+        wheel(templateBox, -4);
+        wheel(bits, 4);
+        QCOMPARE(w.document()->undoStack()->count(), 0);
+        QVERIFY(!w.document()->layerOverride(layer).templateKind);
+        QVERIFY(!w.document()->layerOverride(layer).weightBits);
+        // Clicked into first, the box takes the wheel as an edit.
+        QTest::mouseClick(bits, Qt::LeftButton, Qt::NoModifier, bits->rect().center() - QPoint(10, 0));
+        QTRY_VERIFY(bits->hasFocus());
+        wheel(bits, 1);
+        QCOMPARE(w.document()->undoStack()->count(), 1);
+        QCOMPARE(*w.document()->layerOverride(layer).weightBits, 1);
+    }
+
     void editingWeightBitsIsUndoableAndChangesCost()
     {
         MainWindow w;
