@@ -3,6 +3,7 @@
 #include "floorplan_pblocks.h"
 #include "pipeline/pipeline.h"
 #include "place/constraints.h"
+#include "util/atomic_file.h"
 #include "util/json_file.h"
 
 #include <QCoreApplication>
@@ -160,10 +161,8 @@ Job* makeExportJob(const project::Project& project, const QString& designDir, co
     QDir().mkpath(vivadoDir);
     // Beside the folder, not in it: export replaces the whole folder (util/staged_folder.h).
     const QString constraintsFile = vivadoDir + QStringLiteral(".constraints.json");
-    QFile file(constraintsFile);
-    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        file.write(QByteArray::fromStdString(
-            util::dumpJson(place::toJson(pipeline::placeConstraints(project.constraints)), 2)));
+    util::writeFileAtomic(constraintsFile.toStdString(),
+        util::dumpJson(place::toJson(pipeline::placeConstraints(project.constraints)), 2));
     QStringList args { QStringLiteral("export"), designDir, QStringLiteral("--vivado"), vivadoDir,
         QStringLiteral("--constraints"), constraintsFile };
     if (!project.devicePart.empty()) args << QStringLiteral("--part") << path(project.devicePart);

@@ -2,9 +2,11 @@
 
 #include "jobs_commands.h"
 #include "jobs_runner.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -189,11 +191,37 @@ Job* JobsPanel::launch(Job* job)
     return job;
 }
 
-bool JobsPanel::needDesign()
+QString JobsPanel::designKeyFile() const
 {
-    if (QFileInfo::exists(QDir(designDirectory()).filePath(QStringLiteral("manifest.json")))) return true;
-    m_notification->setText(tr("Compile the project first: there is no compiled design in %1.").arg(designDirectory()));
-    return false;
+    return designDirectory() + QStringLiteral(".key");
+}
+
+Job* JobsPanel::withCurrentDesign(const std::function<Job*()>& startJob)
+{
+    if (!m_provider) return nullptr;
+    const auto start = [this, startJob]() -> Job* {
+        try {
+            return startJob();
+        } catch (const Error& e) {
+            m_notification->setText(QString::fromStdString(e.what()));
+            return nullptr;
+        }
+    };
+    QFile keyFile(designKeyFile());
+    const bool compiled = QFileInfo::exists(QDir(designDirectory()).filePath(QStringLiteral("manifest.json")));
+    if (compiled && keyFile.open(QIODevice::ReadOnly)
+        && QString::fromLatin1(keyFile.readAll()) == projectKey(m_provider()))
+        return start();
+    // Verifying or exporting the old design would report on hardware the project no longer describes.
+    Job* first = compile();
+    if (!first) return nullptr;
+    m_notification->setText(compiled
+            ? tr("The design was compiled from an earlier state of the project: compiling it again first.")
+            : tr("No compiled design yet: compiling the project first."));
+    connect(first, &Job::jobFinished, this, [start](JobState state) {
+        if (state == JobState::Succeeded) start();
+    });
+    return first;
 }
 
 Job* JobsPanel::compile()
@@ -205,12 +233,24 @@ Job* JobsPanel::compile()
         return nullptr;
     }
     QDir().mkpath(designDirectory());
+    Job* job = nullptr;
     try {
-        return launch(makeCompileJob(p, designDirectory()));
+        job = makeCompileJob(p, designDirectory());
     } catch (const Error& e) {
         m_notification->setText(tr("Cannot compile: %1").arg(QString::fromStdString(e.what())));
         return nullptr;
     }
+    // Connected before anything that chains on this compile, so the key is on disk when the next job starts. A
+    // failed compile leaves the old folder, and so the old key, in place.
+    connect(job, &Job::jobFinished, this, [this, job](JobState state) {
+        if (state != JobState::Succeeded) return;
+        try {
+            util::writeFileAtomic(designKeyFile().toStdString(), job->snapshotKey().toStdString());
+        } catch (const Error& e) {
+            m_notification->setText(QString::fromStdString(e.what()));
+        }
+    });
+    return launch(job);
 }
 
 Job* JobsPanel::place()
@@ -221,12 +261,12 @@ Job* JobsPanel::place()
 
 Job* JobsPanel::verify()
 {
-    return m_provider && needDesign() ? launch(makeVerifyJob(m_provider(), designDirectory())) : nullptr;
+    return withCurrentDesign([this] { return launch(makeVerifyJob(m_provider(), designDirectory())); });
 }
 
 Job* JobsPanel::synthesise()
 {
-    return m_provider && needDesign() ? launch(makeSynthJob(m_provider(), designDirectory())) : nullptr;
+    return withCurrentDesign([this] { return launch(makeSynthJob(m_provider(), designDirectory())); });
 }
 
 Job* JobsPanel::explore()
@@ -247,8 +287,7 @@ Job* JobsPanel::exportVivado()
 
 Job* JobsPanel::exportVivadoTo(const QString& outDir)
 {
-    if (!m_provider || !needDesign()) return nullptr;
-    return launch(makeExportJob(m_provider(), designDirectory(), outDir));
+    return withCurrentDesign([this, outDir] { return launch(makeExportJob(m_provider(), designDirectory(), outDir)); });
 }
 
 void JobsPanel::addRow(Job* job)

@@ -33,7 +33,9 @@ public:
     void projectChanged();
 
     // Start a job (the buttons call these). Each returns the job, or nullptr when it cannot start (the
-    // notification line says why).
+    // notification line says why). Verify, synthesise and export need a design compiled from the project as it
+    // is now: when the design folder is missing or was compiled from another snapshot, they start a compile
+    // and return it, and their own job follows once that compile has succeeded.
     Job* compile();
     Job* place();
     Job* verify();
@@ -50,7 +52,9 @@ private:
     Job* launch(Job* job);
     void addRow(Job* job);
     void showLog(Job* job);
-    bool needDesign();
+    // The snapshot key of the project the design folder was compiled from, written when a compile succeeds.
+    QString designKeyFile() const;
+    Job* withCurrentDesign(const std::function<Job*()>& start);
 
     JobRunner* m_runner;
     std::function<project::Project()> m_provider;

@@ -31,6 +31,12 @@ project::Project example()
     return project::loadProject(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
 }
 
+QByteArray readAll(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 } // namespace
 
 class TestJobs : public QObject {
@@ -71,11 +77,9 @@ private Q_SLOTS:
         QTemporaryDir work;
         JobsPanel panel;
         // An unsaved per-layer choice, as the statistics view makes one: compile must map what the project says.
-        panel.setProjectProvider([] {
-            project::Project p = example();
-            p.overrides["MatMul_56"].templateKind = ir::TemplateKind::Dsp;
-            return p;
-        });
+        project::Project current = example();
+        current.overrides["MatMul_56"].templateKind = ir::TemplateKind::Dsp;
+        panel.setProjectProvider([&current] { return current; });
         panel.setWorkDirectory(work.path());
         Job* compile = panel.compile();
         QVERIFY(compile);
@@ -98,6 +102,32 @@ private Q_SLOTS:
         QCOMPARE(verify->summary(), QStringLiteral("verified 300/300 vectors bit-exact"));
         QCOMPARE(notified.count(), 1);
         QCOMPARE(notified.at(0).at(2).toBool(), true);
+
+        // An edit after the compile: Verify must not check the old design and call it current. It compiles the
+        // project as it is now first, then verifies that.
+        const QString record = QDir(work.path()).filePath(QStringLiteral("design/luthier-folder.json"));
+        const QByteArray recordBefore = readAll(record);
+        current.overrides["MatMul_56"].weightBits = 3;
+        panel.projectChanged();
+        QVERIFY(verify->stale());
+        Job* recompile = panel.verify();
+        QVERIFY(recompile);
+        QCOMPARE(recompile->title(), QStringLiteral("Compile"));
+        QVERIFY2(test::waitFinished(recompile, 60000), "the recompile did not finish in 60 s");
+        QVERIFY2(recompile->state() == JobState::Succeeded, qPrintable(recompile->log()));
+        QVERIFY(readAll(record) != recordBefore);
+        QTRY_COMPARE(panel.runner()->jobs().size(), 4);
+        Job* reverify = panel.runner()->jobs().last();
+        QCOMPARE(reverify->title(), verify->title());
+        QVERIFY2(test::waitFinished(reverify, 180000), "verify did not finish in 180 s");
+        QCOMPARE(reverify->summary(), QStringLiteral("verified 300/300 vectors bit-exact"));
+        QVERIFY(!reverify->stale());
+        // Now current: Verify starts at once.
+        Job* again = panel.verify();
+        QVERIFY(again);
+        QCOMPARE(again->title(), verify->title());
+        again->cancel();
+        QVERIFY(test::waitFinished(again, 10000));
 
         // The panel as the user sees it (for the docs): the finished compile and verify rows, verify's log.
         panel.resize(900, 620);
