@@ -58,7 +58,9 @@ void Document::importModel(const QString& modelPath)
     auto graph = std::make_shared<const ir::Graph>(importer::importModel(modelPath.toStdString()));
     project::Project p;
     p.modelPath = QFileInfo(modelPath).absoluteFilePath().toStdString();
-    install(std::move(p), std::move(graph), QString(), true);
+    // Nothing to lose yet: the model is on disk and no choice has been made. The first edit makes it unsaved;
+    // closing an untouched import used to ask to save it.
+    install(std::move(p), std::move(graph), QString(), false);
 }
 
 void Document::restoreProject(project::Project p, const QString& originalPath)

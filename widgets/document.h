@@ -45,7 +45,7 @@ public:
     // the current document is untouched.
     void newProject();
     void openProject(const QString& path);
-    void importModel(const QString& modelPath); // a new, unsaved project around the model
+    void importModel(const QString& modelPath); // a new project around the model, without a file until saved
     void saveAs(const QString& path); // atomic (QSaveFile); becomes the document's path
     // A recovered project (autosave.h): modified, with `originalPath` (may be empty) as its file path.
     void restoreProject(project::Project project, const QString& originalPath);

@@ -42,6 +42,9 @@ public:
     // Reads a Vivado utilisation report of the exported compiled design (Project > Import Vivado Report) and
     // shows Vivado's per-layer LUTs beside the estimates; errors go to a message box. Returns success.
     bool importVivadoReport(const QString& path);
+    // Attaches a dataset (Project > Attach Dataset after its two file dialogs) once both files load as samples
+    // and labels of the open model; otherwise shows why in a message box and leaves the project as it was.
+    bool attachDatasetFiles(const QString& inputs, const QString& labels);
 
     Document* document() const { return m_document; }
     LayerTableModel* layerModel() const { return m_layerModel; }

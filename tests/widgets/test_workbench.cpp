@@ -156,6 +156,36 @@ private Q_SLOTS:
         QVERIFY(!node->isSelected());
     }
 
+    void datasetOfAnotherModelIsRefused()
+    {
+        MainWindow w;
+        QVERIFY(w.openPath(QStringLiteral(LUTHIER_SHARED_DIR "/models/qkeras_jettagging.onnx")));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        // An untouched import has nothing to save: opening another file next must not ask (a modal question
+        // here would hang the test).
+        QVERIFY(!w.isWindowModified());
+        // MNIST digits (784 values each) on the 16-input jet tagger.
+        QVERIFY(!w.attachDatasetFiles(QStringLiteral(LUTHIER_SHARED_DIR "/data/mnist_x_2k.npy"),
+            QStringLiteral(LUTHIER_SHARED_DIR "/data/mnist_y_2k.npy")));
+        auto* box = w.findChild<QMessageBox*>(QStringLiteral("errorBox"));
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("is not a batch of model inputs of shape [16]")),
+            qPrintable(box->text()));
+        QVERIFY(!w.document()->project().dataset.attached());
+        QCOMPARE(w.document()->undoStack()->count(), 0);
+        box->close();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+
+        // The same digits fit the MNIST example: attached, one undo step.
+        QVERIFY(w.openPath(kExample));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        QVERIFY(w.attachDatasetFiles(QStringLiteral(LUTHIER_SHARED_DIR "/data/mnist_x_2k.npy"),
+            QStringLiteral(LUTHIER_SHARED_DIR "/data/mnist_y_2k.npy")));
+        QVERIFY(w.document()->project().dataset.attached());
+        QCOMPARE(w.document()->undoStack()->count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+    }
+
     void wheelOverAnUnfocusedEditorChangesNothing()
     {
         MainWindow w;
