@@ -334,10 +334,22 @@ void LayerInspector::refresh()
 
     const TemplateCost* assigned = m ? m->assignedCost() : nullptr;
     m_costView->setVisible(m && !m->costs.empty());
-    m_costNote->setText(assigned ? tr("%1: %2").arg(QString::fromUtf8(ir::toString(m->templateKind)),
-                            QString::fromStdString(assigned->explanation))
-            : weights            ? tr("No cost estimate yet.")
-                                 : tr("Costs apply to Dense and Conv layers."));
+    QString costNote = assigned ? tr("%1: %2").arg(QString::fromUtf8(ir::toString(m->templateKind)),
+                           QString::fromStdString(assigned->explanation))
+        : weights               ? tr("No cost estimate yet.")
+                                : tr("Costs apply to Dense and Conv layers.");
+    // The Template box shows the choice; when the layer cannot take it (shift-add on weights that are not powers
+    // of two) it is mapped with another template, and the box alone would hide that.
+    if (m && o.templateKind && !o.tables && *o.templateKind != m->templateKind) {
+        const auto chosen = m->costs.find(*o.templateKind); // present but not available: the reason
+        costNote = tr("%1 does not apply to this layer%2, so it is mapped as %3. %4")
+                       .arg(QString::fromUtf8(ir::toString(*o.templateKind)),
+                           chosen != m->costs.end() && !chosen->second.explanation.empty()
+                               ? QStringLiteral(" (%1)").arg(QString::fromStdString(chosen->second.explanation))
+                               : QString(),
+                           QString::fromUtf8(ir::toString(m->templateKind)), costNote);
+    }
+    m_costNote->setText(costNote);
 }
 
 } // namespace luthier::widgets

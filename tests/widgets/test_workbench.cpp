@@ -186,6 +186,39 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
     }
 
+    void aTemplateThatDoesNotApplySaysSo()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openPath(QStringLiteral(LUTHIER_SHARED_DIR "/models/qkeras_jettagging.onnx")));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const int layer = denseLayer(w, 1);
+        w.selectLayer(layer);
+        // The jet tagger's 6-bit weights are not all powers of two: shift-add cannot take them. Chosen with the
+        // keyboard, as a user tabbing through the Inspector does.
+        auto* templateBox = w.inspector()->findChild<QComboBox*>(QStringLiteral("templateKind"));
+        templateBox->setFocus();
+        QTRY_VERIFY(templateBox->hasFocus());
+        for (int i = 0; i < templateBox->count() && templateBox->currentText() != QLatin1String("shiftadd"); ++i)
+            QTest::keyClick(templateBox, Qt::Key_Down);
+        QCOMPARE(templateBox->currentText(), QStringLiteral("shiftadd"));
+        QVERIFY(w.document()->layerOverride(layer).templateKind == ir::TemplateKind::ShiftAdd);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(w), 60000);
+        const ir::TemplateKind mapped = w.document()->analysis().layers[size_t(layer)].templateKind;
+        QVERIFY(mapped != ir::TemplateKind::ShiftAdd);
+        const QString note = labelText(w.inspector(), "inspectorCostNote");
+        QVERIFY2(note.startsWith(QStringLiteral("shiftadd does not apply to this layer (")), qPrintable(note));
+        QVERIFY2(note.contains(QStringLiteral("needs weights that are 0 or +-2^e")), qPrintable(note));
+        const QString screens = QStringLiteral(LUTHIER_BINARY_DIR "/screens");
+        QDir().mkpath(screens);
+        auto* noteLabel = w.inspector()->findChild<QLabel*>(QStringLiteral("inspectorCostNote"));
+        QVERIFY(
+            noteLabel->parentWidget()->grab().save(screens + QStringLiteral("/inspector_template_does_not_apply.png")));
+        QVERIFY2(note.contains(QStringLiteral("so it is mapped as %1").arg(QString::fromUtf8(ir::toString(mapped)))),
+            qPrintable(note));
+    }
+
     void wheelOverAnUnfocusedEditorChangesNothing()
     {
         MainWindow w;
