@@ -94,7 +94,9 @@ void checkFit(const Ice40Cells& cells, int64_t ioBits, const Ice40Part& part, co
 {
     auto refuse = [&](const char* what, int64_t need, int64_t have, const std::string& hint) {
         throw Error(design + " does not fit the " + part.name + ": it needs " + std::to_string(need) + " " + what
-            + " after synth_ice40, the part has " + std::to_string(have) + hint);
+            + " after synth_ice40, the part has " + std::to_string(have) + " (synthesised: "
+            + std::to_string(cells.lut4) + " LUT4, " + std::to_string(cells.ff) + " FF, " + std::to_string(cells.bram)
+            + " BRAM, " + std::to_string(cells.dsp) + " DSP, " + std::to_string(ioBits) + " I/O bits)" + hint);
     };
     const std::string smaller = "; compile it smaller (a folded template such as tlmac with a smaller --parallel, or "
                                 "fewer bits) or pick a larger part";

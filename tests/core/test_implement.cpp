@@ -117,6 +117,40 @@ private Q_SLOTS:
         QCOMPARE(saved.at("synthesis").at("lut4").get<int64_t>(), r.cells.lut4);
         QCOMPARE(saved.at("bitstream").get<std::string>(), r.bitstream.filename().string());
     }
+
+    void refusesTooLargeBeforeNextpnr()
+    {
+        // MNIST's TFC_1W1A folded on four shift-add lanes: Yosys puts its weight ROMs in 35 SB_RAM40_4K blocks,
+        // more than the UP5K's 30 (about half a minute of synth_ice40).
+        if (!haveTools()) QSKIP("yosys, nextpnr-ice40 or fpga-icestorm is not installed");
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const std::filesystem::path dir = std::filesystem::path(tmp.path().toStdString()) / "tfc";
+        pipeline::Options options;
+        options.defaultTemplate = ir::TemplateKind::ShiftAdd;
+        options.parallelism = 4;
+        compileModel("TFC_1W1A.onnx", dir, options);
+        implement::ImplementOptions implementOptions;
+        implementOptions.part = "up5k";
+        std::string message;
+        try {
+            implement::implementDesign(dir, implementOptions);
+        } catch (const Error& e) {
+            message = e.what();
+        }
+        QVERIFY2(message.find("does not fit the ice40up5k") != std::string::npos, message.c_str());
+        // The message names the design's count beside the part's, and every synthesised count.
+        const std::regex figures(
+            R"(it needs (\d+) ([^,]+?) after synth_ice40, the part has (\d+) \(synthesised: (\d+) LUT4)");
+        std::smatch m;
+        QVERIFY2(std::regex_search(message, m, figures), message.c_str());
+        QVERIFY(std::stoll(m[1]) > std::stoll(m[3]));
+        QVERIFY(std::stoll(m[4]) > 1000);
+        // Refused before nextpnr: nothing was committed, and no staging folder is left behind.
+        QCOMPARE(test::names(dir).count("implement-ice40up5k"), size_t(0));
+        for (const std::string& name : test::names(dir))
+            QVERIFY2(name.find("implement") == std::string::npos, name.c_str());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestImplement)
