@@ -23,5 +23,6 @@ void addImportReportCommand(CLI::App& app, Context& context);
 void addPlaceCommand(CLI::App& app, Context& context);
 void addTablesCommand(CLI::App& app, Context& context);
 void addImplementCommand(CLI::App& app, Context& context);
+void addBoardCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv)
     luthier::cli::addPlaceCommand(app, context);
     luthier::cli::addTablesCommand(app, context);
     luthier::cli::addImplementCommand(app, context);
+    luthier::cli::addBoardCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -24,4 +24,8 @@ std::filesystem::path buildBoardSimulator(const std::filesystem::path& designDir
 std::vector<uint8_t> simulateBoard(const std::filesystem::path& harness, const BoardShape& shape, int64_t clksPerBit,
     const std::vector<uint8_t>& requests, Progress* progress = nullptr);
 
+// The harness can also play the board on a pseudo-terminal, for `luthier-cli board` without a board: run
+//   HARNESS serve COUNT requestBytes replyBytes clksPerBit
+// it prints the slave's path (/dev/pts/N) on its first line and answers COUNT requests written there.
+
 } // namespace luthier::implement
