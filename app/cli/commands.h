@@ -22,5 +22,7 @@ void addExportCommand(CLI::App& app, Context& context);
 void addImportReportCommand(CLI::App& app, Context& context);
 void addPlaceCommand(CLI::App& app, Context& context);
 void addTablesCommand(CLI::App& app, Context& context);
+void addImplementCommand(CLI::App& app, Context& context);
+void addBoardCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

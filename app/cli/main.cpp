@@ -27,6 +27,8 @@ int main(int argc, char** argv)
     luthier::cli::addImportReportCommand(app, context);
     luthier::cli::addPlaceCommand(app, context);
     luthier::cli::addTablesCommand(app, context);
+    luthier::cli::addImplementCommand(app, context);
+    luthier::cli::addBoardCommand(app, context);
     try {
         app.parse(argc, argv);
         // What any command printed, checked once: `inspect --json > /dev/full` is an error, not exit 0.
