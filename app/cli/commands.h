@@ -22,5 +22,6 @@ void addExportCommand(CLI::App& app, Context& context);
 void addImportReportCommand(CLI::App& app, Context& context);
 void addPlaceCommand(CLI::App& app, Context& context);
 void addTablesCommand(CLI::App& app, Context& context);
+void addSweepCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv)
     luthier::cli::addImportReportCommand(app, context);
     luthier::cli::addPlaceCommand(app, context);
     luthier::cli::addTablesCommand(app, context);
+    luthier::cli::addSweepCommand(app, context);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
