@@ -11,6 +11,7 @@ packages=(
   file lintian appstream desktop-file-utils  # tests/packaging: cpack's shlibdeps, package checks
   clang-format clang-tidy  # scripts/lint.sh
   python3 graphviz  # scripts/docs_examples.py, scripts/stage-graph.sh (dot, tred)
+  slurmctld slurmd slurm-client munge  # scripts/slurm-cluster.sh: the one-node cluster of tests/cluster
 )
 missing=()
 for p in "${packages[@]}"; do

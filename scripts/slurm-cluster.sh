@@ -29,8 +29,13 @@ need() {
   command -v "$1" >/dev/null || die "$1 is not installed (scripts/deps.sh installs slurmctld, slurmd, slurm-client, munge)"
 }
 
-pid_of() { # the pid in FILE when that process is alive
-  [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null && cat "$1"
+pid_of() { # the pid in FILE when that process is alive (a killed process not yet reaped, state Z, is not)
+  [ -f "$1" ] || return 1
+  local pid
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+  echo "$pid"
 }
 
 stop_pid_file() {
@@ -43,9 +48,10 @@ stop_pid_file() {
   rm -f "$1"
 }
 
-wait_for_node() { # until the node takes jobs (idle, mixed or allocated)
+wait_for_node() { # until the node takes jobs (idle, mixed or allocated) and responds (no '*')
   for _ in $(seq 150); do
     case "$(SLURM_CONF=$conf sinfo -h -n "$host" -o %T 2>/dev/null)" in
+      *\*) ;;
       idle* | mixed* | allocated* | completing*) return 0 ;;
     esac
     SLURM_CONF=$conf scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true
@@ -56,7 +62,11 @@ wait_for_node() { # until the node takes jobs (idle, mixed or allocated)
 
 start_slurmd() {
   pid_of "$state/slurmd.pid" >/dev/null && return 0
+  rm -f "$state/slurmd.pid"
   slurmd -f "$conf"
+  # slurmd forks into the background: it is up once it has written its pid file.
+  for _ in $(seq 100); do pid_of "$state/slurmd.pid" >/dev/null && break; sleep 0.1; done
+  pid_of "$state/slurmd.pid" >/dev/null || die "slurmd did not start; see $state/slurmd.log"
   wait_for_node
 }
 
@@ -130,6 +140,9 @@ case "$command" in
   kill-slurmd)
     pid=$(pid_of "$state/slurmd.pid") || die "slurmd is not running"
     kill -9 "$pid"
+    # SIGKILL is delivered asynchronously: return once the process is gone, so a start-slurmd right after
+    # this starts a new one instead of finding the dying one.
+    for _ in $(seq 100); do pid_of "$state/slurmd.pid" >/dev/null || break; sleep 0.05; done
     ;;
   start-slurmd)
     start_slurmd

@@ -12,11 +12,12 @@
 # Both: the local and the Slurm reports (table, JSON, SVG) are byte-identical, and the numbers are real.
 #
 #   test_sweep_slurm.sh LUTHIER_CLI SHARED_DIR SLURM_CLUSTER_SH STATE_DIR     (SLURM_CONF set by ctest)
+# LUTHIER_SWEEP_KEEP=1 keeps the sweep folders (their path is printed) instead of removing them.
 set -euo pipefail
 cli=$1 shared=$2 cluster=$3 state=$4
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: the one-node cluster runs as root"; exit 77; }
 work=$(mktemp -d /tmp/luthier-sweep-test.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+if [ "${LUTHIER_SWEEP_KEEP:-0}" = 1 ]; then echo "sweep folders kept in $work"; else trap 'rm -rf "$work"' EXIT; fi
 fail() {
   echo "FAIL: $*" >&2
   exit 1
