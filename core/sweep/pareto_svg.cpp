@@ -29,6 +29,13 @@ std::string escape(const std::string& s)
     return e;
 }
 
+// Later templates get smaller dots, so points of different templates with the same numbers (LUT-NA equals
+// LUT-Dense when the activations fit one chunk) show as concentric rings instead of hiding each other.
+double radius(size_t templateIndex)
+{
+    return std::max(2.5, 7.0 - 1.3 * double(templateIndex));
+}
+
 struct Dot {
     double lut, accuracy;
     const ReportRow* row;
@@ -60,7 +67,7 @@ std::string paretoSvg(const Report& report)
         x0 = std::min(x0, d.lut), x1 = std::max(x1, d.lut);
         y0 = std::min(y0, d.accuracy), y1 = std::max(y1, d.accuracy);
     }
-    const double lx0 = std::floor(std::log10(x0)), lx1 = std::max(lx0 + 1, std::ceil(std::log10(x1)));
+    const double lx0 = std::log10(x0) - 0.1, lx1 = std::max(lx0 + 1, std::log10(x1) + 0.1);
     y0 = std::floor(y0) - 1, y1 = std::min(100.0, std::ceil(y1) + 1);
     const double plotW = kWidth - kLeft - kRight, plotH = kHeight - kTop - kBottom;
     const auto X = [&](double lut) { return kLeft + (std::log10(lut) - lx0) / (lx1 - lx0) * plotW; };
@@ -68,10 +75,10 @@ std::string paretoSvg(const Report& report)
 
     svg += "<rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(plotW) + "\" height=\"" + num(plotH)
         + "\" fill=\"none\" stroke=\"#444\"/>\n";
-    for (double e = lx0; e <= lx1; ++e)
+    for (double e = std::floor(lx0); e <= lx1; ++e)
         for (double m : { 1.0, 2.0, 5.0 }) {
             const double v = m * std::pow(10.0, e);
-            if (std::log10(v) > lx1 + 1e-9) continue;
+            if (std::log10(v) < lx0 || std::log10(v) > lx1) continue;
             const std::string x = num(X(v));
             svg += "<line x1=\"" + x + "\" y1=\"" + num(kTop) + "\" x2=\"" + x + "\" y2=\"" + num(kTop + plotH)
                 + "\" stroke=\"#ddd\"/>\n<text x=\"" + x + "\" y=\"" + num(kTop + plotH + 16)
@@ -104,8 +111,8 @@ std::string paretoSvg(const Report& report)
     for (const Dot& d : dots) {
         const std::string t = d.row->axes.at("template").get<std::string>();
         const size_t c = size_t(std::find(templates.begin(), templates.end(), t) - templates.begin());
-        svg += "<circle cx=\"" + num(X(d.lut)) + "\" cy=\"" + num(Y(d.accuracy)) + "\" r=\""
-            + (d.row->frontLut ? "6" : "4") + "\" fill=\"" + kPalette[c % std::size(kPalette)] + "\""
+        svg += "<circle cx=\"" + num(X(d.lut)) + "\" cy=\"" + num(Y(d.accuracy)) + "\" r=\"" + num(radius(c))
+            + "\" fill=\"" + kPalette[c % std::size(kPalette)] + "\""
             + (d.row->frontLut ? " stroke=\"black\" stroke-width=\"1.5\"" : "") + "><title>" + escape(d.row->name)
             + "</title></circle>\n";
     }
@@ -114,9 +121,9 @@ std::string paretoSvg(const Report& report)
             + escape(d.row->name) + "</text>\n";
     double ly = kTop + 10;
     for (size_t i = 0; i < templates.size(); ++i, ly += 20)
-        svg += "<circle cx=\"" + num(kWidth - kRight + 20) + "\" cy=\"" + num(ly) + "\" r=\"5\" fill=\""
-            + kPalette[i % std::size(kPalette)] + "\"/><text x=\"" + num(kWidth - kRight + 32) + "\" y=\"" + num(ly + 4)
-            + "\">" + escape(templates[i]) + "</text>\n";
+        svg += "<circle cx=\"" + num(kWidth - kRight + 20) + "\" cy=\"" + num(ly) + "\" r=\"" + num(radius(i))
+            + "\" fill=\"" + kPalette[i % std::size(kPalette)] + "\"/><text x=\"" + num(kWidth - kRight + 32)
+            + "\" y=\"" + num(ly + 4) + "\">" + escape(templates[i]) + "</text>\n";
     svg += "<text x=\"" + num(kWidth - kRight + 14) + "\" y=\"" + num(ly + 10)
         + "\" font-size=\"10\">outlined + dashed:</text><text x=\"" + num(kWidth - kRight + 14) + "\" y=\""
         + num(ly + 24) + "\" font-size=\"10\">Pareto front</text>\n";

@@ -112,6 +112,9 @@ std::string submitArray(const Plan& plan, const std::vector<int>& indices, const
     if (indices.empty()) throw InternalError("submitArray: no points");
     const fs::path slurm = plan.dir / "slurm";
     fs::create_directories(slurm);
+    // A resubmitted point's old failure record would read as this array's outcome before its task even started.
+    for (int i : indices)
+        fs::remove(plan.points.at(size_t(i)).folder(plan.dir) / "failure.json");
     const fs::path script = slurm / "array.sh";
     util::writeFileAtomic(script,
         "#!/bin/sh\n# One task of a Luthier sweep's job array: runs the point whose index is the task id.\nexec "

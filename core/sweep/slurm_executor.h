@@ -27,8 +27,8 @@ struct SlurmOptions {
 // "0-3,5,7-8": the --array value for these indices (sorted, distinct).
 std::string arraySpec(const std::vector<int>& indices);
 
-// Submits `indices` as one job array, records it in DIR/slurm/jobs.json and returns the job id. Throws Error
-// with sbatch's message when the submission fails (no sbatch, no such partition, ...).
+// Submits `indices` as one job array (removing their failure records first), records it in DIR/slurm/jobs.json and
+// returns the job id. Throws Error with sbatch's message when the submission fails (no sbatch, no such partition, ...).
 std::string submitArray(const Plan& plan, const std::vector<int>& indices, const SlurmOptions& options);
 
 // Follows job `jobId` with squeue until it has left the queue, calling `done` as each of `indices` gets a record,
