@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <string_view>
 #include <vector>
 
 namespace luthier::sweep {
@@ -34,6 +36,13 @@ std::string escape(const std::string& s)
 double radius(size_t templateIndex)
 {
     return std::max(2.5, 7.0 - 1.3 * double(templateIndex));
+}
+
+// Appends the pieces one by one (no temporary strings for the whole element).
+void add(std::string& svg, std::initializer_list<std::string_view> pieces)
+{
+    for (std::string_view piece : pieces)
+        svg += piece;
 }
 
 struct Dot {
@@ -80,16 +89,18 @@ std::string paretoSvg(const Report& report)
             const double v = m * std::pow(10.0, e);
             if (std::log10(v) < lx0 || std::log10(v) > lx1) continue;
             const std::string x = num(X(v));
-            svg += "<line x1=\"" + x + "\" y1=\"" + num(kTop) + "\" x2=\"" + x + "\" y2=\"" + num(kTop + plotH)
-                + "\" stroke=\"#ddd\"/>\n<text x=\"" + x + "\" y=\"" + num(kTop + plotH + 16)
-                + "\" text-anchor=\"middle\">" + std::to_string((long long)std::llround(v)) + "</text>\n";
+            add(svg,
+                { "<line x1=\"", x, "\" y1=\"", num(kTop), "\" x2=\"", x, "\" y2=\"", num(kTop + plotH),
+                    "\" stroke=\"#ddd\"/>\n<text x=\"", x, "\" y=\"", num(kTop + plotH + 16),
+                    "\" text-anchor=\"middle\">", std::to_string((long long)std::llround(v)), "</text>\n" });
         }
     const double yStep = y1 - y0 > 10 ? 5 : 1;
     for (double v = y0; v <= y1 + 1e-9; v += yStep) {
         const std::string y = num(Y(v));
-        svg += "<line x1=\"" + num(kLeft) + "\" y1=\"" + y + "\" x2=\"" + num(kLeft + plotW) + "\" y2=\"" + y
-            + "\" stroke=\"#ddd\"/>\n<text x=\"" + num(kLeft - 6) + "\" y=\"" + num(Y(v) + 4)
-            + "\" text-anchor=\"end\">" + num(v) + "</text>\n";
+        add(svg,
+            { "<line x1=\"", num(kLeft), "\" y1=\"", y, "\" x2=\"", num(kLeft + plotW), "\" y2=\"", y,
+                "\" stroke=\"#ddd\"/>\n<text x=\"", num(kLeft - 6), "\" y=\"", num(Y(v) + 4), "\" text-anchor=\"end\">",
+                num(v), "</text>\n" });
     }
     svg += "<text x=\"" + num(kLeft + plotW / 2) + "\" y=\"" + num(kHeight - 18)
         + "\" text-anchor=\"middle\">LUTs, compiler estimate of the whole model (log scale)</text>\n";

@@ -134,7 +134,7 @@ std::string submitArray(const Plan& plan, const std::vector<int>& indices, const
     std::istringstream lines(t.output);
     for (std::string line; std::getline(lines, line);)
         if (!line.empty()) last = line;
-    const std::string id = last.substr(0, last.find(';'));
+    std::string id = last.substr(0, last.find(';'));
     if (t.exitCode != 0 || id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
         throw Error("sbatch did not submit the sweep's job array: " + t.output);
     json jobs = loadJobs(plan);
@@ -168,10 +168,11 @@ void followArray(const Plan& plan, const std::string& jobId, const std::vector<i
         const Point& p = plan.points.at(size_t(i));
         const std::string task = jobId + "_" + std::to_string(i);
         const std::string state = accountedState(plan, task);
-        markFailed(plan, p,
-            "Slurm task " + task + " ended without a record ("
-                + (state.empty() ? "killed, node lost or out of time" : state) + "; its output: slurm/" + task
-                + ".out)");
+        std::string reason = "Slurm task " + task;
+        reason += " ended without a record (";
+        reason += state.empty() ? "killed, node lost or out of time" : state;
+        reason += "; its output: slurm/" + task + ".out)";
+        markFailed(plan, p, reason);
         done(p, PointState::Failed);
     }
 }
@@ -188,7 +189,7 @@ std::vector<std::string> liveArrays(const Plan& plan)
 
 std::vector<std::string> cancelArrays(const Plan& plan, const SlurmOptions& options, Progress& progress)
 {
-    const std::vector<std::string> cancelled = liveArrays(plan);
+    std::vector<std::string> cancelled = liveArrays(plan);
     if (cancelled.empty()) return cancelled;
     std::vector<std::string> argv = { "scancel" };
     argv.insert(argv.end(), cancelled.begin(), cancelled.end());

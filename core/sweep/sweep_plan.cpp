@@ -176,7 +176,7 @@ std::vector<Point> expand(const json& n, const fs::path& dir)
                         point.axes["template"] = t;
                         point.axes["lutInputs"] = k;
                         point.axes["parallel"] = p;
-                        point.name += t.get<std::string>() + "-k" + kText + "-p" + pText;
+                        point.name.append(t.get<std::string>()).append("-k").append(kText).append("-p").append(pText);
                         char prefix[16];
                         std::snprintf(prefix, sizeof prefix, "%02d-", point.index);
                         const fs::path folder = dir / "points" / (prefix + point.name);

@@ -24,7 +24,9 @@ struct Command {
     std::string stdoutFile; // empty: standard output goes to the step's log with standard error
 };
 
-struct Point {
+// nlohmann::json's destructor may allocate (it flattens nested values onto a std::vector), which
+// bugprone-exception-escape counts as a throw from the implicit special members.
+struct Point { // NOLINT(bugprone-exception-escape)
     int index = 0;
     std::string name; // "w2-tlmac-k6-p64": unique, the folder name after the index
     nlohmann::json axes; // {"wbits": 2, "template": "tlmac", "lutInputs": 6, "parallel": 64}
@@ -34,7 +36,7 @@ struct Point {
     std::filesystem::path folder(const std::filesystem::path& sweepDir) const;
 };
 
-struct Plan {
+struct Plan { // NOLINT(bugprone-exception-escape): as Point
     std::filesystem::path dir; // absolute
     std::string cli; // absolute path of the luthier-cli every point runs
     nlohmann::json description; // the description with absolute paths, as written to sweep.json

@@ -12,7 +12,7 @@
 
 namespace luthier::sweep {
 
-struct ReportRow {
+struct ReportRow { // NOLINT(bugprone-exception-escape): as sweep::Point (its json member)
     int index = 0;
     std::string name, state; // state: "finished", "failed", "unfinished"
     nlohmann::json axes;

@@ -28,12 +28,12 @@ const std::string kCli = LUTHIER_BINARY_DIR "/bin/luthier-cli";
 
 fs::path writeDescription(const fs::path& dir, const json& d)
 {
-    const fs::path file = dir / "sweep-description.json";
+    fs::path file = dir / "sweep-description.json";
     util::writeFileAtomic(file, d.dump(2));
     return file;
 }
 
-json tfc(json axes)
+json tfc(const json& axes)
 {
     json d = { { "model", kShared + "/models/TFC_2W2A.onnx" }, { "inputs", kShared + "/data/mnist_x_2k.npy" },
         { "labels", kShared + "/data/mnist_y_2k.npy" } };
