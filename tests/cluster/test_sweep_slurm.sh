@@ -15,7 +15,7 @@
 # LUTHIER_SWEEP_KEEP=1 keeps the sweep folders (their path is printed) instead of removing them.
 set -euo pipefail
 cli=$1 shared=$2 cluster=$3 state=$4
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: the one-node cluster runs as root"; exit 77; }
+[ "$(id -u)" -eq 0 ] && command -v sbatch >/dev/null || { echo "SKIP: the one-node cluster needs root and Slurm"; exit 77; }
 work=$(mktemp -d /tmp/luthier-sweep-test.XXXXXX)
 if [ "${LUTHIER_SWEEP_KEEP:-0}" = 1 ]; then echo "sweep folders kept in $work"; else trap 'rm -rf "$work"' EXIT; fi
 fail() {
