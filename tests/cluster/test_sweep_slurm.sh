@@ -7,9 +7,11 @@
 #    `sweep resume` cancels the stranded array and resubmits. Checked: resume rewrites no finished point's record
 #    (same inode: an atomic rewrite makes a new one), submits exactly the unfinished points, completes all 12.
 # 2. 2 points (2-bit weights, tlmac and lut-dense), estimate + eval + Yosys on the smallest layer (MatMul_56,
-#    64 -> 10). Yosys takes 10-50 s per point here, so the full 12-point sweep with synth (4-7 min per executor on
-#    2 cores) runs only with LUTHIER_SWEEP_FULL=1 (docs/sweeps.md quotes its timings).
-# Both: the local and the Slurm reports (table, JSON, SVG) are byte-identical, and the numbers are real.
+#    64 -> 10). Yosys takes 10-50 s per point here, so the full 12-point sweep with synth (measured on the 2-core
+#    CI machine: 241 s on Slurm, 204 s with --local -j 2) runs only with LUTHIER_SWEEP_FULL=1.
+# 3. A point whose command fails in its Slurm task gets a failure record naming the step; `run` leaves it alone,
+#    `resume` reruns it (here after the cause is fixed) and it finishes.
+# 1 and 2: the local and the Slurm reports (table, JSON, SVG) are byte-identical, and the numbers are real.
 #
 #   test_sweep_slurm.sh LUTHIER_CLI SHARED_DIR SLURM_CLUSTER_SH STATE_DIR     (SLURM_CONF set by ctest)
 # LUTHIER_SWEEP_KEEP=1 keeps the sweep folders (their path is printed) instead of removing them.
@@ -113,6 +115,27 @@ t1=$(date +%s)
 t2=$(date +%s)
 identical_reports grid 12
 echo "12 points: slurm + kill + resume $((t1 - t0)) s ($before finished at the kill, $kept kept, $resubmitted resubmitted); local $((t2 - t1)) s"
+
+# --- 3. A point that fails on Slurm is recorded as failed; resume reruns it -------------------------------------
+describe "$work/one.json" '[2]' '["tlmac"]' '["estimate"]'
+"$cli" sweep plan "$work/one.json" -o "$work/one" >/dev/null
+cp "$work/one/sweep.json" "$work/one.sweep.json"
+# The point's analyze gets a model that is not there (sweep.json is the plan every task reads).
+python3 - "$work/one/sweep.json" "$work/missing.onnx" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan["points"][0]["commands"][0]["argv"][2] = sys.argv[2]
+json.dump(plan, open(sys.argv[1], "w"), indent=2)
+PY
+if "$cli" sweep run "$work/one" --slurm --poll 0.3 >"$work/one.out" 2>&1; then fail "a failing point's run exited 0"; fi
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); assert f["step"]=="analyze" and "missing.onnx" in f["reason"], f' \
+  "$work/one/points/00-w2-tlmac-k6-p64/failure.json" || fail "failure record: $(cat "$work/one.out")"
+"$cli" sweep run "$work/one" --slurm --poll 0.3 >"$work/one.out" 2>&1 || true # exit 1: the sweep has a failed point
+grep -q "0 of 1 points to run" "$work/one.out" || fail "run reran a failed point: $(cat "$work/one.out")"
+cp "$work/one.sweep.json" "$work/one/sweep.json"
+"$cli" sweep resume "$work/one" --slurm --poll 0.3 >"$work/one.out" 2>&1 || fail "resume of the fixed point: $(cat "$work/one.out")"
+grep -q "w2-tlmac-k6-p64: finished" "$work/one.out" || fail "resume: $(cat "$work/one.out")"
+[ ! -e "$work/one/points/00-w2-tlmac-k6-p64/failure.json" ] || fail "the old failure record is still there"
 
 # --- 2. compile + Yosys -------------------------------------------------------------------------------------
 if [ "${LUTHIER_SWEEP_FULL:-0}" = 1 ]; then
