@@ -12,6 +12,7 @@ packages=(
   clang-format clang-tidy  # scripts/lint.sh
   python3 graphviz  # scripts/docs_examples.py, scripts/stage-graph.sh (dot, tred)
   nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb  # luthier-cli implement (icetime needs the chipdb)
+  slurmctld slurmd slurm-client munge  # scripts/slurm-cluster.sh: the one-node cluster of tests/cluster
 )
 missing=()
 for p in "${packages[@]}"; do

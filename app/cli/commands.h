@@ -24,5 +24,6 @@ void addPlaceCommand(CLI::App& app, Context& context);
 void addTablesCommand(CLI::App& app, Context& context);
 void addImplementCommand(CLI::App& app, Context& context);
 void addBoardCommand(CLI::App& app, Context& context);
+void addSweepCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

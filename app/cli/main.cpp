@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     luthier::cli::addTablesCommand(app, context);
     luthier::cli::addImplementCommand(app, context);
     luthier::cli::addBoardCommand(app, context);
+    luthier::cli::addSweepCommand(app, context);
     try {
         app.parse(argc, argv);
         // What any command printed, checked once: `inspect --json > /dev/full` is an error, not exit 0.
