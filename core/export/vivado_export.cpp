@@ -78,8 +78,8 @@ VivadoExport writeVivadoProject(const DesignManifest& design, const std::vector<
     result.outDir = outDir;
     result.projectName = sanitiseName(design.model.empty() ? design.top : design.model, "luthier_design");
 
-    // The RTL goes flat into rtl/: $readmemh in the Verilog names .mem files without folders, and
-    // Vivado resolves them next to the sources.
+    // The design's files go flat into rtl/. The .mem ROM images come along for other tools; the Verilog holds
+    // the same contents inline, so the scripts read only the .v files.
     std::vector<std::string> rtlFiles;
     std::map<std::string, fs::path> byName;
     for (size_t i = 0; i < design.files.size(); ++i) {

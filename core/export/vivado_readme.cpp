@@ -95,13 +95,15 @@ std::string readmeText(const DesignManifest& design, const VivadoOptions& option
         << "## What each file is\n\n"
         << "| file | purpose |\n|---|---|\n"
         << "| `rtl/` | the Verilog modules (one per layer and the top `" << design.top
-        << "`) and the `.mem` ROM images of the design |\n"
-        << "| `constraints/clock.xdc` | `create_clock` on `" << design.clock << "` and input/output delays ("
-        << int(options.ioDelayFraction * 100 + 0.5) << "% of the period on each side) |\n"
+        << "`) and the `.mem` ROM images of the design (for reference: the Verilog holds their contents) |\n"
+        << "| `constraints/clock.xdc` | `create_clock` on `" << design.clock << "`, its clock source for the "
+        << "out-of-context run (`HD.CLK_SRC`) and input/output delays (" << int(options.ioDelayFraction * 100 + 0.5)
+        << "% of the period on each side) |\n"
         << "| `constraints/pblocks.xdc` | one pblock per constrained layer from `luthier-cli place` (" << pblocks.size()
         << " here); used by placement only" << (options.pblockNotes.empty() ? "" : " (see the notes below)") << " |\n"
         << "| `build.tcl` | non-project flow: `synth_design -mode out_of_context`, `opt_design`, `place_design`, "
-           "`route_design`, a checkpoint after each, hierarchical utilisation (text and XML) and timing summary |\n"
+           "`route_design`, a checkpoint after each, hierarchical utilisation, timing summary, and after routing the "
+           "route status and design-rule check |\n"
         << "| `create_project.tcl` | project mode: `create_project`, `add_files`, constraints, top module, "
            "out-of-context synthesis settings |\n"
         << "| `Makefile` | `make synth`, `make impl`, `make project`, `make clean` |\n"

@@ -12,26 +12,16 @@ namespace luthier::exporter {
 
 namespace {
 
-bool isMemFile(const std::string& name)
-{
-    return name.size() > 4 && name.compare(name.size() - 4, 4, ".mem") == 0;
-}
-
-// `[list [file join $origin_dir rtl a.v] ...]` over the files of one kind, one per line.
-std::string fileList(const std::vector<std::string>& files, bool mem, const char* indent = "    ")
+// `[list [file join $origin_dir rtl a.v] ...]` over the Verilog files, one per line. The .mem ROM images are
+// left out: the Verilog holds the same contents as case functions and never reads them ($readmemh), so adding
+// them as sources only claimed a dependency that does not exist.
+std::string verilogList(const std::vector<std::string>& files, const char* indent = "    ")
 {
     std::string out = "[list";
     for (const std::string& file : files)
-        if (isMemFile(file) == mem)
+        if (!file.ends_with(".mem"))
             out += std::string(" \\\n") + indent + "[file join $origin_dir rtl " + tclWord(file) + "]";
     return out + "]";
-}
-
-bool hasMemFiles(const std::vector<std::string>& files)
-{
-    for (const std::string& file : files)
-        if (isMemFile(file)) return true;
-    return false;
 }
 
 std::string header(const char* script, const DesignManifest& design, const char* purpose)
@@ -66,10 +56,7 @@ std::string createProjectTcl(const DesignManifest& design, const VivadoOptions& 
         << settings(design, options, projectName) << "\n"
         << "create_project $project_name [file join $origin_dir project] -part $part -force\n"
         << "set_property target_language Verilog [current_project]\n\n"
-        << "add_files -norecurse -fileset sources_1 " << fileList(rtlFiles, false) << "\n";
-    if (hasMemFiles(rtlFiles))
-        out << "# ROM contents read by $readmemh in the Verilog.\n"
-            << "add_files -norecurse -fileset sources_1 " << fileList(rtlFiles, true) << "\n";
+        << "add_files -norecurse -fileset sources_1 " << verilogList(rtlFiles) << "\n";
     out << "set_property top $top [get_filesets sources_1]\n\n"
         << "set clock_xdc [file join $origin_dir constraints clock.xdc]\n"
         << "set pblocks_xdc [file join $origin_dir constraints pblocks.xdc]\n"
@@ -106,21 +93,15 @@ std::string buildTcl(const DesignManifest& design, const VivadoOptions& options,
         << "file mkdir $checkpoints $reports\n"
         << "set synth_dcp [file join $checkpoints ${project_name}_post_synth.dcp]\n\n"
         << "# Per-layer utilisation: the layers are instances directly below the top. The text report is what\n"
-        << "# `luthier-cli import-report` reads; -format xml is accepted by Vivado but undocumented, so a version\n"
-        << "# that refuses it only loses the XML copy.\n"
+        << "# `luthier-cli import-report` reads (report_utilization has no -format option, UG835).\n"
         << "proc luthier_report_hierarchy {reports stem} {\n"
         << "    report_utilization -hierarchical -hierarchical_depth 4 -file [file join $reports "
            "${stem}_utilization_hierarchical.rpt]\n"
-        << "    if {[catch {report_utilization -hierarchical -hierarchical_depth 4 -format xml -file [file join "
-           "$reports ${stem}_utilization_hierarchical.xml]} message]} {\n"
-        << "        puts \"WARNING: no XML utilisation report ($message)\"\n"
-        << "    }\n"
         << "    report_utilization -file [file join $reports ${stem}_utilization.rpt]\n"
         << "    report_timing_summary -max_paths 10 -file [file join $reports ${stem}_timing_summary.rpt]\n"
         << "}\n\n"
         << "if {$stage in {synth all} || ![file exists $synth_dcp]} {\n"
-        << "    read_verilog " << fileList(rtlFiles, false, "        ") << "\n";
-    if (hasMemFiles(rtlFiles)) out << "    read_mem " << fileList(rtlFiles, true, "        ") << "\n";
+        << "    read_verilog " << verilogList(rtlFiles, "        ") << "\n";
     out << "    read_xdc -mode out_of_context [file join $origin_dir constraints clock.xdc]\n"
         << "    # rebuilt keeps the layer instances, so utilisation can be reported per layer.\n"
         << "    synth_design -top $top -part $part -mode out_of_context -flatten_hierarchy rebuilt\n"
@@ -137,7 +118,11 @@ std::string buildTcl(const DesignManifest& design, const VivadoOptions& options,
         << "    write_checkpoint -force [file join $checkpoints ${project_name}_post_place.dcp]\n"
         << "    route_design\n"
         << "    write_checkpoint -force [file join $checkpoints ${project_name}_post_route.dcp]\n"
-        << "    luthier_report_hierarchy $reports post_route\n";
+        << "    luthier_report_hierarchy $reports post_route\n"
+        << "    # Whether every net is routed and what the design-rule check says: a timing summary of a partly\n"
+        << "    # routed design means little.\n"
+        << "    report_route_status -file [file join $reports post_route_route_status.rpt]\n"
+        << "    report_drc -file [file join $reports post_route_drc.rpt]\n";
     if (hasPblocks)
         out << "    report_utilization -pblocks [get_pblocks] -file [file join $reports "
                "post_route_utilization_pblocks.rpt]\n";

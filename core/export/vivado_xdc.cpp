@@ -48,7 +48,11 @@ std::string clockXdc(const DesignManifest& design, const VivadoOptions& options)
         << "# package pins, so this file sets no pin locations or I/O standards. The input and output delays\n"
         << "# assume the logic on the far side of each port uses " << int(options.ioDelayFraction * 100 + 0.5)
         << "% of the cycle;\n# change them when the block is integrated.\n\n"
-        << "create_clock -period " << ns(options.clockNs) << " -name " << clock << " [get_ports " << clock << "]\n\n";
+        << "create_clock -period " << ns(options.clockNs) << " -name " << clock << " [get_ports " << clock << "]\n"
+        << "# Out of context the clock has no buffer, so Vivado would time it as ideal (optimistic). HD.CLK_SRC\n"
+        << "# names the global buffer that will drive it in the full design (UG905); BUFGCTRL_X0Y0 exists on\n"
+        << "# 7-series and UltraScale(+) parts. Change it to the buffer your top level uses.\n"
+        << "set_property HD.CLK_SRC BUFGCTRL_X0Y0 [get_ports " << clock << "]\n\n";
     for (const PortInfo& port : design.ports) {
         if (port.name == design.clock) continue;
         out << (port.isInput ? "set_input_delay" : "set_output_delay") << " -clock [get_clocks " << clock << "] "

@@ -268,7 +268,8 @@ private Q_SLOTS:
         QStringList added;
         for (const LogLine& line : select(log, "file", "add_files"))
             added << line.args;
-        QStringList expected = rtlPaths(false) + rtlPaths(true);
+        // Verilog only: the .mem ROM images are copied for reference, but the Verilog holds their contents inline.
+        QStringList expected = rtlPaths(false);
         expected << normal(m_out / "constraints" / "clock.xdc") << normal(m_out / "constraints" / "pblocks.xdc");
         QCOMPARE(added, expected);
 
@@ -297,7 +298,8 @@ private Q_SLOTS:
         for (const LogLine& line : select(log, "file", "read_mem"))
             mem << line.args;
         QCOMPARE(verilog, rtlPaths(false));
-        QCOMPARE(mem, rtlPaths(true));
+        QVERIFY(mem.isEmpty()); // nothing in the Verilog reads the .mem images ($readmemh)
+        QVERIFY(!rtlPaths(true).isEmpty());
         const auto synth = select(log, "call", "synth_design");
         QCOMPARE(synth.size(), size_t(1));
         QCOMPARE(synth[0].args,
@@ -306,7 +308,8 @@ private Q_SLOTS:
         QVERIFY(select(log, "call", "place_design").empty());
         QVERIFY(fs::is_regular_file(m_out / "checkpoints" / (project.toStdString() + "_post_synth.dcp")));
         QVERIFY(fs::is_regular_file(m_out / "reports" / "post_synth_utilization_hierarchical.rpt"));
-        QVERIFY(fs::is_regular_file(m_out / "reports" / "post_synth_utilization_hierarchical.xml"));
+        // report_utilization has no -format option (UG835): no XML copy is attempted.
+        QVERIFY(!fs::exists(m_out / "reports" / "post_synth_utilization_hierarchical.xml"));
         QVERIFY(fs::is_regular_file(m_out / "reports" / "post_synth_timing_summary.rpt"));
 
         log = runStubbed(QStringLiteral("build.tcl"), { QStringLiteral("impl") });
@@ -322,6 +325,8 @@ private Q_SLOTS:
         QVERIFY(fs::is_regular_file(m_out / "reports" / "post_route_utilization_hierarchical.rpt"));
         QVERIFY(fs::is_regular_file(m_out / "reports" / "post_route_utilization_pblocks.rpt"));
         QVERIFY(fs::is_regular_file(m_out / "reports" / "post_route_timing_summary.rpt"));
+        QVERIFY(fs::is_regular_file(m_out / "reports" / "post_route_route_status.rpt"));
+        QVERIFY(fs::is_regular_file(m_out / "reports" / "post_route_drc.rpt"));
     }
 
     void implWithoutCheckpointSynthesisesFirst()
@@ -338,6 +343,11 @@ private Q_SLOTS:
         const auto clocks = select(log, "xdc", "create_clock");
         QCOMPARE(clocks.size(), size_t(1));
         QCOMPARE(clocks[0].args, QStringList({ "-period", "4.000", "-name", "clk", "clk" }));
+        // Out of context the clock needs a source buffer, or Vivado times it as ideal.
+        bool clockSource = false;
+        for (const LogLine& line : select(log, "xdc", "set_property"))
+            clockSource |= line.args == QStringList({ "HD.CLK_SRC", "BUFGCTRL_X0Y0", "clk" });
+        QVERIFY(clockSource);
         // 20% of the 4 ns period on each side, on every port except the clock; buses by their bits.
         QStringList inputs, outputs;
         for (const LogLine& line : select(log, "xdc", "set_input_delay")) {

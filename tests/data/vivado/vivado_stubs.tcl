@@ -242,8 +242,21 @@ proc stub::report {command arguments} {
     }
 }
 
-proc report_utilization {args} { stub::report report_utilization $args }
+# UG835 (2023.1 to 2025.1) lists no -format option for report_utilization: Vivado refuses it.
+proc report_utilization {args} {
+    if {"-format" in $args} {
+        error "report_utilization: invalid option '-format'"
+    }
+    stub::report report_utilization $args
+}
 proc report_timing_summary {args} { stub::report report_timing_summary $args }
+proc report_drc {args} { stub::report report_drc $args }
+proc report_route_status {args} {
+    if {$stub::last_step ne "route_design"} {
+        error "report_route_status: the design is not routed (last step '$stub::last_step')"
+    }
+    stub::report report_route_status $args
+}
 
 # ---- constraints: read_xdc runs the file with the XDC commands stubbed ---------------------------------
 
