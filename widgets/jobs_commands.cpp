@@ -4,6 +4,7 @@
 #include "pipeline/pipeline.h"
 #include "place/constraints.h"
 #include "util/atomic_file.h"
+#include "util/error.h"
 #include "util/json_file.h"
 
 #include <QCoreApplication>
@@ -98,6 +99,27 @@ QString synthSummary(const QString& output, int exitCode, JobState&)
     return summary;
 }
 
+QString implementSummary(const QString& output, int exitCode, JobState&)
+{
+    // "top on ice40up5k (...)", "  logic cells (LUT4+FF)   83 / 5280 ...", "routed Fmax clk: 66.71 MHz (meets at 12
+    // MHz)"
+    static const QRegularExpression part(QStringLiteral("^\\S+ on (ice40\\w+) "), QRegularExpression::MultilineOption);
+    static const QRegularExpression luts(
+        QStringLiteral("^\\s+logic cells \\(LUT4\\+FF\\)\\s+(\\d+) / (\\d+)"), QRegularExpression::MultilineOption);
+    static const QRegularExpression fmax(
+        QStringLiteral("^routed Fmax \\S+: ([\\d.]+) MHz \\((meets|FAILS)"), QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch f = fmax.match(output);
+    if (exitCode != 0 || !f.hasMatch()) return lastLine(output);
+    const QRegularExpressionMatch p = part.match(output), l = luts.match(output);
+    QString summary = p.hasMatch() ? p.captured(1) + QStringLiteral(": ") : QString();
+    if (l.hasMatch())
+        summary += QStringLiteral("%1 logic cells of %2, ")
+                       .arg(thousands(l.captured(1).toLongLong()), thousands(l.captured(2).toLongLong()));
+    summary += QStringLiteral("routed Fmax %1 MHz").arg(f.captured(1));
+    if (f.captured(2) == QLatin1String("FAILS")) summary += QStringLiteral(" (below the clock constraint)");
+    return summary;
+}
+
 QString exploreSummary(const QString& output, int exitCode, JobState&)
 {
     // Table rows: "* w3 a=model   12345 ... 96.50% ..." ('*' marks the Pareto front).
@@ -171,6 +193,19 @@ Job* makeExportJob(const project::Project& project, const QString& designDir, co
         QStringLiteral("Export (Vivado)"), project, args, [vivadoDir](const QString& output, int exitCode, JobState&) {
             return exitCode == 0 ? QStringLiteral("Vivado project written to %1").arg(vivadoDir) : lastLine(output);
         });
+}
+
+Job* makeImplementJob(const project::Project& project, const QString& designDir)
+{
+    const QString part = path(project.devicePart);
+    if (!part.startsWith(QLatin1String("ice40")))
+        throw Error("Implement runs the open iCE40 flow: set the project's part to ice40up5k or ice40hx8k (it is "
+            + (project.devicePart.empty() ? std::string("not set") : "'" + project.devicePart + "'")
+            + "); for Xilinx parts export a Vivado project");
+    return cliJob(QStringLiteral("Implement (iCE40)"), project,
+        { QStringLiteral("implement"), designDir, QStringLiteral("--part"), part, QStringLiteral("--clock"),
+            QString::number(project.compiler.clockMhz) },
+        implementSummary);
 }
 
 Job* makePlaceJob(const project::Project& project, std::function<void(const PlacedProject&)> placed)

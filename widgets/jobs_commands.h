@@ -27,12 +27,16 @@ Job* makeSynthJob(const project::Project& project, const QString& designDir);
 Job* makeExploreJob(const project::Project& project, const QString& weightBits = QStringLiteral("1..8"));
 // Writes the snapshot's constraints next to the export (constraints.json) and passes them with the part.
 Job* makeExportJob(const project::Project& project, const QString& designDir, const QString& vivadoDir);
+// Places and routes the design on the project's iCE40 part (implement: synth_ice40, nextpnr-ice40, icepack).
+Job* makeImplementJob(const project::Project& project, const QString& designDir);
 // `placed` receives the result on the GUI thread.
 Job* makePlaceJob(const project::Project& project, std::function<void(const PlacedProject&)> placed);
 
 // Summaries of luthier-cli output (exposed for tests).
 QString verifySummary(const QString& output, int exitCode, JobState& state); // "verified 2000/2000 vectors bit-exact"
 QString synthSummary(const QString& output, int exitCode, JobState& state); // "Yosys: 5,432 LUT vs 5,120 estimated"
+// "ice40up5k: 83 logic cells of 5,280, routed Fmax 66.71 MHz"
+QString implementSummary(const QString& output, int exitCode, JobState& state);
 QString exploreSummary(const QString& output, int exitCode, JobState& state);
 
 } // namespace luthier::widgets

@@ -269,6 +269,18 @@ Job* JobsPanel::synthesise()
     return withCurrentDesign([this] { return launch(makeSynthJob(m_provider(), designDirectory())); });
 }
 
+Job* JobsPanel::implement()
+{
+    if (!m_provider) return nullptr;
+    const project::Project p = m_provider();
+    if (!p.devicePart.starts_with("ice40")) {
+        m_notification->setText(tr("Implement runs the open iCE40 flow: set the project's part to ice40up5k or "
+                                   "ice40hx8k first (Xilinx parts: Export Vivado Project)."));
+        return nullptr;
+    }
+    return withCurrentDesign([this] { return launch(makeImplementJob(m_provider(), designDirectory())); });
+}
+
 Job* JobsPanel::explore()
 {
     if (!m_provider) return nullptr;

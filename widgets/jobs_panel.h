@@ -40,6 +40,7 @@ public:
     Job* place();
     Job* verify();
     Job* synthesise();
+    Job* implement(); // iCE40 parts only
     Job* explore();
     Job* exportVivado(); // into <work directory>/vivado
     Job* exportVivadoTo(const QString& outDir);

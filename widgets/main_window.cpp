@@ -413,6 +413,7 @@ void MainWindow::createActions()
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     run->addAction(tr("&Place"), m_jobs, &JobsPanel::place)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     run->addAction(tr("&Synthesise (Yosys)"), m_jobs, &JobsPanel::synthesise);
+    run->addAction(tr("&Implement (iCE40: nextpnr)"), m_jobs, &JobsPanel::implement);
     run->addAction(tr("E&xplore Bit-Widths"), m_jobs, &JobsPanel::explore);
     run->addSeparator();
     run->addAction(tr("&Export Vivado Project\u2026"), this, &MainWindow::exportVivado)

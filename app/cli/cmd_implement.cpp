@@ -8,6 +8,7 @@
 #include "interrupt.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <cstdio>
 #include <limits>
@@ -77,7 +78,7 @@ void addImplementCommand(CLI::App& app, Context&)
             std::printf(
                 "icetime cross-check (register to register): %.2f ns (%.2f MHz)\n", r.icetimeNs, 1000.0 / r.icetimeNs);
         std::printf("bitstream %s\n", r.bitstream.string().c_str());
-        if (!o->json.empty()) util::writeFileAtomic(o->json, implement::reportJson(r).dump(2) + "\n");
+        if (!o->json.empty()) util::writeFileAtomic(o->json, util::dumpJson(implement::reportJson(r), 2) + "\n");
         util::flushStdout();
     });
 }

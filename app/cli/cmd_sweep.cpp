@@ -12,6 +12,7 @@
 #include "sweep/sweep_report.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -176,7 +177,7 @@ void addSweepCommand(CLI::App& app, Context& context)
         const sweep::Report r = sweep::buildReport(p);
         util::writeFileAtomic(
             rep->svg.empty() ? p.dir / "pareto.svg" : std::filesystem::path(rep->svg), sweep::paretoSvg(r));
-        util::writeStdout(rep->json ? sweep::toJson(r).dump(2) + "\n" : sweep::toText(r));
+        util::writeStdout(rep->json ? util::dumpJson(sweep::toJson(r), 2) + "\n" : sweep::toText(r));
         util::flushStdout();
     });
 

@@ -4,6 +4,7 @@
 #include "implement/board_uart.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/staged_folder.h"
 #include "verify/process.h"
 
@@ -212,7 +213,7 @@ ImplementReport implementDesign(const fs::path& dir, const ImplementOptions& opt
 
     report.folder = out;
     report.bitstream = out / bin;
-    util::writeFileAtomic(work / "report.json", reportJson(report).dump(2) + "\n");
+    util::writeFileAtomic(work / "report.json", util::dumpJson(reportJson(report), 2) + "\n");
     tracker.checkpoint();
     folder.commit();
     tracker.report(1.0, "implemented");

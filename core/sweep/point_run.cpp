@@ -78,7 +78,7 @@ PointState pointState(const Plan& plan, const Point& point)
 void markFailed(const Plan& plan, const Point& point, const std::string& reason)
 {
     const json record = { { "point", point.name }, { "index", point.index }, { "step", "" }, { "reason", reason } };
-    util::writeFileAtomic(point.folder(plan.dir) / "failure.json", record.dump(2) + "\n");
+    util::writeFileAtomic(point.folder(plan.dir) / "failure.json", util::dumpJson(record, 2) + "\n");
 }
 
 PointState runPoint(const Plan& plan, const Point& point, Progress* progress)
@@ -105,7 +105,7 @@ PointState runPoint(const Plan& plan, const Point& point, Progress* progress)
                     "luthier-cli " + c.step + " exited with status " + std::to_string(r.exitCode) + ": "
                         + tail(r.output, 3) },
                 { "log", (fs::path("logs") / (c.step + ".log")).string() } };
-            util::writeFileAtomic(folder / "failure.json", record.dump(2) + "\n");
+            util::writeFileAtomic(folder / "failure.json", util::dumpJson(record, 2) + "\n");
             return PointState::Failed;
         }
         run[c.step] = { { "cpuSeconds", r.cpuSeconds }, { "peakRssBytes", r.peakRssBytes } };
@@ -127,7 +127,7 @@ PointState runPoint(const Plan& plan, const Point& point, Progress* progress)
     }
     // Measurements of this run only (they differ between runs and machines): kept out of the report.
     result["run"] = run;
-    util::writeFileAtomic(folder / "result.json", result.dump(2) + "\n");
+    util::writeFileAtomic(folder / "result.json", util::dumpJson(result, 2) + "\n");
     return PointState::Finished;
 }
 

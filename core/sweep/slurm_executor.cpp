@@ -139,7 +139,7 @@ std::string submitArray(const Plan& plan, const std::vector<int>& indices, const
         throw Error("sbatch did not submit the sweep's job array: " + t.output);
     json jobs = loadJobs(plan);
     jobs.push_back({ { "job", id }, { "points", indices } });
-    util::writeFileAtomic(slurm / "jobs.json", jobs.dump(2) + "\n");
+    util::writeFileAtomic(slurm / "jobs.json", util::dumpJson(jobs, 2) + "\n");
     return id;
 }
 

@@ -244,7 +244,7 @@ Plan planSweep(const fs::path& descriptionFile, const fs::path& dirIn, const std
         points.push_back(toJson(p));
     }
     const json file = { { "format", 1 }, { "cli", cli }, { "description", plan.description }, { "points", points } };
-    util::writeFileAtomic(plan.dir / "sweep.json", file.dump(2) + "\n");
+    util::writeFileAtomic(plan.dir / "sweep.json", util::dumpJson(file, 2) + "\n");
     return plan;
 }
 

@@ -138,6 +138,48 @@ private Q_SLOTS:
         QVERIFY(panel.grab().save(dir + QStringLiteral("/jobs_compile_verify.png")));
     }
 
+    void implementCompilesFirstThenRoutesOnTheICE40()
+    {
+        QTemporaryDir work;
+        JobsPanel panel;
+        project::Project p;
+        p.modelPath = LUTHIER_SHARED_DIR "/models/bnn_model_fc_1layer.onnx";
+        p.compiler.lutInputs = 4;
+        p.compiler.clockMhz = 12.0; // the iCEBreaker's oscillator
+        p.devicePart = "xc7z020";
+        panel.setProjectProvider([&p] { return p; });
+        panel.setWorkDirectory(work.path());
+        // A Xilinx part: refused with the reason, nothing started.
+        QVERIFY(!panel.implement());
+        QVERIFY(panel.runner()->jobs().isEmpty());
+
+        p.devicePart = "ice40up5k";
+        panel.projectChanged();
+        Job* compile = panel.implement(); // no design yet: compiles first
+        QVERIFY(compile);
+        QCOMPARE(compile->title(), QStringLiteral("Compile"));
+        QVERIFY2(test::waitFinished(compile, 60000), "compile did not finish in 60 s");
+        QVERIFY2(compile->state() == JobState::Succeeded, qPrintable(compile->log()));
+        QTRY_COMPARE(panel.runner()->jobs().size(), 2);
+        Job* implement = panel.runner()->jobs().last();
+        QCOMPARE(implement->title(), QStringLiteral("Implement (iCE40)"));
+        QVERIFY2(test::waitFinished(implement, 240000), "implement did not finish in 240 s");
+        QVERIFY2(implement->state() == JobState::Succeeded, qPrintable(implement->log()));
+        // "ice40up5k: 83 logic cells of 5,280, routed Fmax 66.71 MHz": nextpnr's routed figures, from its report.
+        static const QRegularExpression summary(
+            QStringLiteral("^ice40up5k: \\d+ logic cells of 5,280, routed Fmax ([\\d.]+) MHz$"));
+        const QRegularExpressionMatch m = summary.match(implement->summary());
+        QVERIFY2(m.hasMatch(), qPrintable(implement->summary()));
+        QVERIFY(m.captured(1).toDouble() > 12.0);
+        QVERIFY(QFileInfo::exists(QDir(work.path()).filePath(QStringLiteral("design/implement-ice40up5k"))));
+        panel.resize(900, 620);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const QString dir = QStringLiteral(LUTHIER_BINARY_DIR "/screens");
+        QDir().mkpath(dir);
+        QVERIFY(panel.grab().save(dir + QStringLiteral("/jobs_compile_implement.png")));
+    }
+
     void cancellingExploreStopsWithinASecond()
     {
         // The example's 300 digits sweep in well under a second on a fast machine, so this sweep evaluates
