@@ -3,8 +3,8 @@
 // separable_conv_model_ch_last (512x512x3 input, maps of 6.3 Mbit) goes through the one pipeline into a design
 // folder, exactly as `luthier-cli compile MODEL --inputs REF -o D` writes it, and is verified bit-exactly in
 // Verilator against the golden model on its reference frame. Designs that fit the whole-vector ports get no
-// streaming plan (their files are emitted as before), and layers without a streaming block yet are refused
-// with an error naming the layer.
+// streaming plan (their files are emitted as before), branched_model_ch_last's join gets a FIFO sized from its
+// branches' row look-ahead, and layers without a streaming block yet are refused with an error naming the layer.
 
 #include "arch/stream/stream_plan.h"
 #include "pipeline/design_folder.h"
@@ -113,18 +113,47 @@ private Q_SLOTS:
         QVERIFY(!build.streamPlan(none));
     }
 
-    void unstreamedLayerIsNamed()
+    void branchedPlanSizesTheJoinFifo()
     {
-        // branched_model_ch_last joins two branches with a Concat, which has no streaming block yet.
+        // branched_model_ch_last: Conv_3's 256x256 output feeds the Concat directly and through MaxPool 2x2/2,
+        // three 3x3 and three 1x1 convs at 128x128 and Resize x2. Before the Concat's output row y the deep branch
+        // needs Conv_3's rows up to 2 * (y / 2 + 1 + 3 rows of 3x3 look-ahead) = y + 8 (y even), the direct one y + 1:
+        // the direct input lags by 7 rows at most, so its FIFO holds 7 + 2 rows of 256 beats; the deep one none.
         pipeline::Pipeline build(sharedModel("branched_model_ch_last"));
         Progress none;
+        const auto design = build.design(none);
+        const auto plan = build.streamPlan(none);
+        QVERIFY(plan);
+        int joins = 0;
+        for (size_t i = 0; i < plan->layers.size(); ++i) {
+            const auto& s = plan->layers[i];
+            if (s.kind != arch::stream::StreamKind::Concat) continue;
+            ++joins;
+            QCOMPARE(design->layers[i].inputs.size(), size_t(2));
+            const auto& deep = design->layers[size_t(design->layers[i].inputs[0])];
+            QVERIFY(deep.block && std::string(deep.block->what) == "resize");
+            QCOMPARE(s.fifoDepth, (std::vector<int64_t> { 0, 9 * 256 }));
+            QCOMPARE(s.out.channels, int64_t(64));
+        }
+        QCOMPARE(joins, 1);
+    }
+
+    void unstreamedLayerIsNamed()
+    {
+        // conv2d_small_keras ends in a Dense layer, which has no streaming block yet: planning it names the layer.
+        pipeline::Options o = sharedModel("conv2d_small_keras");
+        o.lowering.ptqWeightBits = 4;
+        o.ptqActivationBits = 4;
+        pipeline::Pipeline build(o);
+        Progress none;
         try {
-            build.streamPlan(none);
-            QFAIL("the branched model was planned as a stream");
+            arch::stream::planStream(*build.ints(none), *build.design(none));
+            QFAIL("a Dense layer was planned as a stream");
         } catch (const Error& e) {
             const std::string what = e.what();
             qInfo("%s", e.what());
             QVERIFY(what.find("streaming RTL: layer '") != std::string::npos);
+            QVERIFY(what.find("(Dense) has no streaming block yet") != std::string::npos);
         }
     }
 

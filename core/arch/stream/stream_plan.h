@@ -42,12 +42,21 @@ struct PixelStream {
 
 enum class StreamKind {
     Conv, // line buffer + sliding window feeding the layer's dense datapath (HwLayer::conv)
+    MaxPool, // the same window unit, the largest code per channel instead of a datapath
     Layout, // a Transpose between channels-first and channels-last: the same beats, relabelled
+    Resize, // nearest upsampling by integer factors: one input row buffered and replayed
+    Concat, // channel concatenation: the inputs' beats side by side (the top joins them, FIFOs in front)
 };
 
 struct StreamLayer {
     StreamKind kind = StreamKind::Conv;
-    PixelStream in, out;
+    PixelStream in, out; // in: input 0's stream (a Concat's other inputs have the same pixels)
+    ConvGeometry window; // Conv, MaxPool: the sliding window (MaxPool: pad code 0, the smallest code)
+    int64_t scaleH = 1, scaleW = 1; // Resize
+    // Per input: beats of the FIFO in front of it (0: none). A join's inputs come from one fork through
+    // branches that need different numbers of the fork's rows before their first output; the FIFO on the
+    // branch that is ahead holds that difference (plus two rows), so the fork never waits on a full branch.
+    std::vector<int64_t> fifoDepth;
     // Conv: rows of the circular line buffer (a power of two above the kernel's row extent, so the next row
     // arrives while the window reads the current ones) and its bits; where the cost model puts it.
     int64_t lineBufferRows = 0, lineBufferBits = 0;
@@ -55,7 +64,11 @@ struct StreamLayer {
     int64_t datapathCycles = 0; // cycles of the dense datapath per output pixel
     int64_t cyclesPerPixel = 0; // per output pixel: rows check, window gather, feed, datapath
     int64_t cyclesPerFrame = 0;
-    Resources estimate; // the streaming wrapper's own logic and buffer (the datapath is HwLayer::estimate's)
+    Resources estimate; // the streaming wrapper's own logic and buffers, FIFOs included (the datapath is
+                        // HwLayer::estimate's)
+
+    // Rows of input 0 that must have arrived before output rows 0..row are complete.
+    int64_t inputRowsFor(int64_t row) const;
 };
 
 struct StreamPlan {

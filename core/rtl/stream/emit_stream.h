@@ -13,10 +13,21 @@
 
 namespace luthier::rtl::stream {
 
-// A conv layer as line buffer + sliding window around its dense datapath (the module emitted beside it).
-std::string emitStreamConv(const arch::HwLayer& layer, const arch::stream::StreamLayer& s);
-// A layout layer: the beats pass unchanged.
-std::string emitStreamLayout(const arch::HwLayer& layer, const arch::stream::StreamLayer& s);
+// A Conv (around its dense datapath, the module emitted beside it) or MaxPool layer as line buffer + sliding
+// window.
+std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::StreamLayer& s);
+// A layout or Concat layer: the beats pass unchanged.
+std::string emitStreamPass(const arch::HwLayer& layer, const arch::stream::StreamLayer& s);
+// A Resize layer: one input row buffered, each pixel repeated scaleW times, each row scaleH times.
+std::string emitStreamResize(const arch::HwLayer& layer, const arch::stream::StreamLayer& s);
+// Verilog that drives `out` (channels x the block's output bits) from `in` (channels x inBits codes of one pixel)
+// as DataBlock `b` of one term per output does: the code itself, or acc = scale[port] * code + offset[port]
+// requantised by the thresholds of its channel, where ports[c] is the input channel c came from. MaxPool, Resize
+// and Concat apply it after choosing their codes.
+std::string requantise(const arch::DataBlock& b, const std::vector<int32_t>& ports, int64_t inBits,
+    const std::string& in, const std::string& out);
+// A first-word-fall-through FIFO of `depth` beats of `width` bits.
+std::string emitStreamFifo(const std::string& module, int64_t depth, int64_t width);
 // Every file of the design folder except test vectors and the netlist: Verilog and manifest.json.
 std::vector<EmittedFile> emitStreamDesign(const arch::HwDesign& design, const arch::stream::StreamPlan& plan);
 

@@ -1,9 +1,9 @@
-// The streaming conv: a circular line buffer of R rows (a power of two above the kernel's row extent) takes
-// the input pixels in raster order; for each output position, once every input row its window touches has
-// arrived, the window is read one tap per cycle (registered read, so the buffer can be block RAM), reordered to
-// the weights' (ci, ky, kx) order and handed to the layer's dense datapath, whose output channels leave as one
-// beat. Input row r is accepted only while r < first + R (first: the lowest row the current window reads), so
-// a row is never overwritten while it is needed and the next row streams in while the current one computes.
+// The streaming window unit of Conv and MaxPool: a circular line buffer of R rows (a power of two above the kernel's
+// row extent) takes the input pixels in raster order; for each output position, once every input row its window touches
+// has arrived, the window is read one tap per cycle (registered read, so the buffer can be block RAM), reordered to the
+// weights' (ci, ky, kx) order and handed to the layer's dense datapath, whose output channels leave as one beat. Input
+// row r is accepted only while r < first + R (first: the lowest row the current window reads), so a row is never
+// overwritten while it is needed and the next row streams in while the current one computes.
 //
 //   ROWS    wait until the rows of output row oy have arrived
 //   GATHER  issue one tap read per cycle (pad code outside the map)
@@ -36,9 +36,10 @@ std::string range(int64_t hi, int64_t lo)
 
 } // namespace
 
-std::string emitStreamConv(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
+std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
 {
-    const arch::ConvGeometry& g = *layer.conv;
+    const arch::ConvGeometry& g = s.window;
+    const bool pool = s.kind == arch::stream::StreamKind::MaxPool;
     const int64_t C = g.inChannels, H = g.inHeight, W = g.inWidth, B = g.inputBits;
     const int64_t CO = g.outChannels, HO = g.outHeight, WO = g.outWidth, OB = g.outputBits;
     const int64_t KH = g.kernelH, KW = g.kernelW, PX = C * B, R = s.lineBufferRows;
@@ -47,15 +48,18 @@ std::string emitStreamConv(const arch::HwLayer& layer, const arch::stream::Strea
               KXW = bitsFor(KW), TW = bitsFor(KH * KW), AW = bitsFor(R * W - 1);
 
     std::ostringstream v;
-    v << "// Layer '" << commentText(layer.name) << "': streaming convolution " << C << "x" << H << "x" << W << " -> "
-      << CO << "x" << HO << "x" << WO << ", kernel " << KH << "x" << KW << ", stride " << g.strideH << "x" << g.strideW
-      << ", pad " << g.padTop << "," << g.padLeft << ", dilation " << g.dilationH << "x" << g.dilationW << ", groups "
-      << g.groups << "\n";
+    v << "// Layer '" << commentText(layer.name) << "': streaming " << (pool ? "max pooling " : "convolution ") << C
+      << "x" << H << "x" << W << " -> " << CO << "x" << HO << "x" << WO << ", kernel " << KH << "x" << KW << ", stride "
+      << g.strideH << "x" << g.strideW << ", pad " << g.padTop << "," << g.padLeft << ", dilation " << g.dilationH
+      << "x" << g.dilationW << ", groups " << g.groups << "\n";
     v << "// One pixel (" << C << " codes of " << B << " bits) per input beat, one output pixel (" << CO
       << " values of " << OB << " bits) per output beat, raster order. Line buffer " << R << " rows x " << W
-      << " pixels = " << s.lineBufferBits << " bits (" << (s.lineBufferInBram ? "block RAM" : "LUTRAM")
-      << "); each window goes to " << g.coreModule << " (" << toString(layer.kind) << ", " << g.windowSize() << " -> "
-      << CO << ").\n";
+      << " pixels = " << s.lineBufferBits << " bits (" << (s.lineBufferInBram ? "block RAM" : "LUTRAM") << "); ";
+    if (pool)
+        v << "each window's largest code per channel is the output pixel.\n";
+    else
+        v << "each window goes to " << g.coreModule << " (" << toString(layer.kind) << ", " << g.windowSize() << " -> "
+          << CO << ").\n";
     v << "// Estimate of this wrapper: " << describeEstimate(s.estimate) << "; " << s.cyclesPerPixel
       << " cycles per output pixel, " << s.cyclesPerFrame << " per frame.\n";
     v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
@@ -91,20 +95,35 @@ std::string emitStreamConv(const arch::HwLayer& layer, const arch::stream::Strea
     v << "    assign in_ready = in_row < " << H << " && in_row < limit;\n";
     v << "    wire take = in_valid && in_ready;\n";
 
-    // Window in the datapath's (ci, ky, kx) order.
-    v << "    wire " << range(g.windowSize() * B - 1, 0) << " col;\n";
-    for (int64_t c = 0; c < C; ++c)
-        for (int64_t t = 0; t < KH * KW; ++t) {
-            const int64_t e = c * KH * KW + t;
-            v << "    assign col" << range((e + 1) * B - 1, e * B) << " = win"
-              << range(t * PX + (c + 1) * B - 1, t * PX + c * B) << ";\n";
-        }
-    v << "    wire core_in_ready, core_out_valid;\n";
-    v << "    assign out_valid = state == S_WAIT && core_out_valid;\n";
-    v << "    " << g.coreModule << " u_core (\n        .clk(clk),\n        .rst(rst),\n"
-      << "        .in_valid(state == S_FEED),\n        .in_ready(core_in_ready),\n        .in_data(col),\n"
-      << "        .out_valid(core_out_valid),\n        .out_ready(state == S_WAIT && out_ready),\n"
-      << "        .out_data(out_data)\n    );\n\n";
+    if (pool) {
+        // Codes order like their integers, so the largest code is the largest value; the pad code 0 never wins.
+        v << "    wire core_in_ready = 1'b1, core_out_valid = 1'b1;\n";
+        v << "    assign out_valid = state == S_WAIT;\n";
+        v << "    reg " << range(PX - 1, 0) << " best;\n    integer t, c;\n    always @* begin\n"
+          << "        best = win" << range(PX - 1, 0) << ";\n"
+          << "        for (t = 1; t < " << KH * KW << "; t = t + 1)\n"
+          << "            for (c = 0; c < " << C << "; c = c + 1)\n"
+          << "                if (win[t * " << PX << " + c * " << B << " +: " << B << "] > best[c * " << B
+          << " +: " << B << "])\n"
+          << "                    best[c * " << B << " +: " << B << "] = win[t * " << PX << " + c * " << B
+          << " +: " << B << "];\n    end\n"
+          << requantise(*layer.block, std::vector<int32_t>(size_t(C), 0), B, "best", "out_data");
+    } else {
+        // Window in the datapath's (ci, ky, kx) order.
+        v << "    wire " << range(g.windowSize() * B - 1, 0) << " col;\n";
+        for (int64_t c = 0; c < C; ++c)
+            for (int64_t t = 0; t < KH * KW; ++t) {
+                const int64_t e = c * KH * KW + t;
+                v << "    assign col" << range((e + 1) * B - 1, e * B) << " = win"
+                  << range(t * PX + (c + 1) * B - 1, t * PX + c * B) << ";\n";
+            }
+        v << "    wire core_in_ready, core_out_valid;\n";
+        v << "    assign out_valid = state == S_WAIT && core_out_valid;\n";
+        v << "    " << g.coreModule << " u_core (\n        .clk(clk),\n        .rst(rst),\n"
+          << "        .in_valid(state == S_FEED),\n        .in_ready(core_in_ready),\n        .in_data(col),\n"
+          << "        .out_valid(core_out_valid),\n        .out_ready(state == S_WAIT && out_ready),\n"
+          << "        .out_data(out_data)\n    );\n\n";
+    }
 
     v << "    always @(posedge clk) begin\n"
       << "        if (take) lb[waddr" << range(AW - 1, 0) << "] <= in_data;\n"
@@ -144,19 +163,33 @@ std::string emitStreamConv(const arch::HwLayer& layer, const arch::stream::Strea
     return v.str();
 }
 
-std::string emitStreamLayout(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
+std::string emitStreamPass(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
 {
-    const int64_t width = s.in.beatBits();
+    const bool concat = s.kind == arch::stream::StreamKind::Concat;
+    const int64_t inWidth = concat ? s.out.channels * s.in.bits : s.in.beatBits(), width = s.out.beatBits();
     std::ostringstream v;
-    v << "// Layer '" << commentText(layer.name) << "': layout change of a " << s.in.channels << "x" << s.in.height
-      << "x" << s.in.width << " map between channels first and last. A stream carries every channel of a pixel\n"
-      << "// per beat either way, so the beats pass unchanged.\n";
+    if (concat) {
+        v << "// Layer '" << commentText(layer.name) << "': channel concatenation to a " << s.out.channels << "x"
+          << s.out.height << "x" << s.out.width << " map. The top joins the inputs' beats (input 0 in the low\n"
+          << "// bits), which is the concatenated pixel; each channel is rescaled and requantised as the block says.\n";
+    } else
+        v << "// Layer '" << commentText(layer.name) << "': layout change of a " << s.in.channels << "x" << s.in.height
+          << "x" << s.in.width << " map between channels first and last. A stream carries every channel of a pixel\n"
+          << "// per beat either way, so the beats pass unchanged.\n";
     v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-      << "    output wire in_ready,\n    input wire " << range(width - 1, 0) << " in_data,\n"
+      << "    output wire in_ready,\n    input wire " << range(inWidth - 1, 0) << " in_data,\n"
       << "    output wire out_valid,\n    input wire out_ready,\n    output wire " << range(width - 1, 0)
       << " out_data\n);\n";
-    v << "    assign out_valid = in_valid;\n    assign in_ready = out_ready;\n    assign out_data = in_data;\n"
-      << "endmodule\n";
+    v << "    assign out_valid = in_valid;\n    assign in_ready = out_ready;\n";
+    if (concat) { // channel c of the joined pixel comes from input port[c], rescaled and requantised
+        std::vector<int32_t> ports;
+        for (int64_t c = 0; c < s.out.channels; ++c)
+            ports.push_back(layer.block->terms[size_t(layer.block->termStart[size_t(c * s.out.pixels())])].port);
+        v << requantise(*layer.block, ports, s.in.bits, "in_data", "out_data");
+    } else {
+        v << "    assign out_data = in_data;\n";
+    }
+    v << "endmodule\n";
     return v.str();
 }
 
