@@ -44,12 +44,15 @@ public:
         const std::string x = quant("global_in", 0.125f, 4, true);
         const std::string c = act(conv(x, 3, 4, 3, 1, 1));
         std::string a = node("MaxPool", { c }, { ints("kernel_shape", { 2, 2 }), ints("strides", { 2, 2 }) });
+        a = quant(a, 0.5f, 2, false); // requantised maximum
         a = act(conv(a, 4, 4, 1, 0, 1));
         a = node("Resize", { a, "", constant({ 1, 1, 2, 2 }, { 4 }) },
             { text("mode", "nearest"), text("coordinate_transformation_mode", "asymmetric"),
                 text("nearest_mode", "floor") });
-        const std::string t = node("Concat", { a, c }, { integer("axis", 1) });
-        const std::string y = conv(t, 8, 2, 3, 1, 2);
+        a = quant(a, 0.125f, 3, false); // requantised upsampling; the Concat then rescales its inputs
+        const std::string t = quant(node("Concat", { a, c }, { integer("axis", 1) }), 0.25f, 3, false);
+        const std::string d = quant(node("LeakyRelu", { conv(t, 8, 8, 3, 1, 1, 8) }, {}), 0.25f, 4, true);
+        const std::string y = conv(d, 8, 2, 3, 1, 2);
         m_graph->add_output()->set_name(y);
         valueInfo(m_graph->mutable_output(0), y, { 1, 2, 4, 4 });
         return m_model;
@@ -123,16 +126,17 @@ private:
             "qonnx.custom_op.general");
     }
     std::string act(const std::string& x) { return quant(node("Relu", { x }, {}), 0.25f, 3, false); }
-    std::string conv(const std::string& x, int64_t in, int64_t out, int64_t k, int64_t pad, int64_t stride)
+    std::string conv(
+        const std::string& x, int64_t in, int64_t out, int64_t k, int64_t pad, int64_t stride, int64_t groups = 1)
     {
         std::uniform_int_distribution<int> level(-3, 3);
         std::vector<float> w;
-        for (int64_t i = 0; i < out * in * k * k; ++i)
+        for (int64_t i = 0; i < out * in / groups * k * k; ++i)
             w.push_back(0.25f * float(level(m_rng)));
-        const std::string weights = quant(constant(w, { out, in, k, k }), 0.25f, 3, true, true);
+        const std::string weights = quant(constant(w, { out, in / groups, k, k }), 0.25f, 3, true, true);
         return node("Conv", { x, weights },
-            { ints("kernel_shape", { k, k }), ints("pads", { pad, pad, pad, pad }),
-                ints("strides", { stride, stride }) });
+            { ints("kernel_shape", { k, k }), ints("pads", { pad, pad, pad, pad }), ints("strides", { stride, stride }),
+                integer("group", groups) });
     }
 
     std::mt19937_64 m_rng { 7 };
@@ -169,13 +173,13 @@ private Q_SLOTS:
         for (const auto& s : plan.layers)
             kinds << QString::number(int(s.kind));
         // conv, maxpool, conv, resize, concat, conv (StreamKind values)
-        QCOMPARE(kinds.join(","), QString("0,1,0,3,4,0"));
+        QCOMPARE(kinds.join(","), QString("0,1,0,3,4,0,0"));
         QCOMPARE(plan.input.order, arch::stream::Order::ChannelsFirst);
         // The Concat's row y needs c's rows up to 2 * (y / 2 + 1) = y + 2 (y even) through MaxPool and Resize,
         // y + 1 directly: the direct input lags one row, so its FIFO holds 1 + 2 rows of 8 beats.
         QCOMPARE(plan.layers[4].fifoDepth, (std::vector<int64_t> { 0, 24 }));
         // The stride-2 conv: 16 output positions.
-        QCOMPARE(plan.layers[5].cyclesPerFrame, 16 * plan.layers[5].cyclesPerPixel);
+        QCOMPARE(plan.layers[6].cyclesPerFrame, 16 * plan.layers[6].cyclesPerPixel);
 
         if (!verify::findProgram("verilator")) QSKIP("verilator is not installed");
         auto files = rtl::stream::emitStreamDesign(design, plan);
