@@ -1,6 +1,7 @@
 #include "pipeline/design_folder.h"
 
 #include "place/netlist_io.h"
+#include "rtl/stream/emit_stream.h"
 #include "rtl/verilog_emitter.h"
 #include "util/staged_folder.h"
 
@@ -14,7 +15,10 @@ WrittenDesign writeDesignFolder(
     written.design = build.design(progress);
     const auto netlist = build.netlist(progress);
     const std::optional<rtl::TestVectors> vectors = build.vectors(maxVectors, progress);
-    const std::vector<rtl::EmittedFile> files = rtl::emitDesign(*written.design);
+    // Feature maps beyond the whole-vector ports stream (rtl/stream); everything else is emitted as before.
+    const auto stream = build.streamPlan(progress);
+    const std::vector<rtl::EmittedFile> files
+        = stream ? rtl::stream::emitStreamDesign(*written.design, *stream) : rtl::emitDesign(*written.design);
     progress.checkpoint();
 
     rtl::writeFiles(folder.path(), files);

@@ -214,6 +214,18 @@ std::shared_ptr<const arch::HwDesign> Pipeline::design(Progress& progress)
     return m_design;
 }
 
+std::shared_ptr<const arch::stream::StreamPlan> Pipeline::streamPlan(Progress& progress)
+{
+    if (!m_streamPlanned) {
+        const auto mapped = design(progress);
+        if (arch::stream::needsStreaming(*mapped))
+            m_streamPlan
+                = std::make_shared<const arch::stream::StreamPlan>(arch::stream::planStream(*ints(progress), *mapped));
+        m_streamPlanned = true;
+    }
+    return m_streamPlan;
+}
+
 std::shared_ptr<const place::Netlist> Pipeline::netlist(Progress& progress)
 {
     if (!m_netlist) m_netlist = std::make_shared<const place::Netlist>(place::buildNetlist(*design(progress)));

@@ -10,6 +10,7 @@
 
 #include "analysis/layer_stats.h"
 #include "arch/hw_design.h"
+#include "arch/stream/stream_plan.h"
 #include "device/device.h"
 #include "ir/graph.h"
 #include "pipeline/options.h"
@@ -63,6 +64,9 @@ public:
 
     arch::MapOptions mapOptions(Progress& progress);
     std::shared_ptr<const arch::HwDesign> design(Progress& progress);
+    // The streaming form of the design when its feature maps exceed the whole-vector ports
+    // (arch/stream/stream_plan.h); nullptr when the design fits them and is emitted as whole vectors.
+    std::shared_ptr<const arch::stream::StreamPlan> streamPlan(Progress& progress);
     std::shared_ptr<const place::Netlist> netlist(Progress& progress);
     // Placed on `device` with the options' constraints.
     std::shared_ptr<const place::Placement> placement(
@@ -84,6 +88,8 @@ private:
     std::shared_ptr<const analysis::ModelStats> m_statistics;
     std::shared_ptr<const arch::HwDesign> m_design;
     std::shared_ptr<const place::Netlist> m_netlist;
+    std::shared_ptr<const arch::stream::StreamPlan> m_streamPlan;
+    bool m_streamPlanned = false;
 };
 
 // The placer's form of a project's constraints (no pblock is exclusive: the project file has no flag).

@@ -2,6 +2,22 @@
 
 namespace luthier::rtl {
 
+arch::HwLayer convDatapathLayer(const arch::HwLayer& layer)
+{
+    const arch::ConvGeometry& g = *layer.conv;
+    // The datapath sees one window per inference: the dense layer the mapper planned.
+    arch::HwLayer core = layer;
+    core.conv.reset();
+    core.module = g.coreModule;
+    core.instance = "u_core";
+    core.inputCount = g.windowSize();
+    core.outputCount = g.outChannels;
+    core.ports = { { "clk", true, 1 }, { "rst", true, 1 }, { "in_valid", true, 1 }, { "in_ready", false, 1 },
+        { "in_data", true, int(g.windowSize() * g.inputBits) }, { "out_valid", false, 1 }, { "out_ready", true, 1 },
+        { "out_data", false, int(g.outChannels * g.outputBits) } };
+    return core;
+}
+
 LayerEmission emitDataflowLayer(const arch::HwLayer& layer, LayerEmission (*emitDense)(const arch::HwLayer&))
 {
     LayerEmission e;
@@ -14,17 +30,7 @@ LayerEmission emitDataflowLayer(const arch::HwLayer& layer, LayerEmission (*emit
         return e;
     }
     const arch::ConvGeometry& g = *layer.conv;
-    // The datapath sees one window per inference: the dense layer the mapper planned.
-    arch::HwLayer core = layer;
-    core.conv.reset();
-    core.module = g.coreModule;
-    core.instance = "u_core";
-    core.inputCount = g.windowSize();
-    core.outputCount = g.outChannels;
-    core.ports = { { "clk", true, 1 }, { "rst", true, 1 }, { "in_valid", true, 1 }, { "in_ready", false, 1 },
-        { "in_data", true, int(g.windowSize() * g.inputBits) }, { "out_valid", false, 1 }, { "out_ready", true, 1 },
-        { "out_data", false, int(g.outChannels * g.outputBits) } };
-    LayerEmission dense = emitDense(core);
+    LayerEmission dense = emitDense(convDatapathLayer(layer));
     e.verilog = emitConvWrapper(layer) + "\n" + dense.verilog;
     e.files = std::move(dense.files);
     e.detailsKey = "conv";

@@ -17,6 +17,9 @@ inline constexpr int64_t kMaxBusBits = arch::kMaxWholeVectorBits;
 // (ConvGeometry::coreModule), which `emitDense` writes as for a dense layer; the manifest details
 // ("conv" / "block") nest the datapath's own.
 LayerEmission emitDataflowLayer(const arch::HwLayer& layer, LayerEmission (*emitDense)(const arch::HwLayer&));
+// The dense layer a conv's datapath module (ConvGeometry::coreModule) is emitted from: one window in, the
+// output channels of one position out. The whole-vector wrapper and the streaming conv both instantiate it.
+arch::HwLayer convDatapathLayer(const arch::HwLayer& layer);
 // The conv wrapper module alone (instantiates ConvGeometry::coreModule).
 std::string emitConvWrapper(const arch::HwLayer& layer);
 // The module of a layer with HwLayer::block.

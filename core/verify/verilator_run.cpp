@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/json_file.h"
 #include "verify/process.h"
+#include "verify/stream_harness.h"
 
 #include <algorithm>
 #include <cctype>
@@ -316,7 +317,9 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
     }
     {
         std::ofstream out(workDir / "harness.cpp", std::ios::binary | std::ios::trunc);
-        out << harnessSource(top, inBits, inCount, outBits, outCount, outSigned);
+        // A streaming design (rtl/stream) takes pixel beats: its harness cuts the same vectors into them.
+        out << (manifest.contains("stream") ? streamHarnessSource(top, manifest)
+                                            : harnessSource(top, inBits, inCount, outBits, outCount, outSigned));
         if (!out) throw Error("cannot write " + (workDir / "harness.cpp").string());
     }
     // The vectors are parsed here once, checked against the ports and handed to the harness packed.

@@ -1,0 +1,110 @@
+// Streaming blocks without a window: nearest upsampling (one row buffered and replayed) and the FIFO a join
+// puts in front of the branch that runs ahead (arch/stream/stream_plan.h, StreamLayer::fifoDepth).
+
+#include "rtl/stream/emit_stream.h"
+#include "rtl/verilog_text.h"
+
+#include <sstream>
+
+namespace luthier::rtl::stream {
+
+namespace {
+
+int bitsFor(int64_t maxValue)
+{
+    int bits = 1;
+    while (bits < 62 && (int64_t(1) << bits) <= maxValue)
+        ++bits;
+    return bits;
+}
+
+std::string range(int64_t hi, int64_t lo)
+{
+    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
+}
+
+std::string header(const std::string& module, int64_t inWidth, int64_t outWidth)
+{
+    return "module " + module + " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
+        + "    output wire in_ready,\n    input wire " + range(inWidth - 1, 0) + " in_data,\n"
+        + "    output wire out_valid,\n    input wire out_ready,\n    output wire " + range(outWidth - 1, 0)
+        + " out_data\n);\n";
+}
+
+} // namespace
+
+std::string requantise(const arch::DataBlock& b, const std::vector<int32_t>& ports, int64_t inBits,
+    const std::string& in, const std::string& out)
+{
+    if (b.output != arch::DataBlock::Output::Thresholds) return "    assign " + out + " = " + in + ";\n\n";
+    const int64_t OB = b.outputBits, channels = int64_t(ports.size());
+    std::ostringstream v;
+    v << "    reg " << range(channels * OB - 1, 0) << " q;\n    integer acc, n;\n    always @* begin\n"
+      << "        q = 0;\n";
+    for (int64_t c = 0; c < channels; ++c) {
+        const size_t port = size_t(ports[size_t(c)]);
+        v << "        acc = $signed({1'b0, " << in << "[" << c * inBits << " +: " << inBits << "]}) * " << b.scale[port]
+          << " + " << b.offset[port] << ";\n        n = 0;\n";
+        for (int64_t level : b.levels[size_t(c)])
+            v << "        if (" << (b.direction[size_t(c)] < 0 ? "-acc" : "acc") << " >= " << level << ") n = n + 1;\n";
+        v << "        q[" << c * OB << " +: " << OB << "] = n;\n";
+    }
+    v << "    end\n    assign " << out << " = q;\n\n";
+    return v.str();
+}
+
+std::string emitStreamResize(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
+{
+    const int64_t PX = s.in.beatBits(), W = s.in.width, SH = s.scaleH, SW = s.scaleW, OX = s.out.beatBits();
+    std::ostringstream v;
+    v << "// Layer '" << commentText(layer.name) << "': nearest upsampling of a " << s.in.channels << "x" << s.in.height
+      << "x" << W << " map by " << SH << "x" << SW << ". LOAD takes one input row into the row\n"
+      << "// buffer (" << s.lineBufferBits << " bits); EMIT sends it " << SH << " times, each pixel " << SW
+      << " times, then LOAD takes the next row.\n";
+    v << header(layer.module, PX, OX);
+    v << "    reg " << range(PX - 1, 0) << " row [0:" << W - 1 << "];\n    reg emit;\n";
+    v << "    reg " << range(bitsFor(W) - 1, 0) << " col;\n    reg " << range(bitsFor(SW) - 1, 0) << " sub;\n    reg "
+      << range(bitsFor(SH) - 1, 0) << " rep;\n";
+    v << "    assign in_ready = !emit;\n    assign out_valid = emit;\n    wire " << range(PX - 1, 0)
+      << " pixel = row[col];\n"
+      << requantise(*layer.block, std::vector<int32_t>(size_t(s.in.channels), 0), s.in.bits, "pixel", "out_data");
+    v << "    always @(posedge clk) begin\n        if (rst) begin\n            emit <= 1'b0;\n            col <= 0;\n"
+      << "            sub <= 0;\n            rep <= 0;\n        end else if (!emit) begin\n"
+      << "            if (in_valid) begin\n                row[col] <= in_data;\n"
+      << "                if (col == " << W - 1 << ") begin\n                    col <= 0;\n"
+      << "                    emit <= 1'b1;\n                end else begin\n                    col <= col + 1'b1;\n"
+      << "                end\n            end\n        end else if (out_ready) begin\n"
+      << "            if (sub == " << SW - 1 << ") begin\n                sub <= 0;\n"
+      << "                if (col == " << W - 1 << ") begin\n                    col <= 0;\n"
+      << "                    if (rep == " << SH - 1 << ") begin\n                        rep <= 0;\n"
+      << "                        emit <= 1'b0;\n                    end else begin\n"
+      << "                        rep <= rep + 1'b1;\n                    end\n"
+      << "                end else begin\n                    col <= col + 1'b1;\n                end\n"
+      << "            end else begin\n                sub <= sub + 1'b1;\n            end\n        end\n    end\n"
+      << "endmodule\n";
+    return v.str();
+}
+
+std::string emitStreamFifo(const std::string& module, int64_t depth, int64_t width)
+{
+    const int AW = bitsFor(depth - 1), CW = bitsFor(depth);
+    std::ostringstream v;
+    v << "// FIFO of " << depth << " beats of " << width << " bits in front of a join input: it holds the beats of\n"
+      << "// the branch that runs ahead while the other branch fills its line buffers (first word falls through).\n";
+    v << header(module, width, width);
+    v << "    reg " << range(width - 1, 0) << " mem [0:" << depth - 1 << "];\n";
+    v << "    reg " << range(AW - 1, 0) << " rd, wr;\n    reg " << range(CW - 1, 0) << " count;\n";
+    v << "    assign in_ready = count != " << depth << ";\n    assign out_valid = count != 0;\n"
+      << "    assign out_data = mem[rd];\n";
+    v << "    wire push = in_valid && in_ready, pop = out_valid && out_ready;\n";
+    v << "    always @(posedge clk) begin\n        if (rst) begin\n            rd <= 0;\n            wr <= 0;\n"
+      << "            count <= 0;\n        end else begin\n"
+      << "            if (push) begin\n                mem[wr] <= in_data;\n"
+      << "                wr <= wr == " << depth - 1 << " ? 0 : wr + 1'b1;\n            end\n"
+      << "            if (pop) rd <= rd == " << depth - 1 << " ? 0 : rd + 1'b1;\n"
+      << "            if (push && !pop) count <= count + 1'b1;\n"
+      << "            if (pop && !push) count <= count - 1'b1;\n        end\n    end\nendmodule\n";
+    return v.str();
+}
+
+} // namespace luthier::rtl::stream
