@@ -1,6 +1,7 @@
 #include "verify/stream_harness.h"
 
 #include "util/error.h"
+#include "verify/harness_common.h"
 
 namespace luthier::verify {
 
@@ -11,42 +12,7 @@ const char* kStreamHarness
 // Vectors come pre-packed as for the whole-vector harness: per frame the whole input vector's 32-bit words (code i
 // in bits [i*IN_BITS +: IN_BITS], C order of the model input), then the expected outputs as int64 (C order of the
 // model output). A beat is one pixel: channel c in bits [c*B +: B]; ELEMENT() places (pixel, channel) in C order.
-#include "V@TOP@.h"
-#include "verilated.h"
-
-#include <chrono>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
-#include <memory>
-#include <string>
-#include <vector>
-
-template <std::size_t N>
-static void setPort(VlWide<N>& port, const uint32_t* words)
-{
-    for (std::size_t i = 0; i < N; ++i)
-        port.at(i) = words[i];
-}
-template <class T>
-static void setPort(T& port, const uint32_t* words)
-{
-    uint64_t v = words[0];
-    if (sizeof(T) > 4)
-        v |= uint64_t(words[1]) << 32;
-    port = T(v);
-}
-template <std::size_t N>
-static uint32_t portWord(const VlWide<N>& port, std::size_t i)
-{
-    return i < N ? port.at(i) : 0u;
-}
-template <class T>
-static uint32_t portWord(const T& port, std::size_t i)
-{
-    return i < 2 ? uint32_t(uint64_t(port) >> (32 * i)) : 0u;
-}
+@HARNESS_COMMON@
 static uint64_t wordBits(const uint32_t* words, long long words_n, long long offset, int width)
 {
     uint64_t v = 0;
@@ -69,13 +35,6 @@ static uint64_t getBits(const P& port, long long offset, int width)
 static long long element(bool channelsLast, long long pixels, long long channels, long long p, long long c)
 {
     return channelsLast ? p * channels + c : c * pixels + p;
-}
-
-static double cpuSeconds()
-{
-    timespec t {};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
 }
 
 int main(int argc, char** argv)
@@ -206,17 +165,12 @@ int main(int argc, char** argv)
 }
 )";
 
-void replaceAll(std::string& s, const std::string& from, const std::string& to)
-{
-    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
-        s.replace(pos, from.size(), to);
-}
-
 } // namespace
 
 std::string streamHarnessSource(const std::string& top, const nlohmann::json& manifest)
 {
     std::string s = kStreamHarness;
+    replaceAll(s, "@HARNESS_COMMON@", kHarnessCommon);
     try {
         const nlohmann::json& in = manifest.at("stream").at("input");
         const nlohmann::json& out = manifest.at("stream").at("output");

@@ -3,6 +3,7 @@
 #include "rtl/emit_dataflow.h"
 #include "rtl/verilog_text.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -195,7 +196,7 @@ std::vector<EmittedFile> emitStreamDesign(const arch::HwDesign& design, const ar
         { "resources", resourcesJson(total) },
         { "notes", design.notes },
     };
-    files.push_back({ "manifest.json", manifest.dump(2) + "\n" });
+    files.push_back({ "manifest.json", util::dumpJson(manifest, 2) + "\n" });
     return files;
 }
 
