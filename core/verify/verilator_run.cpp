@@ -357,7 +357,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
                 report.simulationCpuSeconds += cpu;
                 summary = true;
             } else if (tag == "ERROR" || tag == "TIMEOUT") {
-                throw Error("simulation of " + top + ": " + line);
+                throw Error(std::string("simulation of ").append(top).append(": ").append(line));
             }
         }
         if (run.exitCode != 0 || !summary)
