@@ -274,6 +274,31 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("finn folding: a1_node PE=4 SIMD=16"));
     }
 
+    // analyze --json sets FINN's schedule beside the templates: MH/PE * MW/SIMD from the node's attributes.
+    void analyzeReportsFinnFolding()
+    {
+        const Run r = cli({ "analyze", QString::fromStdString(kDataflow), "--json" });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray layers = QJsonDocument::fromJson(r.out.toUtf8()).object()["layers"].toArray();
+        const Model m(kDataflow);
+        int checked = 0;
+        for (const auto& node : m.proto.graph().node()) {
+            if (node.op_type().rfind("MVAU", 0) != 0) continue;
+            const QJsonObject l = layers.at(checked++).toObject();
+            QCOMPARE(l["name"].toString().toStdString(), node.name());
+            const double mh = attrF(node, "MH", 0), mw = attrF(node, "MW", 0);
+            const double pe = attrF(node, "PE", 0), simd = attrF(node, "SIMD", 0);
+            const QJsonObject f = l["finnFolding"].toObject();
+            QCOMPARE(f["pe"].toDouble(), pe);
+            QCOMPARE(f["simd"].toDouble(), simd);
+            QCOMPARE(f["cycles"].toDouble(), (mh / pe) * (mw / simd));
+            QVERIFY(l["costs"].toArray().size() > 1); // beside Luthier's templates
+        }
+        QCOMPARE(checked, 4);
+        const Run table = cli({ "analyze", QString::fromStdString(kCybsec) });
+        QCOMPARE(table.out.count(QRegularExpression("\\n    finn +- +- +- +- +\\d+  FINN's folding PE=1 SIMD=1")), 4);
+    }
+
     void otherDataflowOpsAreRefusedByName()
     {
         const Run r = cli({ "inspect", LUTHIER_SHARED_DIR "/models/finn/residual_testcase.onnx" });
