@@ -151,9 +151,14 @@ ir::PointwiseOp GraphBuilder::multiThreshold(
     while ((int64_t(1) << q.bits) - 1 < steps)
         ++q.bits;
     q.scale = { outScale };
-    const bool signedRange = offset == -double(int64_t(1) << (q.bits - 1)) && steps == (int64_t(1) << q.bits) - 1;
-    q.isSigned = signedRange;
-    q.zeroPoint = { signedRange ? 0.0 : -offset };
+    // FINN's INTn (-2^(n-1) .. 2^(n-1) - 1) and narrow INTn (from -2^(n-1) + 1) lattices read as such;
+    // any other offset becomes an unsigned lattice with a zero point.
+    const int64_t half = int64_t(1) << (q.bits - 1);
+    const bool full = offset == -double(half) && steps == 2 * half - 1;
+    const bool narrow = offset == -double(half - 1) && steps == 2 * half - 2;
+    q.isSigned = full || narrow;
+    q.narrow = narrow;
+    q.zeroPoint = { q.isSigned ? 0.0 : -offset };
     return op;
 }
 
