@@ -323,6 +323,15 @@ private Q_SLOTS:
         QCOMPARE(table.out.count(QRegularExpression("\\n    finn +- +- +- +- +\\d+  FINN's folding PE=1 SIMD=1")), 4);
     }
 
+    void multiThresholdActivationBitsAreFixed()
+    {
+        QTemporaryDir dir;
+        const Run r = cli(
+            { "compile", QString::fromStdString(kStreamlined), "-o", dir.path() + "/d", "--set", "MatMul_0.abits=3" });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("layer 'MatMul_0' ends in a FINN MultiThreshold"), qPrintable(r.err));
+    }
+
     void otherDataflowOpsAreRefusedByName()
     {
         const Run r = cli({ "inspect", LUTHIER_SHARED_DIR "/models/finn/residual_testcase.onnx" });
