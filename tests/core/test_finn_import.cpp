@@ -323,6 +323,26 @@ private Q_SLOTS:
         QCOMPARE(table.out.count(QRegularExpression("\\n    finn +- +- +- +- +\\d+  FINN's folding PE=1 SIMD=1")), 4);
     }
 
+    // 4-D MultiThreshold: per-channel NCHW thresholds after a Conv, NHWC ones after a Transpose. The expected
+    // outputs were computed by make_finn_models.py with numpy from the definition.
+    void multiThresholdLayoutsOnConvolutions()
+    {
+        QTemporaryDir dir;
+        const QString inputs = dir.path() + "/pixels.npy";
+        mnistPixels(inputs);
+        const QString out = dir.path() + "/out.npy";
+        const Run r
+            = cli({ "run", LUTHIER_SOURCE_DIR "/tests/data/finn/conv_layouts.onnx", "--inputs", inputs, "--out", out });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const sim::NpyArray expect = sim::readNpy(LUTHIER_SOURCE_DIR "/tests/data/finn/conv_layouts.expected.npy");
+        const sim::NpyArray got = sim::readNpy(out.toStdString());
+        QCOMPARE(expect.count(), int64_t(2000 * 10));
+        QVERIFY(got.values == expect.values);
+        const Run table = cli({ "inspect", LUTHIER_SOURCE_DIR "/tests/data/finn/conv_layouts.onnx" });
+        QVERIFY(table.out.contains(QRegularExpression("Conv_0 +Conv .* int2 +int2 ")));
+        QVERIFY(table.out.contains(QRegularExpression("Transpose_0 +Transpose .* bipolar ")));
+    }
+
     void multiThresholdActivationBitsAreFixed()
     {
         QTemporaryDir dir;

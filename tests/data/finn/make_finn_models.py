@@ -123,5 +123,38 @@ def dataflow():
     save(nodes, inits, ann, "dataflow_variants", [1, 1, 28, 28], [1, 10])
 
 
+def conv_layouts():
+    # 4-D MultiThreshold: NCHW per-channel thresholds after a Conv, then NHWC after a Transpose (the layout
+    # FINN's channels-last graphs use), a bipolar one. Its expected outputs on the digits are saved, computed
+    # here with numpy from the definition (the C++ test's reference interpreter is 2-D only).
+    xi = x.reshape(2000, 1, 28, 28)
+    wc = rng.integers(-1, 2, size=(4, 1, 3, 3)).astype(np.float32)
+    win = np.lib.stride_tricks.sliding_window_view(xi, (3, 3), axis=(2, 3))  # {N, 1, 26, 26, 3, 3}
+    conv = np.einsum("nchwij,ocij->nohw", win, wc)
+    t0 = np.sort(np.round(np.quantile(conv.transpose(1, 0, 2, 3).reshape(4, -1), [0.3, 0.6, 0.9], axis=1).T), 1)
+    a0 = (conv[:, :, :, :, None] >= t0[None, :, None, None, :]).sum(-1) - 2.0
+    nhwc = a0.transpose(0, 2, 3, 1)
+    t1 = np.array([[-0.5], [0.5], [-1.5], [0.5]], np.float32)
+    a1 = 2.0 * (nhwc[..., None] >= t1[None, None, None, :, :]).sum(-1) - 1.0
+    wd = rng.integers(-1, 2, size=(26 * 26 * 4, 10)).astype(np.float32)
+    y = a1.reshape(2000, -1) @ wd
+    inits = {"Wc": wc, "T0": t0.astype(np.float32), "T1": t1, "shape": np.array([-1, 26 * 26 * 4], np.int64),
+             "Wd": wd}
+    nodes = [
+        helper.make_node("Conv", ["global_in", "Wc"], ["conv"], name="Conv_0", kernel_shape=[3, 3]),
+        helper.make_node("MultiThreshold", ["conv", "T0"], ["a0"], name="MultiThreshold_0",
+                         domain="qonnx.custom_op.general", out_bias=-2.0, data_layout="NCHW"),
+        helper.make_node("Transpose", ["a0"], ["nhwc"], name="Transpose_0", perm=[0, 2, 3, 1]),
+        helper.make_node("MultiThreshold", ["nhwc", "T1"], ["a1"], name="MultiThreshold_1",
+                         domain="qonnx.custom_op.general", out_scale=2.0, out_bias=-1.0, data_layout="NHWC"),
+        helper.make_node("Reshape", ["a1", "shape"], ["flat"], name="Reshape_0"),
+        helper.make_node("MatMul", ["flat", "Wd"], ["global_out"], name="MatMul_0"),
+    ]
+    ann = [("global_in", "UINT8"), ("Wc", "INT2"), ("Wd", "INT2")]
+    save(nodes, inits, ann, "conv_layouts", [1, 1, 28, 28], [1, 10])
+    np.save(out + "/conv_layouts.expected.npy", y.astype(np.float32))
+
+
 streamlined()
 dataflow()
+conv_layouts()
