@@ -294,8 +294,15 @@ private Q_SLOTS:
         const QString inputs = dir.path() + "/pixels.npy";
         const Matrix x = mnistPixels(inputs);
         expectRunMatches(kDataflow, x, inputs, dir.path(), false);
-        const Run r = cli({ "inspect", QString::fromStdString(kDataflow) });
+        Run r = cli({ "inspect", QString::fromStdString(kDataflow) });
         QVERIFY(r.out.contains("finn folding: a1_node PE=4 SIMD=16"));
+        // The XNOR bias, bipolar products and BINARY input thresholds in hardware too.
+        const QString design = dir.path() + "/design";
+        r = cli({ "compile", QString::fromStdString(kDataflow), "-o", design, "--inputs", inputs, "--vectors", "64" });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = cli({ "verify", design });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(r.out.contains("64 vectors, 64 passed, 0 failed"));
     }
 
     // analyze --json sets FINN's schedule beside the templates: MH/PE * MW/SIMD from the node's attributes.
