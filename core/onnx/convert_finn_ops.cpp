@@ -124,14 +124,16 @@ ir::PointwiseOp GraphBuilder::multiThreshold(
     if (rows != 1 && rows != channels)
         fail("thresholds for " + std::to_string(rows) + " channels, the input has " + std::to_string(channels));
     if (steps < 1) fail("thresholds with no steps");
-    if (!(outScale != 0) || !std::isfinite(outScale) || !std::isfinite(outBias))
-        fail("out_scale must be finite and non-zero, out_bias finite");
+    if (!(outScale > 0) || !std::isfinite(outScale) || !std::isfinite(outBias))
+        fail("out_scale must be finite and positive, out_bias finite");
     ir::PointwiseOp op;
     op.kind = ir::PointwiseKind::MultiThreshold;
     op.mul = { outScale };
     op.add = { outBias };
     for (int64_t r = 0; r < rows; ++r) {
         std::vector<double> row(thresholds.values.begin() + r * steps, thresholds.values.begin() + (r + 1) * steps);
+        if (std::any_of(row.begin(), row.end(), [](double t) { return std::isnan(t); }))
+            fail("thresholds of channel " + std::to_string(r) + " contain NaN");
         if (!std::is_sorted(row.begin(), row.end()))
             fail("thresholds of channel " + std::to_string(r) + " are not ascending");
         op.thresholds.push_back(std::move(row));

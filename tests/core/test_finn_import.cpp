@@ -14,6 +14,7 @@
 #include <QtTest>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <onnx/onnx_pb.h>
 #include <random>
@@ -348,6 +349,44 @@ private Q_SLOTS:
         const Run table = cli({ "inspect", LUTHIER_SOURCE_DIR "/tests/data/finn/conv_layouts.onnx" });
         QVERIFY(table.out.contains(QRegularExpression("Conv_0 +Conv .* int2 +int2 ")));
         QVERIFY(table.out.contains(QRegularExpression("Transpose_0 +Transpose .* bipolar ")));
+    }
+
+    // Malformed MultiThresholds are clear errors naming the node, not wrong numbers.
+    void malformedMultiThresholdIsRefused()
+    {
+        QTemporaryDir dir;
+        auto refused = [&](const std::function<void(onnx::ModelProto&)>& edit, const QString& message) {
+            Model m(kStreamlined);
+            edit(m.proto);
+            const std::string path = dir.path().toStdString() + "/bad.onnx";
+            std::ofstream out(path, std::ios::binary);
+            QVERIFY(m.proto.SerializeToOstream(&out));
+            out.close();
+            const Run r = cli({ "inspect", QString::fromStdString(path) });
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains("node 'MultiThreshold_0'") && r.err.contains(message), qPrintable(r.err));
+        };
+        auto node0 = [](onnx::ModelProto& p) -> onnx::NodeProto& { return *p.mutable_graph()->mutable_node(2); };
+        refused(
+            [&](onnx::ModelProto& p) {
+                for (auto& a : *node0(p).mutable_attribute())
+                    if (a.name() == "out_bias") a.set_f(-1.5f);
+            },
+            "is not an integer");
+        refused(
+            [&](onnx::ModelProto& p) {
+                for (auto& t : *p.mutable_graph()->mutable_initializer())
+                    if (t.name() == "T0") {
+                        std::string raw = t.raw_data();
+                        std::swap(raw[0], raw[8]); // first channel's first and third threshold (float32)
+                        std::swap(raw[1], raw[9]);
+                        std::swap(raw[2], raw[10]);
+                        std::swap(raw[3], raw[11]);
+                        t.set_raw_data(raw);
+                    }
+            },
+            "are not ascending");
+        refused([&](onnx::ModelProto& p) { node0(p).set_input(1, "mm0"); }, "must be a constant");
     }
 
     void multiThresholdActivationBitsAreFixed()
