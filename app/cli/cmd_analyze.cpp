@@ -109,6 +109,12 @@ void printLayer(const analysis::LayerStats& s)
     printCostHeader();
     for (const auto& c : s.costs)
         printCostRow(c, c.kind == s.selected, true);
+    if (s.finnPe > 0)
+        std::printf("    %-10s %10s %9s %5s %7s %11lld  FINN's folding PE=%lld SIMD=%lld: cycles = MH/PE * MW/SIMD = "
+                    "%lld/%lld * %lld/%lld\n",
+            "finn", "-", "-", "-", "-", static_cast<long long>(s.finnCycles), static_cast<long long>(s.finnPe),
+            static_cast<long long>(s.finnSimd), static_cast<long long>(s.outChannels), static_cast<long long>(s.finnPe),
+            static_cast<long long>(s.fanIn), static_cast<long long>(s.finnSimd));
     for (const std::string& note : s.notes)
         std::printf("  note: %s\n", note.c_str());
 }

@@ -35,6 +35,10 @@ void printTable(const ir::Graph& graph)
             weights.c_str(), row.activation.c_str(), static_cast<long long>(row.parameters),
             static_cast<long long>(row.macs));
     }
+    for (const auto& row : ir::summarise(graph))
+        if (row.finnPe > 0)
+            std::printf("finn folding: %s PE=%lld SIMD=%lld\n", row.name.c_str(), static_cast<long long>(row.finnPe),
+                static_cast<long long>(row.finnSimd));
     std::printf("total: %zu layers, %lld parameters, %lld MACs per sample\n", graph.layers.size(),
         static_cast<long long>(graph.totalParameters()), static_cast<long long>(graph.totalMacs()));
     for (const auto& note : graph.notes)

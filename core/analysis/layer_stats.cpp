@@ -188,6 +188,11 @@ LayerStats analyseLayer(const ir::Graph& graph, int index, const AnalysisOptions
     s.weights = int64_t(w.values.size());
     s.outPixels = std::max<int64_t>(1, ir::elementCount(layer.outShape) / std::max<int64_t>(1, w.outChannels));
     s.macs = s.outChannels * s.fanIn * s.outPixels;
+    if (layer.finnPe > 0 && layer.finnSimd > 0) {
+        s.finnPe = layer.finnPe;
+        s.finnSimd = layer.finnSimd;
+        s.finnCycles = s.outPixels * (s.outChannels / s.finnPe) * (s.fanIn / s.finnSimd);
+    }
 
     s.histogram = weightHistogram(w);
     const auto custom = options.layerGroupSize.find(layer.name);

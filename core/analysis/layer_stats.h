@@ -77,6 +77,9 @@ struct LayerStats {
     std::vector<arch::cost::LutNaOption> lutNa;
     ir::TemplateKind selected = ir::TemplateKind::Tlmac; // chosen template (falls back to DSP when unavailable)
     std::vector<std::string> notes;
+    // A layer imported from a FINN MVAU: FINN's folding and its cycles per inference,
+    // pixels * MH/PE * MW/SIMD; 0 for other layers.
+    int64_t finnPe = 0, finnSimd = 0, finnCycles = 0;
 
     const arch::cost::Cost& cost(ir::TemplateKind kind) const;
 };

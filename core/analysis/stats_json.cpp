@@ -72,6 +72,7 @@ json toJson(const LayerStats& s)
         lutna.push_back({ { "k", o.k }, { "storedBitsPerWeight", o.storedBits }, { "lookups", o.lookups },
             { "adders", o.adders }, { "lutsPerWeight", o.luts } });
     j["lutNa"] = lutna;
+    if (s.finnPe > 0) j["finnFolding"] = { { "pe", s.finnPe }, { "simd", s.finnSimd }, { "cycles", s.finnCycles } };
     return j;
 }
 

@@ -23,7 +23,9 @@ bool hasWeights(LayerKind kind)
 const QuantSpec* Layer::outputQuant() const
 {
     for (auto it = epilogue.rbegin(); it != epilogue.rend(); ++it)
-        if (it->kind == PointwiseKind::Quant || it->kind == PointwiseKind::Quantize) return &it->quant;
+        if (it->kind == PointwiseKind::Quant || it->kind == PointwiseKind::Quantize
+            || it->kind == PointwiseKind::MultiThreshold)
+            return &it->quant;
     return nullptr;
 }
 

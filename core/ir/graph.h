@@ -68,6 +68,10 @@ struct Layer {
     // because a graph is copied per override change and the tables can be large).
     std::shared_ptr<const LearnedTables> learnedTables;
 
+    // Dense imported from a FINN dataflow node (MVAU): the folding FINN chose, PE output channels and SIMD
+    // inputs per cycle; 0 otherwise. Kept so that analysis can set FINN's schedule beside Luthier's.
+    int64_t finnPe = 0, finnSimd = 0;
+
     std::vector<int64_t> perm; // Transpose (per-sample axes)
     int axis = 0; // Concat, Softmax (per-sample axis)
     std::vector<double> resizeScales; // Resize (per-sample axes)

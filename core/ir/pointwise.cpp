@@ -31,6 +31,11 @@ double PointwiseOp::apply(double x, int64_t c) const
         return double(quant.toInt(x, c));
     case PointwiseKind::Dequantize:
         return (x - quant.zeroPointAt(c)) * quant.scaleAt(c);
+    case PointwiseKind::MultiThreshold: {
+        const std::vector<double>& row = thresholds.size() == 1 ? thresholds[0] : thresholds[size_t(c)];
+        const auto passed = std::count_if(row.begin(), row.end(), [x](double t) { return t <= x; });
+        return at(mul, c, 1.0) * double(passed) + at(add, c, 0.0);
+    }
     }
     return x;
 }
@@ -38,7 +43,7 @@ double PointwiseOp::apply(double x, int64_t c) const
 constexpr util::EnumName<PointwiseKind> kPointwiseNames[] = { { PointwiseKind::Affine, "affine" },
     { PointwiseKind::Relu, "relu" }, { PointwiseKind::LeakyRelu, "leaky_relu" }, { PointwiseKind::Clip, "clip" },
     { PointwiseKind::Quant, "quant" }, { PointwiseKind::Quantize, "quantize_linear" },
-    { PointwiseKind::Dequantize, "dequantize_linear" } };
+    { PointwiseKind::Dequantize, "dequantize_linear" }, { PointwiseKind::MultiThreshold, "multi_threshold" } };
 
 const char* PointwiseOp::name() const
 {
@@ -60,7 +65,8 @@ int monotoneDirection(const std::vector<PointwiseOp>& ops, int64_t c)
             const double m = at(op.mul, c, 1.0);
             if (m == 0) return 1; // constant from here on: non-decreasing
             if (m < 0) direction = -direction;
-        } else if (op.kind == PointwiseKind::Dequantize && op.quant.scaleAt(c) < 0) {
+        } else if ((op.kind == PointwiseKind::Dequantize || op.kind == PointwiseKind::MultiThreshold)
+            && op.quant.scaleAt(c) < 0) {
             direction = -direction;
         } else if (op.kind == PointwiseKind::LeakyRelu && op.alpha < 0) {
             return 0; // not monotone; callers reject such layers

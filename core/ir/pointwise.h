@@ -18,6 +18,9 @@ enum class PointwiseKind {
     Quant, // QONNX quantiser (quant.apply): output stays a real value on the quantisation lattice
     Quantize, // ONNX QuantizeLinear: output is the integer level (quant.toInt), e.g. uint8 0..255
     Dequantize, // ONNX DequantizeLinear: (x - zeroPoint) * scale
+    // FINN/QONNX MultiThreshold: y = mul * #{k : thresholds[c][k] <= x} + add. `quant` describes the
+    // output lattice (scale mul, levels 0..N shifted by add / mul) so lowering treats it as a quantiser.
+    MultiThreshold,
 };
 
 struct PointwiseOp {
@@ -26,7 +29,8 @@ struct PointwiseOp {
     std::vector<double> add;
     double alpha = 0.0; // LeakyRelu
     double lo = 0.0, hi = 0.0; // Clip
-    QuantSpec quant; // Quant
+    QuantSpec quant; // Quant, Quantize, Dequantize; MultiThreshold: its output lattice
+    std::vector<std::vector<double>> thresholds; // MultiThreshold: one ascending row, or one per channel
 
     // Evaluate on one value of channel `c` (channel index along the owning layer's channel axis).
     double apply(double x, int64_t c) const;

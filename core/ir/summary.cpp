@@ -27,6 +27,8 @@ std::vector<LayerSummary> summarise(const Graph& graph)
             s.epilogue.push_back(op.name());
         s.parameters = l.parameterCount();
         s.macs = l.macs();
+        s.finnPe = l.finnPe;
+        s.finnSimd = l.finnSimd;
         rows.push_back(std::move(s));
     }
     return rows;
@@ -40,6 +42,7 @@ nlohmann::json summaryJson(const Graph& graph)
             { "inputs", s.inputs }, { "input_shapes", s.inputShapes }, { "output_shape", s.outputShape },
             { "weights", s.weights }, { "per_channel_weights", s.perChannelWeights }, { "activation", s.activation },
             { "epilogue", s.epilogue }, { "parameters", s.parameters }, { "macs", s.macs } });
+        if (s.finnPe > 0) layers.back()["finn_folding"] = { { "pe", s.finnPe }, { "simd", s.finnSimd } };
     }
     return { { "model", graph.name }, { "source", graph.sourcePath }, { "input", graph.inputName },
         { "input_shape", graph.inputShape }, { "outputs", graph.outputs }, { "layers", layers },

@@ -22,6 +22,7 @@ struct LayerSummary {
     std::vector<std::string> epilogue; // op names in order
     int64_t parameters = 0;
     int64_t macs = 0;
+    int64_t finnPe = 0, finnSimd = 0; // FINN dataflow folding; 0 when the layer is not from FINN
 };
 
 std::vector<LayerSummary> summarise(const Graph& graph);

@@ -161,6 +161,7 @@ void GraphBuilder::convertNode(const onnx::NodeProto& node)
         if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool") return convertPool(node, true);
         fail("unsupported channels-last op; supported: Conv, MaxPool, AveragePool, GlobalAveragePool");
     }
+    if (isFinnNode(node)) return convertFinnNode(node);
     if (isQonnxDomain(domain)) {
         if (op == "Quant" || op == "IntQuant" || op == "BipolarQuant" || op == "Trunc") return convertQuantiser(node);
         fail("unsupported QONNX op; supported: Quant, IntQuant, BipolarQuant, Trunc");
@@ -406,6 +407,9 @@ void GraphBuilder::convertLinear(const onnx::NodeProto& node)
     l.weight.data.assign(
         w.raw.empty() ? w.values.begin() : w.raw.begin(), w.raw.empty() ? w.values.end() : w.raw.end());
     if (w.quant) l.weightQuant = *w.quant;
+    if (!w.quant) // a FINN-streamlined MatMul keeps integer weights as floats with a datatype annotation
+        if (const std::optional<ir::QuantSpec> finn = finnWeightSpec(inputName(node, weightIndex)))
+            l.weightQuant = *finn;
     l.weightQuant.axis = l.weightQuant.scale.size() > 1 || l.weightQuant.zeroPoint.size() > 1 ? 0 : -1;
     l.inputs = { in.layer };
     // A sample with several axes ({positions, in}) is multiplied along its last axis, as MatMul does.
@@ -552,6 +556,9 @@ void GraphBuilder::convertConv(const onnx::NodeProto& node, bool channelsLast)
     l.weight.data.assign(
         w.raw.empty() ? w.values.begin() : w.raw.begin(), w.raw.empty() ? w.values.end() : w.raw.end());
     if (w.quant) l.weightQuant = *w.quant;
+    if (!w.quant) // a FINN-streamlined MatMul keeps integer weights as floats with a datatype annotation
+        if (const std::optional<ir::QuantSpec> finn = finnWeightSpec(inputName(node, weightIndex)))
+            l.weightQuant = *finn;
     l.weightQuant.axis = l.weightQuant.scale.size() > 1 || l.weightQuant.zeroPoint.size() > 1 ? 0 : -1;
     l.inputs = { in.layer };
     l.outShape = oneD ? ir::Shape { outC, ow } : ir::Shape { outC, oh, ow };

@@ -152,7 +152,7 @@ namespace {
 bool hasPerChannelOps(const ir::Layer& layer)
 {
     for (const auto& op : layer.epilogue)
-        if (op.mul.size() > 1 || op.add.size() > 1 || op.quant.perChannel()) return true;
+        if (op.mul.size() > 1 || op.add.size() > 1 || op.quant.perChannel() || op.thresholds.size() > 1) return true;
     return false;
 }
 } // namespace
@@ -242,6 +242,7 @@ void GraphBuilder::declareInputs()
     m_result.inputName = in.name();
     m_result.inputShape = shape;
     m_values[in.name()] = activation(addLayer(std::move(input)));
+    applyFinnInputDatatype();
 }
 
 void GraphBuilder::finishOutputs()

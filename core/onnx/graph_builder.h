@@ -70,6 +70,20 @@ private:
     // fold_constants.cpp
     bool tryFoldConstant(const onnx::NodeProto& node);
 
+    // convert_finn_ops.cpp
+    static bool isFinnNode(const onnx::NodeProto& node); // MultiThreshold or a FINN fpgadataflow op
+    void convertFinnNode(const onnx::NodeProto& node);
+    void convertMultiThreshold(const onnx::NodeProto& node);
+    void convertMvau(const onnx::NodeProto& node);
+    void convertThresholding(const onnx::NodeProto& node);
+    static std::pair<double, double> finnActivation(const onnx::NodeProto& node); // out_scale, out_bias
+    ir::PointwiseOp multiThreshold(
+        const ConstTensor& thresholds, int64_t channels, double outScale, double outBias) const;
+    std::string finnDatatypeName(const std::string& tensor) const; // its quantization_annotation, or ""
+    // The integer datatype FINN annotates `tensor` with, in a graph that has FINN ops; nullopt otherwise.
+    std::optional<ir::QuantSpec> finnWeightSpec(const std::string& tensor) const;
+    void applyFinnInputDatatype(); // the input quantiser a FINN graph's input annotation implies
+
     // convert_ops.cpp
     void convertLinear(const onnx::NodeProto& node);
     void convertConv(const onnx::NodeProto& node, bool channelsLast);
@@ -91,6 +105,10 @@ private:
     std::map<std::string, int> m_consumers; // tensor -> number of node inputs (and graph outputs) reading it
     ir::Graph m_result;
 };
+
+// A FINN datatype name ("BIPOLAR", "BINARY", "TERNARY", "INT4", "UINT2", ...) as a scale-1 quantiser;
+// nullopt for FLOAT32 and other non-integer types (convert_finn_ops.cpp).
+std::optional<ir::QuantSpec> finnDatatypeSpec(const std::string& name);
 
 // Attribute helpers (node_attributes.cpp).
 const onnx::AttributeProto* findAttribute(const onnx::NodeProto& node, const std::string& name);

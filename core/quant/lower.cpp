@@ -69,7 +69,8 @@ int bitsFor(int64_t lo, int64_t hi)
 std::optional<IntFormat> chainFormat(const std::vector<ir::PointwiseOp>& chain, int axis)
 {
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-        if (it->kind == ir::PointwiseKind::Quant || it->kind == ir::PointwiseKind::Dequantize)
+        if (it->kind == ir::PointwiseKind::Quant || it->kind == ir::PointwiseKind::Dequantize
+            || it->kind == ir::PointwiseKind::MultiThreshold)
             return formatOf(it->quant, axis);
         if (it->kind == ir::PointwiseKind::Quantize) {
             IntFormat f = formatOf(it->quant, axis);

@@ -301,6 +301,11 @@ ir::Graph applyOverrides(const ir::Graph& graph, const Overrides& overrides, con
             layer.learnedTables = o.tables;
         }
         if (o.activationBits) {
+            if (const ir::QuantSpec* q = layer.outputQuant(); q && q == &layer.epilogue.back().quant
+                && layer.epilogue.back().kind == ir::PointwiseKind::MultiThreshold)
+                throw Error(where
+                    + " ends in a FINN MultiThreshold: its thresholds fix the output levels, so its "
+                      "activation bits cannot change");
             bool found = false;
             for (auto op = layer.epilogue.rbegin(); op != layer.epilogue.rend(); ++op)
                 if (op->kind == ir::PointwiseKind::Quant) {
