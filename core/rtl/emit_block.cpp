@@ -3,6 +3,7 @@
 // adder / max tree with constant comparators; the register takes a new vector when the old one is taken.
 
 #include "rtl/emit_dataflow.h"
+#include "rtl/verilog_text.h"
 #include "util/error.h"
 
 #include <sstream>
@@ -11,11 +12,6 @@ namespace luthier::rtl {
 
 namespace {
 
-std::string range(int64_t hi, int64_t lo)
-{
-    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
-}
-
 // A signed constant of `width` bits (two's complement hex, valid for every value in range).
 std::string constant(int64_t value, int width)
 {
@@ -23,14 +19,6 @@ std::string constant(int64_t value, int width)
     std::ostringstream s;
     s << "$signed(" << width << "'h" << std::hex << (uint64_t(value) & mask) << ")";
     return s.str();
-}
-
-std::string safeComment(const std::string& raw)
-{
-    std::string s;
-    for (unsigned char ch : raw)
-        s += (ch >= 32 && ch < 127 && ch != '*' && ch != '/') ? char(ch) : '?';
-    return s;
 }
 
 } // namespace
@@ -61,7 +49,7 @@ std::string emitBlockModule(const arch::HwLayer& layer)
     };
 
     std::ostringstream v;
-    v << "// Layer '" << safeComment(layer.name) << "': " << b.what << " block, " << n << " outputs of " << OB
+    v << "// Layer '" << commentText(layer.name) << "': " << b.what << " block, " << n << " outputs of " << OB
       << " bits ("
       << (b.output == Out::Thresholds   ? "requantised by thresholds"
                  : b.output == Out::Raw ? "raw two's complement"

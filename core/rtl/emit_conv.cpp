@@ -9,36 +9,12 @@
 // One position at a time, so cycles = 1 + positions * (KH*KW + 1 + datapath cycles + 1) + 1.
 
 #include "rtl/emit_dataflow.h"
+#include "rtl/verilog_text.h"
 #include "util/error.h"
 
 #include <sstream>
 
 namespace luthier::rtl {
-
-namespace {
-
-std::string safeComment(const std::string& raw)
-{
-    std::string s;
-    for (unsigned char ch : raw)
-        s += (ch >= 32 && ch < 127 && ch != '*' && ch != '/') ? char(ch) : '?';
-    return s;
-}
-
-int bitsFor(int64_t maxValue)
-{
-    int bits = 1;
-    while (bits < 62 && (int64_t(1) << bits) <= maxValue)
-        ++bits;
-    return bits;
-}
-
-std::string range(int64_t hi, int64_t lo)
-{
-    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
-}
-
-} // namespace
 
 std::string emitConvWrapper(const arch::HwLayer& layer)
 {
@@ -54,7 +30,7 @@ std::string emitConvWrapper(const arch::HwLayer& layer)
     const int OYW = bitsFor(HO), OXW = bitsFor(WO), KYW = bitsFor(KH), KXW = bitsFor(KW);
 
     std::ostringstream v;
-    v << "// Layer '" << safeComment(layer.name) << "': convolution " << C << "x" << H << "x" << W << " -> " << CO
+    v << "// Layer '" << commentText(layer.name) << "': convolution " << C << "x" << H << "x" << W << " -> " << CO
       << "x" << HO << "x" << WO << ", kernel " << KH << "x" << KW << ", stride " << g.strideH << "x" << g.strideW
       << ", pad " << g.padTop << "," << g.padLeft << ", dilation " << g.dilationH << "x" << g.dilationW << ", groups "
       << g.groups << "\n";

@@ -4,6 +4,7 @@
 // producers' buses in input order, input 0 in the low bits). The design output is the last layer's result.
 
 #include "rtl/emit_dataflow.h"
+#include "rtl/verilog_text.h"
 
 #include <algorithm>
 #include <sstream>
@@ -11,19 +12,6 @@
 namespace luthier::rtl {
 
 namespace {
-
-std::string range(int64_t hi, int64_t lo)
-{
-    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
-}
-
-std::string safeComment(const std::string& raw)
-{
-    std::string s;
-    for (unsigned char ch : raw)
-        s += (ch >= 32 && ch < 127 && ch != '*' && ch != '/') ? char(ch) : '?';
-    return s;
-}
 
 int64_t outWidth(const arch::HwLayer& layer)
 {
@@ -58,7 +46,7 @@ std::string emitGraphTop(const arch::HwDesign& design)
     consumers[n].push_back(-1);
 
     std::ostringstream v;
-    v << "// " << design.top << ": model '" << safeComment(design.model) << "' compiled by Luthier.\n";
+    v << "// " << design.top << ": model '" << commentText(design.model) << "' compiled by Luthier.\n";
     v << "// Estimate: " << design.estimate.lut << " LUT, " << design.estimate.ff << " FF, " << design.estimate.bram
       << " BRAM36; " << design.cycles << " cycles per inference (sum of the layers' latencies).\n//\n";
     v << "// Streaming interface (synchronous to clk, rst synchronous active high):\n"

@@ -46,6 +46,11 @@ int bitsFor(int64_t maxValue)
     return arch::tlmac::unsignedBitsFor(maxValue);
 }
 
+std::string range(int64_t hi, int64_t lo)
+{
+    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
+}
+
 std::string signExtend(const std::string& name, int from, int to)
 {
     if (to == from) return name;

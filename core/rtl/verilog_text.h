@@ -17,6 +17,7 @@ std::string hexDigits(const std::vector<uint8_t>& bits); // bits LSB first -> he
 void putBits(std::vector<uint8_t>& bits, size_t offset, uint64_t value, int width);
 uint64_t masked(int64_t value, int width); // low `width` bits of a two's complement value
 int bitsFor(int64_t maxValue); // bits to count 0..maxValue (at least 1)
+std::string range(int64_t hi, int64_t lo); // "[hi:lo]"
 // Sign-extends `name` (from `from` bits) to `to` bits.
 std::string signExtend(const std::string& name, int from, int to);
 // A signed constant of `width` bits as a Verilog expression: $signed(W'hX).

@@ -19,23 +19,6 @@
 
 namespace luthier::rtl::stream {
 
-namespace {
-
-int bitsFor(int64_t maxValue)
-{
-    int bits = 1;
-    while (bits < 62 && (int64_t(1) << bits) <= maxValue)
-        ++bits;
-    return bits;
-}
-
-std::string range(int64_t hi, int64_t lo)
-{
-    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
-}
-
-} // namespace
-
 std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
 {
     const arch::ConvGeometry& g = s.window;

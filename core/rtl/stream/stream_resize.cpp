@@ -10,19 +10,6 @@ namespace luthier::rtl::stream {
 
 namespace {
 
-int bitsFor(int64_t maxValue)
-{
-    int bits = 1;
-    while (bits < 62 && (int64_t(1) << bits) <= maxValue)
-        ++bits;
-    return bits;
-}
-
-std::string range(int64_t hi, int64_t lo)
-{
-    return "[" + std::to_string(hi) + ":" + std::to_string(lo) + "]";
-}
-
 std::string header(const std::string& module, int64_t inWidth, int64_t outWidth)
 {
     return "module " + module + " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
