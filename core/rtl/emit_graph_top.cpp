@@ -118,7 +118,7 @@ std::string emitGraphTop(const arch::HwDesign& design)
             edges.push_back(edge(producers[j], int(i), nth));
             valid += (j ? " && " : "") + std::string("cv") + std::to_string(producers[j]) + "_"
                 + std::to_string(edges.back());
-            data = "pd" + std::to_string(producers[j]) + (j ? ", " : "") + data;
+            data = std::string("pd").append(std::to_string(producers[j])).append(j ? ", " : "").append(data);
         }
         v << "    wire iv" << i << " = " << valid << ";\n    wire ir" << i << ";\n";
         for (size_t j = 0; j < producers.size(); ++j)
