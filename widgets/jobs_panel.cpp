@@ -218,8 +218,14 @@ Job* JobsPanel::withCurrentDesign(const std::function<Job*()>& startJob)
     m_notification->setText(compiled
             ? tr("The design was compiled from an earlier state of the project: compiling it again first.")
             : tr("No compiled design yet: compiling the project first."));
-    connect(first, &Job::jobFinished, this, [start](JobState state) {
-        if (state == JobState::Succeeded) start();
+    connect(first, &Job::jobFinished, this, [this, first, start](JobState state) {
+        if (state != JobState::Succeeded) return;
+        // An edit during the compile: the new design already differs from the project, so the chained job
+        // would report on it as current. Say so instead.
+        if (first->snapshotKey() != projectKey(m_provider()))
+            m_notification->setText(tr("The project changed while it was compiling: run the job again."));
+        else
+            start();
     });
     return first;
 }

@@ -172,6 +172,19 @@ private Q_SLOTS:
         QVERIFY2(m.hasMatch(), qPrintable(implement->summary()));
         QVERIFY(m.captured(1).toDouble() > 12.0);
         QVERIFY(QFileInfo::exists(QDir(work.path()).filePath(QStringLiteral("design/implement-ice40up5k"))));
+
+        // An edit while the chained compile runs: the compiled design no longer matches the project, so the
+        // implement job must not follow it.
+        p.compiler.clockMhz = 24.0;
+        panel.projectChanged();
+        Job* recompile = panel.implement();
+        QVERIFY(recompile);
+        QCOMPARE(recompile->title(), QStringLiteral("Compile"));
+        p.compiler.clockMhz = 48.0;
+        panel.projectChanged();
+        QVERIFY(test::waitFinished(recompile, 60000));
+        QCoreApplication::processEvents();
+        QCOMPARE(panel.runner()->jobs().size(), 3);
         panel.resize(900, 620);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
