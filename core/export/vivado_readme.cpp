@@ -98,7 +98,7 @@ std::string readmeText(const DesignManifest& design, const VivadoOptions& option
         << "| `rtl/` | the Verilog modules (one per layer and the top `" << design.top
         << "`) and the `.mem` ROM images of the design (for reference: the Verilog holds their contents) |\n"
         << "| `constraints/clock.xdc` | `create_clock` on `" << design.clock << "`, its clock source for the "
-        << "out-of-context run (`HD.CLK_SRC`) and input/output delays (" << int(options.ioDelayFraction * 100 + 0.5)
+        << "out-of-context run (`HD.CLK_SRC`) and input/output delays (" << std::lround(options.ioDelayFraction * 100)
         << "% of the period on each side) |\n"
         << "| `constraints/pblocks.xdc` | one pblock per constrained layer from `luthier-cli place` (" << pblocks.size()
         << " here); used by placement only" << (options.pblockNotes.empty() ? "" : " (see the notes below)") << " |\n"

@@ -50,7 +50,7 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
                     const std::string chunk = name + "_c" + std::to_string(c);
                     std::string address
                         = "x[" + std::to_string(i * BA + low + bits - 1) + ":" + std::to_string(i * BA + low) + "]";
-                    if (bits < k) address = "{" + std::to_string(k - bits) + "'d0, " + address + "}";
+                    if (bits < k) address = "{" + std::to_string(k - bits) + "'d0, " + std::move(address) + "}";
                     v << "    wire [" << chunkWidth - 1 << ":0] " << chunk << " = " << tableRead(fn->second, address)
                       << ";\n";
                     sum += (c ? " + (" : "(") + signExtend(chunk, chunkWidth, width)
