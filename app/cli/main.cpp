@@ -41,6 +41,7 @@ int main(int argc, char** argv)
     luthier::cli::addImplementCommand(app, context);
     luthier::cli::addBoardCommand(app, context);
     luthier::cli::addSweepCommand(app, context);
+    luthier::cli::addCompletionCommand(app, context);
     if (const auto unknown = luthier::cli::unknownCommand(app, argc, argv)) {
         std::cerr << "luthier-cli: error: " << *unknown << "\n";
         return luthier::cli::kUsageExit;
