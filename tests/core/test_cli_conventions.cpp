@@ -244,6 +244,44 @@ private Q_SLOTS:
         QVERIFY2(empty.exitCode == 2 && empty.err.contains("standard input"), qPrintable(QString::fromUtf8(empty.err)));
     }
 
+    void bashCompletionComesFromTheCommands()
+    {
+        const Run script = run({ QStringLiteral("completion"), QStringLiteral("bash") });
+        QVERIFY2(script.exitCode == 0 && script.out.contains("complete "), qPrintable(QString::fromUtf8(script.err)));
+        const QString file = path("luthier-cli.bash");
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly) && out.write(script.out) == script.out.size());
+        out.close();
+        QVERIFY(QFile::copy(kInputs, path("inputs-one.npy")));
+        // What bash offers for the words typed so far (the last one being completed), run from the scratch folder.
+        const auto complete = [&](const QString& words) {
+            QProcess bash;
+            bash.setWorkingDirectory(m_tmp.path());
+            QStringList args { QStringLiteral("-c"),
+                QStringLiteral(". \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _luthier_cli; "
+                               "echo \"${COMPREPLY[*]}\""),
+                QStringLiteral("_"), file };
+            args += words.split(' ');
+            bash.start(QStringLiteral("bash"), args);
+            bash.waitForFinished(30000);
+            return QString::fromUtf8(bash.readAllStandardOutput()).trimmed();
+        };
+        QCOMPARE(complete(QStringLiteral("luthier-cli comp")), QStringLiteral("compile completion"));
+        QCOMPARE(complete(QStringLiteral("luthier-cli run --ou")), QStringLiteral("--out --out-ints"));
+        QCOMPARE(complete(QStringLiteral("luthier-cli -q sweep p")), QStringLiteral("plan point"));
+        QCOMPARE(complete(QStringLiteral("luthier-cli sweep plan --out")), QStringLiteral("--output"));
+        QCOMPARE(complete(QStringLiteral("luthier-cli verify design --j")), QStringLiteral("--jobs --json"));
+        // After an option that takes a value, and for positionals, file names.
+        QCOMPARE(complete(QStringLiteral("luthier-cli run m.onnx --inputs inputs-")), QStringLiteral("inputs-one.npy"));
+        QCOMPARE(complete(QStringLiteral("luthier-cli place --no-anneal des")), QStringLiteral("design"));
+        // Every command --help lists is completed.
+        const QString help = QString::fromUtf8(run({ QStringLiteral("--help") }).out);
+        const QString all = complete(QStringLiteral("luthier-cli "));
+        for (const QString& command : all.split(' '))
+            QVERIFY2(help.contains(QStringLiteral("  ") + command), qPrintable(command));
+        QVERIFY(all.split(' ').size() >= 16);
+    }
+
     void runJson()
     {
         const nlohmann::json doc = jsonOf({ QStringLiteral("run"), kModel, QStringLiteral("--inputs"), kInputs,
