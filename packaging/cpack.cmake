@@ -115,6 +115,9 @@ else()
   install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${LUTHIER_DATA_DESTINATION})
 endif()
 
+# ---- the linkable library (find_package(Luthier), luthier.pc): not in the .deb, see library.cmake ---------------
+include(${LUTHIER_PACKAGING_DIR}/library.cmake)
+
 # ---- CPack ----------------------------------------------------------------------------------------------------
 set(CPACK_PACKAGE_NAME luthier)
 set(CPACK_PACKAGE_VENDOR "The Luthier developers")
