@@ -211,6 +211,16 @@ private Q_SLOTS:
         // importing, lowering, one planning line per layer of the four-layer model, mapped.
         QVERIFY2(stages >= 6, qPrintable(QString::fromUtf8(verbose.err)));
         QVERIFY(verbose.err.contains("] importing ") && verbose.err.contains("] planning layer matmul_3"));
+        // place redraws its annealing progress on a terminal; off one, nothing, and under -v whole lines only.
+        for (const QStringList& placeArgs :
+            { QStringList { QStringLiteral("place"), m_design, QStringLiteral("--part"), QStringLiteral("xcvu13p") },
+                QStringList { QStringLiteral("-v"), QStringLiteral("place"), m_design, QStringLiteral("--part"),
+                    QStringLiteral("xcvu13p") } }) {
+            const Run place = run(placeArgs);
+            QVERIFY2(place.exitCode == 0 && !place.err.contains('\r') && !place.out.contains('\r'),
+                qPrintable(describe(placeArgs, place)));
+            QCOMPARE(place.err.contains("%] "), placeArgs.first() == QStringLiteral("-v"));
+        }
     }
 
     void dashReadsStandardInputAndWritesStandardOutput()
