@@ -24,11 +24,17 @@ namespace luthier::cli {
 
 namespace {
 
-ir::TemplateKind parseTemplate(const std::string& name)
+// --template NAME into the options: one template for every layer, or auto (chosen per layer).
+void setTemplate(pipeline::Options& options, const std::string& name)
 {
-    if (const auto kind = ir::templateFromString(name)) return *kind;
-    throw Error(
-        "--template: '" + name + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph");
+    options.chooseTemplate = name == "auto";
+    if (options.chooseTemplate) return;
+    if (const auto kind = ir::templateFromString(name)) {
+        options.defaultTemplate = *kind;
+        return;
+    }
+    throw Error("--template: '" + name
+        + "' is not one of tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph, auto");
 }
 
 } // namespace
@@ -42,6 +48,7 @@ void addCompileCommand(CLI::App& app, Context&)
         double effort = 1.0;
         int lutInputs = 6, group = 3, parallel = 64, pipeline = 2, lutNaChunk = 0;
         int adderDepth = 0;
+        int64_t initiationInterval = 0;
         quant::LowerOptions lower;
         bool argmax = false;
         std::string templateName = "tlmac";
@@ -66,10 +73,12 @@ void addCompileCommand(CLI::App& app, Context&)
     cmd->add_option("--group", o->group, "Weight group size G");
     cmd->add_option("--parallel", o->parallel, "Parallel outputs P per step (TLMAC) / MAC lanes (dsp, shift-add)");
     cmd->add_option("--template", o->templateName,
-           "Template of every layer: tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph (a project's "
-           "per-layer "
-           "template wins)")
+           "Template of every layer: tlmac, dsp, shift-add, unrolled, lut-dense, lut-na, adder-graph, or auto (per "
+           "layer the fewest estimated LUTs meeting --initiation-interval); a project's per-layer template wins")
         ->capture_default_str();
+    cmd->add_option("--initiation-interval", o->initiationInterval,
+           "With --template auto: cycles between inputs every layer's datapath must accept (0: any)")
+        ->check(CLI::Range(int64_t(0), int64_t(1) << 40));
     cmd->add_option("--pipeline", o->pipeline,
            "Adder levels between pipeline registers (unrolled, lut-dense, lut-na, adder-graph; 0: none)")
         ->check(CLI::Range(0, 64))
@@ -102,7 +111,10 @@ void addCompileCommand(CLI::App& app, Context&)
         options.lutNaChunk = o->lutNaChunk;
         options.adderDepth = o->adderDepth;
         options.argmax = o->argmax;
-        options.defaultTemplate = parseTemplate(o->templateName);
+        setTemplate(options, o->templateName);
+        if (cmd->count("--initiation-interval") && !options.chooseTemplate)
+            throw Error("--initiation-interval: only with --template auto");
+        options.initiationInterval = o->initiationInterval;
         for (const auto& [name, ov] : quant::parseAssignments(o->sets))
             quant::mergeOverride(options.overrides[name], ov);
         if (options.modelPath.empty()) throw Error("compile: give a MODEL or a --project that names one");
@@ -141,6 +153,8 @@ void addCompileCommand(CLI::App& app, Context&)
                 p.clusters, p.uniqueGroups.size(), p.arrays, both.c_str(), (long long)p.wiresInitial,
                 (long long)p.wiresFinal);
         }
+        for (const std::string& note : design.notes)
+            report("%s\n", note.c_str());
         report("total: %lld LUT, %lld FF, %lld CARRY4, %lld DSP (estimate); latency %lld cycles, a new "
                "inference every %lld cycles\n",
             (long long)design.estimate.lut, (long long)design.estimate.ff, (long long)design.estimate.carry,

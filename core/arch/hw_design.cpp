@@ -2,6 +2,7 @@
 
 #include "arch/map_dense.h"
 #include "arch/map_graph.h"
+#include "arch/template_choice.h"
 #include "quant/int_graph.h"
 #include "util/error.h"
 
@@ -129,7 +130,7 @@ HwLayer namedLayer(const quant::IntGraph& graph, int index, ir::TemplateKind kin
 }
 
 // The mapper of each template (arch/map_dense.h); all fill the same HwLayer fields.
-void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& designOptions)
+void mapOnTemplate(HwLayer& hw, const DenseSource& source, const MapOptions& designOptions)
 {
     const MapOptions options = layerOptions(hw.name, designOptions);
     switch (hw.kind) {
@@ -148,6 +149,17 @@ void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& des
     case ir::TemplateKind::AdderGraph:
         return mapAdderGraphDense(hw, source, options);
     }
+}
+
+// Maps a dense datapath (a Dense layer, or a conv's per-position core) on the layer's template or, under template
+// auto, on the cheapest one; auto's reason goes into `notes`.
+void mapDenseLayer(HwLayer& hw, const DenseSource& source, const MapOptions& options, std::vector<std::string>& notes)
+{
+    const bool chosen = options.chooseTemplate && !source.layer.tables && !options.layerTemplates.contains(hw.name);
+    if (!chosen) return mapOnTemplate(hw, source, options);
+    notes.push_back(mapCheapestTemplate(
+        hw, [&](HwLayer& candidate) { mapOnTemplate(candidate, source, options); }, options.initiationInterval,
+        source.label));
 }
 
 } // namespace
@@ -190,7 +202,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
                     double(design.layers.size()) / double(std::max(1, computeLayers)), "planning layer " + hw.module);
             const GraphContext context { graph, hwOf, design.layers, int(design.inputBits) };
             if (!mapGraphLayer(hw, context, int(i), int(i) == output, label,
-                    [&](HwLayer& h, const DenseSource& s) { mapDenseLayer(h, s, options); })) {
+                    [&](HwLayer& h, const DenseSource& s) { mapDenseLayer(h, s, options, design.notes); })) {
                 hwOf[i] = hwOf[size_t(layer.inputs.at(0))];
                 continue;
             }
@@ -218,7 +230,7 @@ HwDesign mapDesign(const quant::IntGraph& graph, const MapOptions& options, Prog
         if (progress)
             progress->report(
                 double(design.layers.size()) / double(std::max(1, computeLayers)), "planning layer " + hw.module);
-        mapDenseLayer(hw, { layer, format, label }, options);
+        mapDenseLayer(hw, { layer, format, label }, options, design.notes);
         hwOf[i] = int(design.layers.size());
         design.layers.push_back(std::move(hw));
     }
@@ -269,7 +281,7 @@ HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, ir::TemplateKind
     HwLayer hw = namedLayer(graph, index, kind, "layer", taken);
     const int output = producerOf(graph, graph.outputs[0]);
     if (layer.kind == ir::LayerKind::Dense) {
-        mapDenseLayer(hw, { layer, denseInputFormat(graph, index, output, label), label }, options);
+        mapOnTemplate(hw, { layer, denseInputFormat(graph, index, output, label), label }, options);
         return hw;
     }
     // A conv reads its input's format and shape only, not the layer that made it: every input stands for the
@@ -278,7 +290,7 @@ HwLayer mapWeightLayer(const quant::IntGraph& graph, int index, ir::TemplateKind
     const std::vector<HwLayer> none;
     const GraphContext context { graph, designInput, none, 1 };
     mapGraphLayer(hw, context, index, index == output, label,
-        [&](HwLayer& h, const DenseSource& s) { mapDenseLayer(h, s, options); });
+        [&](HwLayer& h, const DenseSource& s) { mapOnTemplate(h, s, options); });
     return hw;
 }
 

@@ -172,6 +172,10 @@ struct MapOptions {
     int lutNaChunk = 0; // LUT-NA chunk bits k; 0: the cheapest k per layer by the cost model
     int adderDepth = 0; // adder graph: bound on adders from input to output (0: none)
     bool argmax = false; // append the argmax output block: the design outputs the class index
+    // Template auto (arch/template_choice.h): every weight layer without a template of its own goes on the
+    // cheapest template whose datapath interval is at most initiationInterval cycles (0: any).
+    bool chooseTemplate = false;
+    int64_t initiationInterval = 0;
 };
 
 struct HwDesign {

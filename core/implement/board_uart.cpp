@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/text_stream.h"
 
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -52,7 +53,7 @@ std::string uartBoardTopVerilog(const BoardShape& s, int64_t clksPerBit)
     const int countWidth = bitsFor(std::max(inBytes, replyBytes) + 1);
     const int indexWidth = bitsFor(s.outputCount);
     const std::string w = std::to_string(s.outputBits);
-    std::ostringstream v;
+    util::TextStream v;
     v << "// " << kBoardTop << ": " << s.top << " behind a UART (8N1, CLKS_PER_BIT clock cycles a bit), written by\n"
       << "// Luthier. Request: A5, then " << inBytes << " bytes of in_data (little-endian). Reply: 5A, then "
       << outBytes << " bytes of out_data\n"

@@ -23,6 +23,10 @@ struct Options {
     // statistics also assume them for activations that stay float.
     int ptqActivationBits = 0;
     ir::TemplateKind defaultTemplate = ir::TemplateKind::Tlmac; // a per-layer "template" override wins
+    // Template auto instead of defaultTemplate: per layer the cheapest template whose datapath takes a new input
+    // every initiationInterval cycles (0: any) by the cost models (arch/template_choice.h).
+    bool chooseTemplate = false;
+    int64_t initiationInterval = 0;
     int lutInputs = 6; // K
     // G of every layer (a per-layer "group" override wins); 0: the default, kernel width for convs 2..K wide in
     // the statistics and 3 elsewhere.

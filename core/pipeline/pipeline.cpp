@@ -201,6 +201,8 @@ arch::MapOptions Pipeline::mapOptions(Progress& progress)
     o.lutNaChunk = m_options.lutNaChunk;
     o.adderDepth = m_options.adderDepth;
     o.argmax = m_options.argmax;
+    o.chooseTemplate = m_options.chooseTemplate;
+    o.initiationInterval = m_options.initiationInterval;
     return o;
 }
 

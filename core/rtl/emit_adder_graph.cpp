@@ -9,6 +9,7 @@
 #include "rtl/layer_emitters.h"
 #include "rtl/parallel_sum.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <algorithm>
 #include <sstream>
@@ -45,7 +46,7 @@ LayerEmission emitAdderGraphLayer(const arch::HwLayer& layer)
     const int64_t N = d.inputs, OUT = d.outputs;
     const int BA = d.inputBits, AB = d.accBits, OB = d.outBits();
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> " << OUT
       << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes" << (d.inputScale == 2 ? ", bipolar" : "")
       << "), fully parallel\n";
@@ -62,7 +63,7 @@ LayerEmission emitAdderGraphLayer(const arch::HwLayer& layer)
     v << "    reg [" << N * BA - 1 << ":0] x;\n    reg [" << OUT * OB - 1 << ":0] y;\n    assign out_data = y;\n";
     v << "    wire adv = !out_valid || out_ready;\n    assign in_ready = adv;\n\n";
 
-    std::ostringstream regs; // nonblocking assignments of the stage registers
+    util::TextStream regs; // nonblocking assignments of the stage registers
     for (int32_t n = 0; n < int32_t(g.nodes.size()); ++n) {
         const int w = arch::adder_graph::nodeWidth(g, n);
         if (n < g.inputs) {

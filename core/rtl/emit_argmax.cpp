@@ -4,6 +4,7 @@
 
 #include "rtl/layer_emitters.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -13,7 +14,7 @@ LayerEmission emitArgmaxLayer(const arch::HwLayer& layer)
 {
     const arch::ArgmaxUnit& a = *layer.argmax;
     const int W = a.bits, IB = a.indexBits;
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Argmax output block: index of the largest of " << a.count << " " << W << "-bit "
       << (a.valuesSigned ? "signed" : "unsigned") << " values (first index on ties)"
       << (a.valueBits ? ", each first mapped to its real value's order by a per-channel multiplier and offset" : "")

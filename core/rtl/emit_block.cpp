@@ -5,6 +5,7 @@
 #include "rtl/emit_dataflow.h"
 #include "rtl/verilog_text.h"
 #include "util/error.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -16,7 +17,7 @@ namespace {
 std::string constant(int64_t value, int width)
 {
     const uint64_t mask = width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
-    std::ostringstream s;
+    util::TextStream s;
     s << "$signed(" << width << "'h" << std::hex << (uint64_t(value) & mask) << ")";
     return s.str();
 }
@@ -48,7 +49,7 @@ std::string emitBlockModule(const arch::HwLayer& layer)
         return "in_data" + range(lo + bits - 1, lo);
     };
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': " << b.what << " block, " << n << " outputs of " << OB
       << " bits ("
       << (b.output == Out::Thresholds   ? "requantised by thresholds"

@@ -11,6 +11,7 @@
 #include "rtl/emit_dataflow.h"
 #include "rtl/verilog_text.h"
 #include "util/error.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -29,7 +30,7 @@ std::string emitConvWrapper(const arch::HwLayer& layer)
             + std::to_string(kMaxBusBits) + " bits (mapping, estimates and placement work at any size)");
     const int OYW = bitsFor(HO), OXW = bitsFor(WO), KYW = bitsFor(KH), KXW = bitsFor(KW);
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': convolution " << C << "x" << H << "x" << W << " -> " << CO
       << "x" << HO << "x" << WO << ", kernel " << KH << "x" << KW << ", stride " << g.strideH << "x" << g.strideW
       << ", pad " << g.padTop << "," << g.padLeft << ", dilation " << g.dilationH << "x" << g.dilationW << ", groups "

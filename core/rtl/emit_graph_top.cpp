@@ -5,6 +5,7 @@
 
 #include "rtl/emit_dataflow.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <algorithm>
 #include <sstream>
@@ -45,7 +46,7 @@ std::string emitGraphTop(const arch::HwDesign& design)
     }
     consumers[n].push_back(-1);
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// " << design.top << ": model '" << commentText(design.model) << "' compiled by Luthier.\n";
     v << "// Estimate: " << design.estimate.lut << " LUT, " << design.estimate.ff << " FF, " << design.estimate.bram
       << " BRAM36; " << design.cycles << " cycles per inference (sum of the layers' latencies).\n//\n";

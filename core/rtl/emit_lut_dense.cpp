@@ -6,6 +6,7 @@
 #include "rtl/layer_emitters.h"
 #include "rtl/parallel_sum.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <algorithm>
 #include <map>
@@ -30,7 +31,7 @@ LayerEmission emitLutDenseLayer(const arch::HwLayer& layer)
 {
     const arch::DenseDatapath& d = *layer.dense;
     const int BA = d.inputBits;
-    std::ostringstream v;
+    util::TextStream v;
     // One table constant per distinct contents, one net per (input, table).
     std::map<std::vector<int64_t>, std::string> functions;
     std::map<std::pair<int64_t, std::string>, std::string> nets;
@@ -58,7 +59,7 @@ LayerEmission emitLutDenseLayer(const arch::HwLayer& layer)
             }
             body.terms[size_t(o)].push_back({ net->second, lo, hi });
         }
-    std::ostringstream h;
+    util::TextStream h;
     h << "// LUT-Dense (HGQ-LUT): " << nets.size() << " distinct (input, table) reads of 2^" << BA << " "
       << (d.tables ? "learned entries (" + std::to_string(functions.size()) + " distinct tables)" : "exact products")
       << "\n";

@@ -6,6 +6,7 @@
 #include "rtl/layer_emitters.h"
 #include "rtl/parallel_sum.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <map>
 #include <sstream>
@@ -17,7 +18,7 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
     const arch::DenseDatapath& d = *layer.dense;
     const int BA = d.inputBits, k = d.chunkBits, chunks = arch::lutNaChunks(d);
     const int64_t maxCode = (int64_t(1) << BA) - 1, maxChunk = (int64_t(1) << k) - 1;
-    std::ostringstream v;
+    util::TextStream v;
     std::map<int32_t, std::string> functions;
     std::map<std::pair<int64_t, int32_t>, std::string> nets;
     ParallelBody body;
@@ -60,7 +61,7 @@ LayerEmission emitLutNaLayer(const arch::HwLayer& layer)
             }
             body.terms[size_t(o)].push_back({ net->second, lo, hi });
         }
-    std::ostringstream h;
+    util::TextStream h;
     h << "// LUT-NA: k = " << k << "-bit chunks, " << chunks << " lookups per product, " << nets.size()
       << " distinct (input, weight) products, " << functions.size() << " multiples tables\n";
     body.description = h.str();

@@ -5,6 +5,7 @@
 #include "arch/tlmac/layer_units.h"
 #include "rtl/layer_emitters.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -78,7 +79,7 @@ std::string tlmacModule(const HwLayer& layer, const Roms& roms)
     const int TW = bitsFor(BLK * NT), KW = bitsFor(NT);
     const int64_t padBits = J * G * BA - d.inputs * BA;
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': TLMAC dense " << d.inputs << " -> " << NOUT << " ("
       << plan.weightBits << "-bit weights, " << BA << "-bit input codes" << (d.inputScale == 2 ? ", bipolar" : "")
       << ")\n";

@@ -5,6 +5,7 @@
 #include "rtl/layer_emitters.h"
 #include "rtl/parallel_sum.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -27,13 +28,13 @@ LayerEmission emitUnrolledLayer(const arch::HwLayer& layer)
     const int G = u.groupSize, BA = d.inputBits;
     ParallelBody body;
     {
-        std::ostringstream h;
+        util::TextStream h;
         h << "// Unrolled: G = " << G << ", " << u.slices << " input slices, " << u.products()
           << " (slice, unique group) products shared by all outputs, "
           << (u.fullTables ? "one table on all G codes each" : "one G-bit table per bit-plane, shift-added") << "\n";
         body.description = h.str();
     }
-    std::ostringstream v;
+    util::TextStream v;
     for (int64_t j = 0; j < u.slices; ++j) {
         // The slice's G codes (inputs past the last one read as code 0: their weights are 0).
         const int64_t first = j * G, count = std::min<int64_t>(G, d.inputs - first);

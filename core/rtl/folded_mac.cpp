@@ -2,6 +2,7 @@
 
 #include "rtl/dense_outputs.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -15,7 +16,7 @@ std::string emitFoldedMac(const arch::HwLayer& layer, const FoldedProduct& produ
     const int64_t BLK = (OUT + P - 1) / P, DEPTH = BLK * N;
     const int IW = bitsFor(N - 1), BW = bitsFor(BLK - 1), AW = bitsFor(DEPTH - 1), PB = product.productBits;
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> " << OUT
       << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes" << (d.inputScale == 2 ? ", bipolar" : "")
       << ")\n";

@@ -4,6 +4,7 @@
 #include "arch/tlmac/plan.h"
 #include "rtl/dense_outputs.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <algorithm>
 #include <sstream>
@@ -39,7 +40,7 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
     const int BA = d.inputBits, AB = d.accBits, OB = d.outBits();
     const int every = d.pipelineEvery;
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': " << ir::toString(layer.kind) << " dense " << N << " -> " << OUT
       << " (" << d.weightBits << "-bit weights, " << BA << "-bit input codes" << (d.inputScale == 2 ? ", bipolar" : "")
       << "), fully parallel\n";
@@ -64,7 +65,7 @@ std::string emitParallelLayer(const arch::HwLayer& layer, const ParallelBody& bo
         widest = std::max(widest, t.size());
     const int levels = arch::ceilLog2(int64_t(widest));
     const int stages = arch::adderTreeStages(int64_t(widest), every);
-    std::ostringstream regs; // nonblocking assignments of the stage registers
+    util::TextStream regs; // nonblocking assignments of the stage registers
     for (int64_t o = 0; o < OUT; ++o) {
         std::vector<SumTerm> level = body.terms[size_t(o)];
         if (level.empty()) level.push_back({ "1'b0", 0, 0 });

@@ -6,6 +6,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/text_stream.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -79,7 +80,7 @@ std::string emitLayerModule(const arch::HwLayer& layer)
 
 std::string emitTopModule(const arch::HwDesign& design)
 {
-    std::ostringstream v;
+    util::TextStream v;
     v.exceptions(std::ios::badbit); // out of memory is an error, never a silently shortened module
     std::string templates;
     for (ir::TemplateKind kind : ir::kAllTemplates)
