@@ -7,9 +7,12 @@
 // effort and dataset; command-line flags win over it.
 
 #include "commands.h"
+#include "console.h"
+#include "json_output.h"
 #include "model_run_options.h"
 #include "pipeline/design_folder.h"
 #include "project/project_file.h"
+#include "std_streams.h"
 #include "terminal_progress.h"
 #include "util/error.h"
 
@@ -50,6 +53,7 @@ void addCompileCommand(CLI::App& app, Context&)
         bool argmax = false;
         std::string templateName = "tlmac";
         std::vector<std::string> sets;
+        std::string json;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("compile", "Compile a quantised model into Verilog with test vectors");
@@ -86,13 +90,15 @@ void addCompileCommand(CLI::App& app, Context&)
     cmd->add_option("--lut-na-chunk", o->lutNaChunk, "LUT-NA activation chunk bits k (default: cheapest per layer)")
         ->check(CLI::Range(1, 16));
     addInputQuantiserOptions(cmd, o->lower.inputBits, o->lower.inputFractionBits);
+    addJsonOption(cmd, o->json);
     cmd->callback([o, cmd] {
+        claimJsonStdout(o->json);
         const auto start = std::chrono::steady_clock::now();
         // The project first, then every flag the user gave on top of it.
         pipeline::Options options;
         if (!o->project.empty()) options = pipeline::fromProject(project::loadProject(o->project));
         if (!o->model.empty()) options.modelPath = o->model;
-        if (!o->inputs.empty()) options.datasetInputs = o->inputs;
+        if (!o->inputs.empty()) options.datasetInputs = inputPath(o->inputs);
         if (o->project.empty() || cmd->count("--lut-inputs")) options.lutInputs = o->lutInputs;
         if (o->project.empty() || cmd->count("--parallel")) options.parallelism = o->parallel;
         if (o->project.empty() || cmd->count("--effort")) options.effort = o->effort;
@@ -120,15 +126,15 @@ void addCompileCommand(CLI::App& app, Context&)
         const arch::HwDesign& design = *written.design;
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-        std::printf("%s -> %s (top %s, K=%d)\n", build.graph(progress)->name.c_str(), o->out.c_str(),
-            design.top.c_str(), design.lutInputs);
-        std::printf("%-24s %-16s %6s %6s %8s %8s %5s %8s %8s\n", "layer", "template", "in", "out", "LUT", "FF", "DSP",
+        report("%s -> %s (top %s, K=%d)\n", build.graph(progress)->name.c_str(), o->out.c_str(), design.top.c_str(),
+            design.lutInputs);
+        report("%-24s %-16s %6s %6s %8s %8s %5s %8s %8s\n", "layer", "template", "in", "out", "LUT", "FF", "DSP",
             "latency", "interval");
         for (const auto& layer : design.layers) {
             std::string kind = layer.argmax ? "argmax" : std::string(ir::toString(layer.kind));
             if (layer.dense && layer.dense->tables) kind += " learned";
-            std::printf("%-24.24s %-16s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(),
-                kind.c_str(), (long long)layer.inputCount, (long long)layer.outputCount, (long long)layer.estimate.lut,
+            report("%-24.24s %-16s %6lld %6lld %8lld %8lld %5lld %8lld %8lld\n", layer.module.c_str(), kind.c_str(),
+                (long long)layer.inputCount, (long long)layer.outputCount, (long long)layer.estimate.lut,
                 (long long)layer.estimate.ff, (long long)layer.estimate.dsp, (long long)layer.cycles,
                 (long long)layer.interval);
         }
@@ -136,28 +142,54 @@ void addCompileCommand(CLI::App& app, Context&)
         for (const auto& layer : design.layers) {
             if (!layer.tlmac) continue;
             if (!tlmacHeader)
-                std::printf("TLMAC %-18s %7s %6s %5s %7s %11s %11s\n", "layer", "steps", "clus", "uniq", "arrays",
+                report("TLMAC %-18s %7s %6s %5s %7s %11s %11s\n", "layer", "steps", "clus", "uniq", "arrays",
                     "greedy/spec", "wires");
             tlmacHeader = true;
             const auto& p = layer.tlmac->plan;
             std::string both;
             for (const auto& c : p.clusterings)
                 both += (both.empty() ? "" : "/") + std::to_string(c.arrays);
-            std::printf("      %-18.18s %7lld %6d %5zu %7d %11s %5lld>%-5lld\n", layer.module.c_str(),
-                (long long)p.steps, p.clusters, p.uniqueGroups.size(), p.arrays, both.c_str(),
-                (long long)p.wiresInitial, (long long)p.wiresFinal);
+            report("      %-18.18s %7lld %6d %5zu %7d %11s %5lld>%-5lld\n", layer.module.c_str(), (long long)p.steps,
+                p.clusters, p.uniqueGroups.size(), p.arrays, both.c_str(), (long long)p.wiresInitial,
+                (long long)p.wiresFinal);
         }
         for (const std::string& note : design.notes)
-            std::printf("%s\n", note.c_str());
-        std::printf("total: %lld LUT, %lld FF, %lld CARRY4, %lld DSP (estimate); latency %lld cycles, a new "
-                    "inference every %lld cycles\n",
+            report("%s\n", note.c_str());
+        report("total: %lld LUT, %lld FF, %lld CARRY4, %lld DSP (estimate); latency %lld cycles, a new "
+               "inference every %lld cycles\n",
             (long long)design.estimate.lut, (long long)design.estimate.ff, (long long)design.estimate.carry,
             (long long)design.estimate.dsp, (long long)design.cycles, (long long)design.interval);
         if (written.vectors)
-            std::printf("test vectors: %lld from %s (golden model)\n", (long long)written.vectors, inputs.c_str());
+            report("test vectors: %lld from %s (golden model)\n", (long long)written.vectors, inputs.c_str());
         else
-            std::printf("no test vectors written: pass --inputs FILE to verify the design\n");
-        std::printf("compiled in %.2f s\n", seconds);
+            report("no test vectors written: pass --inputs FILE to verify the design\n");
+        report("compiled in %.2f s\n", seconds);
+
+        nlohmann::json layers = nlohmann::json::array();
+        for (const auto& layer : design.layers) {
+            nlohmann::json l = { { "module", layer.module }, { "template", std::string(ir::toString(layer.kind)) },
+                { "argmax", layer.argmax.has_value() },
+                { "learnedTables", layer.dense && layer.dense->tables != nullptr }, { "inputs", layer.inputCount },
+                { "outputs", layer.outputCount },
+                { "estimate",
+                    { { "lut", layer.estimate.lut }, { "ff", layer.estimate.ff }, { "dsp", layer.estimate.dsp } } },
+                { "latencyCycles", layer.cycles }, { "intervalCycles", layer.interval } };
+            if (layer.tlmac) {
+                const auto& p = layer.tlmac->plan;
+                l["tlmac"]
+                    = { { "steps", p.steps }, { "clusters", p.clusters }, { "uniqueGroups", p.uniqueGroups.size() },
+                          { "arrays", p.arrays }, { "wiresInitial", p.wiresInitial }, { "wiresFinal", p.wiresFinal } };
+            }
+            layers.push_back(std::move(l));
+        }
+        writeJson(o->json, "compile",
+            { { "model", build.graph(progress)->name }, { "output", o->out }, { "top", design.top },
+                { "lutInputs", design.lutInputs }, { "layers", std::move(layers) },
+                { "estimate",
+                    { { "lut", design.estimate.lut }, { "ff", design.estimate.ff }, { "carry", design.estimate.carry },
+                        { "dsp", design.estimate.dsp } } },
+                { "latencyCycles", design.cycles }, { "intervalCycles", design.interval },
+                { "testVectors", written.vectors }, { "seconds", seconds } });
     });
 }
 

@@ -2,6 +2,7 @@
 // reference and the integer golden model, their agreement, and per-layer activation ranges.
 
 #include "commands.h"
+#include "console.h"
 #include "model_run_options.h"
 #include "pipeline/pipeline.h"
 #include "sim/evaluation.h"
@@ -21,29 +22,29 @@ namespace {
 
 void printEvaluation(const ir::Graph& graph, const sim::Evaluation& e)
 {
-    std::printf("%s: %lld samples, %lld classes\n", graph.name.c_str(), static_cast<long long>(e.samples),
+    report("%s: %lld samples, %lld classes\n", graph.name.c_str(), static_cast<long long>(e.samples),
         static_cast<long long>(e.classes));
     if (e.labelled) {
-        std::printf("top-1 accuracy  float %.2f %% (%lld)   integer %.2f %% (%lld)\n", 100 * e.floatAccuracy(),
+        report("top-1 accuracy  float %.2f %% (%lld)   integer %.2f %% (%lld)\n", 100 * e.floatAccuracy(),
             static_cast<long long>(e.floatCorrect), 100 * e.intAccuracy(), static_cast<long long>(e.intCorrect));
     }
-    std::printf("agreement       %.2f %% of samples have the same class (%lld differ)\n", 100 * e.agreement(),
+    report("agreement       %.2f %% of samples have the same class (%lld differ)\n", 100 * e.agreement(),
         static_cast<long long>(e.samples - e.argmaxAgree));
-    std::printf("output values   %lld of %lld differ (max |difference| %.3g)\n",
-        static_cast<long long>(e.valueMismatches), static_cast<long long>(e.values), e.maxAbsDifference);
-    std::printf("argmax ties     float %lld   integer %lld samples\n", static_cast<long long>(e.floatTies),
+    report("output values   %lld of %lld differ (max |difference| %.3g)\n", static_cast<long long>(e.valueMismatches),
+        static_cast<long long>(e.values), e.maxAbsDifference);
+    report("argmax ties     float %lld   integer %lld samples\n", static_cast<long long>(e.floatTies),
         static_cast<long long>(e.intTies));
-    std::printf("%-3s %-32s %14s %14s %14s %14s %10s %10s\n", "#", "layer", "float min", "float max", "int-model min",
+    report("%-3s %-32s %14s %14s %14s %14s %10s %10s\n", "#", "layer", "float min", "float max", "int-model min",
         "int-model max", "int min", "int max");
     for (size_t i = 0; i < e.intRanges.size(); ++i) {
         const sim::LayerRange& q = e.intRanges[i];
         const sim::LayerRange& f = e.floatRanges.at(i);
         std::string name = q.name.size() > 32 ? "..." + q.name.substr(q.name.size() - 29) : q.name;
-        std::printf("%-3zu %-32s %14.6g %14.6g %14.6g %14.6g", i, name.c_str(), f.min, f.max, q.min, q.max);
+        report("%-3zu %-32s %14.6g %14.6g %14.6g %14.6g", i, name.c_str(), f.min, f.max, q.min, q.max);
         if (q.integer)
-            std::printf(" %10lld %10lld\n", static_cast<long long>(q.intMin), static_cast<long long>(q.intMax));
+            report(" %10lld %10lld\n", static_cast<long long>(q.intMin), static_cast<long long>(q.intMax));
         else
-            std::printf(" %10s %10s\n", "-", "-");
+            report(" %10s %10s\n", "-", "-");
     }
 }
 
@@ -79,8 +80,8 @@ void addEvalCommand(CLI::App& app, Context&)
         j["model"] = graph.name;
         j["notes"] = notes;
         if (o->json != "-") printEvaluation(graph, e);
-        for (const std::string& note : notes)
-            std::fprintf(stderr, "note: %s\n", note.c_str());
+        for (const std::string& text : notes)
+            note("%s", text.c_str());
         if (o->json == "-")
             util::writeStdout(util::dumpJson(j, 2) + "\n");
         else if (!o->json.empty())

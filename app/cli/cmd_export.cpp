@@ -3,11 +3,13 @@
 // README.md) for the design folder DIR written by `luthier-cli compile`.
 
 #include "commands.h"
+#include "console.h"
 #include "device/device_loader.h"
 #include "export/design_manifest.h"
 #include "export/pblocks_from_constraints.h"
 #include "export/vivado_export.h"
 #include "export/vivado_parts.h"
+#include "json_output.h"
 #include "place/constraints.h"
 #include "project/project_file.h"
 #include "util/error.h"
@@ -24,6 +26,7 @@ void addExportCommand(CLI::App& app, Context&)
     struct Options {
         std::string design, vivado, part, constraints, project;
         double clockNs = 0, ioDelay = 0.2;
+        std::string json;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("export", "Export a compiled design as a Vivado project folder");
@@ -37,7 +40,9 @@ void addExportCommand(CLI::App& app, Context&)
         ->excludes(constraints);
     cmd->add_option("--io-delay", o->ioDelay, "Input/output delay as a fraction of the clock period")
         ->check(CLI::Range(0.0, 0.9));
+    addJsonOption(cmd, o->json);
     cmd->callback([o] {
+        claimJsonStdout(o->json);
         util::checkFolder(o->design); // refuses a folder whose files do not match its completion record
         const exporter::DesignManifest design = exporter::loadDesignManifest(o->design);
         place::Constraints placeConstraints;
@@ -75,23 +80,36 @@ void addExportCommand(CLI::App& app, Context&)
         int rtl = 0;
         for (const auto& file : result.written)
             rtl += file.begin()->string() == "rtl";
-        std::printf("Vivado export of %s (top %s) for %s, clock %.3f ns (%.1f MHz)\n",
+        report("Vivado export of %s (top %s) for %s, clock %.3f ns (%.1f MHz)\n",
             design.model.empty() ? design.top.c_str() : design.model.c_str(), design.top.c_str(), options.part.c_str(),
             clockNs, 1000.0 / clockNs);
-        std::printf("  rtl/                      %d files\n", rtl);
-        std::printf("  constraints/clock.xdc     create_clock on %s, I/O delays %.3f ns\n", design.clock.c_str(),
+        report("  rtl/                      %d files\n", rtl);
+        report("  constraints/clock.xdc     create_clock on %s, I/O delays %.3f ns\n", design.clock.c_str(),
             clockNs * options.ioDelayFraction);
-        std::printf("  constraints/pblocks.xdc   %zu pblocks", pblocks.pblocks.size());
-        if (!deviceFile.empty()) std::printf(", sites from device model %s", deviceFile.c_str());
-        std::printf("\n");
+        report("  constraints/pblocks.xdc   %zu pblocks", pblocks.pblocks.size());
+        if (!deviceFile.empty()) report(", sites from device model %s", deviceFile.c_str());
+        report("\n");
         for (const auto& pblock : pblocks.pblocks)
-            std::printf("    %-22s %s (%zu site ranges)\n", pblock.instance.c_str(), pblock.layer.c_str(),
+            report("    %-22s %s (%zu site ranges)\n", pblock.instance.c_str(), pblock.layer.c_str(),
                 pblock.ranges.size());
-        std::printf("  create_project.tcl, build.tcl, Makefile, README.md\n");
+        report("  create_project.tcl, build.tcl, Makefile, README.md\n");
         for (const auto& note : pblocks.notes)
-            std::printf("note: %s\n", note.c_str());
-        std::printf("wrote %s\nnext: cd into it and run `make synth` then `make impl` (needs Vivado; see README.md)\n",
+            report("note: %s\n", note.c_str());
+        report("wrote %s\nnext: cd into it and run `make synth` then `make impl` (needs Vivado; see README.md)\n",
             o->vivado.c_str());
+        nlohmann::json pblockList = nlohmann::json::array();
+        for (const auto& pblock : pblocks.pblocks)
+            pblockList.push_back({ { "instance", pblock.instance }, { "layer", pblock.layer },
+                { "siteRanges", pblock.ranges.size() }, { "exclusive", pblock.exclusive } });
+        nlohmann::json files = nlohmann::json::array();
+        for (const auto& file : result.written)
+            files.push_back(file.generic_string());
+        writeJson(o->json, "export",
+            { { "model", design.model }, { "top", design.top }, { "part", options.part }, { "clockNs", clockNs },
+                { "ioDelayNs", clockNs * options.ioDelayFraction }, { "output", o->vivado }, { "rtlFiles", rtl },
+                { "files", std::move(files) }, { "pblocks", std::move(pblockList) },
+                { "deviceFile", deviceFile.empty() ? nlohmann::json() : nlohmann::json(deviceFile) },
+                { "notes", pblocks.notes } });
     });
 }
 

@@ -4,6 +4,7 @@
 // DIR/implement-<part>. A design that does not fit the part is refused before nextpnr runs (exit status 2).
 
 #include "commands.h"
+#include "console.h"
 #include "implement/ice40_flow.h"
 #include "interrupt.h"
 #include "util/atomic_file.h"
@@ -48,14 +49,13 @@ void addImplementCommand(CLI::App& app, Context&)
         o->flow.outDir = o->out;
         InterruptibleProgress progress; // Ctrl-C stops the running tool
         const implement::ImplementReport r = implement::implementDesign(o->dir, o->flow, &progress);
-        std::printf("%s on %s (%s), nextpnr seed %llu, clock constraint %g MHz\n", r.top.c_str(), r.part.c_str(),
+        report("%s on %s (%s), nextpnr seed %llu, clock constraint %g MHz\n", r.top.c_str(), r.part.c_str(),
             r.package.c_str(), (unsigned long long)r.seed, r.clockMhz);
-        if (r.baud)
-            std::printf("behind the UART board top at %lld baud (protocol: docs/implement.md)\n", (long long)r.baud);
-        std::printf("synth_ice40: %lld LUT4, %lld FF, %lld carry, %lld BRAM, %lld DSP, %lld I/O bits (%.1f s)\n",
+        if (r.baud) report("behind the UART board top at %lld baud (protocol: docs/implement.md)\n", (long long)r.baud);
+        report("synth_ice40: %lld LUT4, %lld FF, %lld carry, %lld BRAM, %lld DSP, %lld I/O bits (%.1f s)\n",
             (long long)r.cells.lut4, (long long)r.cells.ff, (long long)r.cells.carry, (long long)r.cells.bram,
             (long long)r.cells.dsp, (long long)r.ioBits, r.synthSeconds);
-        std::printf("placed and routed in %.1f s; utilisation:\n", r.placeRouteSeconds);
+        report("placed and routed in %.1f s; utilisation:\n", r.placeRouteSeconds);
         for (const auto& [label, bel] : std::initializer_list<std::pair<const char*, const char*>> {
                  { "logic cells (LUT4+FF)", "ICESTORM_LC" }, { "block RAM", "ICESTORM_RAM" }, { "DSP", "ICESTORM_DSP" },
                  { "I/O pins", "SB_IO" }, { "global buffers", "SB_GB" } }) {
@@ -63,21 +63,20 @@ void addImplementCommand(CLI::App& app, Context&)
             // nextpnr counts the I/O cells of the die; the package bonds out fewer.
             if (std::string(bel) == "SB_IO") u.available = implement::ice40Part(r.part).ioPins;
             if (u.available == 0) continue;
-            std::printf("  %-22s %6lld / %-6lld %5.1f %%\n", label, (long long)u.used, (long long)u.available,
+            report("  %-22s %6lld / %-6lld %5.1f %%\n", label, (long long)u.used, (long long)u.available,
                 100.0 * double(u.used) / double(u.available));
         }
         for (const implement::ClockFmax& c : r.routed.clocks)
-            std::printf("routed Fmax %s: %.2f MHz (%s at %g MHz)\n", c.clock.c_str(), c.achievedMhz,
+            report("routed Fmax %s: %.2f MHz (%s at %g MHz)\n", c.clock.c_str(), c.achievedMhz,
                 c.met() ? "meets" : "FAILS", c.constraintMhz);
-        if (r.routed.clocks.empty()) std::printf("routed Fmax: no clocked path (a purely combinational design)\n");
+        if (r.routed.clocks.empty()) report("routed Fmax: no clocked path (a purely combinational design)\n");
         if (const implement::CriticalPath* p = r.routed.worstPath())
-            std::printf("critical path %s -> %s: %.2f ns (%.2f ns routing, %d logic levels), %s -> %s\n",
-                p->from.c_str(), p->to.c_str(), p->delayNs, p->routingNs, p->logicLevels, p->startCell.c_str(),
-                p->endCell.c_str());
+            report("critical path %s -> %s: %.2f ns (%.2f ns routing, %d logic levels), %s -> %s\n", p->from.c_str(),
+                p->to.c_str(), p->delayNs, p->routingNs, p->logicLevels, p->startCell.c_str(), p->endCell.c_str());
         if (r.icetimeNs > 0)
-            std::printf(
+            report(
                 "icetime cross-check (register to register): %.2f ns (%.2f MHz)\n", r.icetimeNs, 1000.0 / r.icetimeNs);
-        std::printf("bitstream %s\n", r.bitstream.string().c_str());
+        report("bitstream %s\n", r.bitstream.string().c_str());
         if (!o->json.empty()) util::writeFileAtomic(o->json, util::dumpJson(implement::reportJson(r), 2) + "\n");
         util::flushStdout();
     });

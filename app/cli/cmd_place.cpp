@@ -4,7 +4,9 @@
 // DIR/heatmap_<name>.csv for every heatmap.
 
 #include "commands.h"
+#include "console.h"
 #include "device/device_loader.h"
+#include "json_output.h"
 #include "place/heatmap.h"
 #include "place/manifest_netlist.h"
 #include "place/netlist_io.h"
@@ -27,9 +29,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+nlohmann::json usageJson(int64_t used, int64_t available)
+{
+    return { { "used", used }, { "available", available } };
+}
+
 void printUsage(const char* what, int64_t used, int64_t available)
 {
-    std::printf("  %-5s %12s / %-12s %6.2f %%\n", what, device::withThousands(used).c_str(),
+    report("  %-5s %12s / %-12s %6.2f %%\n", what, device::withThousands(used).c_str(),
         device::withThousands(available).c_str(), available ? 100.0 * double(used) / double(available) : 0.0);
 }
 
@@ -45,6 +52,7 @@ void addPlaceCommand(CLI::App& app, Context&)
         bool noAnneal = false;
         std::vector<std::pair<std::string, std::string>> dumps;
         std::vector<std::string> deviceDirs;
+        std::string json;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("place", "Place a compiled design on a device and write placement + heatmaps");
@@ -59,7 +67,9 @@ void addPlaceCommand(CLI::App& app, Context&)
     cmd->add_flag("--no-anneal", o->noAnneal, "Initial placement only");
     cmd->add_option("--dump-heatmap", o->dumps, "Also write heatmap NAME (lut, rudy, muxfanin) to FILE");
     cmd->add_option("--device-dir", o->deviceDirs, "Extra folder with device JSON files");
+    addJsonOption(cmd, o->json);
     cmd->callback([o] {
+        claimJsonStdout(o->json);
         const fs::path dir(o->dir);
         util::checkFolder(dir); // refuses a folder whose files do not match its completion record
         const fs::path manifestFile = dir / "manifest.json";
@@ -100,55 +110,83 @@ void addPlaceCommand(CLI::App& app, Context&)
             p = place::place(device, netlist, constraints, options, progress);
         }
 
-        std::printf("design: %s (%zu layers, %zu units, %zu nets)\n", o->dir.c_str(), netlist.layers.size(),
+        report("design: %s (%zu layers, %zu units, %zu nets)\n", o->dir.c_str(), netlist.layers.size(),
             netlist.units.size(), netlist.nets.size());
-        std::printf("netlist: %s\n", source.c_str());
+        report("netlist: %s\n", source.c_str());
         const auto& info = device.info();
-        std::printf("device: %s (%s, %d x %d tiles, %d SLR%s, K=%d)%s\n", device.part().c_str(), info.family.c_str(),
+        report("device: %s (%s, %d x %d tiles, %d SLR%s, K=%d)%s\n", device.part().c_str(), info.family.c_str(),
             device.width(), device.height(), device.slrCount(), device.slrCount() == 1 ? "" : "s", info.lutInputs,
             info.approximate ? "; column layout approximate" : "");
         device::Resources used;
         for (const auto& d : p.unitDemand)
             used += d;
         const device::Resources total = device.totals();
-        std::printf("utilisation:\n");
+        report("utilisation:\n");
         printUsage("LUT", used.luts, total.luts);
         printUsage("FF", used.ffs, total.ffs);
         printUsage("DSP", used.dsps, total.dsps);
         printUsage("BRAM", used.brams, total.brams);
-        std::printf(
-            "placement: %zu cells, %d temperatures, %lld moves (%.1f %% accepted), seed %llu, effort %g, %.2f s\n",
+        report("placement: %zu cells, %d temperatures, %lld moves (%.1f %% accepted), seed %llu, effort %g, %.2f s\n",
             p.cells.size(), p.temperatures, (long long)p.moves,
             p.moves ? 100.0 * double(p.accepted) / double(p.moves) : 0.0, (unsigned long long)p.seed, p.effort,
             p.seconds);
-        std::printf("  %-30s %14s %14s\n", "", "initial", "final");
-        std::printf("  %-30s %14.0f %14.0f\n", "wirelength (wire x tiles)", p.initial.wirelength, p.final.wirelength);
-        std::printf("  %-30s %14.2f %14.2f\n", "peak wire demand (wires/tile)", p.initial.peakWireDemand,
+        report("  %-30s %14s %14s\n", "", "initial", "final");
+        report("  %-30s %14.0f %14.0f\n", "wirelength (wire x tiles)", p.initial.wirelength, p.final.wirelength);
+        report("  %-30s %14.2f %14.2f\n", "peak wire demand (wires/tile)", p.initial.peakWireDemand,
             p.final.peakWireDemand);
-        std::printf("  %-30s %14.4f %14.4f\n", "cost", p.initial.cost, p.final.cost);
-        std::printf("layer bounding boxes:\n");
+        report("  %-30s %14.4f %14.4f\n", "cost", p.initial.cost, p.final.cost);
+        report("layer bounding boxes:\n");
         const auto bounds = place::layerBounds(netlist, p);
+        nlohmann::json layers = nlohmann::json::array();
         for (size_t l = 0; l < netlist.layers.size(); ++l) {
             int units = 0;
             for (const auto& u : netlist.units)
                 units += u.layer == int(l);
-            std::printf("  %-28.28s %-22s %4d units\n", netlist.layers[l].c_str(),
+            const auto& b = bounds[l];
+            layers.push_back({ { "name", netlist.layers[l] }, { "units", units },
+                { "bounds",
+                    b.col0 < 0 ? nlohmann::json()
+                               : nlohmann::json { { "col0", b.col0 }, { "row0", b.row0 }, { "col1", b.col1 },
+                                   { "row1", b.row1 } } } });
+            report("  %-28.28s %-22s %4d units\n", netlist.layers[l].c_str(),
                 bounds[l].col0 < 0 ? "-" : device::toString(bounds[l]).c_str(), units);
         }
 
         place::writePlacement(dir / place::kPlacementFile, device, netlist, p);
-        std::printf("wrote %s\n", (dir / place::kPlacementFile).string().c_str());
+        nlohmann::json written = { (dir / place::kPlacementFile).string() };
+        report("wrote %s\n", (dir / place::kPlacementFile).string().c_str());
         for (const std::string& name : place::heatmapNames()) {
             const place::Heatmap map = place::heatmap(name, device, netlist, p);
             const fs::path file = dir / ("heatmap_" + name + ".csv");
             place::writeCsv(map, file);
-            std::printf("wrote %s (max %.4g %s)\n", file.string().c_str(), map.max(), map.unit.c_str());
+            written.push_back(file.string());
+            report("wrote %s (max %.4g %s)\n", file.string().c_str(), map.max(), map.unit.c_str());
             for (const auto& [dumpName, dumpFile] : o->dumps)
                 if (dumpName == name) {
                     place::writeCsv(map, dumpFile);
-                    std::printf("wrote %s\n", dumpFile.c_str());
+                    report("wrote %s\n", dumpFile.c_str());
+                    written.push_back(dumpFile);
                 }
         }
+        const auto stats = [](const auto& s) {
+            return nlohmann::json { { "wirelength", s.wirelength }, { "peakWireDemand", s.peakWireDemand },
+                { "cost", s.cost } };
+        };
+        writeJson(o->json, "place",
+            { { "design", o->dir }, { "netlist", source },
+                { "device",
+                    { { "part", device.part() }, { "family", info.family }, { "width", device.width() },
+                        { "height", device.height() }, { "slrs", device.slrCount() }, { "lutInputs", info.lutInputs },
+                        { "approximate", info.approximate } } },
+                { "utilisation",
+                    { { "lut", usageJson(used.luts, total.luts) }, { "ff", usageJson(used.ffs, total.ffs) },
+                        { "dsp", usageJson(used.dsps, total.dsps) }, { "bram", usageJson(used.brams, total.brams) } } },
+                { "placement",
+                    { { "cells", p.cells.size() }, { "temperatures", p.temperatures }, { "moves", p.moves },
+                        { "accepted", p.accepted }, { "seed", p.seed }, { "effort", p.effort },
+                        { "seconds", p.seconds } } },
+                { "initial", stats(p.initial) }, { "final", stats(p.final) }, { "layers", std::move(layers) },
+                { "written", std::move(written) } });
     });
 }
 

@@ -4,6 +4,7 @@
 // or a project's overrides.L.tables) changes nothing until someone edits or retrains the entries.
 
 #include "commands.h"
+#include "console.h"
 #include "pipeline/pipeline.h"
 #include "project/project_file.h"
 #include "quant/exact_product_tables.h"
@@ -59,7 +60,7 @@ void addTablesCommand(CLI::App& app, Context&)
         int64_t present = 0;
         for (uint8_t p : tables.present)
             present += p;
-        std::printf("%s: %lld of %lld x %lld tables of 2^%d entries (%s) -> %s\n", o->layer.c_str(), (long long)present,
+        report("%s: %lld of %lld x %lld tables of 2^%d entries (%s) -> %s\n", o->layer.c_str(), (long long)present,
             (long long)tables.outputs, (long long)tables.inputs, tables.inputBits,
             layer.tables ? ("learned, from " + layer.tables->origin).c_str() : "the layer's exact products",
             o->out.c_str());

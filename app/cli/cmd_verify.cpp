@@ -3,7 +3,10 @@
 // processes (default: one per core). Exit 0 only when every vector matches, 1 otherwise.
 
 #include "commands.h"
+#include "console.h"
 #include "interrupt.h"
+#include "json_output.h"
+#include "terminal_progress.h"
 #include "util/staged_folder.h"
 #include "verify/verilator_run.h"
 
@@ -21,6 +24,7 @@ void addVerifyCommand(CLI::App& app, Context& context)
         int mismatches = 10;
         bool optimise = false;
         int jobs = 0;
+        std::string json;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd
@@ -33,7 +37,9 @@ void addVerifyCommand(CLI::App& app, Context& context)
     cmd->add_option("-j,--jobs", o->jobs,
            "Harness build jobs and simulation processes, the vectors split between them (default: one per core)")
         ->check(CLI::Range(1, 1024));
+    addJsonOption(cmd, o->json);
     cmd->callback([o, &context] {
+        claimJsonStdout(o->json);
         verify::VerifyOptions options;
         options.maxVectors = o->vectors;
         options.maxMismatches = o->mismatches;
@@ -41,20 +47,30 @@ void addVerifyCommand(CLI::App& app, Context& context)
         util::checkFolder(o->dir); // refuses a folder whose files do not match its completion record
         options.jobs = o->jobs > 0 ? o->jobs : int(std::max(1u, std::thread::hardware_concurrency()));
         options.shards = options.jobs;
-        InterruptibleProgress progress; // Ctrl-C stops Verilator's build (make, g++) or the harness
+        TerminalProgress progress; // Ctrl-C stops Verilator's build (make, g++) or the harness
         const verify::VerifyReport r = verify::verifyDesign(o->dir, options, &progress);
-        std::printf("%s: %lld vectors, %lld passed, %lld failed\n", r.top.c_str(), (long long)r.vectors,
-            (long long)r.passed, (long long)r.failed);
+        report("%s: %lld vectors, %lld passed, %lld failed\n", r.top.c_str(), (long long)r.vectors, (long long)r.passed,
+            (long long)r.failed);
         for (const auto& m : r.mismatches)
-            std::printf("  mismatch: sample %lld, output %lld: expected %lld, got %lld\n", (long long)m.sample,
+            report("  mismatch: sample %lld, output %lld: expected %lld, got %lld\n", (long long)m.sample,
                 (long long)m.output, (long long)m.expected, (long long)m.got);
         if (r.failed > int64_t(r.mismatches.size()) && !r.mismatches.empty())
-            std::printf("  (first %zu mismatches listed)\n", r.mismatches.size());
-        std::printf("cycles per inference: %.1f (streamed), latency %lld cycles; simulation %.0f vectors/s "
-                    "(%d processes, %.0f cycles/s per core); harness build %.1f s\n",
+            report("  (first %zu mismatches listed)\n", r.mismatches.size());
+        report("cycles per inference: %.1f (streamed), latency %lld cycles; simulation %.0f vectors/s "
+               "(%d processes, %.0f cycles/s per core); harness build %.1f s\n",
             r.cyclesPerInference(), (long long)r.latencyCycles, r.vectorsPerSecond(), options.shards,
             r.cyclesPerCpuSecond(), r.buildSeconds);
-        std::printf("%s\n", r.ok() ? "PASS: bit-exact on every vector" : "FAIL");
+        report("%s\n", r.ok() ? "PASS: bit-exact on every vector" : "FAIL");
+        nlohmann::json mismatches = nlohmann::json::array();
+        for (const auto& m : r.mismatches)
+            mismatches.push_back(
+                { { "sample", m.sample }, { "output", m.output }, { "expected", m.expected }, { "got", m.got } });
+        writeJson(o->json, "verify",
+            { { "top", r.top }, { "pass", r.ok() }, { "vectors", r.vectors }, { "passed", r.passed },
+                { "failed", r.failed }, { "mismatches", std::move(mismatches) },
+                { "cyclesPerInference", r.cyclesPerInference() }, { "latencyCycles", r.latencyCycles },
+                { "vectorsPerSecond", r.vectorsPerSecond() }, { "processes", options.shards },
+                { "buildSeconds", r.buildSeconds } });
         context.exitCode = r.ok() ? 0 : 1;
     });
 }

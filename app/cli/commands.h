@@ -25,5 +25,6 @@ void addTablesCommand(CLI::App& app, Context& context);
 void addImplementCommand(CLI::App& app, Context& context);
 void addBoardCommand(CLI::App& app, Context& context);
 void addSweepCommand(CLI::App& app, Context& context);
+void addCompletionCommand(CLI::App& app, Context& context);
 
 } // namespace luthier::cli

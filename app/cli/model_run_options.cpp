@@ -1,11 +1,13 @@
 #include "model_run_options.h"
 
+#include "std_streams.h"
+
 namespace luthier::cli {
 
 void addModelInputOptions(CLI::App* cmd, ModelRunOptions& o)
 {
     cmd->add_option("model", o.model, "ONNX / QONNX model file")->required();
-    cmd->add_option("--inputs", o.inputs, "Input samples (.npy or .csv, batch first)")->required();
+    cmd->add_option("--inputs", o.inputs, "Input samples (.npy or .csv, batch first; '-': standard input)")->required();
 }
 
 void addInputQuantiserOptions(CLI::App* cmd, int& bits, int& fractionBits)
@@ -30,7 +32,7 @@ pipeline::Options pipelineOptions(const ModelRunOptions& o)
 {
     pipeline::Options options;
     options.modelPath = o.model;
-    options.datasetInputs = o.inputs;
+    options.datasetInputs = inputPath(o.inputs);
     options.lowering = o.lower;
     options.ptqActivationBits = o.ptqActivationBits;
     return options;

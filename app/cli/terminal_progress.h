@@ -1,10 +1,12 @@
 #pragma once
-// The one progress printer of luthier-cli: a "[ 42%] message" line redrawn in place on stderr when stderr is a
-// terminal, and nothing at all otherwise, so logs and pipes never fill with carriage returns. Ctrl-C cancels
+// The one progress printer of luthier-cli, on stderr. On a terminal, a "[ 42%] message" line redrawn in place;
+// otherwise nothing, so logs and pipes never fill with carriage returns, except under -v, which writes one
+// plain line per stage (each new message) instead. Under -q nothing at all. Ctrl-C cancels
 // (InterruptibleProgress).
 
 #include "interrupt.h"
 
+#include <string>
 #include <string_view>
 
 namespace luthier::cli {
@@ -16,8 +18,10 @@ public:
     void report(double fraction, std::string_view message) override;
 
 private:
-    bool m_tty = false;
+    enum class Mode { Silent, Redraw, Lines };
+    Mode m_mode = Mode::Silent;
     bool m_drawn = false;
+    std::string m_lastMessage; // Lines: the stage last written
 };
 
 } // namespace luthier::cli

@@ -58,6 +58,7 @@ for f in usr/bin/luthier usr/bin/luthier-cli usr/share/luthier/devices/xc7z020.j
          usr/share/icons/hicolor/48x48/apps/io.github.luthier.Luthier.png \
          usr/share/icons/hicolor/256x256/apps/io.github.luthier.Luthier.png \
          usr/share/man/man1/luthier.1.gz usr/share/man/man1/luthier-cli.1.gz \
+         usr/share/bash-completion/completions/luthier-cli \
          usr/share/doc/luthier/copyright usr/share/doc/luthier/changelog.gz; do
     [ -f "$root/$f" ] || fail "missing /$f in the package"
 done
@@ -89,6 +90,17 @@ fi
 version=$("$cli" --version)
 [ "$version" = "luthier-cli $(dpkg-deb -f "$deb" Version)" ] || fail "--version printed '$version'"
 ok "$version"
+
+# The installed completion is the installed program's own (every command it knows), and bash completes with it.
+"$cli" completion bash | cmp -s - "$root/usr/share/bash-completion/completions/luthier-cli" \
+    || fail "the installed bash completion differs from \`luthier-cli completion bash\`"
+completed=$(bash -c '. "$1"; COMP_WORDS=(luthier-cli comp); COMP_CWORD=1; _luthier_cli; echo "${COMPREPLY[*]}"' _ \
+    "$root/usr/share/bash-completion/completions/luthier-cli")
+[ "$completed" = "compile completion" ] || fail "bash completed 'luthier-cli comp' to '$completed'"
+for word in tables sweep implement board completion 130 143; do
+    zcat "$root/usr/share/man/man1/luthier-cli.1.gz" | grep -q "$word" || fail "the man page lacks $word"
+done
+ok "bash completion installed and working; the man page lists tables, sweep, implement, board, 130, 143"
 
 example="$root/usr/share/luthier/examples/tfc_2w2a"
 "$cli" inspect "$example/TFC_2W2A.onnx" >"$scratch/inspect.log" 2>&1 \
