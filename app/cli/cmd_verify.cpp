@@ -24,6 +24,7 @@ void addVerifyCommand(CLI::App& app, Context& context)
         int mismatches = 10;
         bool optimise = false;
         int jobs = 0;
+        double memoryLimitGb = 0;
         std::string json;
     };
     auto o = std::make_shared<Options>();
@@ -37,6 +38,9 @@ void addVerifyCommand(CLI::App& app, Context& context)
     cmd->add_option("-j,--jobs", o->jobs,
            "Harness build jobs and simulation processes, the vectors split between them (default: one per core)")
         ->check(CLI::Range(1, 1024));
+    cmd->add_option("--memory-limit", o->memoryLimitGb,
+           "Address-space limit in GiB of the harness build (each compiler) and of each harness process (0: none)")
+        ->check(CLI::Range(0.0, 1e6));
     addJsonOption(cmd, o->json);
     cmd->callback([o, &context] {
         claimJsonStdout(o->json);
@@ -44,6 +48,7 @@ void addVerifyCommand(CLI::App& app, Context& context)
         options.maxVectors = o->vectors;
         options.maxMismatches = o->mismatches;
         options.optimiseSimulation = o->optimise;
+        options.memoryLimitBytes = uint64_t(o->memoryLimitGb * double(uint64_t(1) << 30));
         util::checkFolder(o->dir); // refuses a folder whose files do not match its completion record
         options.jobs = o->jobs > 0 ? o->jobs : int(std::max(1u, std::thread::hardware_concurrency()));
         options.shards = options.jobs;

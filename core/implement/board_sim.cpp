@@ -3,6 +3,7 @@
 #include "export/design_manifest.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/log_tail.h"
 #include "verify/process.h"
 
 #include <fstream>
@@ -134,13 +135,6 @@ int main(int argc, char** argv)
 }
 )";
 
-std::string tail(const std::string& text, size_t lines)
-{
-    size_t at = text.size();
-    while (lines-- > 0 && at > 0 && (at = text.rfind('\n', at - 1)) != std::string::npos) { }
-    return at == std::string::npos ? text : text.substr(at + 1);
-}
-
 } // namespace
 
 fs::path buildBoardSimulator(const fs::path& designDir, const BoardShape& shape, const fs::path& buildDir,
@@ -164,7 +158,7 @@ fs::path buildBoardSimulator(const fs::path& designDir, const BoardShape& shape,
     const verify::ProcessResult r = verify::runProcess(build, work, work / "build.log", progress);
     if (r.exitCode != 0)
         throw Error("Verilator build of the UART board top failed (exit " + std::to_string(r.exitCode) + "), see "
-            + (work / "build.log").string() + ":\n" + tail(r.output, 20));
+            + (work / "build.log").string() + ":\n" + util::logTail(r.output, 20));
     return work / "obj" / "board";
 }
 
@@ -177,7 +171,7 @@ std::vector<uint8_t> simulateBoard(const fs::path& harness, const BoardShape& sh
         { harness.string(), "batch", "requests.bin", "replies.bin", std::to_string(shape.requestBytes()),
             std::to_string(shape.replyBytes()), std::to_string(clksPerBit) },
         work, work / "board.log", progress);
-    if (r.exitCode != 0) throw Error("the simulated board failed: " + tail(r.output, 5));
+    if (r.exitCode != 0) throw Error("the simulated board failed: " + util::logTail(r.output, 5));
     std::ifstream in(work / "replies.bin", std::ios::binary);
     return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }

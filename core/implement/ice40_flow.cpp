@@ -5,6 +5,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/log_tail.h"
 #include "util/staged_folder.h"
 #include "verify/process.h"
 
@@ -34,17 +35,6 @@ std::string readText(const fs::path& file)
     return text.str();
 }
 
-// The last `n` lines of a tool's log, for an error message that says why it failed.
-std::string tail(const std::string& text, int n)
-{
-    size_t at = text.size();
-    while (n-- > 0 && at > 0) {
-        at = text.rfind('\n', at - 1);
-        if (at == std::string::npos) return text;
-    }
-    return text.substr(at + 1);
-}
-
 void requireTools()
 {
     for (const char* tool : { "yosys", "nextpnr-ice40", "icepack", "icetime" })
@@ -67,7 +57,7 @@ std::string runTool(
     if (r.exitCode != 0)
         throw Error(argv[0] + " failed ("
             + (r.exitCode < 0 ? std::string("killed by a signal") : "exit " + std::to_string(r.exitCode))
-            + "); the end of its log:\n" + tail(r.output, 15));
+            + "); the end of its log:\n" + util::logTail(r.output, 15));
     return r.output;
 }
 

@@ -3,6 +3,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/log_tail.h"
 #include "verify/process.h"
 #include "verify/yosys_run.h"
 
@@ -20,21 +21,6 @@ std::optional<json> readRecord(const fs::path& file)
 {
     if (!fs::exists(file)) return std::nullopt;
     return util::loadJsonFile(file, "sweep point record");
-}
-
-// The last lines of a log: enough to say why a step failed without opening it.
-std::string tail(const std::string& text, int lines)
-{
-    size_t at = text.size();
-    while (at > 0 && (text[at - 1] == '\n'))
-        --at;
-    const size_t end = at;
-    for (int n = 0; n < lines && at > 0; ++n) {
-        const size_t nl = text.rfind('\n', at - 1);
-        at = nl == std::string::npos ? 0 : nl;
-        if (at == 0) break;
-    }
-    return text.substr(at == 0 ? 0 : at + 1, end - (at == 0 ? 0 : at + 1));
 }
 
 // Yosys' counts for the synthesised layer, read from the log `synth` leaves in the design folder, beside the
@@ -103,7 +89,7 @@ PointState runPoint(const Plan& plan, const Point& point, Progress* progress)
             const json record = { { "point", point.name }, { "index", point.index }, { "step", c.step },
                 { "reason",
                     "luthier-cli " + c.step + " exited with status " + std::to_string(r.exitCode) + ": "
-                        + tail(r.output, 3) },
+                        + util::logTail(r.output, 3) },
                 { "log", (fs::path("logs") / (c.step + ".log")).string() } };
             util::writeFileAtomic(folder / "failure.json", util::dumpJson(record, 2) + "\n");
             return PointState::Failed;

@@ -201,7 +201,7 @@ std::vector<ProcessResult> runProcesses(const std::vector<ProcessSpec>& specs, P
     std::vector<pid_t> pids;
     try {
         for (const auto& spec : specs)
-            pids.push_back(spawnTool(spec.argv, spec.workDir, spec.logFile, 0));
+            pids.push_back(spawnTool(spec.argv, spec.workDir, spec.logFile, spec.addressSpaceLimit));
     } catch (...) {
         killAll(pids);
         throw;

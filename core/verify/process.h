@@ -24,6 +24,7 @@ struct ProcessResult {
 struct ProcessSpec {
     std::vector<std::string> argv;
     std::filesystem::path workDir, logFile;
+    uint64_t addressSpaceLimit = 0; // bytes, as runProcess's (0: none)
 };
 
 // How long a cancelled tool's process group has between SIGTERM and SIGKILL.

@@ -3,6 +3,7 @@
 #include "rtl/test_vectors.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/log_tail.h"
 #include "verify/harness_common.h"
 #include "verify/process.h"
 #include "verify/stream_harness.h"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -141,12 +143,20 @@ int main(int argc, char** argv)
 }
 )";
 
-std::string tail(const std::string& text, size_t lines)
+// " (out of memory under ...)" when a tool's output says an allocation failed and a limit was set, else "".
+std::string underMemoryLimit(uint64_t limitBytes, const std::string& output)
 {
-    size_t pos = text.size();
-    for (size_t n = 0; n <= lines && pos > 0; ++n)
-        pos = text.rfind('\n', pos - 1);
-    return pos == std::string::npos ? text : text.substr(pos + 1);
+    if (limitBytes == 0) return {};
+    // A compiler whose allocation fails under RLIMIT_AS often dies of it (a segfault reported as an internal error).
+    for (const char* sign : { "bad_alloc", "memory exhausted", "Cannot allocate memory", "out of memory",
+             "internal compiler error", "Segmentation fault" })
+        if (output.find(sign) != std::string::npos) {
+            char limit[32];
+            std::snprintf(limit, sizeof limit, "%.2f", double(limitBytes) / double(uint64_t(1) << 30));
+            return std::string(" (out of memory under --memory-limit ") + limit
+                + " GiB per process: raise it, or verify a smaller design)";
+        }
+    return {};
 }
 
 // Paths GNU Make handles: no whitespace or shell/make metacharacters.
@@ -304,13 +314,14 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
     if (findProgram("ccache")) build.insert(build.end(), { "-MAKEFLAGS", "OBJCACHE=ccache" });
     build.insert(build.end(), localSources.begin(), localSources.end());
     build.push_back("harness.cpp");
-    const auto built = runProcess(build, workDir, buildDir / "build.log", progress);
+    const auto built = runProcess(build, workDir, buildDir / "build.log", progress, options.memoryLimitBytes);
     report.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - buildStart).count();
     report.buildPeakRssBytes = built.peakRssBytes;
     report.buildCpuSeconds = built.cpuSeconds;
     if (built.exitCode != 0)
-        throw Error("Verilator build failed (exit " + std::to_string(built.exitCode) + "), see "
-            + (buildDir / "build.log").string() + ":\n" + tail(built.output, 20));
+        throw Error("Verilator build failed (exit " + std::to_string(built.exitCode) + ")"
+            + underMemoryLimit(options.memoryLimitBytes, built.output) + ", see " + (buildDir / "build.log").string()
+            + ":\n" + util::logTail(built.output, 20));
 
     if (progress) progress->report(0.6, "simulating");
     // Shards: contiguous ranges of vectors, one harness process each, each from reset.
@@ -321,7 +332,7 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
         const std::string log = shards == 1 ? "simulation.log" : "simulation_" + std::to_string(k) + ".log";
         runs.push_back({ { (workDir / "obj" / "harness").string(), packedPath.string(), std::to_string(first),
                              std::to_string(end), std::to_string(options.maxMismatches) },
-            buildDir, buildDir / log });
+            buildDir, buildDir / log, options.memoryLimitBytes });
     }
     const std::vector<ProcessResult> results = runProcesses(runs, progress);
     for (size_t k = 0; k < results.size(); ++k) {
@@ -361,8 +372,8 @@ VerifyReport verifyDesign(const std::filesystem::path& dir, const VerifyOptions&
             }
         }
         if (run.exitCode != 0 || !summary)
-            throw Error(
-                "the Verilator harness failed (exit " + std::to_string(run.exitCode) + "):\n" + tail(run.output, 20));
+            throw Error("the Verilator harness failed (exit " + std::to_string(run.exitCode) + ")"
+                + underMemoryLimit(options.memoryLimitBytes, run.output) + ":\n" + util::logTail(run.output, 20));
     }
     // Each shard lists its first mismatches; the first of the whole run are the first of the merged list.
     std::sort(report.mismatches.begin(), report.mismatches.end(), [](const Mismatch& a, const Mismatch& b) {

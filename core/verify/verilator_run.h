@@ -24,6 +24,10 @@ struct VerifyOptions {
     // optimiseSimulation); the run-once code (constructors, the constant pool: about half the C++) always at
     // -O0. docs/compiler.md ("Verification speed") has the measurements behind the levels.
     bool optimiseSimulation = false;
+    // Address-space limit in bytes of the harness build (Verilator, make and every compiler they start) and of
+    // each harness process (0: none): a design too large for the machine fails with a message instead of
+    // taking all memory (a 16-bit-activation JSC grew Verilator past 14 GB).
+    uint64_t memoryLimitBytes = 0;
 };
 
 inline constexpr int64_t kUnoptimisedVectorLimit = 1000;

@@ -1,8 +1,10 @@
-// compile under memory pressure (issue 29), through the real luthier-cli under `ulimit -v`: a std::ostringstream
-// that runs out of memory mid-write keeps what it had and sets badbit, so compile wrote a truncated module that
-// still ended in `endmodule` and exited 0. Around the smallest limit compile succeeds under, every run must either
-// write exactly the files an unlimited run writes, or exit non-zero (not by a signal) and write no folder at all.
-// Label faults; needs luthier-cli from the same tree.
+// compile and verify under memory pressure (issue 29). compile, through the real luthier-cli under `ulimit -v`: a
+// std::ostringstream that runs out of memory mid-write keeps what it had and sets badbit, so compile wrote a truncated
+// module that still ended in `endmodule` and exited 0. Around the smallest limit compile succeeds under, every run must
+// either write exactly the files an unlimited run writes, or exit non-zero (not by a signal) and write no folder at
+// all. verify --memory-limit bounds Verilator, its compilers and the harness: too small a limit is a clear error that
+// names it and shows the end of the build log, a sufficient one verifies. Label faults; needs luthier-cli from
+// the same tree.
 
 #include "util/sha256.h"
 
@@ -54,6 +56,17 @@ Run compile(const fs::path& out, long kib)
     return { p.exitStatus() != QProcess::NormalExit, p.exitCode(), QString::fromUtf8(p.readAllStandardError()) };
 }
 
+Run cli(const QStringList& args)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("CCACHE_DISABLE"), QStringLiteral("1")); // a cached object would need no compiler
+    p.setProcessEnvironment(env);
+    p.start(kCli, args);
+    p.waitForFinished(600000);
+    return { p.exitStatus() != QProcess::NormalExit, p.exitCode(), QString::fromUtf8(p.readAllStandardError()) };
+}
+
 } // namespace
 
 class TestFaultsMemory : public QObject {
@@ -94,6 +107,30 @@ private Q_SLOTS:
         QVERIFY2(completed > 0 && failed > 0,
             qPrintable(
                 QStringLiteral("%1 completed, %2 failed: the range missed the edge").arg(completed).arg(failed)));
+    }
+
+    void verifyMemoryLimit()
+    {
+        QTemporaryDir tmp;
+        const QString design = tmp.filePath(QStringLiteral("bnn"));
+        const Run compiled
+            = cli({ QStringLiteral("compile"), QStringLiteral(LUTHIER_SHARED_DIR "/models/bnn_model_fc_1layer.onnx"),
+                QStringLiteral("-o"), design, QStringLiteral("--inputs"),
+                QStringLiteral(LUTHIER_SHARED_DIR "/models/reference/bnn_model_fc_1layer.input.npy"),
+                QStringLiteral("-q") });
+        QVERIFY2(compiled.exitCode == 0, qPrintable(compiled.err));
+
+        // 30 MiB: less than any C++ compiler needs for the harness.
+        const Run starved = cli({ QStringLiteral("verify"), design, QStringLiteral("--memory-limit"),
+            QStringLiteral("0.03"), QStringLiteral("-j"), QStringLiteral("1") });
+        QVERIFY2(!starved.signalled && starved.exitCode == 2, qPrintable(starved.err));
+        QVERIFY2(starved.err.contains(QStringLiteral("out of memory under --memory-limit 0.03 GiB")),
+            qPrintable(starved.err));
+        QVERIFY2(starved.err.contains(QStringLiteral("make")), qPrintable(starved.err)); // the log's end, not nothing
+
+        const Run enough = cli({ QStringLiteral("verify"), design, QStringLiteral("--memory-limit"),
+            QStringLiteral("4"), QStringLiteral("-j"), QStringLiteral("1") });
+        QVERIFY2(enough.exitCode == 0, qPrintable(enough.err));
     }
 };
 
