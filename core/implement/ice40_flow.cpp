@@ -10,6 +10,7 @@
 #include "verify/process.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -138,7 +139,7 @@ ImplementReport implementDesign(const fs::path& dir, const ImplementOptions& opt
     int64_t clksPerBit = 0;
     if (options.uartBoard) {
         shape = loadBoardShape(dir);
-        clksPerBit = options.baud > 0 ? int64_t(options.clockMhz * 1e6 / double(options.baud) + 0.5) : 0;
+        clksPerBit = options.baud > 0 ? int64_t(std::llround(options.clockMhz * 1e6 / double(options.baud))) : 0;
         if (clksPerBit < 4 || clksPerBit >= 65536)
             throw Error("--baud " + std::to_string(options.baud) + " at a " + std::to_string(options.clockMhz)
                 + " MHz clock is " + std::to_string(clksPerBit) + " cycles a bit; the UART shell needs 4 to 65535");

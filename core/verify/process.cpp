@@ -16,8 +16,6 @@
 #include <thread>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace luthier::verify {
 
 namespace {
@@ -89,6 +87,7 @@ pid_t spawnTool(const std::vector<std::string>& argv, const std::filesystem::pat
     const auto program = findProgram(argv[0]);
     if (!program) throw Error("program not found on PATH: " + argv[0]);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
