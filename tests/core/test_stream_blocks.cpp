@@ -19,6 +19,7 @@
 #include "rtl/golden_vectors.h"
 #include "rtl/stream/emit_stream.h"
 #include "sim/dataset.h"
+#include "util/error.h"
 #include "verify/process.h"
 #include "verify/verilator_run.h"
 
@@ -91,6 +92,18 @@ public:
             = node("Gemm", { f, quant(constant(w, { 8, 5 }), 0.25f, 3, true, true) }, {}); // raw class scores
         m_graph->add_output()->set_name(y);
         valueInfo(m_graph->mutable_output(0), y, { 1, 5 });
+        return m_model;
+    }
+
+    // A Transpose that swaps rows and columns moves pixels, which a raster stream cannot do in passing.
+    onnx::ModelProto buildTransposed()
+    {
+        m_graph->set_name("mini_transposed");
+        valueInfo(m_graph->add_input(), "global_in", { 1, 3, 8, 8 });
+        const std::string x = act(conv(quant("global_in", 0.125f, 4, true), 3, 4, 3, 1, 1));
+        const std::string y = conv(node("Transpose", { x }, { ints("perm", { 0, 1, 3, 2 }) }), 4, 2, 1, 0, 1);
+        m_graph->add_output()->set_name(y);
+        valueInfo(m_graph->mutable_output(0), y, { 1, 2, 8, 8 });
         return m_model;
     }
 
@@ -233,6 +246,19 @@ private Q_SLOTS:
         QCOMPARE(m.plan.layers.back().kind, arch::stream::StreamKind::Frame);
         QCOMPARE(m.plan.output.channels, int64_t(1));
         verifyFrames(m, 24);
+    }
+
+    void unstreamedLayerIsNamed()
+    {
+        try {
+            stream(Builder().buildTransposed(), "mini_transposed", {});
+            QFAIL("a Transpose of rows and columns was planned as a stream");
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            qInfo("%s", e.what());
+            QVERIFY(what.find("streaming RTL: layer '") != std::string::npos);
+            QVERIFY(what.find("(Transpose) has perm [0,2,1], which moves pixels") != std::string::npos);
+        }
     }
 
 private:
