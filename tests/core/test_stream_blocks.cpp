@@ -9,7 +9,8 @@
 //   r1 = relu(x + conv 3x3 (conv 3x3 relu (x)))                          identity residual, 4x8x8
 //   r2 = relu(conv 3x3 (conv 3x3 stride 2 relu (r1)) + conv 1x1 stride 2 (r1))   downsampling residual, 8x4x4
 //   AveragePool 3x3 stride 2 pad 1 (8x2x2) -> GlobalAveragePool (8) -> Flatten -> Gemm (8->5) raw scores
-// and once more with the argmax block (compile --argmax) after the scores.
+// and once more with the argmax block (compile --argmax) after the scores. A third model mirrors
+// branched_model_ch_last (buildBranched). Layers that cannot stream are refused by name.
 // Frames follow one another without reset, so every block's frame restart runs too.
 
 #include "arch/hw_design.h"
@@ -95,6 +96,35 @@ public:
         return m_model;
     }
 
+    // branched_model_ch_last in miniature: channels-last input and output, separable convs (depthwise 3x3 then
+    // pointwise 1x1) with signed int4 codes, MaxPool and Resize of those codes, a Concat of one format requantised
+    // as one map, and a last conv with a bias (as the shared model's Conv_39) giving raw values.
+    onnx::ModelProto buildBranched()
+    {
+        m_graph->set_name("mini_branched");
+        valueInfo(m_graph->add_input(), "global_in", { 1, 16, 16, 3 });
+        auto q = [&](const std::string& v) { return quant(v, 0.25f, 4, true); };
+        auto separable = [&](const std::string& v, int64_t in, int64_t out) {
+            return q(conv(q(conv(v, in, in, 3, 1, 1, in)), in, out, 1, 0, 1));
+        };
+        const std::string x = node("Transpose", { q("global_in") }, { ints("perm", { 0, 3, 1, 2 }) });
+        const std::string c = separable(separable(x, 3, 4), 4, 4);
+        std::string a = node("MaxPool", { c }, { ints("kernel_shape", { 2, 2 }), ints("strides", { 2, 2 }) });
+        a = separable(separable(a, 4, 8), 8, 4);
+        a = node("Resize", { a, "", constant({ 1, 1, 2, 2 }, { 4 }) },
+            { text("mode", "nearest"), text("coordinate_transformation_mode", "asymmetric"),
+                text("nearest_mode", "floor") });
+        // Requantised as one map, as in the shared model: every input's codes are (q - z) before the thresholds.
+        const std::string t = quant(node("Concat", { a, c }, { integer("axis", 1) }), 0.5f, 4, true);
+        const std::string d = separable(t, 8, 4);
+        const std::string y
+            = node("Transpose", { conv(q(conv(d, 4, 4, 3, 1, 1, 4)), 4, 2, 1, 0, 1, 1, { 0.1875f, -0.0625f }) },
+                { ints("perm", { 0, 2, 3, 1 }) });
+        m_graph->add_output()->set_name(y);
+        valueInfo(m_graph->mutable_output(0), y, { 1, 16, 16, 2 });
+        return m_model;
+    }
+
     // A Transpose that swaps rows and columns moves pixels, which a raster stream cannot do in passing.
     onnx::ModelProto buildTransposed()
     {
@@ -175,15 +205,17 @@ private:
             "qonnx.custom_op.general");
     }
     std::string act(const std::string& x) { return quant(node("Relu", { x }, {}), 0.25f, 3, false); }
-    std::string conv(
-        const std::string& x, int64_t in, int64_t out, int64_t k, int64_t pad, int64_t stride, int64_t groups = 1)
+    std::string conv(const std::string& x, int64_t in, int64_t out, int64_t k, int64_t pad, int64_t stride,
+        int64_t groups = 1, const std::vector<float>& bias = {})
     {
         std::uniform_int_distribution<int> level(-3, 3);
         std::vector<float> w;
         for (int64_t i = 0; i < out * in / groups * k * k; ++i)
             w.push_back(0.25f * float(level(m_rng)));
         const std::string weights = quant(constant(w, { out, in / groups, k, k }), 0.25f, 3, true, true);
-        return node("Conv", { x, weights },
+        std::vector<std::string> inputs { x, weights };
+        if (!bias.empty()) inputs.push_back(constant(bias, { out }));
+        return node("Conv", inputs,
             { ints("kernel_shape", { k, k }), ints("pads", { pad, pad, pad, pad }), ints("strides", { stride, stride }),
                 integer("group", groups) });
     }
@@ -246,6 +278,15 @@ private Q_SLOTS:
         QCOMPARE(m.plan.layers.back().kind, arch::stream::StreamKind::Frame);
         QCOMPARE(m.plan.output.channels, int64_t(1));
         verifyFrames(m, 24);
+    }
+
+    void branchedStreamsBitExactly()
+    {
+        // The Concat's thresholds apply to q - z of every input's codes (sim/int_executor.cpp); when the mapped
+        // block subtracted z from input 0's codes only, ~90 % of branched_model_ch_last's outputs differed.
+        const Streamed m = stream(Builder().buildBranched(), "mini_branched", {});
+        QCOMPARE(m.plan.input.order, arch::stream::Order::ChannelsLast);
+        verifyFrames(m, 6);
     }
 
     void unstreamedLayerIsNamed()
