@@ -203,8 +203,9 @@ void mapBlock(HwLayer& hw, const quant::IntLayer& layer, const std::vector<Block
                 affine(inputs[j], layer.multipliers[j], layer.zeroPoints[j], b.scale[j], b.offset[j]);
         } else if (layer.kind == LayerKind::AvgPool || layer.kind == LayerKind::GlobalAvgPool) {
             affine(inputs[0], 1, layer.padValue, b.scale[0], b.offset[0]);
-        } else if (layer.requant) { // acc = q - z of the moved integer
-            affine(inputs[0], 1, layer.padValue, b.scale[0], b.offset[0]);
+        } else if (layer.requant) { // acc = q - z of the moved integer, whichever input it came from
+            for (size_t j = 0; j < inputs.size(); ++j)
+                affine(inputs[j], 1, layer.padValue, b.scale[j], b.offset[j]);
         }
 
         // Terms.

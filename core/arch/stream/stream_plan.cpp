@@ -30,6 +30,17 @@ void addBuffer(Resources& r, int64_t bits)
         r.lut += (bits + kLutRamBitsPerLut - 1) / kLutRamBitsPerLut;
 }
 
+// LUTs of a block's output stage for `channels` accumulators: constant comparators and the count of hits per
+// channel (thresholds), a subtractor (carried codes), nothing for raw accumulators.
+int64_t outputLuts(const DataBlock& b, int64_t channels)
+{
+    if (b.output == DataBlock::Output::Thresholds) {
+        const int64_t n = b.levels.empty() ? 0 : int64_t(b.levels[0].size());
+        return channels * (n * ((b.accBits + 1) / 2) + n);
+    }
+    return b.output == DataBlock::Output::Carried ? channels * b.accBits : 0;
+}
+
 int64_t mapBits(const HwLayer& hw)
 {
     int64_t in = 0;
@@ -113,16 +124,25 @@ StreamLayer layoutLayer(const quant::IntGraph& graph, const HwLayer& hw, const P
     return s;
 }
 
-// MaxPool of one format (no requantiser): the window unit of a conv with the largest code of each channel
-// in place of the datapath. Padding reads code 0, the smallest, so it never wins over a tap inside the map.
-StreamLayer maxPoolLayer(const quant::IntGraph& graph, const HwLayer& hw, const PixelStream& in)
+// Pooling in the window unit of a conv. MaxPool of one format (no requantiser) or requantised: the largest code of
+// each channel in place of the datapath; padding reads code 0, the smallest, so it never wins over a tap inside the
+// map. AvgPool: acc = the sum over the taps inside the map of scale * code + offset (the block's terms skip the
+// padding, as the golden model does), then the block's output (thresholds, carried code or raw accumulator).
+StreamLayer poolLayer(const quant::IntGraph& graph, const HwLayer& hw, const PixelStream& in)
 {
     const quant::IntLayer& layer = graph.layers[size_t(hw.source)];
     const DataBlock& b = *hw.block;
-    const bool keepsCodes
-        = b.output == DataBlock::Output::Carried && b.carriedMin == 0 && b.scale[0] == 1 && b.offset[0] == 0;
-    if (b.op != DataBlock::Op::Max || !(keepsCodes || b.output == DataBlock::Output::Thresholds) || b.accBits > 31)
-        throw cannotStream(graph, hw, "outputs its maximum as raw or rescaled integers (streamed: codes, thresholds)");
+    const bool average = std::string(b.what) == "avgpool";
+    if (average) {
+        if (b.op != DataBlock::Op::Sum || b.accBits > 31)
+            throw cannotStream(graph, hw, "sums wider than 31 bits (streamed: 31-bit accumulators)");
+    } else {
+        const bool keepsCodes
+            = b.output == DataBlock::Output::Carried && b.carriedMin == 0 && b.scale[0] == 1 && b.offset[0] == 0;
+        if (b.op != DataBlock::Op::Max || !(keepsCodes || b.output == DataBlock::Output::Thresholds) || b.accBits > 31)
+            throw cannotStream(
+                graph, hw, "outputs its maximum as raw or rescaled integers (streamed: codes, thresholds)");
+    }
     if (in.order != Order::ChannelsFirst) throw cannotStream(graph, hw, "pools a channels-last map");
     const ir::Shape& os = layer.outShape;
     if (os.size() != 3) throw cannotStream(graph, hw, "has output " + ir::toString(os) + ", not C,H,W");
@@ -141,7 +161,7 @@ StreamLayer maxPoolLayer(const quant::IntGraph& graph, const HwLayer& hw, const 
     g.padCode = 0;
     g.outputBits = b.outputBits;
     StreamLayer s;
-    s.kind = StreamKind::MaxPool;
+    s.kind = average ? StreamKind::AvgPool : StreamKind::MaxPool;
     s.window = g;
     s.in = in;
     s.out = { g.outHeight, g.outWidth, g.outChannels, g.outputBits, Order::ChannelsFirst };
@@ -149,11 +169,15 @@ StreamLayer maxPoolLayer(const quant::IntGraph& graph, const HwLayer& hw, const 
     s.lineBufferBits = s.lineBufferRows * g.inWidth * in.beatBits();
     s.lineBufferInBram = s.lineBufferBits > kLutRamLimit;
     const int64_t taps = g.kernelH * g.kernelW;
-    s.cyclesPerPixel = 1 + taps + 1 + 1 + 1; // rows check, reads, last read, compare, output
+    s.cyclesPerPixel = 1 + taps + 1 + 1 + 1; // rows check, reads, last read, compare or sum, output
     s.cyclesPerFrame = g.positions() * s.cyclesPerPixel;
     addBuffer(s.estimate, s.lineBufferBits);
-    s.estimate.ff += (taps + 2) * in.beatBits() + 64;
-    s.estimate.lut += taps * in.beatBits() + (taps - 1) * 2 * in.beatBits() + 96; // window, compare + select
+    s.estimate.ff += (taps + 2) * in.beatBits() + taps + 64;
+    if (average) // window, an adder tree per channel, the output stage
+        s.estimate.lut
+            += taps * in.beatBits() + (taps - 1) * g.outChannels * b.accBits + outputLuts(b, g.outChannels) + 96;
+    else // window, compare + select
+        s.estimate.lut += taps * in.beatBits() + (taps - 1) * 2 * in.beatBits() + outputLuts(b, g.outChannels) + 96;
     return s;
 }
 
@@ -235,6 +259,76 @@ StreamLayer concatLayer(const quant::IntGraph& graph, const HwLayer& hw, const s
     return s;
 }
 
+// Residual Add of maps in one layout: output channel c of pixel p sums channel c of pixel p of every input
+// (scale[j] * code + offset[j]), so a beat is the inputs' beats side by side, as for Concat.
+StreamLayer addLayer(const quant::IntGraph& graph, const HwLayer& hw, const std::vector<PixelStream>& ins)
+{
+    const DataBlock& b = *hw.block;
+    StreamLayer s;
+    s.kind = StreamKind::Add;
+    s.in = ins[0];
+    s.out = ins[0];
+    for (const PixelStream& in : ins)
+        if (in.order != ins[0].order || in.height != ins[0].height || in.width != ins[0].width
+            || in.channels != ins[0].channels)
+            throw cannotStream(graph, hw, "adds maps of different sizes or layouts");
+    if (b.op != DataBlock::Op::Sum || b.accBits > 31 || b.outputs() != s.out.channels * s.out.pixels())
+        throw cannotStream(graph, hw, "sums wider than 31 bits (streamed: 31-bit accumulators)");
+    s.out.bits = b.outputBits;
+    for (int64_t p = 0; p < s.out.pixels(); ++p)
+        for (int64_t c = 0; c < s.out.channels; ++c)
+            if (b.channel[size_t(s.out.element(p, c))] != c)
+                throw cannotStream(
+                    graph, hw, "requantises channel " + std::to_string(c) + " with another's thresholds");
+    s.cyclesPerFrame = s.out.pixels();
+    s.estimate.lut = int64_t(ins.size() - 1) * s.out.channels * b.accBits + outputLuts(b, s.out.channels);
+    return s;
+}
+
+// GlobalAveragePool: acc[c] = sum over the frame's pixels of scale * code + offset, the block's output after the
+// last pixel, as one beat of a 1x1 map.
+StreamLayer globalPoolLayer(const quant::IntGraph& graph, const HwLayer& hw, const PixelStream& in)
+{
+    const DataBlock& b = *hw.block;
+    if (b.op != DataBlock::Op::Sum || b.accBits > 31 || b.outputs() != in.channels)
+        throw cannotStream(graph, hw, "sums wider than 31 bits (streamed: 31-bit accumulators)");
+    for (int64_t c = 0; c < in.channels; ++c)
+        if (b.channel[size_t(c)] != c)
+            throw cannotStream(graph, hw, "requantises channel " + std::to_string(c) + " with another's thresholds");
+    StreamLayer s;
+    s.kind = StreamKind::GlobalAvgPool;
+    s.in = in;
+    s.out = { 1, 1, in.channels, b.outputBits, Order::ChannelsFirst };
+    s.cyclesPerFrame = in.pixels() + 1;
+    s.estimate.ff = in.channels * b.accBits + tlmac::unsignedBitsFor(in.pixels()) + 1;
+    s.estimate.lut = in.channels * b.accBits + outputLuts(b, in.channels) + 32;
+    return s;
+}
+
+// A whole-vector layer after the last map (Dense/Gemm on the flattened map, argmax): the wrapper collects the
+// frame's beats into the layer's input vector (element (p, c) where the stream's order puts it, which is the
+// Flatten's C order), runs the layer's own module and sends its outputs as one beat.
+StreamLayer frameLayer(const quant::IntGraph& graph, const HwLayer& hw, const PixelStream& in)
+{
+    if (hw.inputCount != in.channels * in.pixels() || hw.inputBits != in.bits)
+        throw cannotStream(graph, hw,
+            "reads " + std::to_string(hw.inputCount) + " codes of " + std::to_string(hw.inputBits) + " bits from a "
+                + std::to_string(in.pixels()) + "-pixel stream of " + std::to_string(in.channels) + " codes of "
+                + std::to_string(in.bits) + " bits");
+    if (hw.inputCount * hw.inputBits > kMaxWholeVectorBits || hw.outputCount * hw.outputBits > kMaxWholeVectorBits)
+        throw cannotStream(graph, hw,
+            "reads a " + std::to_string(hw.inputCount * hw.inputBits)
+                + "-bit vector (streamed: dense layers after a map that fits the whole-vector bus; pool it first)");
+    StreamLayer s;
+    s.kind = StreamKind::Frame;
+    s.in = in;
+    s.out = { 1, 1, hw.outputCount, int(hw.outputBits), Order::ChannelsFirst };
+    s.cyclesPerFrame = in.pixels() + hw.cycles + 2;
+    s.estimate.ff = hw.inputCount * hw.inputBits + tlmac::unsignedBitsFor(in.pixels()) + 2;
+    s.estimate.lut = 32;
+    return s;
+}
+
 // The layers from input `start` back through single-input producers, `start` first.
 std::vector<int> chainBack(const HwDesign& design, int start)
 {
@@ -302,11 +396,26 @@ int64_t StreamLayer::inputRowsFor(int64_t row) const
         const int64_t rows = row * window.strideH - window.padTop + (window.kernelH - 1) * window.dilationH + 1;
         return std::clamp<int64_t>(rows, 0, window.inHeight);
     }
+    case StreamKind::AvgPool: {
+        const int64_t rows = row * window.strideH - window.padTop + (window.kernelH - 1) * window.dilationH + 1;
+        return std::clamp<int64_t>(rows, 0, window.inHeight);
+    }
     case StreamKind::Resize:
         return row / scaleH + 1;
+    case StreamKind::GlobalAvgPool:
+    case StreamKind::Frame:
+        return in.height; // the whole frame before the one output beat
     default:
         return row + 1;
     }
+}
+
+int64_t StreamLayer::inBeatBits() const
+{
+    int64_t bits = 0;
+    for (const PixelStream& s : inputs)
+        bits += s.beatBits();
+    return inputs.empty() ? in.beatBits() : bits;
 }
 
 bool needsStreaming(const HwDesign& design)
@@ -338,24 +447,32 @@ StreamPlan planStream(const quant::IntGraph& graph, const HwDesign& design)
         for (int i : hw.inputs)
             ins.push_back(plan.layers.at(size_t(i)).out);
         const std::string what = hw.block ? hw.block->what : "";
-        if (what == "concat") {
-            plan.layers.push_back(concatLayer(graph, hw, ins));
+        if (what == "concat" || what == "add") {
+            plan.layers.push_back(what == "add" ? addLayer(graph, hw, ins) : concatLayer(graph, hw, ins));
+            plan.layers.back().inputs = ins;
             sizeJoinFifos(graph, design, plan, int(plan.layers.size()) - 1);
             continue;
         }
         if (ins.size() != 1)
-            throw cannotStream(graph, hw, "joins " + std::to_string(ins.size()) + " streams (streamed joins: Concat)");
+            throw cannotStream(
+                graph, hw, "joins " + std::to_string(ins.size()) + " streams (streamed joins: Concat, Add)");
         if (hw.conv)
             plan.layers.push_back(convLayer(graph, hw, ins[0]));
         else if (what == "transpose")
             plan.layers.push_back(layoutLayer(graph, hw, ins[0]));
-        else if (what == "maxpool")
-            plan.layers.push_back(maxPoolLayer(graph, hw, ins[0]));
+        else if (what == "maxpool" || what == "avgpool")
+            plan.layers.push_back(poolLayer(graph, hw, ins[0]));
         else if (what == "resize")
             plan.layers.push_back(resizeLayer(graph, hw, ins[0]));
+        else if (what == "globalavgpool")
+            plan.layers.push_back(globalPoolLayer(graph, hw, ins[0]));
+        else if (!hw.block && (hw.tlmac || hw.dense || hw.argmax))
+            plan.layers.push_back(frameLayer(graph, hw, ins[0]));
         else
-            throw cannotStream(
-                graph, hw, "has no streaming block yet (streamed: Conv, MaxPool, Resize, Concat, layout Transpose)");
+            throw cannotStream(graph, hw,
+                "has no streaming block yet (streamed: Conv, MaxPool, AveragePool, GlobalAveragePool, Resize, Concat, "
+                "Add, layout Transpose, Dense/Gemm and argmax after the last map)");
+        plan.layers.back().inputs = ins;
     }
     plan.output = plan.layers.back().out;
     for (size_t i = 0; i < plan.layers.size(); ++i)

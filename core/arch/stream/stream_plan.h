@@ -46,11 +46,16 @@ enum class StreamKind {
     Layout, // a Transpose between channels-first and channels-last: the same beats, relabelled
     Resize, // nearest upsampling by integer factors: one input row buffered and replayed
     Concat, // channel concatenation: the inputs' beats side by side (the top joins them, FIFOs in front)
+    Add, // residual sum: the inputs' beats side by side (joined as for Concat), each channel summed and requantised
+    AvgPool, // the window unit of MaxPool, the sum of the taps inside the map instead of their maximum
+    GlobalAvgPool, // one accumulator per channel over the frame's pixels: one output beat per frame
+    Frame, // a whole-vector layer (Dense/Gemm after the last map, argmax): the frame collected, one output beat
 };
 
 struct StreamLayer {
     StreamKind kind = StreamKind::Conv;
-    PixelStream in, out; // in: input 0's stream (a Concat's other inputs have the same pixels)
+    PixelStream in, out; // in: input 0's stream (a join's other inputs have the same pixels)
+    std::vector<PixelStream> inputs; // every input's stream; a join's in_data is their beats side by side
     ConvGeometry window; // Conv, MaxPool: the sliding window (MaxPool: pad code 0, the smallest code)
     int64_t scaleH = 1, scaleW = 1; // Resize
     // Per input: beats of the FIFO in front of it (0: none). A join's inputs come from one fork through
@@ -69,6 +74,8 @@ struct StreamLayer {
 
     // Rows of input 0 that must have arrived before output rows 0..row are complete.
     int64_t inputRowsFor(int64_t row) const;
+    // Bits of in_data: one beat of every input, input 0 in the low bits.
+    int64_t inBeatBits() const;
 };
 
 struct StreamPlan {

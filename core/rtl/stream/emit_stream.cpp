@@ -37,12 +37,6 @@ nlohmann::json portsJson(const std::vector<arch::Port>& ports)
     return j;
 }
 
-// A Concat's in_data is its inputs' beats joined: the concatenated pixel.
-int64_t inBeatBits(const arch::stream::StreamLayer& s)
-{
-    return s.kind == StreamKind::Concat ? s.out.channels * s.in.bits : s.in.beatBits();
-}
-
 std::vector<arch::Port> beatPorts(int64_t inBits, int64_t outBits)
 {
     return { { "clk", true, 1 }, { "rst", true, 1 }, { "in_valid", true, 1 }, { "in_ready", false, 1 },
@@ -101,7 +95,7 @@ std::string streamTop(const arch::HwDesign& design, const arch::stream::StreamPl
             layer.inputs[j] = int(beats.layers.size());
             beats.layers.push_back(std::move(fifo));
         }
-        layer.ports = beatPorts(inBeatBits(plan.layers[i]), plan.layers[i].out.beatBits());
+        layer.ports = beatPorts(plan.layers[i].inBeatBits(), plan.layers[i].out.beatBits());
         moved[i] = int(beats.layers.size());
         beats.layers.push_back(std::move(layer));
     }
@@ -144,7 +138,18 @@ std::vector<EmittedFile> emitStreamDesign(const arch::HwDesign& design, const ar
             details["datapathCycles"] = s.datapathCycles;
             break;
         case StreamKind::MaxPool:
+        case StreamKind::AvgPool:
             verilog = emitStreamWindow(layer, s);
+            break;
+        case StreamKind::Add:
+            verilog = emitStreamAdd(layer, s);
+            break;
+        case StreamKind::GlobalAvgPool:
+            verilog = emitStreamGlobalPool(layer, s);
+            break;
+        case StreamKind::Frame:
+            verilog = emitStreamFrame(layer, s);
+            details["whole"] = layer.module + "_whole";
             break;
         case StreamKind::Resize:
             verilog = emitStreamResize(layer, s);
@@ -167,7 +172,7 @@ std::vector<EmittedFile> emitStreamDesign(const arch::HwDesign& design, const ar
         layers.push_back({ { "name", layer.name }, { "module", layer.module }, { "instance", layer.instance },
             { "template", std::string(ir::toString(layer.kind)) }, { "resources", resourcesJson(estimate) },
             { "cycles", s.cyclesPerFrame }, { "interval", s.cyclesPerFrame },
-            { "ports", portsJson(beatPorts(inBeatBits(s), s.out.beatBits())) }, { "stream", details } });
+            { "ports", portsJson(beatPorts(s.inBeatBits(), s.out.beatBits())) }, { "stream", details } });
     }
     files.push_back({ design.top + ".v", streamTop(design, plan, fifoModules) });
     fileList.push_back(design.top + ".v");

@@ -22,7 +22,8 @@ namespace luthier::rtl::stream {
 std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
 {
     const arch::ConvGeometry& g = s.window;
-    const bool pool = s.kind == arch::stream::StreamKind::MaxPool;
+    const bool average = s.kind == arch::stream::StreamKind::AvgPool;
+    const bool pool = s.kind == arch::stream::StreamKind::MaxPool || average;
     const int64_t C = g.inChannels, H = g.inHeight, W = g.inWidth, B = g.inputBits;
     const int64_t CO = g.outChannels, HO = g.outHeight, WO = g.outWidth, OB = g.outputBits;
     const int64_t KH = g.kernelH, KW = g.kernelW, PX = C * B, R = s.lineBufferRows;
@@ -31,14 +32,20 @@ std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::Str
               KXW = bitsFor(KW), TW = bitsFor(KH * KW), AW = bitsFor(R * W - 1);
 
     std::ostringstream v;
-    v << "// Layer '" << commentText(layer.name) << "': streaming " << (pool ? "max pooling " : "convolution ") << C
-      << "x" << H << "x" << W << " -> " << CO << "x" << HO << "x" << WO << ", kernel " << KH << "x" << KW << ", stride "
-      << g.strideH << "x" << g.strideW << ", pad " << g.padTop << "," << g.padLeft << ", dilation " << g.dilationH
-      << "x" << g.dilationW << ", groups " << g.groups << "\n";
+    v << "// Layer '" << commentText(layer.name) << "': streaming "
+      << (average       ? "average pooling "
+                 : pool ? "max pooling "
+                        : "convolution ")
+      << C << "x" << H << "x" << W << " -> " << CO << "x" << HO << "x" << WO << ", kernel " << KH << "x" << KW
+      << ", stride " << g.strideH << "x" << g.strideW << ", pad " << g.padTop << "," << g.padLeft << ", dilation "
+      << g.dilationH << "x" << g.dilationW << ", groups " << g.groups << "\n";
     v << "// One pixel (" << C << " codes of " << B << " bits) per input beat, one output pixel (" << CO
       << " values of " << OB << " bits) per output beat, raster order. Line buffer " << R << " rows x " << W
       << " pixels = " << s.lineBufferBits << " bits (" << (s.lineBufferInBram ? "block RAM" : "LUTRAM") << "); ";
-    if (pool)
+    if (average)
+        v << "each window's sum per channel over its taps inside the map, through the output stage, is the output "
+             "pixel.\n";
+    else if (pool)
         v << "each window's largest code per channel is the output pixel.\n";
     else
         v << "each window goes to " << g.coreModule << " (" << toString(layer.kind) << ", " << g.windowSize() << " -> "
@@ -78,7 +85,25 @@ std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::Str
     v << "    assign in_ready = in_row < " << H << " && in_row < limit;\n";
     v << "    wire take = in_valid && in_ready;\n";
 
-    if (pool) {
+    if (average) {
+        // Taps outside the map add nothing (the golden model skips them); inmap marks the taps inside.
+        v << "    reg " << range(KH * KW - 1, 0) << " inmap;\n";
+        v << "    always @(posedge clk) if (rd_valid) inmap[rd_tap] <= rd_in;\n";
+        v << "    wire core_in_ready = 1'b1, core_out_valid = 1'b1;\n";
+        v << "    assign out_valid = state == S_WAIT;\n";
+        const arch::DataBlock& b = *layer.block;
+        v << blockOutput(
+            b, C,
+            [&](int64_t c) {
+                std::string sum;
+                for (int64_t t = 0; t < KH * KW; ++t)
+                    sum += std::string(t ? " + " : "") + "(inmap[" + std::to_string(t) + "] ? $signed({1'b0, win["
+                        + std::to_string(t * PX + c * B) + " +: " + std::to_string(B) + "]}) * "
+                        + std::to_string(b.scale[0]) + " + " + std::to_string(b.offset[0]) + " : 0)";
+                return sum;
+            },
+            "out_data");
+    } else if (pool) {
         // Codes order like their integers, so the largest code is the largest value; the pad code 0 never wins.
         v << "    wire core_in_ready = 1'b1, core_out_valid = 1'b1;\n";
         v << "    assign out_valid = state == S_WAIT;\n";

@@ -24,20 +24,14 @@ std::string requantise(const arch::DataBlock& b, const std::vector<int32_t>& por
     const std::string& in, const std::string& out)
 {
     if (b.output != arch::DataBlock::Output::Thresholds) return "    assign " + out + " = " + in + ";\n\n";
-    const int64_t OB = b.outputBits, channels = int64_t(ports.size());
-    std::ostringstream v;
-    v << "    reg " << range(channels * OB - 1, 0) << " q;\n    integer acc, n;\n    always @* begin\n"
-      << "        q = 0;\n";
-    for (int64_t c = 0; c < channels; ++c) {
-        const size_t port = size_t(ports[size_t(c)]);
-        v << "        acc = $signed({1'b0, " << in << "[" << c * inBits << " +: " << inBits << "]}) * " << b.scale[port]
-          << " + " << b.offset[port] << ";\n        n = 0;\n";
-        for (int64_t level : b.levels[size_t(c)])
-            v << "        if (" << (b.direction[size_t(c)] < 0 ? "-acc" : "acc") << " >= " << level << ") n = n + 1;\n";
-        v << "        q[" << c * OB << " +: " << OB << "] = n;\n";
-    }
-    v << "    end\n    assign " << out << " = q;\n\n";
-    return v.str();
+    return blockOutput(
+        b, int64_t(ports.size()),
+        [&](int64_t c) {
+            const size_t port = size_t(ports[size_t(c)]);
+            return "$signed({1'b0, " + in + "[" + std::to_string(c * inBits) + " +: " + std::to_string(inBits)
+                + "]}) * " + std::to_string(b.scale[port]) + " + " + std::to_string(b.offset[port]);
+        },
+        out);
 }
 
 std::string emitStreamResize(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
