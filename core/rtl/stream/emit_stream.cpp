@@ -4,6 +4,7 @@
 #include "rtl/verilog_text.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/text_stream.h"
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -99,7 +100,7 @@ std::string streamTop(const arch::HwDesign& design, const arch::stream::StreamPl
         moved[i] = int(beats.layers.size());
         beats.layers.push_back(std::move(layer));
     }
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Streaming design: every port below carries one pixel per beat in raster order (all channels of the\n"
       << "// pixel, channel c in bits [c*B +: B]); a frame is " << plan.input.pixels() << " input beats and "
       << plan.output.pixels() << " output beats. The slowest layer, " << design.layers[size_t(plan.bottleneck)].module

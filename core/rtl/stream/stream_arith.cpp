@@ -4,6 +4,7 @@
 
 #include "rtl/stream/emit_stream.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -30,7 +31,7 @@ std::string blockOutput(
     const arch::DataBlock& b, int64_t channels, const std::function<std::string(int64_t)>& acc, const std::string& out)
 {
     const int64_t OB = b.outputBits;
-    std::ostringstream v;
+    util::TextStream v;
     v << "    reg " << range(channels * OB - 1, 0) << " q;\n    integer acc, n;\n    always @* begin\n"
       << "        q = 0;\n";
     for (int64_t c = 0; c < channels; ++c) {
@@ -58,7 +59,7 @@ std::string blockOutput(
 std::string emitStreamAdd(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
 {
     const arch::DataBlock& b = *layer.block;
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': residual sum of " << s.inputs.size() << " " << s.out.channels
       << "x" << s.out.height << "x" << s.out.width << " maps. The top joins the inputs' beats (input 0 in the low\n"
       << "// bits); channel c of the output pixel is the sum of scale[j] * code + offset[j] over the inputs' channel "
@@ -88,7 +89,7 @@ std::string emitStreamGlobalPool(const arch::HwLayer& layer, const arch::stream:
 {
     const arch::DataBlock& b = *layer.block;
     const int64_t C = s.in.channels, B = s.in.bits, P = s.in.pixels();
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': global average pooling of a " << C << "x" << s.in.height << "x"
       << s.in.width << " map. One 32-bit sum per channel of scale * code + offset over the frame's " << P
       << " pixels\n// (the division is in the output stage's thresholds); after the last pixel the output stage's " << C

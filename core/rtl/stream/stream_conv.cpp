@@ -14,6 +14,7 @@
 
 #include "rtl/stream/emit_stream.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -31,7 +32,7 @@ std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::Str
     const int RW = bitsFor(H), CW = bitsFor(W), OYW = bitsFor(HO), OXW = bitsFor(WO), KYW = bitsFor(KH),
               KXW = bitsFor(KW), TW = bitsFor(KH * KW), AW = bitsFor(R * W - 1);
 
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': streaming "
       << (average       ? "average pooling "
                  : pool ? "max pooling "
@@ -175,7 +176,7 @@ std::string emitStreamPass(const arch::HwLayer& layer, const arch::stream::Strea
 {
     const bool concat = s.kind == arch::stream::StreamKind::Concat;
     const int64_t inWidth = concat ? s.out.channels * s.in.bits : s.in.beatBits(), width = s.out.beatBits();
-    std::ostringstream v;
+    util::TextStream v;
     if (concat) {
         v << "// Layer '" << commentText(layer.name) << "': channel concatenation to a " << s.out.channels << "x"
           << s.out.height << "x" << s.out.width << " map. The top joins the inputs' beats (input 0 in the low\n"

@@ -5,6 +5,7 @@
 
 #include "rtl/stream/emit_stream.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -15,7 +16,7 @@ std::string emitStreamFrame(const arch::HwLayer& layer, const arch::stream::Stre
     const int64_t C = s.in.channels, B = s.in.bits, P = s.in.pixels(), N = C * P;
     arch::HwLayer whole = layer;
     whole.module = layer.module + "_whole";
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': " << (layer.argmax ? "argmax" : toString(layer.kind))
       << " on the whole " << C << "x" << s.in.height << "x" << s.in.width << " map (" << N << " codes of " << B
       << " bits), collected from\n// its " << P << " beats, then " << whole.module << " (" << layer.outputCount

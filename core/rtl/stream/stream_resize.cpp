@@ -3,6 +3,7 @@
 
 #include "rtl/stream/emit_stream.h"
 #include "rtl/verilog_text.h"
+#include "util/text_stream.h"
 
 #include <sstream>
 
@@ -37,7 +38,7 @@ std::string requantise(const arch::DataBlock& b, const std::vector<int32_t>& por
 std::string emitStreamResize(const arch::HwLayer& layer, const arch::stream::StreamLayer& s)
 {
     const int64_t PX = s.in.beatBits(), W = s.in.width, SH = s.scaleH, SW = s.scaleW, OX = s.out.beatBits();
-    std::ostringstream v;
+    util::TextStream v;
     v << "// Layer '" << commentText(layer.name) << "': nearest upsampling of a " << s.in.channels << "x" << s.in.height
       << "x" << W << " map by " << SH << "x" << SW << ". LOAD takes one input row into the row\n"
       << "// buffer (" << s.lineBufferBits << " bits); EMIT sends it " << SH << " times, each pixel " << SW
@@ -69,7 +70,7 @@ std::string emitStreamResize(const arch::HwLayer& layer, const arch::stream::Str
 std::string emitStreamFifo(const std::string& module, int64_t depth, int64_t width)
 {
     const int AW = bitsFor(depth - 1), CW = bitsFor(depth);
-    std::ostringstream v;
+    util::TextStream v;
     v << "// FIFO of " << depth << " beats of " << width << " bits in front of a join input: it holds the beats of\n"
       << "// the branch that runs ahead while the other branch fills its line buffers (first word falls through).\n";
     v << header(module, width, width);
