@@ -57,10 +57,7 @@ std::string emitBlockModule(const arch::HwLayer& layer)
                                         : "codes of the carried format")
       << "), " << b.portCounts.size() << " input port(s); one registered stage.\n";
     v << "// Estimate: " << layer.estimate.lut << " LUT, " << layer.estimate.ff << " FF. Interface: see the top.\n";
-    v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-      << "    output wire in_ready,\n    input wire " << range(inBits - 1, 0) << " in_data,\n"
-      << "    output reg out_valid,\n    input wire out_ready,\n    output wire " << range(n * OB - 1, 0)
-      << " out_data\n);\n";
+    v << handshakeModuleHeader(layer.module, inBits, n * OB, true);
     v << "    reg " << range(n * OB - 1, 0) << " y;\n    assign out_data = y;\n";
     v << "    assign in_ready = !out_valid || out_ready;\n";
     v << "    wire " << range(n * OB - 1, 0) << " next;\n";

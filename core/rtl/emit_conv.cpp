@@ -41,10 +41,7 @@ std::string emitConvWrapper(const arch::HwLayer& layer)
       << layer.estimate.bram << " BRAM36; " << layer.cycles << " cycles per inference.\n";
     v << "// States: load the map, gather KH*KW taps (pad code " << g.padCode << " outside), feed the datapath, write"
       << " its result at (oy, ox); after the last position present the output map. Interface: see the top.\n";
-    v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-      << "    output wire in_ready,\n    input wire " << range(inBits - 1, 0) << " in_data,\n"
-      << "    output reg out_valid,\n    input wire out_ready,\n    output wire " << range(outBits - 1, 0)
-      << " out_data\n);\n";
+    v << handshakeModuleHeader(layer.module, inBits, outBits, true);
     v << "    localparam S_IDLE = 3'd0, S_GATHER = 3'd1, S_FEED = 3'd2, S_WAIT = 3'd3, S_DONE = 3'd4;\n";
     v << "    reg [2:0] state;\n    assign in_ready = state == S_IDLE;\n";
     v << "    reg " << range(PX - 1, 0) << " fmap [0:" << H * W - 1 << "]; // input map, one pixel per word\n";

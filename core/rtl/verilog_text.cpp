@@ -160,4 +160,12 @@ std::string modulePorts(const std::string& module, int64_t inBits, int64_t outBi
         + std::to_string(outBits - 1) + ":0] out_data\n);\n\n";
 }
 
+std::string handshakeModuleHeader(const std::string& module, int64_t inWidth, int64_t outWidth, bool outValidReg)
+{
+    return "module " + module + " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
+        + "    output wire in_ready,\n    input wire " + range(inWidth - 1, 0) + " in_data,\n    output "
+        + (outValidReg ? "reg" : "wire") + " out_valid,\n    input wire out_ready,\n    output wire "
+        + range(outWidth - 1, 0) + " out_data\n);\n";
+}
+
 } // namespace luthier::rtl

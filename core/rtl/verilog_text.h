@@ -18,6 +18,9 @@ void putBits(std::vector<uint8_t>& bits, size_t offset, uint64_t value, int widt
 uint64_t masked(int64_t value, int width); // low `width` bits of a two's complement value
 int bitsFor(int64_t maxValue); // bits to count 0..maxValue (at least 1)
 std::string range(int64_t hi, int64_t lo); // "[hi:lo]"
+// The port list of a module behind the layer handshake (rtl/verilog_emitter.h): clk, rst, in_valid/in_ready,
+// in_data, out_valid/out_ready, out_data; out_valid is a reg when the module drives it from a register.
+std::string handshakeModuleHeader(const std::string& module, int64_t inWidth, int64_t outWidth, bool outValidReg);
 // Sign-extends `name` (from `from` bits) to `to` bits.
 std::string signExtend(const std::string& name, int from, int to);
 // A signed constant of `width` bits as a Verilog expression: $signed(W'hX).

@@ -12,14 +12,6 @@ namespace luthier::rtl::stream {
 
 namespace {
 
-std::string header(const std::string& module, int64_t inWidth, int64_t outWidth)
-{
-    return "module " + module + " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-        + "    output wire in_ready,\n    input wire " + range(inWidth - 1, 0) + " in_data,\n"
-        + "    output wire out_valid,\n    input wire out_ready,\n    output wire " + range(outWidth - 1, 0)
-        + " out_data\n);\n";
-}
-
 std::string code(const std::string& in, int64_t offset, int64_t bits)
 {
     return "$signed({1'b0, " + in + "[" + std::to_string(offset) + " +: " + std::to_string(bits) + "]})";
@@ -65,7 +57,7 @@ std::string emitStreamAdd(const arch::HwLayer& layer, const arch::stream::Stream
       << "// bits); channel c of the output pixel is the sum of scale[j] * code + offset[j] over the inputs' channel "
          "c,\n"
       << "// then the block's output stage. One beat in, one beat out, no state.\n";
-    v << header(layer.module, s.inBeatBits(), s.out.beatBits());
+    v << handshakeModuleHeader(layer.module, s.inBeatBits(), s.out.beatBits(), false);
     v << "    assign out_valid = in_valid;\n    assign in_ready = out_ready;\n";
     v << blockOutput(
         b, s.out.channels,
@@ -94,7 +86,7 @@ std::string emitStreamGlobalPool(const arch::HwLayer& layer, const arch::stream:
       << s.in.width << " map. One 32-bit sum per channel of scale * code + offset over the frame's " << P
       << " pixels\n// (the division is in the output stage's thresholds); after the last pixel the output stage's " << C
       << " values are one beat, held until taken.\n";
-    v << header(layer.module, s.in.beatBits(), s.out.beatBits());
+    v << handshakeModuleHeader(layer.module, s.in.beatBits(), s.out.beatBits(), false);
     v << "    reg " << range(C * 32 - 1, 0) << " sums;\n    reg " << range(bitsFor(P) - 1, 0)
       << " pix;\n    reg full;\n";
     v << "    assign in_ready = !full;\n    assign out_valid = full;\n    wire take = in_valid && in_ready;\n";

@@ -53,10 +53,7 @@ std::string emitStreamWindow(const arch::HwLayer& layer, const arch::stream::Str
           << CO << ").\n";
     v << "// Estimate of this wrapper: " << describeEstimate(s.estimate) << "; " << s.cyclesPerPixel
       << " cycles per output pixel, " << s.cyclesPerFrame << " per frame.\n";
-    v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-      << "    output wire in_ready,\n    input wire " << range(PX - 1, 0) << " in_data,\n"
-      << "    output wire out_valid,\n    input wire out_ready,\n    output wire " << range(CO * OB - 1, 0)
-      << " out_data\n);\n";
+    v << handshakeModuleHeader(layer.module, PX, CO * OB, false);
     v << "    localparam S_ROWS = 3'd0, S_GATHER = 3'd1, S_LAST = 3'd2, S_FEED = 3'd3, S_WAIT = 3'd4, S_FLUSH = "
          "3'd5;\n";
     v << "    reg [2:0] state;\n";
@@ -185,10 +182,7 @@ std::string emitStreamPass(const arch::HwLayer& layer, const arch::stream::Strea
         v << "// Layer '" << commentText(layer.name) << "': layout change of a " << s.in.channels << "x" << s.in.height
           << "x" << s.in.width << " map between channels first and last. A stream carries every channel of a pixel\n"
           << "// per beat either way, so the beats pass unchanged.\n";
-    v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-      << "    output wire in_ready,\n    input wire " << range(inWidth - 1, 0) << " in_data,\n"
-      << "    output wire out_valid,\n    input wire out_ready,\n    output wire " << range(width - 1, 0)
-      << " out_data\n);\n";
+    v << handshakeModuleHeader(layer.module, inWidth, width, false);
     v << "    assign out_valid = in_valid;\n    assign in_ready = out_ready;\n";
     if (concat) { // channel c of the joined pixel comes from input port[c], rescaled and requantised
         std::vector<int32_t> ports;

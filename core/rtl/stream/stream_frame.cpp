@@ -21,10 +21,7 @@ std::string emitStreamFrame(const arch::HwLayer& layer, const arch::stream::Stre
       << " on the whole " << C << "x" << s.in.height << "x" << s.in.width << " map (" << N << " codes of " << B
       << " bits), collected from\n// its " << P << " beats, then " << whole.module << " (" << layer.outputCount
       << " outputs of " << layer.outputBits << " bits as one beat).\n";
-    v << "module " << layer.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-      << "    output wire in_ready,\n    input wire " << range(C * B - 1, 0) << " in_data,\n"
-      << "    output wire out_valid,\n    input wire out_ready,\n    output wire " << range(s.out.beatBits() - 1, 0)
-      << " out_data\n);\n";
+    v << handshakeModuleHeader(layer.module, C * B, s.out.beatBits(), false);
     v << "    localparam S_LOAD = 2'd0, S_FEED = 2'd1, S_WAIT = 2'd2;\n    reg [1:0] state;\n";
     v << "    reg " << range(N * B - 1, 0) << " vec;\n    reg " << range(bitsFor(P) - 1, 0) << " pix;\n";
     v << "    assign in_ready = state == S_LOAD;\n    wire take = in_valid && in_ready;\n";

@@ -11,14 +11,6 @@ namespace luthier::rtl::stream {
 
 namespace {
 
-std::string header(const std::string& module, int64_t inWidth, int64_t outWidth)
-{
-    return "module " + module + " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
-        + "    output wire in_ready,\n    input wire " + range(inWidth - 1, 0) + " in_data,\n"
-        + "    output wire out_valid,\n    input wire out_ready,\n    output wire " + range(outWidth - 1, 0)
-        + " out_data\n);\n";
-}
-
 } // namespace
 
 std::string requantise(const arch::DataBlock& b, const std::vector<int32_t>& ports, int64_t inBits,
@@ -43,7 +35,7 @@ std::string emitStreamResize(const arch::HwLayer& layer, const arch::stream::Str
       << "x" << W << " map by " << SH << "x" << SW << ". LOAD takes one input row into the row\n"
       << "// buffer (" << s.lineBufferBits << " bits); EMIT sends it " << SH << " times, each pixel " << SW
       << " times, then LOAD takes the next row.\n";
-    v << header(layer.module, PX, OX);
+    v << handshakeModuleHeader(layer.module, PX, OX, false);
     v << "    reg " << range(PX - 1, 0) << " row [0:" << W - 1 << "];\n    reg emit;\n";
     v << "    reg " << range(bitsFor(W) - 1, 0) << " col;\n    reg " << range(bitsFor(SW) - 1, 0) << " sub;\n    reg "
       << range(bitsFor(SH) - 1, 0) << " rep;\n";
@@ -73,7 +65,7 @@ std::string emitStreamFifo(const std::string& module, int64_t depth, int64_t wid
     util::TextStream v;
     v << "// FIFO of " << depth << " beats of " << width << " bits in front of a join input: it holds the beats of\n"
       << "// the branch that runs ahead while the other branch fills its line buffers (first word falls through).\n";
-    v << header(module, width, width);
+    v << handshakeModuleHeader(module, width, width, false);
     v << "    reg " << range(width - 1, 0) << " mem [0:" << depth - 1 << "];\n";
     v << "    reg " << range(AW - 1, 0) << " rd, wr;\n    reg " << range(CW - 1, 0) << " count;\n";
     v << "    assign in_ready = count != " << depth << ";\n    assign out_valid = count != 0;\n"
