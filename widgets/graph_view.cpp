@@ -5,6 +5,7 @@
 #include "format.h"
 #include "graph_items.h"
 #include "graph_legend.h"
+#include "worker_pool.h"
 
 #include <QComboBox>
 #include <QEvent>
@@ -192,7 +193,10 @@ void LayerGraphView::relayout()
     auto* pending = m_scene->addText(tr("Laying out %1 layers…").arg(graph->layers.size()));
     pending->setDefaultTextColor(palette().color(QPalette::PlaceholderText));
     // A newer request replaces the watched future; the older layout finishes unobserved and is dropped.
-    m_layoutWatcher.setFuture(QtConcurrent::run([request] { return computeLayout(request); }));
+    m_layoutWatcher.setFuture(QtConcurrent::run(workerPool(), [request] {
+        lowerThreadPriority();
+        return computeLayout(request);
+    }));
 }
 
 void LayerGraphView::applyLayout()

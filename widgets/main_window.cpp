@@ -18,6 +18,7 @@
 #include "theme.h"
 #include "util/error.h"
 #include "util/resource_paths.h"
+#include "worker_pool.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -26,6 +27,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -318,7 +320,8 @@ void MainWindow::loadExplainer()
     m_explainerNote->setText(tr("Compiling %1 to TLMAC arrays for the explainer\u2026")
                                  .arg(QString::fromStdString(m_document->graph()->name)));
     m_explainerPending = true;
-    m_explainerWatcher.setFuture(QtConcurrent::run([options = pipeline::fromProject(project)] {
+    m_explainerWatcher.setFuture(QtConcurrent::run(workerPool(), [options = pipeline::fromProject(project)] {
+        lowerThreadPriority();
         ExplainerLoad load;
         try {
             load.source = std::make_shared<const ExplainerSource>(loadExplainerSource(options, 0));
@@ -464,22 +467,51 @@ void MainWindow::createActions()
     tools->addAction(example);
 }
 
+void MainWindow::runKeepingResponsive(const QString& message, const std::function<void()>& work)
+{
+    QFutureWatcher<void> watcher;
+    QEventLoop loop;
+    connect(&watcher, &QFutureWatcher<void>::finished, &loop, &QEventLoop::quit);
+    watcher.setFuture(QtConcurrent::run(workerPool(), [&work] {
+        lowerThreadPriority();
+        work();
+    }));
+    // The window keeps painting and answering its menus, but nothing may edit the document meanwhile: what is
+    // being read replaces it or changes it.
+    m_opening = true;
+    centralWidget()->setEnabled(false);
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        dock->widget()->setEnabled(false);
+    m_busy->show();
+    statusBar()->showMessage(message);
+    if (!watcher.isFinished()) loop.exec();
+    m_opening = false;
+    centralWidget()->setEnabled(true);
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        dock->widget()->setEnabled(true);
+    m_busy->setVisible(m_document->analysisRunning());
+    statusBar()->clearMessage();
+}
+
 bool MainWindow::openPath(const QString& path)
 {
-    if (!maybeSave()) return false;
+    if (m_opening || !maybeSave()) return false;
     const bool project = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) != 0;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        if (project)
-            m_document->openProject(path);
-        else
-            m_document->importModel(path);
-    } catch (const std::exception& e) {
-        QApplication::restoreOverrideCursor();
-        showError(project ? tr("Cannot open the project") : tr("Cannot import the model"), QString::fromUtf8(e.what()));
+    // Importing a 50-layer CNN takes seconds.
+    Document::Loaded loaded;
+    QString error;
+    runKeepingResponsive(tr("Opening %1\u2026").arg(QFileInfo(path).fileName()), [&] {
+        try {
+            loaded = project ? Document::readProject(path) : Document::readModel(path);
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+    });
+    if (!error.isEmpty()) {
+        showError(project ? tr("Cannot open the project") : tr("Cannot import the model"), error);
         return false;
     }
-    QApplication::restoreOverrideCursor();
+    m_document->adopt(std::move(loaded));
     addRecentFile(path);
     return true;
 }
@@ -634,11 +666,20 @@ bool MainWindow::attachDatasetFiles(const QString& inputs, const QString& labels
 {
     // Checked here, not first in the background analysis: a dataset of another model (MNIST on the 16-input jet
     // tagger) was attached, its error clipped inside the accuracy plot, and the Explainer traced it anyway.
-    try {
-        const sim::Dataset samples = sim::loadInputs(inputs.toStdString(), m_document->graph()->layers.at(0).outShape);
-        sim::loadLabels(labels.toStdString(), samples.count);
-    } catch (const Error& e) {
-        showError(tr("Dataset does not fit the model"), QString::fromStdString(e.what()));
+    // Reading a few megabytes of samples is off the GUI thread too.
+    if (m_opening || !m_document->graph()) return false;
+    QString error;
+    runKeepingResponsive(tr("Reading %1\u2026").arg(QFileInfo(inputs).fileName()),
+        [&, shape = m_document->graph()->layers.at(0).outShape] {
+            try {
+                const sim::Dataset samples = sim::loadInputs(inputs.toStdString(), shape);
+                sim::loadLabels(labels.toStdString(), samples.count);
+            } catch (const Error& e) {
+                error = QString::fromUtf8(e.what());
+            }
+        });
+    if (!error.isEmpty()) {
+        showError(tr("Dataset does not fit the model"), error);
         return false;
     }
     m_document->editDataset(
@@ -781,7 +822,7 @@ void MainWindow::selectLayer(int layer)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave()) {
+    if (m_opening || !maybeSave()) {
         event->ignore();
         return;
     }
@@ -812,7 +853,8 @@ void MainWindow::dropEvent(QDropEvent* event)
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.size() == 1 && urls.front().isLocalFile() && isOpenable(urls.front().toLocalFile())) {
         event->acceptProposedAction();
-        openPath(urls.front().toLocalFile());
+        // After the drop has been answered: the drag's source waits for that while the file is read.
+        QTimer::singleShot(0, this, [this, path = urls.front().toLocalFile()] { openPath(path); });
     }
 }
 
