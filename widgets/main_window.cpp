@@ -40,6 +40,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -67,6 +69,17 @@ bool isOpenable(const QString& path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     return suffix == QLatin1String("onnx") || suffix == QLatin1String("luthier");
+}
+
+// Its content at full size, scrolled when the dock is smaller: a panel's minimum then no longer decides the
+// window's, which has to fit a 1366x768 laptop screen.
+QScrollArea* scrollable(QWidget* content)
+{
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    return scroll;
 }
 
 QIcon icon(const char* name)
@@ -116,15 +129,23 @@ MainWindow::MainWindow(QWidget* parent)
     connect(autosave, &AutosaveController::recoveryFailed, this,
         [this](const QString& message) { statusBar()->showMessage(message, 30000); });
 
-    resize(1600, 1000);
+    // 1600x1000, or less on a smaller screen (a 1366x768 laptop): the window manager's title bar and frame,
+    // taken as 48 pixels, come on top, and the status bar with the LUT total must stay on the screen.
+    if (const QScreen* s = screen())
+        resize(QSize(1600, 1000).boundedTo(s->availableGeometry().size() - QSize(0, 48)));
+    else
+        resize(1600, 1000);
+    // Dock sizes for 1600x1000, scaled down on a smaller screen so the right column keeps room for the job list.
+    const double scale = std::min(1.0, height() / 1000.0);
+    const auto scaled = [scale](int size) { return int(size * scale); };
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("layersDock")),
                     findChild<QDockWidget*>(QStringLiteral("inspectorDock")) },
         { 390, 400 }, Qt::Horizontal);
-    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { 310 }, Qt::Vertical);
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { scaled(310) }, Qt::Vertical);
     // The inspector's editable fields matter more than the job list, which scrolls.
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("inspectorDock")),
                     findChild<QDockWidget*>(QStringLiteral("jobsDock")) },
-        { 430, 240 }, Qt::Vertical);
+        { scaled(430), scaled(240) }, Qt::Vertical);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -212,7 +233,7 @@ void MainWindow::createJobsDock()
         statusBar()->showMessage(QStringLiteral("%1: %2").arg(title, message), 15000);
         QApplication::alert(this);
     });
-    QDockWidget* dock = addDock(tr("Jobs"), QStringLiteral("jobsDock"), m_jobs, Qt::RightDockWidgetArea);
+    QDockWidget* dock = addDock(tr("Jobs"), QStringLiteral("jobsDock"), scrollable(m_jobs), Qt::RightDockWidgetArea);
     splitDockWidget(findChild<QDockWidget*>(QStringLiteral("inspectorDock")), dock, Qt::Vertical);
 }
 
@@ -234,7 +255,7 @@ void MainWindow::createFloorplanDock()
             m_floorplan->setSelectedLayer(QString::fromStdString(graph->layers[size_t(current.row())].name));
     });
     QDockWidget* dock
-        = addDock(tr("Floorplan"), QStringLiteral("floorplanDock"), m_floorplan, Qt::BottomDockWidgetArea);
+        = addDock(tr("Floorplan"), QStringLiteral("floorplanDock"), scrollable(m_floorplan), Qt::BottomDockWidgetArea);
     tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("statisticsDock")), dock);
 }
 
@@ -254,7 +275,8 @@ void MainWindow::createExplainerDock()
     layout->addWidget(m_explainer, 1);
     connect(m_document, &Document::datasetChanged, this, &MainWindow::loadExplainer);
     connect(m_selection, &QItemSelectionModel::currentRowChanged, this, &MainWindow::syncExplainerLayer);
-    QDockWidget* dock = addDock(tr("LUT Explainer"), QStringLiteral("explainerDock"), box, Qt::BottomDockWidgetArea);
+    QDockWidget* dock
+        = addDock(tr("LUT Explainer"), QStringLiteral("explainerDock"), scrollable(box), Qt::BottomDockWidgetArea);
     tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("floorplanDock")), dock);
     findChild<QDockWidget*>(QStringLiteral("statisticsDock"))->raise();
 }
