@@ -90,6 +90,7 @@ private:
     void showError(const QString& title, const QString& message);
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
+    void saveRecentFiles(); // in the background
     void updateTitle();
     void updateStatus();
     void onDocumentReset();
@@ -124,6 +125,7 @@ private:
     bool m_explainerPending = false;
     bool m_opening = false;
     QMenu* m_recentMenu = nullptr;
+    QStringList m_recentFiles; // as saved in the settings, newest first
     QMenu* m_viewMenu = nullptr;
     QLabel* m_modelStatus;
     QLabel* m_costStatus;
