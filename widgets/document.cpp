@@ -5,6 +5,7 @@
 #include "undo_commands.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "worker_pool.h"
 
 #include <QFileInfo>
 #include <QStringList>
@@ -45,22 +46,27 @@ void Document::newProject()
     install(project::Project {}, nullptr, QString(), false);
 }
 
-void Document::openProject(const QString& path)
+Document::Loaded Document::readProject(const QString& path)
 {
-    project::Project p = project::loadProject(path.toStdString());
-    std::shared_ptr<const ir::Graph> graph;
-    if (!p.modelPath.empty()) graph = std::make_shared<const ir::Graph>(importer::importModel(p.modelPath));
-    install(std::move(p), std::move(graph), QFileInfo(path).absoluteFilePath(), false);
+    Loaded loaded { project::loadProject(path.toStdString()), nullptr, QFileInfo(path).absoluteFilePath() };
+    if (!loaded.project.modelPath.empty())
+        loaded.graph = std::make_shared<const ir::Graph>(importer::importModel(loaded.project.modelPath));
+    return loaded;
 }
 
-void Document::importModel(const QString& modelPath)
+Document::Loaded Document::readModel(const QString& modelPath)
 {
-    auto graph = std::make_shared<const ir::Graph>(importer::importModel(modelPath.toStdString()));
-    project::Project p;
-    p.modelPath = QFileInfo(modelPath).absoluteFilePath().toStdString();
-    // Nothing to lose yet: the model is on disk and no choice has been made. The first edit makes it unsaved;
-    // closing an untouched import used to ask to save it.
-    install(std::move(p), std::move(graph), QString(), false);
+    Loaded loaded;
+    loaded.graph = std::make_shared<const ir::Graph>(importer::importModel(modelPath.toStdString()));
+    loaded.project.modelPath = QFileInfo(modelPath).absoluteFilePath().toStdString();
+    return loaded;
+}
+
+void Document::adopt(Loaded loaded)
+{
+    // An imported model has nothing to lose yet: it is on disk and no choice has been made. The first edit makes
+    // it unsaved; closing an untouched import used to ask to save it.
+    install(std::move(loaded.project), std::move(loaded.graph), loaded.path, false);
 }
 
 void Document::restoreProject(project::Project p, const QString& originalPath)
@@ -211,7 +217,8 @@ void Document::startAnalysis()
     auto progress = std::make_shared<Progress>();
     m_progress = progress;
     const AnalysisInput input { m_graph, m_project };
-    m_watcher.setFuture(QtConcurrent::run([input, progress](QPromise<AnalysisSnapshot>& promise) {
+    m_watcher.setFuture(QtConcurrent::run(workerPool(), [input, progress](QPromise<AnalysisSnapshot>& promise) {
+        lowerThreadPriority();
         try {
             AnalysisSnapshot snapshot = analyseLayers(input, *progress);
             promise.addResult(snapshot);

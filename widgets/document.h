@@ -41,11 +41,22 @@ public:
     QUndoStack* undoStack() const { return m_undoStack; }
     bool isModified() const;
 
+    // What opening reads from disk. Reading is a pure function that may run on any thread (importing a 50-layer
+    // CNN takes seconds, which the window must not spend frozen); adopt() then replaces the document at once.
+    struct Loaded {
+        project::Project project;
+        std::shared_ptr<const ir::Graph> graph;
+        QString path; // the project file; empty for an imported model, which has none until saved
+    };
+    static Loaded readProject(const QString& path); // throws luthier::Error
+    static Loaded readModel(const QString& modelPath); // a new project around the model; throws luthier::Error
+    void adopt(Loaded loaded);
+
     // Each replaces the whole document only when it succeeds; on failure it throws luthier::Error and
     // the current document is untouched.
     void newProject();
-    void openProject(const QString& path);
-    void importModel(const QString& modelPath); // a new project around the model, without a file until saved
+    void openProject(const QString& path) { adopt(readProject(path)); }
+    void importModel(const QString& modelPath) { adopt(readModel(modelPath)); }
     void saveAs(const QString& path); // atomic (QSaveFile); becomes the document's path
     // A recovered project (autosave.h): modified, with `originalPath` (may be empty) as its file path.
     void restoreProject(project::Project project, const QString& originalPath);

@@ -10,6 +10,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
 #include <QToolButton>
@@ -24,32 +25,38 @@ QString binary(uint64_t value, int bits)
     return bits <= 0 ? QString() : QStringLiteral("%1").arg(value, bits, 2, QLatin1Char('0'));
 }
 
-QString weightsText(const std::vector<int32_t>& w)
-{
-    QStringList parts;
-    for (int32_t v : w)
-        parts << QString::number(v);
-    return QStringLiteral("(") + parts.join(QStringLiteral(", ")) + QStringLiteral(")");
-}
-
-QTableWidgetItem* item(const QString& text, bool mono = false)
+QTableWidgetItem* item(const QString& text)
 {
     auto* i = new QTableWidgetItem(text);
     i->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-    if (mono) i->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     return i;
 }
 
-QTableWidget* table(QWidget* parent, const QStringList& headers)
+void setUpTable(QTableView* t)
 {
-    auto* t = new QTableWidget(0, int(headers.size()), parent);
-    t->setHorizontalHeaderLabels(headers);
     t->verticalHeader()->hide();
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    t->horizontalHeader()->setStretchLastSection(true);
+    t->setWordWrap(false);
+    t->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 4);
+    t->horizontalHeader()->setStretchLastSection(true);
+}
+
+// Columns as wide as `chars` digits (or their header, if wider), set once: sizing them to their contents
+// measures every row again after each change.
+QTableView* modelTable(QWidget* parent, QAbstractItemModel* model, const std::vector<int>& chars)
+{
+    auto* t = new QTableView(parent);
+    setUpTable(t);
+    t->setModel(model);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    const QFontMetrics fm(t->font());
+    const int digit = fm.horizontalAdvance(QLatin1Char('0'));
+    for (int c = 0; c < int(chars.size()); ++c) {
+        const int header = fm.horizontalAdvance(model->headerData(c, Qt::Horizontal).toString());
+        t->setColumnWidth(c, std::max(digit * chars[size_t(c)], header) + 16);
+    }
     return t;
 }
 
@@ -116,19 +123,20 @@ private:
 
 ExplainerPanel::ExplainerPanel(QWidget* parent)
     : QWidget(parent)
+    , m_stepModel(new StepTableModel(this))
+    , m_groupsModel(new StoredGroupsModel(this))
+    , m_tableModel(new TruthTableModel(this))
     , m_layerBox(new QComboBox(this))
     , m_outputBox(new QSpinBox(this))
     , m_arrayBox(new QSpinBox(this))
     , m_geometry(new QLabel(this))
     , m_address(new AddressBitsWidget(this))
-    , m_groups(table(this, { tr("cluster"), tr("stored weight group") }))
-    , m_table(table(this, { tr("address"), tr("cluster"), tr("act. bits"), tr("value"), tr("output bits") }))
+    , m_groups(modelTable(this, m_groupsModel, { 4, 14 }))
+    , m_table(modelTable(this, m_tableModel, { 8, 4, 4, 5, 8 }))
     , m_init(new QLabel(this))
-    , m_steps(table(this,
-          { tr("group"), tr("cluster"), tr("array"), tr("weights"), tr("codes"), tr("plane"), tr("bits"), tr("table"),
-              tr("shifted"), tr("sum S") }))
+    , m_steps(modelTable(this, m_stepModel, { 5, 4, 4, 14, 10, 3, 4, 5, 16, 6 }))
     , m_result(new QLabel(this))
-    , m_alternatives(table(this, { tr("method"), tr("accumulator"), tr("operations"), tr("layer cost") }))
+    , m_alternatives(new QTableWidget(0, 4, this))
     , m_play(new QToolButton(this))
     , m_timer(new QTimer(this))
 {
@@ -140,10 +148,11 @@ ExplainerPanel::ExplainerPanel(QWidget* parent)
     m_init->setWordWrap(true);
     m_result->setWordWrap(true);
     m_result->setTextFormat(Qt::RichText);
+    // A few rows whose long texts wrap inside fixed columns instead of pushing the cost out of sight.
+    setUpTable(m_alternatives);
+    m_alternatives->setHorizontalHeaderLabels({ tr("method"), tr("accumulator"), tr("operations"), tr("layer cost") });
     m_alternatives->setWordWrap(true);
-    // Long texts wrap inside fixed columns instead of pushing the cost out of sight.
-    m_alternatives->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_alternatives->horizontalHeader()->setStretchLastSection(true);
+    m_alternatives->verticalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_alternatives->setColumnWidth(0, 170);
     m_alternatives->setColumnWidth(1, 95);
     m_alternatives->setColumnWidth(2, 300);
@@ -234,7 +243,7 @@ ExplainerPanel::ExplainerPanel(QWidget* parent)
         else
             setPosition(m_position + 1);
     });
-    connect(m_steps, &QTableWidget::cellClicked, this, [this](int row, int) { setPosition(row + 1); });
+    connect(m_steps, &QTableView::clicked, this, [this](const QModelIndex& index) { setPosition(index.row() + 1); });
 }
 
 void ExplainerPanel::setSource(std::shared_ptr<const ExplainerSource> source)
@@ -306,22 +315,10 @@ void ExplainerPanel::rebuildArray()
     if (!m_source) return;
     const arch::HwLayer& hw = m_source->design->layers[size_t(m_layer)];
     if (!hw.tlmac || hw.tlmac->plan.arrays == 0) return;
-    const ArrayView v = describeArray(hw, m_arrayBox->value());
-    m_groups->setRowCount(int(v.storedGroups.size()));
-    for (int c = 0; c < int(v.storedGroups.size()); ++c) {
-        m_groups->setItem(c, 0, item(QString::number(c)));
-        m_groups->setItem(
-            c, 1, item(v.storedGroups[size_t(c)].empty() ? tr("(empty)") : weightsText(v.storedGroups[size_t(c)])));
-    }
-    m_table->setRowCount(int(v.rows.size()));
-    for (int r = 0; r < int(v.rows.size()); ++r) {
-        const TruthTableRow& row = v.rows[size_t(r)];
-        m_table->setItem(r, 0, item(binary(row.address, v.lutInputs), true));
-        m_table->setItem(r, 1, item(QString::number(row.cluster)));
-        m_table->setItem(r, 2, item(binary(row.activationBits, v.groupSize), true));
-        m_table->setItem(r, 3, item(QString::number(row.value)));
-        m_table->setItem(r, 4, item(binary(uint64_t(row.value) & ((uint64_t(1) << v.lutWidth) - 1), v.lutWidth), true));
-    }
+    m_array = describeArray(hw, m_arrayBox->value());
+    const ArrayView& v = m_array;
+    m_groupsModel->setArray(&m_array);
+    m_tableModel->setArray(&m_array);
     QString init;
     for (int bit = int(v.initHex.size()) - 1; bit >= 0; --bit)
         init += QStringLiteral("LUT %1 (output bit %1): INIT = %2\n")
@@ -338,30 +335,9 @@ void ExplainerPanel::rebuildTrace()
     m_timer->stop();
     m_play->setChecked(false);
     if (!m_source || !m_source->design->layers[size_t(m_layer)].tlmac) return;
+    m_stepModel->setTrace(nullptr); // the model points into m_trace
     m_trace = traceDotProduct(*m_source, m_layer, m_outputBox->value());
-    m_lookupIndex.clear();
-    for (int s = 0; s < int(m_trace.steps.size()); ++s)
-        for (int l = 0; l < int(m_trace.steps[size_t(s)].lookups.size()); ++l)
-            m_lookupIndex.emplace_back(s, l);
-    m_steps->setRowCount(int(m_lookupIndex.size()));
-    for (int r = 0; r < int(m_lookupIndex.size()); ++r) {
-        const auto [s, l] = m_lookupIndex[size_t(r)];
-        const GroupStep& g = m_trace.steps[size_t(s)];
-        const PlaneLookup& p = g.lookups[size_t(l)];
-        QStringList codes;
-        for (uint64_t c : g.codes)
-            codes << QString::number(c);
-        m_steps->setItem(r, 0, item(QString::number(g.group)));
-        m_steps->setItem(r, 1, item(QString::number(g.cluster)));
-        m_steps->setItem(r, 2, item(QString::number(g.array)));
-        m_steps->setItem(r, 3, item(weightsText(g.weights)));
-        m_steps->setItem(r, 4, item(QStringLiteral("(") + codes.join(QStringLiteral(", ")) + QStringLiteral(")")));
-        m_steps->setItem(r, 5, item(QString::number(p.plane)));
-        m_steps->setItem(r, 6, item(binary(p.activationBits, int(g.codes.size())), true));
-        m_steps->setItem(r, 7, item(QString::number(p.tableValue)));
-        m_steps->setItem(r, 8, item(QStringLiteral("%1 × 2^%2 = %3").arg(p.tableValue).arg(p.plane).arg(p.shifted)));
-        m_steps->setItem(r, 9, item(QString::number(p.running)));
-    }
+    m_stepModel->setTrace(&m_trace);
     const std::vector<Alternative> alternatives = compareAlternatives(*m_source, m_layer, m_trace);
     m_alternatives->setRowCount(int(alternatives.size()));
     for (int r = 0; r < int(alternatives.size()); ++r) {
@@ -379,7 +355,7 @@ void ExplainerPanel::rebuildTrace()
 
 int ExplainerPanel::lookupCount() const
 {
-    return int(m_lookupIndex.size());
+    return m_stepModel->rowCount();
 }
 
 void ExplainerPanel::setPosition(int position)
@@ -387,7 +363,7 @@ void ExplainerPanel::setPosition(int position)
     m_position = std::clamp(position, 0, lookupCount());
     if (m_position > 0) {
         // Show the array the current lookup reads.
-        const int array = m_trace.steps[size_t(m_lookupIndex[size_t(m_position - 1)].first)].array;
+        const int array = m_trace.steps[size_t(m_stepModel->lookups()[size_t(m_position - 1)].first)].array;
         if (array != m_arrayBox->value()) {
             const QSignalBlocker block(m_arrayBox);
             m_arrayBox->setValue(array);
@@ -405,21 +381,21 @@ void ExplainerPanel::play()
 
 void ExplainerPanel::updatePosition()
 {
-    if (m_lookupIndex.empty() && m_trace.steps.empty()) return;
+    if (lookupCount() == 0 && m_trace.steps.empty()) return;
     const arch::HwLayer& hw = m_source->design->layers[size_t(m_layer)];
     const arch::tlmac::TlmacPlan& plan = hw.tlmac->plan;
     std::optional<unsigned> address;
     int64_t running = 0;
     if (m_position > 0) {
-        const auto [s, l] = m_lookupIndex[size_t(m_position - 1)];
+        const auto [s, l] = m_stepModel->lookups()[size_t(m_position - 1)];
         const PlaneLookup& p = m_trace.steps[size_t(s)].lookups[size_t(l)];
         address = p.address;
         running = p.running;
         m_steps->selectRow(m_position - 1);
-        m_steps->scrollToItem(m_steps->item(m_position - 1, 0));
+        m_steps->scrollTo(m_stepModel->index(m_position - 1, 0));
         if (m_trace.steps[size_t(s)].array == m_arrayBox->value()) {
             m_table->selectRow(int(p.address));
-            m_table->scrollToItem(m_table->item(int(p.address), 0));
+            m_table->scrollTo(m_tableModel->index(int(p.address), 0));
         }
     } else {
         m_steps->clearSelection();

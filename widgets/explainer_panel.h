@@ -7,6 +7,7 @@
 // shift-add and LUT-NA chunk lookups with their operation counts and the layer's cost per template.
 
 #include "explainer_model.h"
+#include "explainer_tables.h"
 
 #include <QWidget>
 #include <memory>
@@ -14,6 +15,7 @@
 class QLabel;
 class QSpinBox;
 class QComboBox;
+class QTableView;
 class QTableWidget;
 class QTimer;
 class QToolButton;
@@ -50,7 +52,11 @@ private:
     std::shared_ptr<const ExplainerSource> m_source;
     int m_layer = 0;
     DotProductTrace m_trace;
-    std::vector<std::pair<int, int>> m_lookupIndex; // position - 1 -> (step, lookup)
+    ArrayView m_array;
+    // Models over m_trace and m_array; row position - 1 of the step table is the lookup at that position.
+    StepTableModel* m_stepModel;
+    StoredGroupsModel* m_groupsModel;
+    TruthTableModel* m_tableModel;
     int m_position = 0;
 
     QComboBox* m_layerBox;
@@ -58,10 +64,10 @@ private:
     QSpinBox* m_arrayBox;
     QLabel* m_geometry;
     AddressBitsWidget* m_address;
-    QTableWidget* m_groups;
-    QTableWidget* m_table;
+    QTableView* m_groups;
+    QTableView* m_table;
     QLabel* m_init;
-    QTableWidget* m_steps;
+    QTableView* m_steps;
     QLabel* m_result;
     QTableWidget* m_alternatives;
     QToolButton* m_play;

@@ -1,6 +1,7 @@
 #include "floorplan_view.h"
 
 #include "floorplan_pblocks.h"
+#include "worker_pool.h"
 
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -146,7 +147,8 @@ void FloorplanView::requestRender()
     const qreal dpr = devicePixelRatioF();
     request.viewport.size = size() * dpr;
     request.viewport.pixelsPerTile *= dpr;
-    m_watcher.setFuture(QtConcurrent::run([request, dpr] {
+    m_watcher.setFuture(QtConcurrent::run(workerPool(), [request, dpr] {
+        lowerThreadPriority();
         RenderResult r = renderFloorplan(request);
         r.image.setDevicePixelRatio(dpr);
         r.viewport.size /= dpr;

@@ -26,7 +26,6 @@ LayerNodeItem::LayerNodeItem(int layer, const QRectF& rect, QString title, QStri
     , m_rect(rect)
     , m_title(std::move(title))
     , m_subtitle(std::move(subtitle))
-    , m_fill(QApplication::palette().color(QPalette::Button))
 {
     setFlag(ItemIsSelectable);
     setAcceptHoverEvents(true);
@@ -61,6 +60,11 @@ void LayerNodeItem::setFindMatch(bool match)
     }
 }
 
+QColor LayerNodeItem::fill(const QPalette& palette) const
+{
+    return m_fill.isValid() ? m_fill : palette.color(QPalette::Button);
+}
+
 QRectF LayerNodeItem::boundingRect() const
 {
     return m_rect.adjusted(-3, -3, 3, 3);
@@ -70,18 +74,19 @@ void LayerNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
 {
     const QPalette palette = widget ? widget->palette() : QApplication::palette();
     painter->setRenderHint(QPainter::Antialiasing);
-    QPen pen(m_fill.darker(150), 1.0);
+    const QColor fill = this->fill(palette);
+    QPen pen(fill.darker(150), 1.0);
     if (isSelected())
         pen = QPen(palette.color(QPalette::Highlight), 3.0);
     else if (m_findMatch)
         pen = QPen(palette.color(QPalette::Text), 2.0, Qt::DashLine);
     painter->setPen(pen);
-    painter->setBrush(m_fill);
+    painter->setBrush(fill);
     painter->drawRoundedRect(m_rect, kRadius, kRadius);
 
     // Below about 40 % zoom the text is unreadable anyway: skip it so large graphs stay fluid.
     if (option->levelOfDetailFromTransform(painter->worldTransform()) < 0.4) return;
-    const QColor text = textColourOn(m_fill);
+    const QColor text = textColourOn(fill);
     const QFont base = widget ? widget->font() : QApplication::font();
     const QFontMetricsF bold(titleFont(base)), normal(base);
     const QRectF inner = m_rect.adjusted(kPadX, kPadY, -kPadX, -kPadY);
@@ -95,11 +100,9 @@ void LayerNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
         Qt::AlignHCenter | Qt::AlignVCenter, normal.elidedText(subtitle, Qt::ElideRight, inner.width()));
 }
 
-LayerEdgeItem::LayerEdgeItem(
-    const QPainterPath& path, const QPointF& arrowBase, const QPointF& arrowTip, QString label, const QColor& colour)
+LayerEdgeItem::LayerEdgeItem(const QPainterPath& path, const QPointF& arrowBase, const QPointF& arrowTip, QString label)
     : m_path(path)
     , m_label(std::move(label))
-    , m_colour(colour)
 {
     setZValue(-1);
     // Arrow head: a triangle from the spline's end to the tip Graphviz left room for.
@@ -122,6 +125,14 @@ LayerEdgeItem::LayerEdgeItem(
     m_bounds.adjust(-2, -2, 2, 2);
 }
 
+QColor LayerEdgeItem::colour(const QPalette& palette)
+{
+    // Softer than the node text, but still 4.5:1 on the view's background in both themes (test_theme).
+    QColor c = palette.color(QPalette::Text);
+    c.setAlpha(200);
+    return c;
+}
+
 QRectF LayerEdgeItem::boundingRect() const
 {
     return m_bounds;
@@ -134,11 +145,12 @@ QPainterPath LayerEdgeItem::shape() const
 
 void LayerEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget)
 {
+    const QColor colour = LayerEdgeItem::colour(widget ? widget->palette() : QApplication::palette());
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(m_colour, 1.2));
+    painter->setPen(QPen(colour, 1.2));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(m_path);
-    painter->setBrush(m_colour);
+    painter->setBrush(colour);
     painter->drawPolygon(m_arrow);
     if (option->levelOfDetailFromTransform(painter->worldTransform()) < 0.4) return;
     QFont font = widget ? widget->font() : QApplication::font();

@@ -4,6 +4,7 @@
 #include <QColor>
 #include <QGraphicsItem>
 #include <QPainterPath>
+#include <QPalette>
 
 namespace luthier::widgets {
 
@@ -15,7 +16,10 @@ public:
 
     int layer() const { return m_layer; }
     QString title() const { return m_title; }
+    // An invalid fill (a layer without a value for the metric) is the palette's button colour when painted, so
+    // it follows a change of theme.
     QColor fill() const { return m_fill; }
+    QColor fill(const QPalette& palette) const;
     void setFill(const QColor& fill, const QString& valueText);
     void setFindMatch(bool match);
 
@@ -36,8 +40,11 @@ private:
 
 class LayerEdgeItem : public QGraphicsItem {
 public:
-    LayerEdgeItem(const QPainterPath& path, const QPointF& arrowBase, const QPointF& arrowTip, QString label,
-        const QColor& colour);
+    LayerEdgeItem(const QPainterPath& path, const QPointF& arrowBase, const QPointF& arrowTip, QString label);
+
+    // The line, arrow and shape label colour, from the palette it is painted with: taken once when the graph was
+    // laid out, it stayed dark on the dark theme's background (issue 25).
+    static QColor colour(const QPalette& palette);
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -48,7 +55,6 @@ private:
     QPolygonF m_arrow;
     QString m_label;
     QPointF m_labelPos;
-    QColor m_colour;
     QRectF m_bounds;
 };
 

@@ -5,6 +5,7 @@
 #include "format.h"
 #include "graph_items.h"
 #include "graph_legend.h"
+#include "worker_pool.h"
 
 #include <QComboBox>
 #include <QEvent>
@@ -192,7 +193,10 @@ void LayerGraphView::relayout()
     auto* pending = m_scene->addText(tr("Laying out %1 layers…").arg(graph->layers.size()));
     pending->setDefaultTextColor(palette().color(QPalette::PlaceholderText));
     // A newer request replaces the watched future; the older layout finishes unobserved and is dropped.
-    m_layoutWatcher.setFuture(QtConcurrent::run([request] { return computeLayout(request); }));
+    m_layoutWatcher.setFuture(QtConcurrent::run(workerPool(), [request] {
+        lowerThreadPriority();
+        return computeLayout(request);
+    }));
 }
 
 void LayerGraphView::applyLayout()
@@ -209,15 +213,13 @@ void LayerGraphView::applyLayout()
         Q_EMIT layoutReady();
         return;
     }
-    QColor edgeColour = palette().color(QPalette::Text);
-    edgeColour.setAlpha(170);
     for (const LayoutResult::Edge& e : result.edges) {
         if (e.bezier.isEmpty()) continue;
         QPainterPath path(e.bezier[0]);
         for (int k = 1; k + 2 < e.bezier.size(); k += 3)
             path.cubicTo(e.bezier[k], e.bezier[k + 1], e.bezier[k + 2]);
         const QString label = shapeText(graph->layers[size_t(e.from)].outShape);
-        m_scene->addItem(new LayerEdgeItem(path, e.bezier.back(), e.arrowTip, label, edgeColour));
+        m_scene->addItem(new LayerEdgeItem(path, e.bezier.back(), e.arrowTip, label));
     }
     for (int i = 0; i < result.nodes.size(); ++i) {
         const ir::Layer& layer = graph->layers[size_t(i)];
@@ -259,7 +261,7 @@ void LayerGraphView::recolour()
     scale.log = !bits && scale.hasValues && scale.min > 0 && scale.max / scale.min > 20;
     m_legend->setScale(scale);
     placeLegend();
-    const QColor none = palette().color(QPalette::Button);
+    const QColor none; // the palette's button colour, resolved when painted
     for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it) {
         const auto& v = values[size_t(it.key())];
         it.value()->setFill(v ? viridis(m_legend->position(*v)) : none, v ? metricValueText(m_metric, *v) : QString());

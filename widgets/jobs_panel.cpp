@@ -5,6 +5,7 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -134,9 +135,7 @@ JobsPanel::JobsPanel(QWidget* parent)
     m_notification->setWordWrap(true);
     m_notification->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    // A light tint marks the job whose log is shown: the rows' coloured summaries stay readable on it in
-    // either theme, which they are not on the full highlight colour.
-    m_list->setStyleSheet(QStringLiteral("QListWidget::item:selected { background: rgba(48, 140, 198, 45); }"));
+    tintSelection();
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_list);
@@ -306,6 +305,30 @@ Job* JobsPanel::exportVivado()
 Job* JobsPanel::exportVivadoTo(const QString& outDir)
 {
     return withCurrentDesign([this, outDir] { return launch(makeExportJob(m_provider(), designDirectory(), outDir)); });
+}
+
+void JobsPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange) tintSelection();
+    QWidget::changeEvent(event);
+}
+
+void JobsPanel::tintSelection()
+{
+    // A light tint of the highlight over the list's base marks the job whose log is shown: the rows' texts and
+    // coloured summaries stay readable on it in either theme, which they are not on the full highlight colour.
+    // A palette role, not a style sheet: the style sheet kept the rows in the theme they were made in.
+    const QPalette app = QApplication::palette();
+    const QColor base = app.color(QPalette::Base), highlight = app.color(QPalette::Highlight);
+    const auto mix = [](int a, int b) { return (a * 82 + b * 18) / 100; };
+    QPalette p = m_list->palette();
+    for (QPalette::ColorGroup group : { QPalette::Active, QPalette::Inactive }) {
+        p.setColor(group, QPalette::Highlight,
+            QColor(mix(base.red(), highlight.red()), mix(base.green(), highlight.green()),
+                mix(base.blue(), highlight.blue())));
+        p.setColor(group, QPalette::HighlightedText, app.color(QPalette::Text));
+    }
+    m_list->setPalette(p);
 }
 
 void JobsPanel::addRow(Job* job)

@@ -49,7 +49,11 @@ Q_SIGNALS:
     void placed(const luthier::widgets::PlacedProject& result); // a place job finished
     void notify(const QString& title, const QString& message, bool success); // a job ended
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void tintSelection();
     Job* launch(Job* job);
     void addRow(Job* job);
     void showLog(Job* job);

@@ -1,6 +1,7 @@
 #include "jobs_runner.h"
 
 #include "util/error.h"
+#include "worker_pool.h"
 
 #include <QPointer>
 #include <QRegularExpression>
@@ -227,7 +228,8 @@ void ThreadJob::start()
 {
     appendLog(tr("%1 (in the workbench, on a worker thread)\n").arg(title()));
     auto progress = m_progress;
-    m_watcher.setFuture(QtConcurrent::run([this, progress] {
+    m_watcher.setFuture(QtConcurrent::run(workerPool(), [this, progress] {
+        lowerThreadPriority();
         try {
             m_result = m_work(*progress);
         } catch (const Cancelled&) {

@@ -18,6 +18,7 @@
 #include "theme.h"
 #include "util/error.h"
 #include "util/resource_paths.h"
+#include "worker_pool.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -26,6 +27,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -38,10 +40,13 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
@@ -65,6 +70,17 @@ bool isOpenable(const QString& path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     return suffix == QLatin1String("onnx") || suffix == QLatin1String("luthier");
+}
+
+// Its content at full size, scrolled when the dock is smaller: a panel's minimum then no longer decides the
+// window's, which has to fit a 1366x768 laptop screen.
+QScrollArea* scrollable(QWidget* content)
+{
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    return scroll;
 }
 
 QIcon icon(const char* name)
@@ -114,15 +130,23 @@ MainWindow::MainWindow(QWidget* parent)
     connect(autosave, &AutosaveController::recoveryFailed, this,
         [this](const QString& message) { statusBar()->showMessage(message, 30000); });
 
-    resize(1600, 1000);
+    // 1600x1000, or less on a smaller screen (a 1366x768 laptop): the window manager's title bar and frame,
+    // taken as 48 pixels, come on top, and the status bar with the LUT total must stay on the screen.
+    if (const QScreen* s = screen())
+        resize(QSize(1600, 1000).boundedTo(s->availableGeometry().size() - QSize(0, 48)));
+    else
+        resize(1600, 1000);
+    // Dock sizes for 1600x1000, scaled down on a smaller screen so the right column keeps room for the job list.
+    const double scale = std::min(1.0, height() / 1000.0);
+    const auto scaled = [scale](int size) { return int(size * scale); };
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("layersDock")),
                     findChild<QDockWidget*>(QStringLiteral("inspectorDock")) },
         { 390, 400 }, Qt::Horizontal);
-    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { 310 }, Qt::Vertical);
+    resizeDocks({ findChild<QDockWidget*>(QStringLiteral("statisticsDock")) }, { scaled(310) }, Qt::Vertical);
     // The inspector's editable fields matter more than the job list, which scrolls.
     resizeDocks({ findChild<QDockWidget*>(QStringLiteral("inspectorDock")),
                     findChild<QDockWidget*>(QStringLiteral("jobsDock")) },
-        { 430, 240 }, Qt::Vertical);
+        { scaled(430), scaled(240) }, Qt::Vertical);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -210,7 +234,7 @@ void MainWindow::createJobsDock()
         statusBar()->showMessage(QStringLiteral("%1: %2").arg(title, message), 15000);
         QApplication::alert(this);
     });
-    QDockWidget* dock = addDock(tr("Jobs"), QStringLiteral("jobsDock"), m_jobs, Qt::RightDockWidgetArea);
+    QDockWidget* dock = addDock(tr("Jobs"), QStringLiteral("jobsDock"), scrollable(m_jobs), Qt::RightDockWidgetArea);
     splitDockWidget(findChild<QDockWidget*>(QStringLiteral("inspectorDock")), dock, Qt::Vertical);
 }
 
@@ -232,7 +256,7 @@ void MainWindow::createFloorplanDock()
             m_floorplan->setSelectedLayer(QString::fromStdString(graph->layers[size_t(current.row())].name));
     });
     QDockWidget* dock
-        = addDock(tr("Floorplan"), QStringLiteral("floorplanDock"), m_floorplan, Qt::BottomDockWidgetArea);
+        = addDock(tr("Floorplan"), QStringLiteral("floorplanDock"), scrollable(m_floorplan), Qt::BottomDockWidgetArea);
     tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("statisticsDock")), dock);
 }
 
@@ -252,7 +276,8 @@ void MainWindow::createExplainerDock()
     layout->addWidget(m_explainer, 1);
     connect(m_document, &Document::datasetChanged, this, &MainWindow::loadExplainer);
     connect(m_selection, &QItemSelectionModel::currentRowChanged, this, &MainWindow::syncExplainerLayer);
-    QDockWidget* dock = addDock(tr("LUT Explainer"), QStringLiteral("explainerDock"), box, Qt::BottomDockWidgetArea);
+    QDockWidget* dock
+        = addDock(tr("LUT Explainer"), QStringLiteral("explainerDock"), scrollable(box), Qt::BottomDockWidgetArea);
     tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("floorplanDock")), dock);
     findChild<QDockWidget*>(QStringLiteral("statisticsDock"))->raise();
 }
@@ -318,7 +343,8 @@ void MainWindow::loadExplainer()
     m_explainerNote->setText(tr("Compiling %1 to TLMAC arrays for the explainer\u2026")
                                  .arg(QString::fromStdString(m_document->graph()->name)));
     m_explainerPending = true;
-    m_explainerWatcher.setFuture(QtConcurrent::run([options = pipeline::fromProject(project)] {
+    m_explainerWatcher.setFuture(QtConcurrent::run(workerPool(), [options = pipeline::fromProject(project)] {
+        lowerThreadPriority();
         ExplainerLoad load;
         try {
             load.source = std::make_shared<const ExplainerSource>(loadExplainerSource(options, 0));
@@ -369,6 +395,7 @@ void MainWindow::createActions()
     openAction->setShortcut(QKeySequence::Open);
     openAction->setToolTip(tr("Open a Luthier project or an ONNX model"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentFiles = QSettings().value(kRecentKey).toStringList();
     rebuildRecentMenu();
     QAction* importAction
         = file->addAction(icon("document-import"), tr("&Import Model\u2026"), this, &MainWindow::importModel);
@@ -464,22 +491,51 @@ void MainWindow::createActions()
     tools->addAction(example);
 }
 
+void MainWindow::runKeepingResponsive(const QString& message, const std::function<void()>& work)
+{
+    QFutureWatcher<void> watcher;
+    QEventLoop loop;
+    connect(&watcher, &QFutureWatcher<void>::finished, &loop, &QEventLoop::quit);
+    watcher.setFuture(QtConcurrent::run(workerPool(), [&work] {
+        lowerThreadPriority();
+        work();
+    }));
+    // The window keeps painting and answering its menus, but nothing may edit the document meanwhile: what is
+    // being read replaces it or changes it.
+    m_opening = true;
+    centralWidget()->setEnabled(false);
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        dock->widget()->setEnabled(false);
+    m_busy->show();
+    statusBar()->showMessage(message);
+    if (!watcher.isFinished()) loop.exec();
+    m_opening = false;
+    centralWidget()->setEnabled(true);
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        dock->widget()->setEnabled(true);
+    m_busy->setVisible(m_document->analysisRunning());
+    statusBar()->clearMessage();
+}
+
 bool MainWindow::openPath(const QString& path)
 {
-    if (!maybeSave()) return false;
+    if (m_opening || !maybeSave()) return false;
     const bool project = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) != 0;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        if (project)
-            m_document->openProject(path);
-        else
-            m_document->importModel(path);
-    } catch (const std::exception& e) {
-        QApplication::restoreOverrideCursor();
-        showError(project ? tr("Cannot open the project") : tr("Cannot import the model"), QString::fromUtf8(e.what()));
+    // Importing a 50-layer CNN takes seconds.
+    Document::Loaded loaded;
+    QString error;
+    runKeepingResponsive(tr("Opening %1\u2026").arg(QFileInfo(path).fileName()), [&] {
+        try {
+            loaded = project ? Document::readProject(path) : Document::readModel(path);
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+    });
+    if (!error.isEmpty()) {
+        showError(project ? tr("Cannot open the project") : tr("Cannot import the model"), error);
         return false;
     }
-    QApplication::restoreOverrideCursor();
+    m_document->adopt(std::move(loaded));
     addRecentFile(path);
     return true;
 }
@@ -634,11 +690,20 @@ bool MainWindow::attachDatasetFiles(const QString& inputs, const QString& labels
 {
     // Checked here, not first in the background analysis: a dataset of another model (MNIST on the 16-input jet
     // tagger) was attached, its error clipped inside the accuracy plot, and the Explainer traced it anyway.
-    try {
-        const sim::Dataset samples = sim::loadInputs(inputs.toStdString(), m_document->graph()->layers.at(0).outShape);
-        sim::loadLabels(labels.toStdString(), samples.count);
-    } catch (const Error& e) {
-        showError(tr("Dataset does not fit the model"), QString::fromStdString(e.what()));
+    // Reading a few megabytes of samples is off the GUI thread too.
+    if (m_opening || !m_document->graph()) return false;
+    QString error;
+    runKeepingResponsive(tr("Reading %1\u2026").arg(QFileInfo(inputs).fileName()),
+        [&, shape = m_document->graph()->layers.at(0).outShape] {
+            try {
+                const sim::Dataset samples = sim::loadInputs(inputs.toStdString(), shape);
+                sim::loadLabels(labels.toStdString(), samples.count);
+            } catch (const Error& e) {
+                error = QString::fromUtf8(e.what());
+            }
+        });
+    if (!error.isEmpty()) {
+        showError(tr("Dataset does not fit the model"), error);
         return false;
     }
     m_document->editDataset(
@@ -699,21 +764,37 @@ void MainWindow::about()
 
 void MainWindow::addRecentFile(const QString& path)
 {
-    QSettings settings;
-    QStringList files = settings.value(kRecentKey).toStringList();
     const QString absolute = QFileInfo(path).absoluteFilePath();
-    files.removeAll(absolute);
-    files.prepend(absolute);
-    while (files.size() > kMaxRecentFiles)
-        files.removeLast();
-    settings.setValue(kRecentKey, files);
+    m_recentFiles.removeAll(absolute);
+    m_recentFiles.prepend(absolute);
+    while (m_recentFiles.size() > kMaxRecentFiles)
+        m_recentFiles.removeLast();
+    saveRecentFiles();
     rebuildRecentMenu();
+}
+
+void MainWindow::saveRecentFiles()
+{
+    // Writing the settings file (locked, synced) took 20 to 60 ms of the GUI thread after every open on a busy
+    // disk. One writer thread keeps the writes in order.
+    static QThreadPool* writer = [] {
+        auto* pool = new QThreadPool(QCoreApplication::instance());
+        pool->setMaxThreadCount(1);
+        return pool;
+    }();
+    writer->start([files = m_recentFiles] {
+        QSettings settings;
+        if (files.isEmpty())
+            settings.remove(kRecentKey);
+        else
+            settings.setValue(kRecentKey, files);
+    });
 }
 
 void MainWindow::rebuildRecentMenu()
 {
     m_recentMenu->clear();
-    const QStringList files = QSettings().value(kRecentKey).toStringList();
+    const QStringList& files = m_recentFiles;
     for (const QString& path : files) {
         QAction* a = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPath(path); });
         a->setToolTip(path);
@@ -723,7 +804,8 @@ void MainWindow::rebuildRecentMenu()
     if (!files.isEmpty()) {
         m_recentMenu->addSeparator();
         m_recentMenu->addAction(tr("Clear List"), this, [this] {
-            QSettings().remove(kRecentKey);
+            m_recentFiles.clear();
+            saveRecentFiles();
             rebuildRecentMenu();
         });
     }
@@ -781,7 +863,7 @@ void MainWindow::selectLayer(int layer)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave()) {
+    if (m_opening || !maybeSave()) {
         event->ignore();
         return;
     }
@@ -812,7 +894,8 @@ void MainWindow::dropEvent(QDropEvent* event)
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.size() == 1 && urls.front().isLocalFile() && isOpenable(urls.front().toLocalFile())) {
         event->acceptProposedAction();
-        openPath(urls.front().toLocalFile());
+        // After the drop has been answered: the drag's source waits for that while the file is read.
+        QTimer::singleShot(0, this, [this, path = urls.front().toLocalFile()] { openPath(path); });
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <functional>
 #include <memory>
 
 class QDockWidget;
@@ -35,7 +36,10 @@ public:
 
     // Opens a .luthier project or imports an .onnx model, after offering to save unsaved changes.
     // Failures are shown in a message box and leave the current document as it was; returns success.
+    // The file is read and imported on a worker thread while the window keeps painting and its menus answer;
+    // the document's views are disabled until the new document is in, and a second open meanwhile is refused.
     bool openPath(const QString& path);
+    bool opening() const { return m_opening; } // also while a dataset being attached is read
     // Offers to recover the unsaved work of sessions that ended without saving (autosave.h), one copy at
     // a time in a non-blocking "recoveryBox" (Recover / Discard / Decide Later). Called once at start-up.
     void offerRecovery();
@@ -68,6 +72,9 @@ protected:
 
 private:
     void createActions();
+    // Runs `work` on the worker pool and returns when it is done. The event loop runs meanwhile, so the window
+    // repaints and its menus answer, but the document's views are disabled: what is read replaces or changes it.
+    void runKeepingResponsive(const QString& message, const std::function<void()>& work);
     void createDocks();
     bool maybeSave(); // false: the user cancelled
     bool save();
@@ -83,6 +90,7 @@ private:
     void showError(const QString& title, const QString& message);
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
+    void saveRecentFiles(); // in the background
     void updateTitle();
     void updateStatus();
     void onDocumentReset();
@@ -115,7 +123,9 @@ private:
     QFutureWatcher<ExplainerLoad> m_explainerWatcher;
     bool m_explainerReload = false; // the project changed while the explainer was loading
     bool m_explainerPending = false;
+    bool m_opening = false;
     QMenu* m_recentMenu = nullptr;
+    QStringList m_recentFiles; // as saved in the settings, newest first
     QMenu* m_viewMenu = nullptr;
     QLabel* m_modelStatus;
     QLabel* m_costStatus;

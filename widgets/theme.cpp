@@ -29,7 +29,8 @@ QPalette darkPalette()
     p.setColor(QPalette::Mid, mid);
     p.setColor(QPalette::Dark, QColor(0x18191b));
     p.setColor(QPalette::Shadow, Qt::black);
-    p.setColor(QPalette::Highlight, QColor(0x3d8fd6));
+    // White on the selection and the selection as an outline on the view both pass WCAG AA (test_theme).
+    p.setColor(QPalette::Highlight, QColor(0x2f78bd));
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::Link, QColor(0x6cb4ff));
     for (QPalette::ColorRole role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
@@ -43,6 +44,7 @@ QPalette lightPalette()
     p.setColor(QPalette::Window, QColor(0xf3f4f6));
     p.setColor(QPalette::Button, QColor(0xe9ebee));
     p.setColor(QPalette::Highlight, QColor(0x2f6fb3));
+    p.setColor(QPalette::PlaceholderText, QColor(0x6b6e73)); // Fusion's half-transparent black is 4.0:1 on white
     return p;
 }
 
