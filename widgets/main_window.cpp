@@ -456,9 +456,10 @@ void MainWindow::createActions()
     QMenu* themeMenu = m_viewMenu->addMenu(tr("&Theme"));
     auto* themes = new QActionGroup(this);
     const Theme current = themeFromString(QSettings().value(QStringLiteral("theme")).toString());
-    for (auto [theme, label] :
+    for (const auto& choice :
         { std::pair { Theme::System, tr("&System") }, { Theme::Light, tr("&Light") }, { Theme::Dark, tr("&Dark") } }) {
-        QAction* a = themeMenu->addAction(label);
+        const Theme theme = choice.first; // a plain variable: clang 14 cannot capture a structured binding
+        QAction* a = themeMenu->addAction(choice.second);
         a->setCheckable(true);
         a->setChecked(theme == current);
         themes->addAction(a);
@@ -566,7 +567,7 @@ void MainWindow::offerRecovery()
     if (found.isEmpty()) return;
     // One copy at a time, newest first; the next is offered when this one is answered. Non-blocking, like
     // showError, so the window stays responsive behind the question.
-    const RecoveryFile recovery = found.front();
+    const RecoveryFile& recovery = found.front();
     auto* box = new QMessageBox(QMessageBox::Question, tr("Recover unsaved work"),
         tr("Luthier ended without saving %1. Its unsaved changes were copied on %2.\n\nRecover them?")
             .arg(recovery.displayName, QLocale().toString(recovery.savedAt, QLocale::LongFormat)),
