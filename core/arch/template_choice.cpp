@@ -22,12 +22,14 @@ bool cheaper(const HwLayer& a, const HwLayer& b)
     return a.estimate.lut < b.estimate.lut || (a.estimate.lut == b.estimate.lut && a.estimate.ff < b.estimate.ff);
 }
 
-} // namespace
-
+// The templates auto chooses among: every template built from LUTs alone (the DSP template trades LUTs for DSP
+// slices, which one LUT count cannot compare).
 bool autoCandidate(ir::TemplateKind kind)
 {
     return kind != ir::TemplateKind::Dsp;
 }
+
+} // namespace
 
 std::string mapCheapestTemplate(
     HwLayer& hw, const std::function<void(HwLayer&)>& mapOn, int64_t initiationInterval, const std::string& label)

@@ -11,10 +11,6 @@
 
 namespace luthier::arch {
 
-// The templates auto chooses among: every template built from LUTs alone (the DSP template trades LUTs for
-// DSP slices, which one LUT count cannot compare).
-bool autoCandidate(ir::TemplateKind kind);
-
 // Maps `hw` on every candidate template with `mapOn` (which reads hw.kind), keeps the cheapest that meets
 // `initiationInterval` (0: any interval; ties go to fewer flip-flops, then to the earlier template) and returns
 // the sentence saying why, naming every other candidate's cost or why it was left out. Throws luthier::Error

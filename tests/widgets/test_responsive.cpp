@@ -11,6 +11,7 @@
 #include "explainer_panel.h"
 #include "graph_view.h"
 #include "main_window.h"
+#include "window_settled.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -24,6 +25,8 @@
 
 using namespace luthier;
 using namespace luthier::widgets;
+
+using luthier::widgets::test::settled;
 
 namespace {
 
@@ -64,11 +67,6 @@ private:
     qint64 m_queued = 0;
     qint64 m_longest = 0, m_longestWall = 0;
 };
-
-bool settled(const MainWindow& w)
-{
-    return !w.graphView()->layoutPending() && !w.document()->analysisRunning() && !w.explainerLoading();
-}
 
 } // namespace
 

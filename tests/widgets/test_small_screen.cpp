@@ -6,6 +6,7 @@
 #include "document.h"
 #include "graph_view.h"
 #include "main_window.h"
+#include "window_settled.h"
 
 #include <QApplication>
 #include <QDir>
@@ -19,14 +20,11 @@
 
 using namespace luthier::widgets;
 
+using luthier::widgets::test::settled;
+
 namespace {
 
 const QString kExample = QStringLiteral(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
-
-bool settled(const MainWindow& w)
-{
-    return !w.graphView()->layoutPending() && !w.document()->analysisRunning() && !w.explainerLoading();
-}
 
 } // namespace
 

@@ -12,6 +12,7 @@
 #include "jobs_runner.h"
 #include "main_window.h"
 #include "theme.h"
+#include "window_settled.h"
 
 #include <QApplication>
 #include <QGraphicsItem>
@@ -23,6 +24,8 @@
 #include <cmath>
 
 using namespace luthier::widgets;
+
+using luthier::widgets::test::settled;
 
 namespace {
 
@@ -58,11 +61,6 @@ QString describe(const char* what, const QColor& fg, const QColor& bg)
 
 #define QVERIFY_CONTRAST(what, fg, bg, minimum)                                                                        \
     QVERIFY2(contrast(fg, bg) >= (minimum), qPrintable(describe(what, fg, bg)))
-
-bool settled(const MainWindow& w)
-{
-    return !w.graphView()->layoutPending() && !w.document()->analysisRunning() && !w.explainerLoading();
-}
 
 } // namespace
 

@@ -23,6 +23,7 @@
 #include "quant/exact_product_tables.h"
 #include "quant/learned_tables_io.h"
 #include "quant/lower.h"
+#include "window_settled.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -48,15 +49,12 @@
 using namespace luthier;
 using namespace luthier::widgets;
 
+using luthier::widgets::test::settled;
+
 namespace {
 
 const QString kExample = QStringLiteral(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/tfc_2w2a.luthier");
 const QString kExampleModel = QStringLiteral(LUTHIER_SOURCE_DIR "/resources/examples/tfc_2w2a/TFC_2W2A.onnx");
-
-bool settled(const MainWindow& w)
-{
-    return !w.graphView()->layoutPending() && !w.document()->analysisRunning();
-}
 
 // The first layer with weights after `skip` others (TFC: the dense layers in model order).
 int denseLayer(const MainWindow& w, int skip)
